@@ -1,0 +1,129 @@
+# followup - see README.md. `make demo` and `make test` work on a fresh
+# Debian/Ubuntu machine: both install what is missing first (make deps).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PYTHON ?= /usr/bin/python3
+
+# Debian packages: to build, and to run the tests against real peers.
+BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev
+TEST_PKGS = python3 cmark valgrind clang
+PKGS = yaml-0.1 md4c jansson
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+	-MMD -MP
+LDLIBS = $(PKG_LIBS) -lm
+
+BUILD ?= build
+LIB_SRC = $(wildcard core/*.c) $(wildcard config/*.c)
+CMD_SRC = $(wildcard cmd/*.c)
+UNIT_SRC = $(wildcard tests/unit/test-*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/test-%.c=$(BUILD)/tests/unit-%)
+TOOL_BIN = $(BUILD)/tests/tasklines
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+.PHONY: all deps demo test check-suite install uninstall fuzz lint clean
+
+all: $(BUILD)/followup
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libfollowup.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/followup: $(CMD_OBJ) $(BUILD)/libfollowup.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit-%: $(BUILD)/tests/unit/test-%.o $(BUILD)/libfollowup.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/tasklines: $(BUILD)/tests/unit/tasklines.o \
+		$(BUILD)/libfollowup.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Install what is missing, and nothing when all is there.
+deps:
+	@missing=""; for p in $(BUILD_PKGS) $(if $(filter deps-test,$(MAKECMDGOALS))$(DEPS_TEST),$(TEST_PKGS)); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/followup status --vault examples/vault \
+		--config examples/config.yml --today 2026-01-10; \
+	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 65 ] || exit $$status; \
+	echo; echo "(exit $$status: 65 means some notes of the example vault are bad on purpose; see the errors above)"
+
+check-suite: $(BUILD)/followup $(UNIT_BIN) $(TOOL_BIN)
+	$(PYTHON) tests/run.py $(BUILD)
+
+test:
+	@$(MAKE) --no-print-directory deps DEPS_TEST=1
+	@$(MAKE) --no-print-directory check-suite
+	@$(MAKE) --no-print-directory check-suite BUILD=build-san \
+		CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
+
+install: $(BUILD)/followup
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/doc/followup
+	install -m 755 $(BUILD)/followup $(DESTDIR)$(PREFIX)/bin/followup
+	install -m 644 docs/followup.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/followup.yml.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 config/followup.example.yml docs/rules.md \
+		$(DESTDIR)$(PREFIX)/share/doc/followup/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/followup \
+		$(DESTDIR)$(PREFIX)/share/man/man1/followup.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/followup.yml.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/followup
+
+# libFuzzer harnesses; FUZZ_SECONDS each (see tests/fuzz/README.md).
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_LIB_SRC = $(LIB_SRC)
+fuzz:
+	@$(MAKE) --no-print-directory deps DEPS_TEST=1
+	@mkdir -p build-fuzz
+	for h in note config; do \
+		clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(PKG_CFLAGS) \
+			-o build-fuzz/fuzz-$$h tests/fuzz/fuzz-$$h.c \
+			$(FUZZ_LIB_SRC) $(LDLIBS) || exit 1; \
+	done
+	for h in note config; do \
+		mkdir -p build-fuzz/corpus-$$h; \
+		build-fuzz/fuzz-$$h -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 -timeout=10 build-fuzz/corpus-$$h \
+			tests/fuzz/seed-$$h || exit 1; \
+	done
+
+lint:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) $(wildcard */*.h)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -1,0 +1,65 @@
+/* check.c - `followup check`: every problem in the vault and the config. */
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "../core/engine.h"
+
+int
+cmd_check(const struct command *cmd, int argc, char **argv)
+{
+	static const struct option options[] = {
+		COMMON_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct common c;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct scan_result r;
+	int opt, rc, handled, scanned = 0;
+
+	common_init(&c, cmd);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, options,
+	    NULL)) != -1) {
+		if ((handled = common_option(&c, opt, optarg)) < 0) {
+			rc = -1 - handled;
+			goto out;
+		}
+		if (!handled) {
+			rc = usage_error(&c, "unknown option");
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		rc = usage_error(&c, "unexpected argument \"%s\"", argv[optind]);
+		goto out;
+	}
+	/* A config error does not stop the check: the vault is checked too. */
+	rc = common_setup(&c, &dl);
+	if (c.vault != NULL) {
+		engine_scan(&r, c.vault, &c.cfg, c.today);
+		diag_list_move(&dl, &r.diags);
+		scanned = 1;
+	}
+	common_print_diags(&c, &dl);
+	if (!c.quiet) {
+		size_t errors = diag_count(&dl, DIAG_ERROR);
+		size_t warnings = diag_count(&dl, DIAG_WARNING);
+
+		printf("%s: ", c.cfg.file ? c.cfg.file : "config: defaults");
+		printf("%s\n", rc == EXIT_CONFIG ? "errors (see above)" : "ok");
+		if (scanned)
+			printf("%s: %zu notes, %zu contacts, %zu tasks\n",
+			    c.vault, r.vault.nnotes, r.contacts.n,
+			    r.vault.ntasks);
+		printf("%zu error%s, %zu warning%s\n", errors,
+		    errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	}
+	if (diag_exit_status(&dl) != 0)
+		rc = diag_exit_status(&dl);
+	if (scanned)
+		scan_result_release(&r);
+out:
+	diag_list_release(&dl);
+	common_release(&c);
+	return rc;
+}

@@ -1,0 +1,95 @@
+/*
+ * cmd.h - what every subcommand shares: the command table, the common
+ * options of DESIGN.md §4 (--vault, --config, --today, -q, -v, --help,
+ * --version), loading the config and choosing today.
+ *
+ * Only cmd/ prints and only cmd/ decides exit statuses (sysexits.h, as
+ * DESIGN.md §6 lists them).
+ */
+#ifndef FOLLOWUP_CMD_H
+#define FOLLOWUP_CMD_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "../config/config.h"
+#include "../core/diag.h"
+
+#define FOLLOWUP_VERSION "0.1.0"
+
+#define EXIT_OK 0
+#define EXIT_USAGE 64
+#define EXIT_DATAERR 65
+#define EXIT_NOINPUT 66
+#define EXIT_CANTCREAT 73
+#define EXIT_TEMPFAIL 75
+#define EXIT_CONFIG 78
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(const struct command *cmd, int argc, char **argv);
+	const char *usage;	/* options after the common ones */
+};
+
+extern const struct command commands[];
+
+/* Option values for the options every command takes. */
+enum {
+	OPT_VAULT = 1000,
+	OPT_CONFIG,
+	OPT_TODAY,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_FIRST_COMMAND_OPTION,
+};
+
+#define COMMON_LONG_OPTIONS \
+	{ "vault", required_argument, NULL, OPT_VAULT }, \
+	{ "config", required_argument, NULL, OPT_CONFIG }, \
+	{ "today", required_argument, NULL, OPT_TODAY }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "version", no_argument, NULL, OPT_VERSION }
+#define COMMON_SHORT_OPTIONS "+qvh"
+
+struct common {
+	const struct command *cmd;
+	const char *vault_arg;
+	const char *config_arg;
+	const char *today_arg;
+	int quiet;
+	int verbose;
+
+	/* Filled by common_setup(). */
+	struct config cfg;
+	char *vault;		/* the folder to scan */
+	int today;
+	int color_out;		/* colour on stdout */
+	int color_err;
+};
+
+void common_init(struct common *c, const struct command *cmd);
+/*
+ * Handle a common option. Returns 1 when handled, 0 when opt is not a
+ * common one, or -1 - status when the command must exit with status
+ * (after --help or --version, or a bad value).
+ */
+int common_option(struct common *c, int opt, const char *arg);
+/* Report an unknown option or stray argument; returns EXIT_USAGE. */
+int usage_error(const struct common *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/*
+ * Load the config (config errors go to dl) and decide vault and today.
+ * Returns 0, or the exit status when the command cannot go on.
+ */
+int common_setup(struct common *c, struct diag_list *dl);
+void common_release(struct common *c);
+/* Print diags to stderr in the §6 format (warnings unless -q). */
+void common_print_diags(const struct common *c, const struct diag_list *dl);
+
+int cmd_status(const struct command *cmd, int argc, char **argv);
+int cmd_check(const struct command *cmd, int argc, char **argv);
+
+#endif

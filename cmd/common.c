@@ -1,0 +1,156 @@
+/* common.c - options, config and today shared by every command. */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/date.h"
+#include "../core/report.h"
+#include "../core/util.h"
+
+static void
+print_help(const struct command *cmd)
+{
+	printf("usage: followup %s [options]\n\n%s\n\n", cmd->name,
+	    cmd->summary);
+	if (cmd->usage && cmd->usage[0])
+		printf("%s\n", cmd->usage);
+	printf("Options for every command:\n"
+	    "  --vault DIR        the vault (else config \"vault\")\n"
+	    "  --config FILE      the config (else "
+	    "$XDG_CONFIG_HOME/followup/config.yml)\n"
+	    "  --today YYYY-MM-DD compute as of this day (else the local "
+	    "date)\n"
+	    "  -q, --quiet        print errors only\n"
+	    "  -v, --verbose      say more\n"
+	    "  -h, --help         this help\n"
+	    "  --version          the version\n\n"
+	    "Exit status: 0 all well, 64 usage, 65 a note is bad, 66 vault "
+	    "missing,\n73 cannot write, 75 try again later, 78 config "
+	    "error. See followup(1).\n");
+}
+
+static int
+use_color(int fd)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(fd) && (no == NULL || no[0] == '\0');
+}
+
+void
+common_init(struct common *c, const struct command *cmd)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = cmd;
+	config_init(&c->cfg);
+	c->color_out = use_color(STDOUT_FILENO);
+	c->color_err = use_color(STDERR_FILENO);
+}
+
+int
+usage_error(const struct common *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "followup %s: ", c->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n  hint: see 'followup %s --help'\n", c->cmd->name);
+	return EXIT_USAGE;
+}
+
+int
+common_option(struct common *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_VAULT:
+		c->vault_arg = arg;
+		return 1;
+	case OPT_CONFIG:
+		c->config_arg = arg;
+		return 1;
+	case OPT_TODAY:
+		c->today_arg = arg;
+		return 1;
+	case 'q':
+		c->quiet = 1;
+		return 1;
+	case 'v':
+		c->verbose++;
+		return 1;
+	case 'h':
+	case OPT_HELP:
+		print_help(c->cmd);
+		return -1 - EXIT_OK;
+	case OPT_VERSION:
+		printf("followup %s\n", FOLLOWUP_VERSION);
+		return -1 - EXIT_OK;
+	case '?':
+		return -1 - usage_error(c, "unknown option or missing value "
+		    "(see above)");
+	}
+	return 0;
+}
+
+static int
+local_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL)
+		BUG("localtime_r failed");
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int
+common_setup(struct common *c, struct diag_list *dl)
+{
+	char *path = NULL;
+	int rc = 0;
+
+	if (c->today_arg != NULL) {
+		if (date_parse_exact(c->today_arg, strlen(c->today_arg),
+		    &c->today) != DATE_OK)
+			return usage_error(c, "--today \"%s\" is not a real date "
+			    "written YYYY-MM-DD", c->today_arg);
+	} else
+		c->today = local_today();
+
+	if (c->config_arg != NULL)
+		rc = config_load(&c->cfg, c->config_arg, 1, dl);
+	else if ((path = config_default_path()) != NULL)
+		rc = config_load(&c->cfg, path, 0, dl);
+	free(path);
+
+	if (c->vault_arg != NULL)
+		c->vault = xstrdup(c->vault_arg);
+	else if (c->cfg.vault != NULL)
+		c->vault = xstrdup(c->cfg.vault);
+	else if (rc == 0) {
+		diag_error(dl, DIAG_USAGE, NULL, 0,
+		    "pass --vault DIR, or set \"vault:\" in "
+		    "$XDG_CONFIG_HOME/followup/config.yml",
+		    "no vault given");
+		return EXIT_USAGE;
+	}
+	return rc == 0 ? 0 : EXIT_CONFIG;
+}
+
+void
+common_print_diags(const struct common *c, const struct diag_list *dl)
+{
+	report_diags(stderr, dl, c->quiet, c->color_err ? REPORT_COLOR : 0);
+}
+
+void
+common_release(struct common *c)
+{
+	config_release(&c->cfg);
+	free(c->vault);
+}

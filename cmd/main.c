@@ -1,0 +1,58 @@
+/* main.c - the command table and dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+const struct command commands[] = {
+	{ "status", "List contacts: who is due for a follow-up, and when.",
+	    cmd_status,
+	    "Options:\n"
+	    "  --format text|json  output format (default text)\n"
+	    "  --state S,...       only these states: snoozed, never, cold,\n"
+	    "                      overdue, due, ok\n" },
+	{ "check", "Check the vault and the config; print every problem, "
+	    "send nothing.", cmd_check, "" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void
+print_usage(FILE *out)
+{
+	const struct command *cmd;
+
+	fprintf(out, "usage: followup COMMAND [options]\n\n"
+	    "followup keeps your network from going cold: it reads a vault "
+	    "of Markdown\nnotes and says who to follow up with, and when.\n\n"
+	    "Commands:\n");
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		fprintf(out, "  %-10s %s\n", cmd->name, cmd->summary);
+	fprintf(out, "\nSee 'followup COMMAND --help' and followup(1).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("followup %s\n", FOLLOWUP_VERSION);
+		return EXIT_OK;
+	}
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, argv[1]) == 0)
+			return cmd->run(cmd, argc - 1, argv + 1);
+	fprintf(stderr, "followup: unknown command \"%s\"\n  hint: the "
+	    "commands are status and check; see 'followup --help'\n",
+	    argv[1]);
+	return EXIT_USAGE;
+}

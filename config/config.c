@@ -1,0 +1,559 @@
+/*
+ * config.c - the YAML config of DESIGN.md §5 (see config.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "../core/diag.h"
+#include "../core/note.h"
+#include "../core/util.h"
+
+struct config_yaml {
+	yaml_document_t doc;
+	int loaded;
+};
+
+enum key_type {
+	KT_PATH,
+	KT_STRING_LIST,
+	KT_CADENCE,		/* days above 0: 30, 30d, 4w */
+	KT_FACTOR,		/* a number above 0 */
+	KT_DAYS,		/* whole days, 0 or more */
+	KT_TAG_CADENCES,	/* mapping tag → cadence, in order */
+	KT_SECTION,		/* a mapping with keys of its own */
+	KT_KEPT,		/* owned by a later module: kept as parsed */
+};
+
+struct config_key {
+	const char *name;
+	enum key_type type;
+	size_t offset;		/* of the field in struct config */
+	size_t count_offset;	/* of a KT_STRING_LIST's count */
+	const struct config_key *keys;	/* for KT_SECTION */
+	const char *help;
+};
+
+#define FIELD(f) offsetof(struct config, f), 0
+#define LIST(f, n) offsetof(struct config, f), offsetof(struct config, n)
+#define NO_FIELD 0, 0
+
+static const struct config_key contacts_keys[] = {
+	{ "types", KT_STRING_LIST, LIST(contact_types, ncontact_types), NULL,
+	    "frontmatter `type` values that make a contact" },
+	{ "tags", KT_STRING_LIST, LIST(contact_tags, ncontact_tags), NULL,
+	    "tags that make a contact" },
+	{ NULL, 0, NO_FIELD, NULL, NULL },
+};
+
+static const struct config_key top_keys[] = {
+	{ "vault", KT_PATH, FIELD(vault), NULL, "the vault folder" },
+	{ "exclude", KT_STRING_LIST, LIST(exclude, nexclude), NULL,
+	    "folders to skip, relative to the vault" },
+	{ "cadence_days", KT_CADENCE, FIELD(cadence_days), NULL,
+	    "default days between contacts" },
+	{ "cold_factor", KT_FACTOR, FIELD(cold_factor), NULL,
+	    "cold after this many cadences" },
+	{ "due_soon_days", KT_DAYS, FIELD(due_soon_days), NULL,
+	    "due when this close" },
+	{ "cadence_by_tag", KT_TAG_CADENCES, FIELD(cadence_by_tag), NULL,
+	    "cadence per tag, first match wins" },
+	{ "contacts", KT_SECTION, NO_FIELD, contacts_keys,
+	    "who is a contact" },
+	{ "ics", KT_KEPT, NO_FIELD, NULL, "the calendar feed" },
+	{ "notify", KT_KEPT, NO_FIELD, NULL, "reminders" },
+	{ "notifiers", KT_KEPT, NO_FIELD, NULL, "where reminders go" },
+	{ NULL, 0, NO_FIELD, NULL, NULL },
+};
+
+struct loader {
+	struct config *cfg;
+	yaml_document_t *doc;
+	const char *file;
+	struct diag_list *dl;
+	int errors;
+};
+
+static char **
+strings_dup(const char *const *src, size_t n)
+{
+	char **dst = xcalloc(n, sizeof(*dst));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = xstrdup(src[i]);
+	return dst;
+}
+
+void
+config_init(struct config *cfg)
+{
+	static const char *const types[] = { "people" };
+	static const char *const tags[] = { "type/people" };
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->cadence_days = 30;
+	cfg->cold_factor = 2;
+	cfg->due_soon_days = 7;
+	cfg->contact_types = strings_dup(types, 1);
+	cfg->ncontact_types = 1;
+	cfg->contact_tags = strings_dup(tags, 1);
+	cfg->ncontact_tags = 1;
+}
+
+char *
+config_expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') &&
+	    home != NULL && home[0] != '\0')
+		return xasprintf("%s%s", home, path + 1);
+	return xstrdup(path);
+}
+
+char *
+config_default_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/followup/config.yml", xdg);
+	if (home != NULL && home[0] != '\0')
+		return xasprintf("%s/.config/followup/config.yml", home);
+	return NULL;
+}
+
+static int
+line_of(const yaml_node_t *node)
+{
+	return (int)node->start_mark.line + 1;
+}
+
+static void
+config_error(struct loader *l, const yaml_node_t *node, const char *hint,
+    const char *what)
+{
+	diag_error(l->dl, DIAG_CONFIG, l->file, node ? line_of(node) : 0,
+	    hint, "%s", what);
+	l->errors++;
+}
+
+static const char *
+scalar(const yaml_node_t *node)
+{
+	if (node == NULL || node->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)node->data.scalar.value;
+}
+
+static void
+free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+read_string_list(struct loader *l, const struct config_key *k,
+    yaml_node_t *node)
+{
+	char ***field = (char ***)((char *)l->cfg + k->offset);
+	size_t *count = (size_t *)((char *)l->cfg + k->count_offset);
+	char **list = NULL;
+	size_t n = 0, cap = 0;
+	yaml_node_item_t *it;
+	const char *s;
+
+	if ((s = scalar(node)) != NULL) {
+		list = xcalloc(1, sizeof(*list));
+		list[n++] = xstrdup(s);
+	} else if (node->type == YAML_SEQUENCE_NODE) {
+		for (it = node->data.sequence.items.start;
+		    it < node->data.sequence.items.top; it++) {
+			yaml_node_t *child = yaml_document_get_node(l->doc, *it);
+
+			if ((s = scalar(child)) == NULL) {
+				char *msg = xasprintf("\"%s\" must be a list of "
+				    "strings", k->name);
+
+				config_error(l, child, "write one string a line, "
+				    "e.g. \"- Templates\"", msg);
+				free(msg);
+				free_strings(list, n);
+				return -1;
+			}
+			GROW(list, cap, n + 1);
+			list[n++] = xstrdup(s);
+		}
+	} else {
+		char *msg = xasprintf("\"%s\" must be a list of strings",
+		    k->name);
+
+		config_error(l, node, "e.g. [Templates, Archive]", msg);
+		free(msg);
+		return -1;
+	}
+	free_strings(*field, *count);
+	*field = list;
+	*count = n;
+	return 0;
+}
+
+static int
+read_number(struct loader *l, const struct config_key *k, yaml_node_t *node)
+{
+	const char *s = scalar(node);
+	char *end = NULL, *msg;
+	void *field = (char *)l->cfg + k->offset;
+	int days;
+
+	if (s != NULL) {
+		switch (k->type) {
+		case KT_CADENCE:
+			if (cadence_parse(s, strlen(s), &days) == 0) {
+				*(int *)field = days;
+				return 0;
+			}
+			break;
+		case KT_DAYS: {
+			long v;
+
+			errno = 0;
+			v = strtol(s, &end, 10);
+			if (errno == 0 && end != s && *end == '\0' && v >= 0 &&
+			    v <= 100000) {
+				*(int *)field = (int)v;
+				return 0;
+			}
+			break;
+		}
+		case KT_FACTOR: {
+			double v;
+
+			errno = 0;
+			v = strtod(s, &end);
+			if (errno == 0 && end != s && *end == '\0' &&
+			    isfinite(v) && v > 0) {
+				*(double *)field = v;
+				return 0;
+			}
+			break;
+		}
+		default:
+			BUG("key %s is not a number", k->name);
+		}
+	}
+	msg = xasprintf("\"%s\" must be %s, not \"%s\"", k->name,
+	    k->type == KT_CADENCE ? "a number of days above 0" :
+	    k->type == KT_DAYS ? "a whole number of days, 0 or more" :
+	    "a number above 0", s ? s : "a list or a mapping");
+	config_error(l, node, k->type == KT_CADENCE ?
+	    "write days (30), Nd (30d) or Nw (4w)" : k->type == KT_DAYS ?
+	    "e.g. 7" : "e.g. 2 or 1.5", msg);
+	free(msg);
+	return -1;
+}
+
+static int
+read_path(struct loader *l, const struct config_key *k, yaml_node_t *node)
+{
+	char **field = (char **)((char *)l->cfg + k->offset);
+	const char *s = scalar(node);
+	char *path, *msg;
+
+	if (s == NULL || s[0] == '\0') {
+		msg = xasprintf("\"%s\" must be a folder path", k->name);
+		config_error(l, node, "e.g. ~/Notes", msg);
+		free(msg);
+		return -1;
+	}
+	path = config_expand_home(s);
+	if (path[0] != '/' && strchr(l->file, '/') != NULL) {
+		/* Relative to the config file, not to wherever cron runs. */
+		const char *slash = strrchr(l->file, '/');
+		char *abs = xasprintf("%.*s/%s", (int)(slash - l->file),
+		    l->file, path);
+
+		free(path);
+		path = abs;
+	}
+	free(*field);
+	*field = path;
+	return 0;
+}
+
+static int
+read_tag_cadences(struct loader *l, yaml_node_t *node)
+{
+	struct config *cfg = l->cfg;
+	struct cadence_rule *rules = NULL;
+	size_t n = 0, cap = 0, i;
+	yaml_node_pair_t *pair;
+
+	if (node->type != YAML_MAPPING_NODE) {
+		config_error(l, node, "e.g. \"tier/1: 14\" on its own line, "
+		    "indented under cadence_by_tag:",
+		    "\"cadence_by_tag\" must map tags to days");
+		return -1;
+	}
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = yaml_document_get_node(l->doc, pair->key);
+		yaml_node_t *val = yaml_document_get_node(l->doc, pair->value);
+		const char *tag = scalar(key), *s = scalar(val);
+		int days;
+
+		if (tag == NULL || s == NULL ||
+		    cadence_parse(s, strlen(s), &days) != 0) {
+			char *msg = xasprintf("cadence for tag \"%s\" must be "
+			    "a number of days above 0", tag ? tag : "?");
+
+			config_error(l, val ? val : key,
+			    "write days (14), Nd (14d) or Nw (2w)", msg);
+			free(msg);
+			continue;
+		}
+		GROW(rules, cap, n + 1);
+		rules[n].tag = xstrdup(tag[0] == '#' ? tag + 1 : tag);
+		rules[n].days = days;
+		n++;
+	}
+	for (i = 0; i < cfg->ncadence_by_tag; i++)
+		free(cfg->cadence_by_tag[i].tag);
+	free(cfg->cadence_by_tag);
+	cfg->cadence_by_tag = rules;
+	cfg->ncadence_by_tag = n;
+	return 0;
+}
+
+static const struct config_key *
+find_key(const struct config_key *keys, const char *name)
+{
+	for (; keys->name != NULL; keys++)
+		if (strcmp(keys->name, name) == 0)
+			return keys;
+	return NULL;
+}
+
+static void
+unknown_key(struct loader *l, const struct config_key *keys,
+    const char *section, yaml_node_t *key)
+{
+	const char *name = scalar(key);
+	const struct config_key *best = NULL, *k;
+	int best_d = 1000;
+	struct strbuf hint = STRBUF_INIT;
+	char *msg;
+
+	for (k = keys; k->name != NULL; k++) {
+		int d = edit_distance(name ? name : "", k->name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = k;
+		}
+	}
+	if (best != NULL && best_d <= 3)
+		strbuf_addf(&hint, "did you mean \"%s\" (%s)? ", best->name,
+		    best->help);
+	strbuf_adds(&hint, "known keys");
+	if (section)
+		strbuf_addf(&hint, " under \"%s\"", section);
+	strbuf_adds(&hint, ":");
+	for (k = keys; k->name != NULL; k++)
+		strbuf_addf(&hint, " %s", k->name);
+	msg = xasprintf("unknown key \"%s%s%s\"", section ? section : "",
+	    section ? "." : "", name ? name : "?");
+	config_error(l, key, strbuf_str(&hint), msg);
+	free(msg);
+	strbuf_release(&hint);
+}
+
+static void read_mapping(struct loader *l, const struct config_key *keys,
+    const char *section, yaml_node_t *node);
+
+static void
+read_value(struct loader *l, const struct config_key *k, yaml_node_t *val)
+{
+	char *msg;
+
+	switch (k->type) {
+	case KT_PATH:
+		read_path(l, k, val);
+		break;
+	case KT_STRING_LIST:
+		read_string_list(l, k, val);
+		break;
+	case KT_CADENCE:
+	case KT_FACTOR:
+	case KT_DAYS:
+		read_number(l, k, val);
+		break;
+	case KT_TAG_CADENCES:
+		read_tag_cadences(l, val);
+		break;
+	case KT_SECTION:
+		if (val->type != YAML_MAPPING_NODE) {
+			msg = xasprintf("\"%s\" must be a mapping", k->name);
+			config_error(l, val, "indent its keys under it", msg);
+			free(msg);
+			break;
+		}
+		read_mapping(l, k->keys, k->name, val);
+		break;
+	case KT_KEPT:
+		break;
+	}
+}
+
+static void
+read_mapping(struct loader *l, const struct config_key *keys,
+    const char *section, yaml_node_t *node)
+{
+	yaml_node_pair_t *pair, *prev;
+
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = yaml_document_get_node(l->doc, pair->key);
+		yaml_node_t *val = yaml_document_get_node(l->doc, pair->value);
+		const char *name = scalar(key);
+		const struct config_key *k;
+		int again = 0;
+
+		if (name == NULL || (k = find_key(keys, name)) == NULL) {
+			unknown_key(l, keys, section, key);
+			continue;
+		}
+		for (prev = node->data.mapping.pairs.start; prev < pair; prev++) {
+			const char *pn = scalar(yaml_document_get_node(l->doc,
+			    prev->key));
+
+			if (pn != NULL && strcmp(pn, name) == 0)
+				again = 1;
+		}
+		if (again) {
+			char *msg = xasprintf("key \"%s\" given twice", name);
+
+			config_error(l, key, "keep one of them", msg);
+			free(msg);
+			continue;
+		}
+		/* An empty value ("key:") keeps the default. */
+		if (val->type == YAML_SCALAR_NODE &&
+		    val->data.scalar.length == 0 &&
+		    val->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+			continue;
+		read_value(l, k, val);
+	}
+}
+
+static int
+parse_document(struct loader *l, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_node_t *root;
+	struct config_yaml *y = xcalloc(1, sizeof(*y));
+
+	if (!yaml_parser_initialize(&parser))
+		BUG("yaml_parser_initialize failed");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	    len);
+	if (!yaml_parser_load(&parser, &y->doc)) {
+		char *msg = xasprintf("config is not valid YAML: %s%s%s",
+		    parser.problem ? parser.problem : "syntax error",
+		    parser.context ? " " : "",
+		    parser.context ? parser.context : "");
+
+		diag_error(l->dl, DIAG_CONFIG, l->file,
+		    (int)parser.problem_mark.line + 1,
+		    "fix the YAML; quote values that hold \": \" or \"#\"",
+		    "%s", msg);
+		free(msg);
+		yaml_parser_delete(&parser);
+		free(y);
+		return -1;
+	}
+	yaml_parser_delete(&parser);
+	y->loaded = 1;
+	l->cfg->yaml = y;
+	l->doc = &y->doc;
+	root = yaml_document_get_root_node(&y->doc);
+	if (root == NULL || (root->type == YAML_SCALAR_NODE &&
+	    root->data.scalar.length == 0))
+		return 0;
+	if (root->type != YAML_MAPPING_NODE) {
+		config_error(l, root, "write one \"key: value\" a line",
+		    "config is not a mapping of keys to values");
+		return -1;
+	}
+	read_mapping(l, top_keys, NULL, root);
+	return l->errors ? -1 : 0;
+}
+
+int
+config_load(struct config *cfg, const char *path, int must_exist,
+    struct diag_list *dl)
+{
+	struct loader l = { .cfg = cfg, .file = path, .dl = dl };
+	struct strbuf text = STRBUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "re");
+	int rc;
+
+	if (f == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		diag_error(dl, DIAG_CONFIG, path, 0,
+		    "pass an existing file with --config, or none for the "
+		    "defaults", "cannot read config: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (text.len + n > ((size_t)1 << 20)) {
+			diag_error(dl, DIAG_CONFIG, path, 0, NULL,
+			    "config file is over 1 MiB");
+			fclose(f);
+			strbuf_release(&text);
+			return -1;
+		}
+		strbuf_add(&text, chunk, n);
+	}
+	fclose(f);
+	free(cfg->file);
+	cfg->file = xstrdup(path);
+	rc = parse_document(&l, strbuf_str(&text), text.len);
+	strbuf_release(&text);
+	return rc;
+}
+
+void
+config_release(struct config *cfg)
+{
+	size_t i;
+
+	free(cfg->file);
+	free(cfg->vault);
+	free_strings(cfg->exclude, cfg->nexclude);
+	for (i = 0; i < cfg->ncadence_by_tag; i++)
+		free(cfg->cadence_by_tag[i].tag);
+	free(cfg->cadence_by_tag);
+	free_strings(cfg->contact_types, cfg->ncontact_types);
+	free_strings(cfg->contact_tags, cfg->ncontact_tags);
+	if (cfg->yaml != NULL) {
+		if (cfg->yaml->loaded)
+			yaml_document_delete(&cfg->yaml->doc);
+		free(cfg->yaml);
+	}
+	memset(cfg, 0, sizeof(*cfg));
+}

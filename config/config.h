@@ -1,0 +1,65 @@
+/*
+ * config.h - followup's YAML config (DESIGN.md §5), read with libyaml.
+ *
+ * One table of keys drives parsing, the "did you mean" hint for unknown
+ * keys and the defaults. Every problem is a DIAG_CONFIG diag with the
+ * file and line (exit 78). The sections later modules own (`ics`,
+ * `notify`, `notifiers`) are accepted and kept, as parsed YAML, for them.
+ *
+ * A struct config owns all its strings; config_release() frees them.
+ */
+#ifndef FOLLOWUP_CONFIG_H
+#define FOLLOWUP_CONFIG_H
+
+#include <stddef.h>
+
+struct diag_list;
+struct config_yaml;
+
+struct cadence_rule {
+	char *tag;		/* without '#' */
+	int days;
+};
+
+struct config {
+	char *file;		/* the file read, NULL when defaults only */
+	char *vault;		/* expanded: "~" and relative to the file */
+	char **exclude;
+	size_t nexclude;
+	int cadence_days;
+	double cold_factor;
+	int due_soon_days;
+	struct cadence_rule *cadence_by_tag;
+	size_t ncadence_by_tag;
+	char **contact_types;
+	size_t ncontact_types;
+	char **contact_tags;
+	size_t ncontact_tags;
+	/* The whole document, kept for the sections later modules read. */
+	struct config_yaml *yaml;
+};
+
+/* The defaults of DESIGN.md §5. */
+void config_init(struct config *cfg);
+
+/*
+ * Where the config is looked for: `explicit_path` when given, else
+ * $XDG_CONFIG_HOME/followup/config.yml (or ~/.config/...). Returned
+ * string is the caller's.
+ */
+char *config_default_path(void);
+
+/*
+ * Load path into cfg (after config_init). A missing file is an error only
+ * when must_exist is set. Returns 0, or -1 with DIAG_CONFIG diags on dl
+ * (cfg then still holds usable defaults for the keys that were fine).
+ */
+int config_load(struct config *cfg, const char *path, int must_exist,
+    struct diag_list *dl);
+
+/* "~/x" → "$HOME/x"; anything else copied. Caller owns the result. */
+char *config_expand_home(const char *path);
+
+void config_release(struct config *cfg);
+
+#endif

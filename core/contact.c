@@ -1,0 +1,447 @@
+/*
+ * contact.c - contacts and the tasks that belong to them (see contact.h).
+ */
+#include "contact.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../config/config.h"
+#include "date.h"
+#include "diag.h"
+#include "strmap.h"
+#include "util.h"
+#include "vault.h"
+
+static const char *const state_names[STATE_COUNT] = {
+	[STATE_SNOOZED] = "snoozed",
+	[STATE_NEVER] = "never",
+	[STATE_COLD] = "cold",
+	[STATE_OVERDUE] = "overdue",
+	[STATE_DUE] = "due",
+	[STATE_OK] = "ok",
+};
+
+const char *
+contact_state_name(enum contact_state st)
+{
+	if ((unsigned)st >= STATE_COUNT)
+		BUG("contact state %d", (int)st);
+	return state_names[st];
+}
+
+int
+contact_state_parse(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < STATE_COUNT; i++)
+		if (strlen(state_names[i]) == len &&
+		    memcmp(state_names[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+contact_source_name(enum last_source src)
+{
+	switch (src) {
+	case SOURCE_NONE:
+		return NULL;
+	case SOURCE_LAST_CONTACT:
+		return "last_contact";
+	case SOURCE_CREATED:
+		return "created";
+	case SOURCE_MEETING:
+		return "meeting";
+	}
+	BUG("last contact source %d", (int)src);
+}
+
+/* A (contact, task) pair: one way a task belongs to a contact. */
+struct link_pair {
+	size_t contact;
+	size_t task;
+};
+
+struct builder {
+	const struct vault *v;
+	const struct config *cfg;
+	int today;
+	struct diag_list *dl;
+	struct arena keys;	/* lowercased names for the map */
+	struct strmap names;
+	struct contact *contacts;
+	size_t ncontacts, capcontacts;
+	struct link_pair *pairs;
+	size_t npairs, cappairs;
+	int *meeting;		/* latest meeting day per contact */
+};
+
+static int
+word_in(const char *const *list, size_t n, const char *word)
+{
+	size_t i, wl = strlen(word);
+
+	if (wl > 0 && word[0] == '#') {
+		word++;
+		wl--;
+	}
+	for (i = 0; i < n; i++) {
+		const char *s = list[i];
+
+		if (s[0] == '#')
+			s++;
+		if (ascii_casecmp_n(s, strlen(s), word, wl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_contact(const struct note *note, const struct config *cfg)
+{
+	size_t i;
+
+	if (!(note->flags & NOTE_HAS_FRONTMATTER) ||
+	    (note->flags & (NOTE_FRONTMATTER_BAD | NOTE_FOLLOWUP_OFF)))
+		return 0;
+	for (i = 0; i < cfg->ncontact_types; i++)
+		if (word_in(note->types, note->ntypes, cfg->contact_types[i]))
+			return 1;
+	for (i = 0; i < cfg->ncontact_tags; i++)
+		if (word_in(note->tags, note->ntags, cfg->contact_tags[i]))
+			return 1;
+	return 0;
+}
+
+static int
+date_ok(struct builder *b, const struct note *note, const char *key,
+    const struct fm_date *d)
+{
+	if (!d->present || !d->bad)
+		return 1;
+	diag_error(b->dl, DIAG_NOTE, note->path, d->line,
+	    "write a real calendar date as YYYY-MM-DD (e.g. 2025-12-01); the "
+	    "contact is left out until then",
+	    "%s \"%s\" is %s", key, d->raw, d->bad == DATE_IMPOSSIBLE ?
+	    "not a real calendar date" : "not a date");
+	return 0;
+}
+
+static int
+cadence_ok(struct builder *b, const struct note *note)
+{
+	if (!note->cadence.present || !note->cadence.bad)
+		return 1;
+	diag_error(b->dl, DIAG_NOTE, note->path, note->cadence.line,
+	    "write whole days above 0: 14, 14d or 2w; the contact is left "
+	    "out until then",
+	    "cadence \"%s\" is not a number of days above 0",
+	    note->cadence.raw);
+	return 0;
+}
+
+static int
+valid_contact(struct builder *b, const struct note *note)
+{
+	int ok = 1;
+
+	ok &= date_ok(b, note, "last_contact", &note->last_contact);
+	ok &= date_ok(b, note, "created", &note->created);
+	ok &= date_ok(b, note, "snooze_until", &note->snooze_until);
+	ok &= cadence_ok(b, note);
+	return ok;
+}
+
+static int
+has_tag(const struct note *note, const char *tag)
+{
+	return word_in(note->tags, note->ntags, tag);
+}
+
+static int
+cadence_of(const struct note *note, const struct config *cfg)
+{
+	size_t i;
+
+	if (note->cadence.present)
+		return note->cadence.days;
+	for (i = 0; i < cfg->ncadence_by_tag; i++)
+		if (has_tag(note, cfg->cadence_by_tag[i].tag))
+			return cfg->cadence_by_tag[i].days;
+	return cfg->cadence_days;
+}
+
+static void
+add_name(struct builder *b, const char *name, size_t contact)
+{
+	size_t len = strlen(name);
+	char *key = arena_lowercase(&b->keys, name, len);
+
+	strmap_add(&b->names, key, len, contact);
+}
+
+static void
+add_contact(struct builder *b, size_t index)
+{
+	const struct note *note = &b->v->notes[index];
+	struct contact *c;
+	size_t i, id = b->ncontacts;
+
+	GROW(b->contacts, b->capcontacts, b->ncontacts + 1);
+	c = &b->contacts[b->ncontacts++];
+	memset(c, 0, sizeof(*c));
+	c->note = index;
+	c->name = note->title ? note->title : note->stem;
+	c->path = note->path;
+	c->cadence_days = cadence_of(note, b->cfg);
+	c->snooze_until = note->snooze_until.present ? note->snooze_until.day
+	    : DATE_NONE;
+	if (note->last_contact.present) {
+		c->last_contact = note->last_contact.day;
+		c->source = SOURCE_LAST_CONTACT;
+	} else if (note->created.present) {
+		c->last_contact = note->created.day;
+		c->source = SOURCE_CREATED;
+	} else {
+		c->last_contact = DATE_NONE;
+		c->source = SOURCE_NONE;
+	}
+	add_name(b, note->stem, id);
+	add_name(b, c->name, id);
+	for (i = 0; i < note->naliases; i++)
+		add_name(b, note->aliases[i], id);
+}
+
+static void
+add_pair(struct builder *b, size_t contact, size_t task)
+{
+	GROW(b->pairs, b->cappairs, b->npairs + 1);
+	b->pairs[b->npairs].contact = contact;
+	b->pairs[b->npairs].task = task;
+	b->npairs++;
+}
+
+/* Does the contact's path (without .md) end with the link's folder/name? */
+static int
+path_matches(const struct contact *c, const char *target, size_t n)
+{
+	size_t plen = strlen(c->path);
+
+	if (plen >= 3 && ascii_casecmp_n(c->path + plen - 3, 3, ".md", 3) == 0)
+		plen -= 3;
+	if (n > plen || ascii_casecmp_n(c->path + plen - n, n, target, n) != 0)
+		return 0;
+	return n == plen || c->path[plen - n - 1] == '/';
+}
+
+typedef void (*link_fn)(struct builder *b, size_t contact, void *arg);
+
+/*
+ * Call fn for every contact the wikilink target names: "Name",
+ * "folder/Name", "Name#heading", "Name.md", an alias.
+ */
+static void
+resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
+{
+	const char *hash = strchr(target, '#');
+	size_t n = hash ? (size_t)(hash - target) : strlen(target);
+	const char *base, *slash;
+	char *key;
+	size_t blen, it, c;
+
+	trim_span(&target, &n);
+	if (n >= 3 && ascii_casecmp_n(target + n - 3, 3, ".md", 3) == 0)
+		n -= 3;
+	slash = memrchr(target, '/', n);
+	base = slash ? slash + 1 : target;
+	blen = n - (size_t)(base - target);
+	if (blen == 0)
+		return;
+	key = arena_lowercase(&b->keys, base, blen);
+	for (c = strmap_first(&b->names, key, blen, &it); c != STRMAP_NONE;
+	    c = strmap_next(&b->names, &it)) {
+		if (slash != NULL && !path_matches(&b->contacts[c], target, n))
+			continue;
+		fn(b, c, arg);
+	}
+}
+
+static void
+link_task(struct builder *b, size_t contact, void *arg)
+{
+	add_pair(b, contact, *(size_t *)arg);
+}
+
+struct meeting {
+	const struct note *note;
+	size_t index;
+	int dated;		/* its date counts toward last contact */
+};
+
+static void
+link_meeting(struct builder *b, size_t contact, void *arg)
+{
+	const struct meeting *m = arg;
+	size_t t;
+
+	for (t = 0; t < m->note->ntasks; t++)
+		add_pair(b, contact, m->note->task_first + t);
+	if (m->dated && (b->meeting[contact] == DATE_NONE ||
+	    m->note->date.day > b->meeting[contact]))
+		b->meeting[contact] = m->note->date.day;
+}
+
+static void
+associate_meetings(struct builder *b)
+{
+	const struct vault *v = b->v;
+	size_t i, k;
+
+	for (i = 0; i < v->nnotes; i++) {
+		const struct note *note = &v->notes[i];
+		struct meeting m = { note, i, 0 };
+
+		if (note->nattendees == 0)
+			continue;
+		if (note->date.present && note->date.bad)
+			date_ok(b, note, "date", &note->date);
+		m.dated = note->date.present && !note->date.bad &&
+		    note->date.day <= b->today;
+		for (k = 0; k < note->nattendees; k++)
+			resolve_link(b, note->attendees[k], link_meeting, &m);
+	}
+}
+
+static void
+associate_links(struct builder *b)
+{
+	const struct vault *v = b->v;
+	size_t t, k;
+
+	for (t = 0; t < v->ntasks; t++)
+		for (k = 0; k < v->tasks[t].nlinks; k++)
+			resolve_link(b, v->tasks[t].links[k], link_task, &t);
+}
+
+/* Rules 1 and 2: the contact's own tasks, and what its queries select. */
+static void
+associate_own(struct builder *b)
+{
+	const struct vault *v = b->v;
+	size_t c, t, q;
+
+	for (c = 0; c < b->ncontacts; c++) {
+		const struct note *note = &v->notes[b->contacts[c].note];
+
+		for (t = 0; t < note->ntasks; t++)
+			add_pair(b, c, note->task_first + t);
+		for (q = 0; q < note->nqueries; q++) {
+			const struct query *query =
+			    &v->queries[note->query_first + q];
+
+			for (t = 0; t < v->ntasks; t++)
+				if (query_matches(query, &v->tasks[t],
+				    &v->notes[v->tasks[t].note], b->today))
+					add_pair(b, c, t);
+		}
+	}
+}
+
+static int
+cmp_pair(const void *pa, const void *pb)
+{
+	const struct link_pair *a = pa, *b = pb;
+
+	if (a->contact != b->contact)
+		return a->contact < b->contact ? -1 : 1;
+	return (a->task > b->task) - (a->task < b->task);
+}
+
+/* Sort, drop repeats, keep open tasks, and hand each contact its slice. */
+static void
+collect_items(struct builder *b, struct contact_set *set)
+{
+	const struct vault *v = b->v;
+	size_t i, n = 0;
+
+	qsort(b->pairs, b->npairs, sizeof(*b->pairs), cmp_pair);
+	set->pool = xcalloc(b->npairs, sizeof(*set->pool));
+	for (i = 0; i < b->npairs; i++) {
+		const struct link_pair *p = &b->pairs[i];
+		struct contact *c = &b->contacts[p->contact];
+		const struct task *t = &v->tasks[p->task];
+
+		if (i > 0 && cmp_pair(p, &b->pairs[i - 1]) == 0)
+			continue;
+		if (!task_is_open(t))
+			continue;
+		if (c->nitems == 0)
+			c->items = set->pool + n;
+		set->pool[n++] = p->task;
+		c->nitems++;
+		if (t->due != DATE_NONE && (c->earliest_item_due == DATE_NONE ||
+		    t->due < c->earliest_item_due))
+			c->earliest_item_due = t->due;
+	}
+}
+
+static void
+apply_meetings(struct builder *b)
+{
+	size_t c;
+
+	for (c = 0; c < b->ncontacts; c++) {
+		struct contact *ct = &b->contacts[c];
+		int m = b->meeting[c];
+
+		if (m == DATE_NONE)
+			continue;
+		/* On a tie the frontmatter wins. */
+		if (ct->last_contact == DATE_NONE || m > ct->last_contact) {
+			ct->last_contact = m;
+			ct->source = SOURCE_MEETING;
+		}
+	}
+}
+
+void
+contact_build(struct contact_set *set, const struct vault *v,
+    const struct config *cfg, int today, struct diag_list *dl)
+{
+	struct builder b = { .v = v, .cfg = cfg, .today = today, .dl = dl };
+	size_t i;
+
+	memset(set, 0, sizeof(*set));
+	strmap_init(&b.names);
+	for (i = 0; i < v->nnotes; i++)
+		if (is_contact(&v->notes[i], cfg) &&
+		    valid_contact(&b, &v->notes[i]))
+			add_contact(&b, i);
+	b.meeting = xcalloc(b.ncontacts, sizeof(*b.meeting));
+	for (i = 0; i < b.ncontacts; i++) {
+		b.meeting[i] = DATE_NONE;
+		b.contacts[i].earliest_item_due = DATE_NONE;
+	}
+	associate_own(&b);
+	associate_links(&b);
+	associate_meetings(&b);
+	collect_items(&b, set);
+	apply_meetings(&b);
+
+	set->items = b.contacts;
+	set->n = b.ncontacts;
+	free(b.pairs);
+	free(b.meeting);
+	strmap_release(&b.names);
+	arena_free(&b.keys);
+}
+
+void
+contact_set_release(struct contact_set *set)
+{
+	free(set->items);
+	free(set->pool);
+	memset(set, 0, sizeof(*set));
+}

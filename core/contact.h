@@ -1,0 +1,80 @@
+/*
+ * contact.h - who is a contact, and which tasks belong to whom
+ * (DESIGN.md §3, "Contact" and "Which tasks belong to a contact").
+ *
+ * contact_build() turns a scanned vault into contacts with their last
+ * contact (frontmatter or meeting), cadence and open items, each task
+ * counted once per contact. Names, aliases and file names go through one
+ * hash table, so wikilinks and attendees resolve in time linear in the
+ * vault. schedule.h then dates them.
+ *
+ * A contact_set owns its arrays; names and paths are borrowed from the
+ * vault, which must outlive the set.
+ */
+#ifndef FOLLOWUP_CONTACT_H
+#define FOLLOWUP_CONTACT_H
+
+#include <stddef.h>
+
+struct vault;
+struct config;
+struct diag_list;
+
+enum contact_state {
+	STATE_SNOOZED,
+	STATE_NEVER,
+	STATE_COLD,
+	STATE_OVERDUE,
+	STATE_DUE,
+	STATE_OK,
+	STATE_COUNT,
+};
+
+enum last_source {
+	SOURCE_NONE,
+	SOURCE_LAST_CONTACT,
+	SOURCE_CREATED,
+	SOURCE_MEETING,
+};
+
+struct contact {
+	size_t note;		/* index in vault->notes */
+	const char *name;
+	const char *path;
+	int last_contact;	/* day or DATE_NONE */
+	enum last_source source;
+	int cadence_days;
+	int snooze_until;	/* day or DATE_NONE */
+	int earliest_item_due;	/* day or DATE_NONE */
+	size_t *items;		/* open tasks (vault->tasks), path/line order */
+	size_t nitems;
+
+	/* Filled by schedule_apply(). */
+	int due;
+	int days_since_contact;	/* DATE_NONE when never */
+	int days_overdue;
+	enum contact_state state;
+};
+
+struct contact_set {
+	struct contact *items;
+	size_t n;
+	size_t *pool;		/* backing store of every contact's items */
+};
+
+/*
+ * Build the contacts of v. today decides which meetings have happened.
+ * Problems (impossible dates, bad cadence) go to dl and leave that
+ * contact out.
+ */
+void contact_build(struct contact_set *set, const struct vault *v,
+    const struct config *cfg, int today, struct diag_list *dl);
+
+const char *contact_state_name(enum contact_state st);
+/* -1 when name is not a state. */
+int contact_state_parse(const char *name, size_t len);
+const char *contact_source_name(enum last_source src);	/* NULL for none */
+
+void contact_set_release(struct contact_set *set);
+
+#endif

@@ -1,0 +1,116 @@
+/* date.c - civil dates as day numbers (see date.h). */
+#include "date.h"
+
+
+/* Howard Hinnant's days_from_civil, valid far beyond any note's dates. */
+int
+date_from_ymd(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+date_to_ymd(int day, int *y, int *m, int *d)
+{
+	int z = day + 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp + (mp < 10 ? 3 : -9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+char *
+date_format(int day, char *buf)
+{
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;	/* never from a parsed date */
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
+	return buf;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+static enum date_parse
+parse_ten(const char *s, size_t n, int *day)
+{
+	static const int digit_at[] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	int y, m, d;
+	size_t i;
+
+	if (n < 10 || s[4] != '-' || s[7] != '-')
+		return DATE_NOT_A_DATE;
+	for (i = 0; i < sizeof(digit_at) / sizeof(digit_at[0]); i++)
+		if (!is_digit(s[digit_at[i]]))
+			return DATE_NOT_A_DATE;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return DATE_IMPOSSIBLE;
+	*day = date_from_ymd(y, m, d);
+	return DATE_OK;
+}
+
+enum date_parse
+date_parse_exact(const char *s, size_t n, int *day)
+{
+	if (n != 10)
+		return DATE_NOT_A_DATE;
+	return parse_ten(s, n, day);
+}
+
+enum date_parse
+date_parse_datetime(const char *s, size_t n, int *day)
+{
+	if (n > 10 && s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+		return DATE_NOT_A_DATE;
+	return parse_ten(s, n, day);
+}
+
+enum date_parse
+date_parse_prefix(const char *s, size_t n, int *day)
+{
+	if (n > 10 && is_digit(s[10]))
+		return DATE_NOT_A_DATE;
+	return parse_ten(s, n, day);
+}

@@ -1,0 +1,40 @@
+/*
+ * date.h - calendar dates as day numbers (days since 1970-01-01, proleptic
+ * Gregorian), so that the schedule's arithmetic is plain subtraction.
+ *
+ * Parsing is strict about the calendar (2025-02-29 is refused) and lenient
+ * about what follows a date: a date-time counts as its calendar date as
+ * written, with no time-zone conversion (DESIGN.md §3).
+ */
+#ifndef FOLLOWUP_DATE_H
+#define FOLLOWUP_DATE_H
+
+#include <stddef.h>
+
+#define DATE_NONE (-2147483647 - 1)
+#define DATE_BUFSZ 11
+
+int date_from_ymd(int y, int m, int d);
+void date_to_ymd(int day, int *y, int *m, int *d);
+/* Writes "YYYY-MM-DD" into buf (DATE_BUFSZ bytes) and returns buf. */
+char *date_format(int day, char *buf);
+
+enum date_parse {
+	DATE_OK,
+	DATE_NOT_A_DATE,	/* not shaped like YYYY-MM-DD */
+	DATE_IMPOSSIBLE,	/* shaped like one, not on the calendar */
+};
+
+/*
+ * Parse exactly "YYYY-MM-DD" at s (n bytes, nothing after it).
+ */
+enum date_parse date_parse_exact(const char *s, size_t n, int *day);
+/*
+ * Parse a date or a date-time: "YYYY-MM-DD" alone or followed by 'T', 't'
+ * or a space and anything (the time part is not read).
+ */
+enum date_parse date_parse_datetime(const char *s, size_t n, int *day);
+/* A date at the start of s: 10 bytes "YYYY-MM-DD" not followed by a digit. */
+enum date_parse date_parse_prefix(const char *s, size_t n, int *day);
+
+#endif

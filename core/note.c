@@ -1,0 +1,607 @@
+/*
+ * note.c - a note's names and frontmatter (libyaml), then its body
+ * (task.c). See note.h and docs/rules.md, "Frontmatter" and "Dates".
+ */
+#include "note.h"
+
+#include <string.h>
+#include <yaml.h>
+
+#include "date.h"
+#include "diag.h"
+#include "util.h"
+#include "vault.h"
+
+/* Frontmatter keys followup reads; the rest belongs to the user. */
+enum fm_key {
+	K_TYPE,
+	K_TAGS,
+	K_FOLLOWUP,
+	K_TITLE,
+	K_ALIASES,
+	K_LAST_CONTACT,
+	K_CREATED,
+	K_DATE,
+	K_ATTENDEES,
+	K_CADENCE,
+	K_SNOOZE_UNTIL,
+	K_COUNT,
+};
+
+static const char *const fm_key_names[K_COUNT] = {
+	[K_TYPE] = "type",
+	[K_TAGS] = "tags",
+	[K_FOLLOWUP] = "followup",
+	[K_TITLE] = "title",
+	[K_ALIASES] = "aliases",
+	[K_LAST_CONTACT] = "last_contact",
+	[K_CREATED] = "created",
+	[K_DATE] = "date",
+	[K_ATTENDEES] = "attendees",
+	[K_CADENCE] = "cadence",
+	[K_SNOOZE_UNTIL] = "snooze_until",
+};
+
+struct fm_ctx {
+	struct vault *v;
+	struct note *note;
+	yaml_document_t *doc;
+	int first_line;		/* file line of the YAML's first line */
+	struct diag_list *dl;
+};
+
+int
+cadence_parse(const char *s, size_t n, int *days)
+{
+	long value = 0;
+	size_t i = 0;
+	int mult = 1;
+
+	trim_span(&s, &n);
+	if (n == 0)
+		return -1;
+	if (s[n - 1] == 'd' || s[n - 1] == 'D')
+		n--;
+	else if (s[n - 1] == 'w' || s[n - 1] == 'W') {
+		mult = 7;
+		n--;
+	}
+	if (n > 0 && s[0] == '+')
+		i++;
+	if (i == n)
+		return -1;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || value > 100000)
+			return -1;
+		value = value * 10 + (s[i] - '0');
+	}
+	if (value <= 0)
+		return -1;
+	*days = (int)value * mult;
+	return 0;
+}
+
+static const char *
+scalar(yaml_node_t *node, size_t *len)
+{
+	if (node == NULL || node->type != YAML_SCALAR_NODE)
+		return NULL;
+	*len = node->data.scalar.length;
+	return (const char *)node->data.scalar.value;
+}
+
+/* An empty value or YAML's null spellings, in plain style only. */
+static int
+scalar_is_null(yaml_node_t *node)
+{
+	const char *s;
+	size_t n;
+
+	s = scalar(node, &n);
+	if (s == NULL)
+		return 0;
+	trim_span(&s, &n);
+	if (n == 0)
+		return 1;
+	if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	return (n == 1 && s[0] == '~') || ascii_casecmp_n(s, n, "null", 4) == 0;
+}
+
+static int
+file_line(const struct fm_ctx *c, yaml_node_t *node)
+{
+	return c->first_line + (int)node->start_mark.line;
+}
+
+/* A tag or a type: trimmed, without a leading '#'. */
+static void
+add_word(struct fm_ctx *c, const char ***arr, size_t *n, const char *s,
+    size_t len)
+{
+	trim_span(&s, &len);
+	if (len > 0 && s[0] == '#') {
+		s++;
+		len--;
+	}
+	if (len > 0)
+		arena_push_string(&c->v->arena, arr, n, s, len);
+}
+
+/* A string that lists words: "a, b c" is three. */
+static void
+add_words_split(struct fm_ctx *c, const char ***arr, size_t *n,
+    const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start;
+
+		while (i < len && (s[i] == ',' || s[i] == ' ' || s[i] == '\t'))
+			i++;
+		start = i;
+		while (i < len && s[i] != ',' && s[i] != ' ' && s[i] != '\t')
+			i++;
+		if (i > start)
+			add_word(c, arr, n, s + start, i - start);
+	}
+}
+
+/* A scalar or a list of scalars; a scalar is split when split is set. */
+static void
+read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
+    size_t *n, int split)
+{
+	yaml_node_item_t *it;
+	const char *s;
+	size_t len;
+
+	if ((s = scalar(node, &len)) != NULL) {
+		if (scalar_is_null(node))
+			return;
+		if (split)
+			add_words_split(c, arr, n, s, len);
+		else
+			add_word(c, arr, n, s, len);
+		return;
+	}
+	if (node->type != YAML_SEQUENCE_NODE)
+		return;
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++) {
+		yaml_node_t *child = yaml_document_get_node(c->doc, *it);
+
+		if ((s = scalar(child, &len)) != NULL && !scalar_is_null(child))
+			add_word(c, arr, n, s, len);
+	}
+}
+
+static void
+read_aliases(struct fm_ctx *c, yaml_node_t *node)
+{
+	struct note *note = c->note;
+	yaml_node_item_t *it;
+	const char *s;
+	size_t len;
+
+	if ((s = scalar(node, &len)) != NULL) {
+		trim_span(&s, &len);
+		if (len > 0 && !scalar_is_null(node))
+			arena_push_string(&c->v->arena, &note->aliases,
+			    &note->naliases, s, len);
+		return;
+	}
+	if (node->type != YAML_SEQUENCE_NODE)
+		return;
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++) {
+		yaml_node_t *child = yaml_document_get_node(c->doc, *it);
+
+		if ((s = scalar(child, &len)) == NULL || scalar_is_null(child))
+			continue;
+		trim_span(&s, &len);
+		if (len > 0)
+			arena_push_string(&c->v->arena, &note->aliases,
+			    &note->naliases, s, len);
+	}
+}
+
+/* Every [[target]] in s; the target stops at '|'. */
+static void
+add_wikilinks(struct fm_ctx *c, const char *s, size_t len)
+{
+	struct note *note = c->note;
+	size_t i = 0;
+
+	while (i + 1 < len) {
+		size_t start, end;
+
+		if (s[i] != '[' || s[i + 1] != '[') {
+			i++;
+			continue;
+		}
+		start = i + 2;
+		for (end = start; end + 1 < len; end++)
+			if (s[end] == ']' && s[end + 1] == ']')
+				break;
+		if (end + 1 >= len)
+			return;
+		i = end + 2;
+		for (size_t k = start; k < end; k++)
+			if (s[k] == '|') {
+				end = k;
+				break;
+			}
+		if (end > start)
+			arena_push_string(&c->v->arena, &note->attendees,
+			    &note->nattendees, s + start, end - start);
+	}
+}
+
+/*
+ * An unquoted "[[Ana Lima]]" is YAML for a list in a list: the scalars
+ * inside nested sequences are link targets as they stand.
+ */
+static void
+add_nested_links(struct fm_ctx *c, yaml_node_t *node, int depth)
+{
+	yaml_node_item_t *it;
+	const char *s;
+	size_t len;
+
+	if (depth > 4 || node == NULL)
+		return;
+	if ((s = scalar(node, &len)) != NULL) {
+		const char *bar = memchr(s, '|', len);
+
+		if (bar != NULL)
+			len = (size_t)(bar - s);
+		trim_span(&s, &len);
+		if (len > 0)
+			arena_push_string(&c->v->arena, &c->note->attendees,
+			    &c->note->nattendees, s, len);
+		return;
+	}
+	if (node->type != YAML_SEQUENCE_NODE)
+		return;
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++)
+		add_nested_links(c, yaml_document_get_node(c->doc, *it),
+		    depth + 1);
+}
+
+static void
+read_attendees(struct fm_ctx *c, yaml_node_t *node)
+{
+	yaml_node_item_t *it;
+	const char *s;
+	size_t len;
+
+	if ((s = scalar(node, &len)) != NULL) {
+		add_wikilinks(c, s, len);
+		return;
+	}
+	if (node->type != YAML_SEQUENCE_NODE)
+		return;
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++) {
+		yaml_node_t *child = yaml_document_get_node(c->doc, *it);
+
+		if ((s = scalar(child, &len)) != NULL)
+			add_wikilinks(c, s, len);
+		else if (child->type == YAML_SEQUENCE_NODE)
+			add_nested_links(c, child, 1);
+	}
+}
+
+static void
+read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
+{
+	const char *s;
+	size_t len;
+
+	d->line = file_line(c, node);
+	if ((s = scalar(node, &len)) == NULL) {
+		d->present = 1;
+		d->bad = DATE_NOT_A_DATE;
+		d->raw = "(a list or a mapping)";
+		return;
+	}
+	if (scalar_is_null(node))
+		return;
+	trim_span(&s, &len);
+	d->present = 1;
+	d->raw = arena_strndup(&c->v->arena, s, len);
+	d->bad = (int)date_parse_datetime(s, len, &d->day);
+}
+
+static void
+read_cadence(struct fm_ctx *c, yaml_node_t *node)
+{
+	struct fm_cadence *cad = &c->note->cadence;
+	const char *s;
+	size_t len;
+
+	cad->line = file_line(c, node);
+	if ((s = scalar(node, &len)) == NULL) {
+		cad->present = cad->bad = 1;
+		cad->raw = "(a list or a mapping)";
+		return;
+	}
+	if (scalar_is_null(node))
+		return;
+	trim_span(&s, &len);
+	cad->present = 1;
+	cad->raw = arena_strndup(&c->v->arena, s, len);
+	cad->bad = cadence_parse(s, len, &cad->days) != 0;
+}
+
+static int
+is_false(yaml_node_t *node)
+{
+	static const char *const words[] = { "false", "no", "off" };
+	const char *s;
+	size_t len, i;
+
+	if ((s = scalar(node, &len)) == NULL)
+		return 0;
+	trim_span(&s, &len);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (ascii_casecmp_n(s, len, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
+{
+	struct note *note = c->note;
+	const char *s;
+	size_t len;
+
+	switch (key) {
+	case K_TYPE:
+		read_words(c, value, &note->types, &note->ntypes, 0);
+		break;
+	case K_TAGS:
+		read_words(c, value, &note->tags, &note->ntags, 1);
+		break;
+	case K_FOLLOWUP:
+		if (is_false(value))
+			note->flags |= NOTE_FOLLOWUP_OFF;
+		break;
+	case K_TITLE:
+		if ((s = scalar(value, &len)) != NULL && !scalar_is_null(value)) {
+			trim_span(&s, &len);
+			if (len > 0)
+				note->title = arena_strndup(&c->v->arena, s,
+				    len);
+		}
+		break;
+	case K_ALIASES:
+		read_aliases(c, value);
+		break;
+	case K_LAST_CONTACT:
+		read_date(c, value, &note->last_contact);
+		break;
+	case K_CREATED:
+		read_date(c, value, &note->created);
+		break;
+	case K_DATE:
+		read_date(c, value, &note->date);
+		break;
+	case K_ATTENDEES:
+		read_attendees(c, value);
+		break;
+	case K_CADENCE:
+		read_cadence(c, value);
+		break;
+	case K_SNOOZE_UNTIL:
+		read_date(c, value, &note->snooze_until);
+		break;
+	case K_COUNT:
+		BUG("K_COUNT is not a key");
+	}
+}
+
+static int
+lookup_key(const char *s, size_t len)
+{
+	int k;
+
+	for (k = 0; k < K_COUNT; k++)
+		if (strlen(fm_key_names[k]) == len &&
+		    memcmp(fm_key_names[k], s, len) == 0)
+			return k;
+	if (len == 5 && memcmp(s, "alias", 5) == 0)
+		return K_ALIASES;
+	return -1;
+}
+
+static void
+read_mapping(struct fm_ctx *c, yaml_node_t *root)
+{
+	yaml_node_pair_t *pair;
+	int seen_line[K_COUNT] = { 0 };
+
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = yaml_document_get_node(c->doc, pair->key);
+		yaml_node_t *value = yaml_document_get_node(c->doc,
+		    pair->value);
+		const char *s;
+		size_t len;
+		int k;
+
+		if ((s = scalar(key, &len)) == NULL || value == NULL)
+			continue;
+		if ((k = lookup_key(s, len)) < 0)
+			continue;
+		if (seen_line[k]) {
+			diag_warn(c->dl, DIAG_NOTE, c->note->path,
+			    file_line(c, key),
+			    "remove one of them: followup reads the first",
+			    "key \"%s\" given again (first on line %d)",
+			    fm_key_names[k], seen_line[k]);
+			continue;
+		}
+		seen_line[k] = file_line(c, key);
+		read_key(c, (enum fm_key)k, value);
+	}
+}
+
+static void
+parse_yaml(struct fm_ctx *c, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+
+	if (!yaml_parser_initialize(&parser))
+		BUG("yaml_parser_initialize failed");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	    len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		int line = c->first_line + (int)parser.problem_mark.line;
+
+		diag_error(c->dl, DIAG_NOTE, c->note->path, line,
+		    "fix the YAML between the --- lines; quote values that "
+		    "hold \": \", \"#\" or start with [ { * & ! | >",
+		    "frontmatter is not valid YAML: %s%s%s",
+		    parser.problem ? parser.problem : "syntax error",
+		    parser.context ? " " : "",
+		    parser.context ? parser.context : "");
+		c->note->flags |= NOTE_FRONTMATTER_BAD;
+		yaml_parser_delete(&parser);
+		return;
+	}
+	c->doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL || scalar_is_null(root))
+		;	/* empty frontmatter */
+	else if (root->type != YAML_MAPPING_NODE) {
+		diag_error(c->dl, DIAG_NOTE, c->note->path, c->first_line,
+		    "write one \"key: value\" a line between the --- lines",
+		    "frontmatter is not a mapping of keys to values");
+		c->note->flags |= NOTE_FRONTMATTER_BAD;
+	} else
+		read_mapping(c, root);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+}
+
+/* Length of the line at s (without its end), and where the next begins. */
+static size_t
+line_at(const char *s, size_t avail, size_t *next)
+{
+	const char *nl = memchr(s, '\n', avail);
+	size_t len = nl ? (size_t)(nl - s) : avail;
+
+	*next = nl ? len + 1 : avail;
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
+	return len;
+}
+
+static int
+is_fence(const char *s, size_t len, const char *fence)
+{
+	trim_span(&s, &len);
+	return len == 3 && memcmp(s, fence, 3) == 0;
+}
+
+/*
+ * Find the frontmatter of buf (after the BOM at off). Returns 1 and the
+ * YAML's span and the body's start when there is some, 0 when there is
+ * none, -1 when it is never closed.
+ */
+static int
+find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
+    size_t *yaml_len, size_t *body_off)
+{
+	size_t next, pos;
+	size_t first = line_at(buf + off, len - off, &next);
+
+	if (first < 3 || memcmp(buf + off, "---", 3) != 0 ||
+	    !is_fence(buf + off, first, "---"))
+		return 0;
+	pos = off + next;
+	*yaml_off = pos;
+	while (pos < len) {
+		size_t l = line_at(buf + pos, len - pos, &next);
+
+		if (is_fence(buf + pos, l, "---") ||
+		    is_fence(buf + pos, l, "...")) {
+			*yaml_len = pos - *yaml_off;
+			*body_off = pos + next;
+			return 1;
+		}
+		pos += next;
+	}
+	return -1;
+}
+
+static void
+set_names(struct arena *a, struct note *note, const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+	const char *base = slash ? slash + 1 : relpath;
+	const char *first = strchr(relpath, '/');
+	size_t blen = strlen(base);
+
+	note->path = arena_strdup(a, relpath);
+	note->filename = arena_strdup(a, base);
+	if (blen >= 3 && ascii_casecmp_n(base + blen - 3, 3, ".md", 3) == 0)
+		blen -= 3;
+	note->stem = arena_strndup(a, base, blen);
+	note->folder = slash ? arena_strndup(a, relpath,
+	    (size_t)(slash - relpath) + 1) : "/";
+	note->root_folder = first ? arena_strndup(a, relpath,
+	    (size_t)(first - relpath) + 1) : "/";
+}
+
+void
+note_parse(struct vault *v, const char *relpath, const char *buf,
+    size_t len, struct diag_list *dl)
+{
+	struct note *note;
+	struct fm_ctx c;
+	size_t off = 0, yaml_off = 0, yaml_len = 0, body_off = 0;
+	size_t index = v->nnotes;
+	int found;
+
+	GROW(v->notes, v->capnotes, v->nnotes + 1);
+	note = &v->notes[v->nnotes++];
+	memset(note, 0, sizeof(*note));
+	set_names(&v->arena, note, relpath);
+	note->task_first = v->ntasks;
+	note->query_first = v->nqueries;
+
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		off = 3;
+	found = find_frontmatter(buf, len, off, &yaml_off, &yaml_len,
+	    &body_off);
+	if (found < 0) {
+		diag_error(dl, DIAG_NOTE, note->path, 1,
+		    "end the frontmatter with a line \"---\" (or remove the "
+		    "first line if the note has none)",
+		    "frontmatter opened with \"---\" is never closed");
+		note->flags |= NOTE_FRONTMATTER_BAD;
+		return;
+	}
+	if (found > 0) {
+		note->flags |= NOTE_HAS_FRONTMATTER;
+		c.v = v;
+		c.note = note;
+		c.doc = NULL;
+		c.first_line = 2;
+		c.dl = dl;
+		parse_yaml(&c, buf + yaml_off, yaml_len);
+	} else
+		body_off = off;
+
+	task_scan_body(v, index, buf, len, body_off, dl);
+	note->ntasks = v->ntasks - note->task_first;
+	note->nqueries = v->nqueries - note->query_first;
+}

@@ -1,0 +1,77 @@
+/*
+ * note.h - one note: its names, its frontmatter (read with libyaml) and
+ * where its tasks and query blocks sit in the vault's arrays.
+ *
+ * note_parse() implements the "Frontmatter" and "Dates" parts of
+ * docs/rules.md: BOM, "---" ... "---"/"...", libyaml errors at the file's
+ * line, impossible dates. It records what it read; deciding who is a
+ * contact is contact.h's job. Strings live in the vault's arena.
+ */
+#ifndef FOLLOWUP_NOTE_H
+#define FOLLOWUP_NOTE_H
+
+#include <stddef.h>
+
+struct vault;
+struct diag_list;
+
+/*
+ * A frontmatter value as read. Whether a bad value is an error depends on
+ * the note (a bad `created` matters only for a contact), so note_parse()
+ * records it with its line and contact.c reports it.
+ */
+struct fm_date {
+	int present;		/* key given with a non-empty value */
+	int bad;		/* enum date_parse, 0 when valid */
+	int day;
+	int line;
+	const char *raw;	/* the value as written, for messages */
+};
+
+struct fm_cadence {
+	int present;
+	int bad;
+	int days;
+	int line;
+	const char *raw;
+};
+
+#define NOTE_HAS_FRONTMATTER	(1u << 0)
+#define NOTE_FRONTMATTER_BAD	(1u << 1)	/* unclosed, YAML error */
+#define NOTE_FOLLOWUP_OFF	(1u << 2)	/* followup: false */
+
+struct note {
+	const char *path;	/* relative to the root, "/" separated */
+	const char *stem;	/* file name without ".md" */
+	const char *folder;	/* "People/" or "/" at the root */
+	const char *filename;	/* with ".md" */
+	const char *root_folder;/* first folder with "/", or "/" */
+	unsigned flags;
+
+	const char *title;	/* NULL unless a non-empty string */
+	const char **types;
+	size_t ntypes;
+	const char **tags;	/* without '#' */
+	size_t ntags;
+	const char **aliases;
+	size_t naliases;
+	const char **attendees;	/* wikilink targets as written */
+	size_t nattendees;
+	struct fm_date last_contact, created, date, snooze_until;
+	struct fm_cadence cadence;
+
+	size_t task_first, ntasks;	/* range in vault->tasks */
+	size_t query_first, nqueries;	/* range in vault->queries */
+};
+
+/* Cadence as in DESIGN.md §3: "14", "14d", "2w". Returns 0 or -1. */
+int cadence_parse(const char *s, size_t n, int *days);
+
+/*
+ * Parse buf (a whole file, valid UTF-8) as the note `relpath` and append
+ * it, its tasks and its queries to v. Problems go to dl.
+ */
+void note_parse(struct vault *v, const char *relpath, const char *buf,
+    size_t len, struct diag_list *dl);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * query.h - the ```tasks query blocks of Obsidian Tasks, the subset of
+ * DESIGN.md §3 (filters one a line, all must hold).
+ *
+ * A block with a line followup does not support is never guessed at:
+ * query_parse() reports a warning naming the file, line and filter and
+ * the block selects nothing. Relative dates ("today", "in 3 days") are
+ * kept relative and resolved against the run's today in query_matches(),
+ * so a parsed block does not depend on the day it was read.
+ */
+#ifndef FOLLOWUP_QUERY_H
+#define FOLLOWUP_QUERY_H
+
+#include <stddef.h>
+
+struct arena;
+struct diag_list;
+struct task;
+struct note;
+
+enum query_field {
+	QF_DONE,		/* done / not done */
+	QF_PATH,
+	QF_FOLDER,
+	QF_FILENAME,
+	QF_DESCRIPTION,
+	QF_TAGS,
+	QF_HAS_DUE,		/* has due date / no due date */
+	QF_DUE,			/* due before/after/on/... DATE */
+	QF_STATUS_TYPE,
+};
+
+enum query_cmp {
+	QC_BEFORE,
+	QC_AFTER,
+	QC_ON,
+	QC_ON_OR_BEFORE,
+	QC_ON_OR_AFTER,
+};
+
+struct query_filter {
+	enum query_field field;
+	int negate;		/* "not done", "does not include", "is not" */
+	const char *text;	/* needle for the includes filters */
+	size_t textlen;
+	enum query_cmp cmp;
+	int date;		/* absolute day, or offset from today */
+	int date_relative;
+	int status;		/* enum task_status for QF_STATUS_TYPE */
+};
+
+struct query {
+	size_t note;		/* the note holding the block */
+	int line;		/* line of the opening fence */
+	struct query_filter *filters;
+	size_t nfilters;
+};
+
+/* One line of a block's body, with its line number in the file. */
+struct query_line {
+	int line;
+	const char *text;
+	size_t len;
+};
+
+/*
+ * Parse a block's lines for note n (whose vault-relative path is path).
+ * Returns 0 and fills *q, or -1 after a warning on dl (unsupported line).
+ */
+int query_parse(struct arena *a, const char *path, size_t note,
+    int fence_line, const struct query_line *lines, size_t nlines,
+    struct query *q, struct diag_list *dl);
+
+/* Does task t, in note tn, satisfy every filter of q on day today? */
+int query_matches(const struct query *q, const struct task *t,
+    const struct note *tn, int today);
+
+#endif

@@ -1,0 +1,225 @@
+/* report.c - JSON and text output of the contacts (see report.h). */
+#include "report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "engine.h"
+#include "util.h"
+
+static json_t *
+json_date(int day)
+{
+	char buf[DATE_BUFSZ];
+
+	if (day == DATE_NONE)
+		return json_null();
+	return json_string(date_format(day, buf));
+}
+
+static json_t *
+json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+item_json(const struct vault *v, const struct task *t)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "path", json_string(v->notes[t->note].path));
+	json_object_set_new(o, "line", json_integer(t->line));
+	json_object_set_new(o, "text", json_string(t->text));
+	json_object_set_new(o, "status", json_string(task_status_name(
+	    t->status)));
+	json_object_set_new(o, "due", json_date(t->due));
+	return o;
+}
+
+static json_t *
+contact_json(const struct vault *v, const struct contact *c)
+{
+	json_t *o = json_object(), *items = json_array();
+	size_t i;
+
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "path", json_string(c->path));
+	json_object_set_new(o, "last_contact", json_date(c->last_contact));
+	json_object_set_new(o, "last_contact_source",
+	    json_str_or_null(contact_source_name(c->source)));
+	json_object_set_new(o, "days_since_contact",
+	    c->days_since_contact == DATE_NONE ? json_null() :
+	    json_integer(c->days_since_contact));
+	json_object_set_new(o, "cadence_days", json_integer(c->cadence_days));
+	json_object_set_new(o, "due", json_date(c->due));
+	json_object_set_new(o, "days_overdue", json_integer(c->days_overdue));
+	json_object_set_new(o, "state", json_string(contact_state_name(
+	    c->state)));
+	for (i = 0; i < c->nitems; i++)
+		json_array_append_new(items, item_json(v, &v->tasks[c->items[i]]));
+	json_object_set_new(o, "open_items", items);
+	return o;
+}
+
+static json_t *
+diags_json(const struct diag_list *dl, enum diag_level level)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < dl->n; i++) {
+		const struct diag *d = &dl->items[i];
+		json_t *o;
+
+		if (d->level != level)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "path", json_str_or_null(d->path));
+		json_object_set_new(o, "line", d->line ? json_integer(d->line)
+		    : json_null());
+		json_object_set_new(o, "message", json_string(d->message));
+		json_object_set_new(o, "hint", json_str_or_null(d->hint));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+char *
+report_json(const struct scan_result *r, const char *vault, unsigned states)
+{
+	json_t *root = json_object(), *contacts = json_array();
+	char *out, *copy;
+	size_t i;
+
+	json_object_set_new(root, "today", json_date(r->today));
+	json_object_set_new(root, "vault", json_string(vault));
+	for (i = 0; i < r->contacts.n; i++) {
+		const struct contact *c = &r->contacts.items[i];
+
+		if (states & (1u << c->state))
+			json_array_append_new(contacts,
+			    contact_json(&r->vault, c));
+	}
+	json_object_set_new(root, "contacts", contacts);
+	json_object_set_new(root, "errors", diags_json(&r->diags, DIAG_ERROR));
+	json_object_set_new(root, "warnings", diags_json(&r->diags,
+	    DIAG_WARNING));
+	out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (out == NULL)
+		BUG("json_dumps failed");
+	copy = xasprintf("%s\n", out);
+	free(out);
+	return copy;
+}
+
+static const char *
+state_color(enum contact_state st)
+{
+	switch (st) {
+	case STATE_COLD:
+		return "\033[1;34m";
+	case STATE_OVERDUE:
+		return "\033[1;31m";
+	case STATE_DUE:
+		return "\033[33m";
+	case STATE_NEVER:
+		return "\033[35m";
+	case STATE_SNOOZED:
+		return "\033[2m";
+	case STATE_OK:
+		return "\033[32m";
+	case STATE_COUNT:
+		break;
+	}
+	BUG("contact state %d", (int)st);
+}
+
+static void
+print_contact(FILE *out, const struct vault *v, const struct contact *c,
+    unsigned flags)
+{
+	char due[DATE_BUFSZ], last[DATE_BUFSZ], days[16], cadence[16];
+	const char *on = flags & REPORT_COLOR ? state_color(c->state) : "";
+	const char *off = flags & REPORT_COLOR ? "\033[0m" : "";
+	size_t i;
+
+	date_format(c->due, due);
+	if (c->last_contact == DATE_NONE)
+		snprintf(last, sizeof(last), "never");
+	else
+		date_format(c->last_contact, last);
+	snprintf(days, sizeof(days), "%+d", c->days_overdue);
+	snprintf(cadence, sizeof(cadence), "%dd", c->cadence_days);
+	fprintf(out, "%s%-8s%s  %-10s  %7s  %-12s  %7s  %4zu  %s\n", on,
+	    contact_state_name(c->state), off, due, days, last, cadence,
+	    c->nitems, c->name);
+	if (!(flags & REPORT_ITEMS))
+		return;
+	for (i = 0; i < c->nitems; i++) {
+		const struct task *t = &v->tasks[c->items[i]];
+
+		fprintf(out, "%10s- [%s] %s  (%s:%d)\n", "", t->symbol, t->text,
+		    v->notes[t->note].path, t->line);
+	}
+}
+
+void
+report_text(FILE *out, const struct scan_result *r, unsigned states,
+    unsigned flags)
+{
+	size_t counts[STATE_COUNT] = { 0 }, i, shown = 0;
+	const char *sep = "";
+
+	fprintf(out, "%-8s  %-10s  %7s  %-12s  %7s  %4s  %s\n", "STATE",
+	    "DUE", "OVERDUE", "LAST CONTACT", "CADENCE", "OPEN", "NAME");
+	for (i = 0; i < r->contacts.n; i++) {
+		const struct contact *c = &r->contacts.items[i];
+
+		if (!(states & (1u << c->state)))
+			continue;
+		counts[c->state]++;
+		shown++;
+		print_contact(out, &r->vault, c, flags);
+	}
+	fprintf(out, "\n%zu contact%s", shown, shown == 1 ? "" : "s");
+	for (i = 0; i < STATE_COUNT; i++) {
+		if (counts[i] == 0)
+			continue;
+		fprintf(out, "%s %zu %s", sep[0] ? sep : ":", counts[i],
+		    contact_state_name((enum contact_state)i));
+		sep = ",";
+	}
+	fputc('\n', out);
+}
+
+void
+report_diags(FILE *out, const struct diag_list *dl, int quiet,
+    unsigned flags)
+{
+	const char *bold = flags & REPORT_COLOR ? "\033[1m" : "";
+	const char *red = flags & REPORT_COLOR ? "\033[1;31m" : "";
+	const char *yellow = flags & REPORT_COLOR ? "\033[1;33m" : "";
+	const char *off = flags & REPORT_COLOR ? "\033[0m" : "";
+	size_t i;
+
+	for (i = 0; i < dl->n; i++) {
+		const struct diag *d = &dl->items[i];
+		int err = d->level == DIAG_ERROR;
+
+		if (!err && quiet)
+			continue;
+		fputs(bold, out);
+		if (d->path && d->line)
+			fprintf(out, "%s:%d: ", d->path, d->line);
+		else if (d->path)
+			fprintf(out, "%s: ", d->path);
+		fprintf(out, "%s%s%s:%s %s\n", off, err ? red : yellow,
+		    err ? "error" : "warning", off, d->message);
+		if (d->hint)
+			fprintf(out, "  hint: %s\n", d->hint);
+	}
+}

@@ -1,0 +1,31 @@
+/*
+ * report.h - what `followup status` prints: the JSON of DESIGN.md §4
+ * (built with jansson) and the aligned text table.
+ *
+ * A state mask selects contacts: bit (1 << STATE_x) set means shown;
+ * REPORT_ALL_STATES shows all. Diags are printed as DESIGN.md §6 says:
+ * "path:line: message" then "  hint: ...".
+ */
+#ifndef FOLLOWUP_REPORT_H
+#define FOLLOWUP_REPORT_H
+
+#include <stdio.h>
+
+struct scan_result;
+struct diag_list;
+
+#define REPORT_ALL_STATES (~0u)
+
+#define REPORT_COLOR	(1u << 0)
+#define REPORT_ITEMS	(1u << 1)	/* list open items under each contact */
+
+/* The JSON document, NUL-terminated, owned by the caller. */
+char *report_json(const struct scan_result *r, const char *vault,
+    unsigned states);
+void report_text(FILE *out, const struct scan_result *r, unsigned states,
+    unsigned flags);
+/* Print diags; warnings are left out when quiet. */
+void report_diags(FILE *out, const struct diag_list *dl, int quiet,
+    unsigned flags);
+
+#endif

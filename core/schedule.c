@@ -1,0 +1,68 @@
+/* schedule.c - due dates, states and order (see schedule.h). */
+#include "schedule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "contact.h"
+#include "date.h"
+
+static void
+schedule_one(struct contact *c, const struct schedule_params *p)
+{
+	int due = c->last_contact != DATE_NONE ?
+	    c->last_contact + c->cadence_days : p->today;
+
+	if (c->earliest_item_due != DATE_NONE && c->earliest_item_due < due)
+		due = c->earliest_item_due;
+	c->days_since_contact = c->last_contact != DATE_NONE ?
+	    p->today - c->last_contact : DATE_NONE;
+
+	if (c->snooze_until != DATE_NONE && c->snooze_until > p->today) {
+		c->due = c->snooze_until;
+		c->days_overdue = p->today - c->due;
+		c->state = STATE_SNOOZED;
+		return;
+	}
+	c->due = due;
+	c->days_overdue = p->today - due;
+	if (c->last_contact == DATE_NONE)
+		c->state = STATE_NEVER;
+	else if ((double)c->days_since_contact >=
+	    p->cold_factor * c->cadence_days)
+		c->state = STATE_COLD;
+	else if (c->days_overdue > 0)
+		c->state = STATE_OVERDUE;
+	else if (c->days_overdue >= -p->due_soon_days)
+		c->state = STATE_DUE;
+	else
+		c->state = STATE_OK;
+}
+
+void
+schedule_apply(struct contact_set *set, const struct schedule_params *p)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		schedule_one(&set->items[i], p);
+}
+
+static int
+cmp_contact(const void *pa, const void *pb)
+{
+	const struct contact *a = pa, *b = pb;
+	int c;
+
+	if (a->days_overdue != b->days_overdue)
+		return a->days_overdue > b->days_overdue ? -1 : 1;
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return strcmp(a->path, b->path);
+}
+
+void
+schedule_sort(struct contact_set *set)
+{
+	qsort(set->items, set->n, sizeof(*set->items), cmp_contact);
+}

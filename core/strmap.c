@@ -1,0 +1,129 @@
+/* strmap.c - string → values hash table (see strmap.h). FNV-1a hashing. */
+#include "strmap.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct strmap_entry {
+	const char *key;	/* NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+	size_t head;		/* first value in m->values (pairs) */
+};
+
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void
+strmap_init(struct strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+static struct strmap_entry *
+find_slot(struct strmap_entry *slots, size_t cap, const char *key,
+    size_t len, uint64_t h)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	for (;;) {
+		struct strmap_entry *e = &slots[i];
+
+		if (e->key == NULL || (e->hash == h && e->len == len &&
+		    memcmp(e->key, key, len) == 0))
+			return e;
+		i = (i + 1) & (cap - 1);
+	}
+}
+
+static void
+rehash(struct strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64, i;
+	struct strmap_entry *slots = xcalloc(ncap, sizeof(*slots));
+
+	for (i = 0; i < m->cap; i++) {
+		struct strmap_entry *e = &m->slots[i];
+
+		if (e->key != NULL)
+			*find_slot(slots, ncap, e->key, e->len, e->hash) = *e;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = ncap;
+}
+
+void
+strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
+{
+	uint64_t h = hash_bytes(key, len);
+	struct strmap_entry *e;
+	size_t v;
+
+	if ((m->used + 1) * 2 > m->cap)
+		rehash(m);
+	e = find_slot(m->slots, m->cap, key, len, h);
+	if (e->key == NULL) {
+		e->key = key;
+		e->len = len;
+		e->hash = h;
+		e->head = STRMAP_NONE;
+		m->used++;
+	}
+	for (v = e->head; v != STRMAP_NONE; v = m->values[v + 1])
+		if (m->values[v] == value)
+			return;
+	GROW(m->values, m->capvalues, m->nvalues + 2);
+	m->values[m->nvalues] = value;
+	m->values[m->nvalues + 1] = e->head;
+	e->head = m->nvalues;
+	m->nvalues += 2;
+}
+
+size_t
+strmap_first(const struct strmap *m, const char *key, size_t len, size_t *it)
+{
+	struct strmap_entry *e;
+
+	*it = STRMAP_NONE;
+	if (m->cap == 0)
+		return STRMAP_NONE;
+	e = find_slot(m->slots, m->cap, key, len, hash_bytes(key, len));
+	if (e->key == NULL)
+		return STRMAP_NONE;
+	*it = e->head;
+	return strmap_next(m, it);
+}
+
+size_t
+strmap_next(const struct strmap *m, size_t *it)
+{
+	size_t v;
+
+	if (*it == STRMAP_NONE)
+		return STRMAP_NONE;
+	v = m->values[*it];
+	*it = m->values[*it + 1];
+	return v;
+}
+
+void
+strmap_release(struct strmap *m)
+{
+	free(m->slots);
+	free(m->values);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,37 @@
+/*
+ * strmap.h - a hash table from byte strings to small integers, with
+ * several values per key (a name can belong to two contacts).
+ *
+ * Keys are borrowed: they must outlive the map. Lookups are O(1) on
+ * average; the table doubles when it is half full.
+ */
+#ifndef FOLLOWUP_STRMAP_H
+#define FOLLOWUP_STRMAP_H
+
+#include <stddef.h>
+
+struct strmap_entry;
+
+struct strmap {
+	struct strmap_entry *slots;
+	size_t cap;		/* a power of two */
+	size_t used;
+	size_t *values;		/* chains: value, next index */
+	size_t nvalues, capvalues;
+};
+
+#define STRMAP_NONE ((size_t)-1)
+
+void strmap_init(struct strmap *m);
+/* Add value under key (len bytes); a value already there is not added. */
+void strmap_add(struct strmap *m, const char *key, size_t len, size_t value);
+/*
+ * Iterate the values of key: start with it = strmap_first(), then
+ * strmap_next() until it returns STRMAP_NONE.
+ */
+size_t strmap_first(const struct strmap *m, const char *key, size_t len,
+    size_t *it);
+size_t strmap_next(const struct strmap *m, size_t *it);
+void strmap_release(struct strmap *m);
+
+#endif

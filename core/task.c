@@ -1,0 +1,572 @@
+/*
+ * task.c - find Obsidian Tasks lines with md4c and read their grammar.
+ * See task.h; the grammar is docs/rules.md, "Tasks".
+ *
+ * md4c reports a list item's first text in pieces (it splits at '[' and
+ * ']'), so the leading run of plain text of an item's first paragraph is
+ * gathered until anything else happens (a span, a line break, a nested
+ * block, the end of the item) and only then is the item decided. That run
+ * is what CommonMark calls the item's first text node.
+ */
+#include "task.h"
+
+#include <md4c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "diag.h"
+#include "util.h"
+#include "vault.h"
+
+/* Longest leading text needed to decide: "[" + 4-byte char + "] ". */
+#define LEAD_MAX 8
+
+enum task_status
+task_status_from_symbol(const char *sym, size_t len)
+{
+	if (len == 1) {
+		switch (sym[0]) {
+		case 'x':
+		case 'X':
+			return TASK_DONE;
+		case '-':
+			return TASK_CANCELLED;
+		case '/':
+			return TASK_IN_PROGRESS;
+		}
+	}
+	return TASK_TODO;
+}
+
+const char *
+task_status_name(enum task_status st)
+{
+	switch (st) {
+	case TASK_TODO:
+		return "todo";
+	case TASK_IN_PROGRESS:
+		return "in_progress";
+	case TASK_DONE:
+		return "done";
+	case TASK_CANCELLED:
+		return "cancelled";
+	}
+	BUG("task status %d", (int)st);
+}
+
+int
+task_is_open(const struct task *t)
+{
+	return t->status == TASK_TODO || t->status == TASK_IN_PROGRESS;
+}
+
+size_t
+task_checkbox(const char *s, size_t n, char sym[5], enum task_status *st)
+{
+	size_t clen;
+
+	if (n < 4 || s[0] != '[')
+		return 0;
+	clen = utf8_seq_len((const unsigned char *)s + 1, n - 1);
+	if (clen == 0 || n < clen + 3 || s[1 + clen] != ']' ||
+	    s[2 + clen] != ' ')
+		return 0;
+	memcpy(sym, s + 1, clen);
+	sym[clen] = '\0';
+	*st = task_status_from_symbol(sym, clen);
+	return clen + 3;
+}
+
+/* The due-date signifiers of Obsidian Tasks: 📅 📆 🗓. */
+static size_t
+due_emoji(const char *s, size_t n)
+{
+	static const char *const emoji[] = { "\xF0\x9F\x93\x85",
+		"\xF0\x9F\x93\x86", "\xF0\x9F\x97\x93" };
+	size_t i;
+
+	for (i = 0; i < sizeof(emoji) / sizeof(emoji[0]); i++)
+		if (n >= 4 && memcmp(s, emoji[i], 4) == 0) {
+			if (n >= 7 && memcmp(s + 4, "\xEF\xB8\x8F", 3) == 0)
+				return 7;
+			return 4;
+		}
+	return 0;
+}
+
+/* "[due:: " or "(due:: ": the length of the opening, else 0. */
+static size_t
+dataview_due(const char *s, size_t n)
+{
+	if (n < 6 || (s[0] != '[' && s[0] != '(') ||
+	    memcmp(s + 1, "due::", 5) != 0)
+		return 0;
+	return 6;
+}
+
+static void
+read_due(const char *text, size_t n, const char *path, int line, int *due,
+    struct diag_list *dl)
+{
+	size_t i;
+
+	*due = DATE_NONE;
+	for (i = 0; i < n; i++) {
+		size_t skip = due_emoji(text + i, n - i);
+		int dataview = 0, day;
+		enum date_parse r;
+
+		if (skip == 0 && (skip = dataview_due(text + i, n - i)) != 0)
+			dataview = 1;
+		if (skip == 0)
+			continue;
+		i += skip;
+		while (i < n && text[i] == ' ')
+			i++;
+		r = date_parse_prefix(text + i, n - i, &day);
+		if (r == DATE_OK && dataview) {
+			size_t j = i + 10;
+
+			while (j < n && text[j] == ' ')
+				j++;
+			if (j >= n || (text[j] != ']' && text[j] != ')'))
+				r = DATE_NOT_A_DATE;
+		}
+		if (r == DATE_IMPOSSIBLE) {
+			diag_error(dl, DIAG_NOTE, path, line,
+			    "write a real calendar date as YYYY-MM-DD",
+			    "impossible due date \"%.10s\"", text + i);
+			return;
+		}
+		if (r == DATE_OK) {
+			*due = day;
+			return;
+		}
+		i--;
+	}
+}
+
+static int
+tag_char(unsigned char c)
+{
+	if (c >= 0x80)
+		return 1;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
+}
+
+void
+task_read_fields(struct arena *a, const char *text, size_t n,
+    const char *path, int line, int *due, const char ***tags,
+    size_t *ntags, struct diag_list *dl)
+{
+	size_t i;
+
+	read_due(text, n, path, line, due, dl);
+	for (i = 0; i < n; i++) {
+		size_t start, j;
+		int digits_only = 1;
+
+		if (text[i] != '#' || (i > 0 && text[i - 1] != ' ' &&
+		    text[i - 1] != '\t'))
+			continue;
+		start = i + 1;
+		for (j = start; j < n && tag_char((unsigned char)text[j]); j++)
+			if (text[j] < '0' || text[j] > '9')
+				digits_only = 0;
+		if (j > start && !digits_only)
+			arena_push_string(a, tags, ntags, text + start,
+			    j - start);
+		i = j - 1 < i ? i : j - 1;
+	}
+}
+
+/* Where an item stands in being decided. */
+enum li_state {
+	LI_START,	/* entered, nothing seen yet */
+	LI_LEAD,	/* gathering the leading text of its first paragraph */
+	LI_TASK_TEXT,	/* a task: still inside its first paragraph */
+	LI_DONE,	/* decided, first paragraph over */
+};
+
+struct li {
+	enum li_state state;
+	int in_para;		/* first paragraph was opened with a P block */
+	size_t task;		/* index in v->tasks when it is a task */
+	const char *first;	/* where the leading text begins */
+	char lead[LEAD_MAX];
+	size_t leadlen;
+};
+
+struct scan {
+	struct vault *v;
+	size_t note;
+	const char *path;
+	const char *buf;
+	size_t len;
+	struct diag_list *dl;
+
+	size_t cursor_off;	/* offset_to_line's memo */
+	int cursor_line;
+
+	struct li *stack;
+	size_t depth, cap;
+
+	int in_query;
+	int query_fence_line;
+	struct query_line *qlines;
+	size_t nqlines, capqlines;
+	struct strbuf qline;
+	int qline_line;
+	int last_qline;
+};
+
+static int
+line_of(struct scan *s, const char *p)
+{
+	size_t off;
+
+	if (p < s->buf || p > s->buf + s->len)
+		return 0;
+	off = (size_t)(p - s->buf);
+	if (off < s->cursor_off) {
+		s->cursor_off = 0;
+		s->cursor_line = 1;
+	}
+	while (s->cursor_off < off) {
+		const char *nl = memchr(s->buf + s->cursor_off, '\n',
+		    off - s->cursor_off);
+
+		if (nl == NULL) {
+			s->cursor_off = off;
+			break;
+		}
+		s->cursor_line++;
+		s->cursor_off = (size_t)(nl - s->buf) + 1;
+	}
+	return s->cursor_line;
+}
+
+static struct li *
+top(struct scan *s)
+{
+	return s->depth ? &s->stack[s->depth - 1] : NULL;
+}
+
+/* The rest of the line after "[c] ", trimmed, or NULL when empty. */
+static const char *
+rest_of_line(const struct scan *s, const struct li *li, size_t *len)
+{
+	const char *p = li->first, *stop = s->buf + s->len, *end;
+	char sym[5];
+	enum task_status st;
+	size_t avail, box;
+
+	end = memchr(p, '\n', (size_t)(stop - p));
+	avail = (size_t)((end ? end : stop) - p);
+	box = task_checkbox(p, avail, sym, &st);
+	if (box == 0) {
+		/* An escape made the raw bytes differ: skip to "] ". */
+		const char *close = NULL;
+		size_t i;
+
+		for (i = 1; i + 1 < avail; i++)
+			if (p[i] == ']' && p[i + 1] == ' ') {
+				close = p + i + 2;
+				break;
+			}
+		if (close == NULL)
+			return NULL;
+		box = (size_t)(close - p);
+	}
+	p += box;
+	avail -= box;
+	trim_span(&p, &avail);
+	*len = avail;
+	return avail ? p : NULL;
+}
+
+static void
+add_task(struct scan *s, struct li *li, const char *sym,
+    enum task_status st, const char *text, size_t textlen)
+{
+	struct vault *v = s->v;
+	struct task *t;
+
+	GROW(v->tasks, v->captasks, v->ntasks + 1);
+	t = &v->tasks[v->ntasks];
+	memset(t, 0, sizeof(*t));
+	t->note = s->note;
+	t->line = line_of(s, li->first);
+	t->text = arena_strndup(&v->arena, text, textlen);
+	memcpy(t->symbol, sym, sizeof(t->symbol));
+	t->status = st;
+	task_read_fields(&v->arena, text, textlen, s->path, t->line, &t->due,
+	    &t->tags, &t->ntags, s->dl);
+	li->task = v->ntasks++;
+}
+
+/* The leading text of the item is over: is it a task? */
+static void
+decide(struct scan *s, struct li *li)
+{
+	char sym[5];
+	enum task_status st;
+	const char *text;
+	size_t textlen;
+
+	if (li->state != LI_START && li->state != LI_LEAD)
+		return;
+	li->state = LI_DONE;
+	if (li->first == NULL ||
+	    task_checkbox(li->lead, li->leadlen, sym, &st) == 0)
+		return;
+	text = rest_of_line(s, li, &textlen);
+	if (text == NULL)
+		return;
+	add_task(s, li, sym, st, text, textlen);
+	li->state = LI_TASK_TEXT;
+}
+
+static void
+end_first_block(struct scan *s, struct li *li)
+{
+	decide(s, li);
+	if (li->state == LI_TASK_TEXT)
+		li->state = LI_DONE;
+}
+
+static int
+is_tasks_fence(const MD_BLOCK_CODE_DETAIL *d)
+{
+	return d->fence_char != 0 && d->lang.size == 5 &&
+	    memcmp(d->lang.text, "tasks", 5) == 0;
+}
+
+static void
+query_begin(struct scan *s, const MD_BLOCK_CODE_DETAIL *d)
+{
+	s->in_query = 1;
+	s->query_fence_line = line_of(s, d->lang.text);
+	s->nqlines = 0;
+	s->last_qline = s->query_fence_line;
+	strbuf_reset(&s->qline);
+	s->qline_line = 0;
+}
+
+static void
+query_end_line(struct scan *s)
+{
+	struct query_line *ql;
+	int line = s->qline_line ? s->qline_line : s->last_qline + 1;
+
+	GROW(s->qlines, s->capqlines, s->nqlines + 1);
+	ql = &s->qlines[s->nqlines++];
+	ql->line = line;
+	ql->len = s->qline.len;
+	ql->text = arena_strndup(&s->v->arena, strbuf_str(&s->qline),
+	    s->qline.len);
+	s->last_qline = line;
+	strbuf_reset(&s->qline);
+	s->qline_line = 0;
+}
+
+static void
+query_text(struct scan *s, const MD_CHAR *text, MD_SIZE size)
+{
+	while (size > 0) {
+		const char *nl = memchr(text, '\n', size);
+		size_t piece = nl ? (size_t)(nl - text) : size;
+
+		if (piece > 0) {
+			if (s->qline.len == 0 && s->qline_line == 0)
+				s->qline_line = line_of(s, text);
+			strbuf_add(&s->qline, text, piece);
+		}
+		if (nl == NULL)
+			return;
+		query_end_line(s);
+		text += piece + 1;
+		size -= (MD_SIZE)(piece + 1);
+	}
+}
+
+static void
+query_finish(struct scan *s)
+{
+	struct vault *v = s->v;
+	struct query q;
+
+	if (s->qline.len > 0)
+		query_end_line(s);
+	s->in_query = 0;
+	if (query_parse(&v->arena, s->path, s->note, s->query_fence_line,
+	    s->qlines, s->nqlines, &q, s->dl) != 0)
+		return;
+	GROW(v->queries, v->capqueries, v->nqueries + 1);
+	v->queries[v->nqueries++] = q;
+}
+
+static int
+enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	struct scan *s = userdata;
+	struct li *li = top(s);
+
+	if (li != NULL) {
+		if (type == MD_BLOCK_P && li->state == LI_START)
+			li->in_para = 1;
+		else
+			end_first_block(s, li);
+	}
+	if (type == MD_BLOCK_LI) {
+		GROW(s->stack, s->cap, s->depth + 1);
+		li = &s->stack[s->depth++];
+		memset(li, 0, sizeof(*li));
+		li->state = LI_START;
+	} else if (type == MD_BLOCK_CODE && is_tasks_fence(detail))
+		query_begin(s, detail);
+	return 0;
+}
+
+static int
+leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	struct scan *s = userdata;
+	struct li *li = top(s);
+
+	(void)detail;
+	if (type == MD_BLOCK_CODE && s->in_query)
+		query_finish(s);
+	if (li == NULL)
+		return 0;
+	if (type == MD_BLOCK_LI) {
+		end_first_block(s, li);
+		s->depth--;
+	} else if (type == MD_BLOCK_P && li->in_para)
+		end_first_block(s, li);
+	return 0;
+}
+
+static void
+add_link(struct scan *s, struct li *li, const MD_ATTRIBUTE *target)
+{
+	struct task *t = &s->v->tasks[li->task];
+	const char *p = target->text;
+	size_t n = target->size;
+	const char *bar = memchr(p, '|', n);
+
+	if (bar != NULL)
+		n = (size_t)(bar - p);
+	trim_span(&p, &n);
+	if (n > 0)
+		arena_push_string(&s->v->arena, &t->links, &t->nlinks, p, n);
+}
+
+static int
+enter_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	struct scan *s = userdata;
+	struct li *li = top(s);
+
+	if (li == NULL)
+		return 0;
+	decide(s, li);
+	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK)
+		add_link(s, li, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
+	return 0;
+}
+
+static int
+leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	(void)type;
+	(void)detail;
+	(void)userdata;
+	return 0;
+}
+
+static int
+text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
+{
+	struct scan *s = userdata;
+	struct li *li = top(s);
+
+	if (s->in_query && type == MD_TEXT_CODE) {
+		query_text(s, p, size);
+		return 0;
+	}
+	if (li == NULL || (li->state != LI_START && li->state != LI_LEAD))
+		return 0;
+	if (type != MD_TEXT_NORMAL) {
+		decide(s, li);
+		return 0;
+	}
+	if (li->state == LI_START) {
+		li->state = LI_LEAD;
+		li->first = p;
+	}
+	if (li->leadlen < LEAD_MAX) {
+		size_t take = LEAD_MAX - li->leadlen;
+
+		if (take > size)
+			take = size;
+		memcpy(li->lead + li->leadlen, p, take);
+		li->leadlen += take;
+	}
+	return 0;
+}
+
+/* Cheap test before md4c: can this body hold a task or a query at all? */
+static int
+may_hold_tasks(const char *body, size_t n)
+{
+	const char *p = body, *end = body + n;
+
+	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
+		if (end - p >= 3 && (p[2] == ']' || (unsigned char)p[1] >= 0x80))
+			return 1;
+		p++;
+	}
+	return memmem(body, n, "tasks", 5) != NULL;
+}
+
+int
+task_scan_body(struct vault *v, size_t note, const char *buf, size_t len,
+    size_t body_off, struct diag_list *dl)
+{
+	MD_PARSER parser = {
+		.abi_version = 0,
+		.flags = MD_FLAG_WIKILINKS,
+		.enter_block = enter_block,
+		.leave_block = leave_block,
+		.enter_span = enter_span,
+		.leave_span = leave_span,
+		.text = text,
+	};
+	struct scan s = {
+		.v = v,
+		.note = note,
+		.path = v->notes[note].path,
+		.buf = buf,
+		.len = len,
+		.dl = dl,
+		.cursor_line = 1,
+		.qline = STRBUF_INIT,
+	};
+	int rc = 0;
+
+	if (body_off >= len || !may_hold_tasks(buf + body_off, len - body_off))
+		return 0;
+	if (md_parse(buf + body_off, (MD_SIZE)(len - body_off), &parser,
+	    &s) != 0) {
+		diag_error(dl, DIAG_NOTE, s.path, 0, NULL,
+		    "the Markdown parser gave up on this note");
+		rc = -1;
+	}
+	free(s.stack);
+	free(s.qlines);
+	strbuf_release(&s.qline);
+	return rc;
+}

@@ -1,0 +1,420 @@
+/* util.c - allocation, arenas, strbuf and string helpers (see util.h). */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_OSERR 71
+
+void
+bug_at(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "followup: BUG at %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+static void
+out_of_memory(size_t n)
+{
+	fprintf(stderr, "followup: out of memory (%zu bytes)\n", n);
+	exit(EXIT_OSERR);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		out_of_memory(n);
+	return p;
+}
+
+void *
+xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+
+	if (p == NULL)
+		out_of_memory(count * size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		out_of_memory(n);
+	return q;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	char *p;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		BUG("bad format \"%s\"", fmt);
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+grow_array(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+
+	if (need <= *cap)
+		return;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > ((size_t)-1) / 2 / elem)
+			out_of_memory(need * elem);
+		ncap *= 2;
+	}
+	*p = xrealloc(*p, ncap * elem);
+	*cap = ncap;
+}
+
+/* Arena: a list of blocks, bump allocation, 16-byte aligned pieces. */
+#define ARENA_BLOCK 65536
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used;
+	size_t size;
+	_Alignas(16) unsigned char data[];
+};
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (b == NULL || b->size - b->used < n) {
+		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->size = size;
+		b->used = 0;
+		if (n > ARENA_BLOCK / 4 && a->head != NULL) {
+			/* A big piece gets its own block behind the current one. */
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *tmp, *p;
+
+	va_start(ap, fmt);
+	tmp = xvasprintf(fmt, ap);
+	va_end(ap);
+	p = arena_strdup(a, tmp);
+	free(tmp);
+	return p;
+}
+
+void
+arena_push_string(struct arena *a, const char ***arr, size_t *n,
+    const char *s, size_t len)
+{
+	const char **grown = arena_alloc(a, (*n + 1) * sizeof(*grown));
+
+	if (*n)
+		memcpy(grown, *arr, *n * sizeof(*grown));
+	grown[(*n)++] = arena_strndup(a, s, len);
+	*arr = grown;
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head, *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = NULL;
+}
+
+void
+strbuf_add(struct strbuf *sb, const char *s, size_t n)
+{
+	if (n > STRBUF_MAX || sb->len > STRBUF_MAX - n)
+		BUG("strbuf over its %zu byte cap", (size_t)STRBUF_MAX);
+	GROW(sb->buf, sb->cap, sb->len + n + 1);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void
+strbuf_addch(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void
+strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	strbuf_adds(sb, p);
+	free(p);
+}
+
+void
+strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf != NULL)
+		sb->buf[0] = '\0';
+}
+
+char *
+strbuf_detach(struct strbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void
+strbuf_release(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+const char *
+strbuf_str(const struct strbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+static unsigned char
+fold(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+int
+ascii_casecmp_n(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i, n = alen < blen ? alen : blen;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = fold((unsigned char)a[i]);
+		unsigned char y = fold((unsigned char)b[i]);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return alen == blen ? 0 : (alen < blen ? -1 : 1);
+}
+
+int
+ascii_contains(const char *hay, size_t haylen, const char *needle,
+    size_t nlen)
+{
+	size_t i;
+
+	if (nlen == 0)
+		return 1;
+	for (i = 0; i + nlen <= haylen; i++)
+		if (ascii_casecmp_n(hay + i, nlen, needle, nlen) == 0)
+			return 1;
+	return 0;
+}
+
+char *
+arena_lowercase(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_strndup(a, s, n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (char)fold((unsigned char)p[i]);
+	return p;
+}
+
+void
+trim_span(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0) {
+		char c = (*s)[*n - 1];
+
+		if (c != ' ' && c != '\t' && c != '\r')
+			break;
+		(*n)--;
+	}
+}
+
+size_t
+utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	size_t len, i;
+	unsigned int cp;
+
+	if (avail == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+		cp = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3;
+		cp = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (avail < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return len;
+}
+
+size_t
+utf8_first_invalid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		len = utf8_seq_len(s + i, n - i);
+		if (len == 0)
+			return i;
+		i += len;
+	}
+	return n;
+}
+
+int
+edit_distance(const char *a, const char *b)
+{
+	int prev[65], cur[65];
+	size_t la = strlen(a), lb = strlen(b), i, j;
+
+	if (la > 64 || lb > 64)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		prev[j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = (int)i;
+		for (j = 1; j <= lb; j++) {
+			int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			int del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins)
+			    : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(prev));
+	}
+	return prev[lb];
+}

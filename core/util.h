@@ -1,0 +1,93 @@
+/*
+ * util.h - memory, growable buffers and small string helpers shared by
+ * every module.
+ *
+ * Three tiers of failure, never mixed: a user's problem is a struct diag
+ * (diag.h); a bug in followup is BUG(), which prints file and line and
+ * aborts; running out of memory makes the x*() allocators exit with 71.
+ *
+ * struct arena hands out memory that lives until arena_free(): the engine
+ * keeps every string it extracts from a vault in one arena, so the many
+ * small pieces of a scan are released at once and never individually.
+ */
+#ifndef FOLLOWUP_UTIL_H
+#define FOLLOWUP_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
+void bug_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Grow *p (an array of elem-sized items with capacity *cap) to hold need. */
+void grow_array(void **p, size_t *cap, size_t need, size_t elem);
+#define GROW(arr, cap, need) \
+	grow_array((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+};
+
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void arena_free(struct arena *a);
+/* Append a copy of s[0..len) to the arena array *arr of *n strings. */
+void arena_push_string(struct arena *a, const char ***arr, size_t *n,
+    const char *s, size_t len);
+
+/*
+ * struct strbuf - a NUL-terminated growable string. Appends beyond
+ * STRBUF_MAX are a bug: no input followup reads is that large.
+ */
+#define STRBUF_MAX ((size_t)1 << 30)
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void strbuf_reset(struct strbuf *sb);
+/* The string, owned by the caller; the strbuf is left empty. */
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+/* Never NULL: "" for an empty buffer. */
+const char *strbuf_str(const struct strbuf *sb);
+
+/* ASCII-only case folding: names and tags compare this way. */
+int ascii_casecmp_n(const char *a, size_t alen, const char *b, size_t blen);
+/* Case-insensitive (ASCII) substring test; an empty needle matches. */
+int ascii_contains(const char *hay, size_t haylen, const char *needle,
+    size_t nlen);
+char *arena_lowercase(struct arena *a, const char *s, size_t n);
+
+/* Trim ASCII spaces and tabs (and a trailing CR) from both ends. */
+void trim_span(const char **s, size_t *n);
+
+/* Length of the valid UTF-8 sequence at s (1-4), 0 when invalid. */
+size_t utf8_seq_len(const unsigned char *s, size_t avail);
+/* Offset of the first invalid UTF-8 byte, or n when all is valid. */
+size_t utf8_first_invalid(const unsigned char *s, size_t n);
+
+/* Levenshtein distance, capped at 64; for "did you mean" hints. */
+int edit_distance(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * vault.h - walk a vault and read every note into one struct vault.
+ *
+ * vault_scan() visits every *.md file under the root (DESIGN.md §3:
+ * dot-folders and the configured excludes are skipped) in byte order of
+ * path, reads it whole (refusing files over VAULT_MAX_FILE), checks that
+ * it is UTF-8, and hands it to note_parse(). A bad note adds a diag and
+ * the walk goes on. Files are only ever opened for reading.
+ *
+ * The vault owns everything it holds (one arena and the arrays);
+ * vault_release() frees it. Note bodies are not kept.
+ */
+#ifndef FOLLOWUP_VAULT_H
+#define FOLLOWUP_VAULT_H
+
+#include <stddef.h>
+
+#include "util.h"
+#include "note.h"
+#include "task.h"
+#include "query.h"
+
+#define VAULT_MAX_FILE ((size_t)16 << 20)
+
+struct diag_list;
+
+struct vault {
+	char *root;
+	struct arena arena;
+	struct note *notes;
+	size_t nnotes, capnotes;
+	struct task *tasks;
+	size_t ntasks, captasks;
+	struct query *queries;
+	size_t nqueries, capqueries;
+	size_t bytes_read;
+};
+
+/*
+ * Scan root. exclude lists folders relative to the root. Returns 0, or -1
+ * when the root itself cannot be read (a DIAG_NO_VAULT error on dl).
+ */
+int vault_scan(struct vault *v, const char *root, char *const *exclude,
+    size_t nexclude, struct diag_list *dl);
+
+/*
+ * Parse one file's bytes as note `relpath` (also used by the fuzzers and
+ * tests/tasklines): UTF-8 check, then note_parse().
+ */
+void vault_add_file(struct vault *v, const char *relpath, const char *buf,
+    size_t len, struct diag_list *dl);
+
+void vault_release(struct vault *v);
+
+#endif
