@@ -77,13 +77,14 @@ demo:
 	echo; echo "(exit $$status: 65 means some notes of the example vault are bad on purpose; see the errors above)"
 
 check-suite: $(BUILD)/followup $(UNIT_BIN) $(TOOL_BIN)
-	$(PYTHON) tests/run.py $(BUILD)
+	$(TEST_ENV) $(PYTHON) tests/run.py $(BUILD)
 
 test:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@$(MAKE) --no-print-directory check-suite
 	@$(MAKE) --no-print-directory check-suite BUILD=build-san \
-		CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
+		CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+		TEST_ENV="FOLLOWUP_SANITIZED=1 UBSAN_OPTIONS=print_stacktrace=1"
 
 install: $(BUILD)/followup
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

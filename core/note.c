@@ -587,7 +587,7 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		    "end the frontmatter with a line \"---\" (or remove the "
 		    "first line if the note has none)",
 		    "frontmatter opened with \"---\" is never closed");
-		note->flags |= NOTE_FRONTMATTER_BAD;
+		note->flags |= NOTE_FRONTMATTER_BAD | NOTE_BODY_SKIPPED;
 		return;
 	}
 	if (found > 0) {

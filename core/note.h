@@ -39,6 +39,7 @@ struct fm_cadence {
 #define NOTE_HAS_FRONTMATTER	(1u << 0)
 #define NOTE_FRONTMATTER_BAD	(1u << 1)	/* unclosed, YAML error */
 #define NOTE_FOLLOWUP_OFF	(1u << 2)	/* followup: false */
+#define NOTE_BODY_SKIPPED	(1u << 3)	/* unclosed: body not read */
 
 struct note {
 	const char *path;	/* relative to the root, "/" separated */

@@ -1,0 +1,58 @@
+/* Unit tests: strings, UTF-8, the hash table (core/util.c, strmap.c). */
+#include <stdlib.h>
+
+#include "../../core/strmap.h"
+#include "../../core/util.h"
+#include "unit.h"
+
+int
+main(void)
+{
+	struct strmap m;
+	size_t it, v, count = 0, sum = 0, i;
+	char keys[2000][16];
+	int missing = 0;
+
+	CHECK("utf8 valid", utf8_first_invalid((const unsigned char *)
+	    "caf\xC3\xA9 \xF0\x9F\x93\x85", 10) == 10, "invalid");
+	CHECK("utf8 latin-1 byte", utf8_first_invalid((const unsigned char *)
+	    "caf\xE9!", 5) == 3, "not at 3");
+	CHECK("utf8 overlong", utf8_first_invalid((const unsigned char *)
+	    "\xC0\xAF", 2) == 0, "accepted");
+	CHECK("utf8 surrogate", utf8_first_invalid((const unsigned char *)
+	    "\xED\xA0\x80", 3) == 0, "accepted");
+	CHECK("utf8 truncated", utf8_first_invalid((const unsigned char *)
+	    "ab\xE2\x82", 4) == 2, "not at 2");
+	CHECK("edit distance", edit_distance("cadense_days", "cadence_days") == 1
+	    && edit_distance("", "abc") == 3 && edit_distance("abc", "abc") == 0,
+	    "wrong");
+	CHECK("contains folds case", ascii_contains("People/Ana.md", 13,
+	    "ana", 3) && !ascii_contains("Ana", 3, "anab", 4), "wrong");
+	CHECK("casecmp", ascii_casecmp_n("Type/People", 11, "type/people", 11)
+	    == 0 && ascii_casecmp_n("a", 1, "ab", 2) < 0, "wrong");
+
+	strmap_init(&m);
+	strmap_add(&m, "ana", 3, 1);
+	strmap_add(&m, "ana", 3, 7);
+	strmap_add(&m, "ana", 3, 1);	/* repeat: not added twice */
+	strmap_add(&m, "bob", 3, 2);
+	for (v = strmap_first(&m, "ana", 3, &it); v != STRMAP_NONE;
+	    v = strmap_next(&m, &it)) {
+		count++;
+		sum += v;
+	}
+	CHECK("strmap several values, no repeats", count == 2 && sum == 8,
+	    "count %zu sum %zu", count, sum);
+	CHECK("strmap absent key", strmap_first(&m, "zed", 3, &it) ==
+	    STRMAP_NONE, "found");
+	for (i = 0; i < 2000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "key%zu", i);
+		strmap_add(&m, keys[i], strlen(keys[i]), i);
+	}
+	for (i = 0; i < 2000; i++)
+		if (strmap_first(&m, keys[i], strlen(keys[i]), &it) != i)
+			missing++;
+	CHECK("strmap survives growth", missing == 0, "%d missing", missing);
+	strmap_release(&m);
+	return unit_exit();
+}
