@@ -118,7 +118,7 @@ fuzz:
 		mkdir -p build-fuzz/corpus-$$h; \
 		build-fuzz/fuzz-$$h -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -timeout=10 build-fuzz/corpus-$$h \
-			tests/fuzz/seed-$$h || exit 1; \
+			$$(cat tests/fuzz/seeds-$$h) || exit 1; \
 	done
 
 lint:

@@ -501,10 +501,21 @@ parse_document(struct loader *l, const char *text, size_t len)
 }
 
 int
+config_parse(struct config *cfg, const char *name, const char *text,
+    size_t len, struct diag_list *dl)
+{
+	struct loader l = { .cfg = cfg, .dl = dl };
+
+	free(cfg->file);
+	cfg->file = xstrdup(name);
+	l.file = cfg->file;
+	return parse_document(&l, text, len);
+}
+
+int
 config_load(struct config *cfg, const char *path, int must_exist,
     struct diag_list *dl)
 {
-	struct loader l = { .cfg = cfg, .file = path, .dl = dl };
 	struct strbuf text = STRBUF_INIT;
 	char chunk[8192];
 	size_t n;
@@ -530,9 +541,7 @@ config_load(struct config *cfg, const char *path, int must_exist,
 		strbuf_add(&text, chunk, n);
 	}
 	fclose(f);
-	free(cfg->file);
-	cfg->file = xstrdup(path);
-	rc = parse_document(&l, strbuf_str(&text), text.len);
+	rc = config_parse(cfg, path, strbuf_str(&text), text.len, dl);
 	strbuf_release(&text);
 	return rc;
 }

@@ -57,6 +57,13 @@ char *config_default_path(void);
 int config_load(struct config *cfg, const char *path, int must_exist,
     struct diag_list *dl);
 
+/*
+ * Parse text (len bytes) as the config file `name` (used in messages and to
+ * resolve a relative `vault`). Same contract as config_load().
+ */
+int config_parse(struct config *cfg, const char *name, const char *text,
+    size_t len, struct diag_list *dl);
+
 /* "~/x" → "$HOME/x"; anything else copied. Caller owns the result. */
 char *config_expand_home(const char *path);
 
