@@ -105,6 +105,7 @@ cmd_status(const struct command *cmd, int argc, char **argv)
 	} else
 		report_text(stdout, &r, states, (c.color_out ? REPORT_COLOR : 0) |
 		    (c.verbose ? REPORT_ITEMS : 0));
+	fflush(stdout);	/* the table first, then what went wrong */
 	common_print_diags(&c, &r.diags);
 	rc = diag_exit_status(&r.diags);
 	scan_result_release(&r);
