@@ -254,7 +254,11 @@ top(struct scan *s)
 	return s->depth ? &s->stack[s->depth - 1] : NULL;
 }
 
-/* The rest of the line after "[c] ", trimmed, or NULL when empty. */
+/*
+ * The rest of the line after "[c] ", trimmed, or NULL when there is none
+ * or when the checkbox is not written literally: "\\[ ] a" and "&#91; ] a"
+ * read as "[ ] a" but their author asked for a bracket, not a checkbox.
+ */
 static const char *
 rest_of_line(const struct scan *s, const struct li *li, size_t *len)
 {
@@ -263,23 +267,13 @@ rest_of_line(const struct scan *s, const struct li *li, size_t *len)
 	enum task_status st;
 	size_t avail, box;
 
+	if (p > s->buf && p[-1] == '\\')
+		return NULL;
 	end = memchr(p, '\n', (size_t)(stop - p));
 	avail = (size_t)((end ? end : stop) - p);
 	box = task_checkbox(p, avail, sym, &st);
-	if (box == 0) {
-		/* An escape made the raw bytes differ: skip to "] ". */
-		const char *close = NULL;
-		size_t i;
-
-		for (i = 1; i + 1 < avail; i++)
-			if (p[i] == ']' && p[i + 1] == ' ') {
-				close = p + i + 2;
-				break;
-			}
-		if (close == NULL)
-			return NULL;
-		box = (size_t)(close - p);
-	}
+	if (box == 0)
+		return NULL;
 	p += box;
 	avail -= box;
 	trim_span(&p, &avail);
