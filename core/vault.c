@@ -72,8 +72,16 @@ walk_entry(struct walk *w, const char *rel, const char *name)
 	}
 	if (S_ISLNK(st.st_mode)) {
 		/* Links to files are read; links to folders could loop. */
-		if (fstatat(w->rootfd, path, &st, 0) != 0 ||
-		    !S_ISREG(st.st_mode)) {
+		if (fstatat(w->rootfd, path, &st, 0) != 0) {
+			if (ends_with_md(name))
+				diag_error(w->dl, DIAG_NOTE, path, 0,
+				    "point the link at an existing note, or "
+				    "remove it", "cannot read: %s",
+				    strerror(errno));
+			free(path);
+			return;
+		}
+		if (!S_ISREG(st.st_mode)) {
 			free(path);
 			return;
 		}
