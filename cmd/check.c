@@ -61,5 +61,5 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 out:
 	diag_list_release(&dl);
 	common_release(&c);
-	return rc;
+	return common_finish_output(rc);
 }

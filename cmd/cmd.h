@@ -86,6 +86,11 @@ int usage_error(const struct common *c, const char *fmt, ...)
  */
 int common_setup(struct common *c, struct diag_list *dl);
 void common_release(struct common *c);
+/*
+ * Flush stdout. When anything written to it was lost (a full disk, a
+ * closed pipe) say so and return EXIT_CANTCREAT unless rc is worse.
+ */
+int common_finish_output(int rc);
 /* Print diags to stderr in the §6 format (warnings unless -q). */
 void common_print_diags(const struct common *c, const struct diag_list *dl);
 

@@ -1,6 +1,7 @@
 /* common.c - options, config and today shared by every command. */
 #include "cmd.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,20 @@ void
 common_print_diags(const struct common *c, const struct diag_list *dl)
 {
 	report_diags(stderr, dl, c->quiet, c->color_err ? REPORT_COLOR : 0);
+}
+
+int
+common_finish_output(int rc)
+{
+	int lost = fflush(stdout) != 0;
+
+	lost |= ferror(stdout);
+	if (!lost)
+		return rc;
+	fprintf(stderr, "followup: cannot write the output: %s\n"
+	    "  hint: check the disk or the pipe it goes to\n",
+	    strerror(errno ? errno : EIO));
+	return rc == EXIT_OK || rc == EXIT_DATAERR ? EXIT_CANTCREAT : rc;
 }
 
 void

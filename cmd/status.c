@@ -112,7 +112,5 @@ cmd_status(const struct command *cmd, int argc, char **argv)
 out:
 	diag_list_release(&dl);
 	common_release(&c);
-	if (fflush(stdout) != 0 && rc == 0)
-		rc = EXIT_CANTCREAT;
-	return rc;
+	return common_finish_output(rc);
 }

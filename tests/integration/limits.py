@@ -62,3 +62,15 @@ with tempfile.TemporaryDirectory() as vault:
     report("a link to a folder is not followed (no loop)",
            code == 0 and [c["path"] for c in doc["contacts"]] == ["Ana.md"],
            "exit %d %s" % (code, doc["contacts"]))
+
+with tempfile.TemporaryDirectory() as vault:
+    with open(os.path.join(vault, "Ana.md"), "w") as f:
+        f.write(GOOD)
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([FOLLOWUP, "status", "--vault", vault, "--today",
+                            "2026-01-10"], stdout=full, stderr=subprocess.PIPE,
+                           env=dict(os.environ, HOME=vault,
+                                    XDG_CONFIG_HOME=vault), timeout=60)
+    report("output that cannot be written: exit 73 and a message",
+           r.returncode == 73 and b"cannot write the output" in r.stderr,
+           "exit %d %s" % (r.returncode, r.stderr[:200]))
