@@ -105,7 +105,8 @@ uninstall:
 
 # libFuzzer harnesses; FUZZ_SECONDS each (see tests/fuzz/README.md).
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
 FUZZ_LIB_SRC = $(LIB_SRC)
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1

@@ -366,7 +366,8 @@ collect_items(struct builder *b, struct contact_set *set)
 	const struct vault *v = b->v;
 	size_t i, n = 0;
 
-	qsort(b->pairs, b->npairs, sizeof(*b->pairs), cmp_pair);
+	if (b->npairs > 0)
+		qsort(b->pairs, b->npairs, sizeof(*b->pairs), cmp_pair);
 	set->pool = xcalloc(b->npairs, sizeof(*set->pool));
 	for (i = 0; i < b->npairs; i++) {
 		const struct link_pair *p = &b->pairs[i];

@@ -64,5 +64,6 @@ cmp_contact(const void *pa, const void *pb)
 void
 schedule_sort(struct contact_set *set)
 {
-	qsort(set->items, set->n, sizeof(*set->items), cmp_contact);
+	if (set->n > 0)
+		qsort(set->items, set->n, sizeof(*set->items), cmp_contact);
 }

@@ -227,7 +227,8 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		return -1;
 	}
 	walk_dir(&w, "");
-	qsort(w.paths, w.npaths, sizeof(*w.paths), cmp_str);
+	if (w.npaths > 0)
+		qsort(w.paths, w.npaths, sizeof(*w.paths), cmp_str);
 	for (i = 0; i < w.npaths; i++) {
 		if (read_note(w.rootfd, w.paths[i], &buf, dl) == 0) {
 			v->bytes_read += buf.len;
