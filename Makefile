@@ -9,7 +9,7 @@ PYTHON ?= /usr/bin/python3
 
 # Debian packages: to build, and to run the tests against real peers.
 BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev
-TEST_PKGS = python3 cmark valgrind clang
+TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev
 PKGS = yaml-0.1 md4c jansson
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -28,7 +28,7 @@ UNIT_SRC = $(wildcard tests/unit/test-*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/test-%.c=$(BUILD)/tests/unit-%)
-TOOL_BIN = $(BUILD)/tests/tasklines
+TOOL_BIN = $(BUILD)/tests/tasklines $(BUILD)/tests/md2html
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -55,6 +55,10 @@ $(BUILD)/tests/tasklines: $(BUILD)/tests/unit/tasklines.o \
 		$(BUILD)/libfollowup.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/md2html: $(BUILD)/tests/unit/md2html.o $(BUILD)/libfollowup.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lmd4c-html
 
 # Install what is missing, and nothing when all is there.
 deps:

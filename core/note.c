@@ -504,11 +504,16 @@ line_at(const char *s, size_t avail, size_t *next)
 	return len;
 }
 
+/* "---" or "..." at the start of the line; trailing blanks are forgiven. */
 static int
 is_fence(const char *s, size_t len, const char *fence)
 {
-	trim_span(&s, &len);
-	return len == 3 && memcmp(s, fence, 3) == 0;
+	if (len < 3 || memcmp(s, fence, 3) != 0)
+		return 0;
+	for (len -= 3, s += 3; len > 0; len--, s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
 }
 
 /*
@@ -523,8 +528,7 @@ find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
 	size_t next, pos;
 	size_t first = line_at(buf + off, len - off, &next);
 
-	if (first < 3 || memcmp(buf + off, "---", 3) != 0 ||
-	    !is_fence(buf + off, first, "---"))
+	if (!is_fence(buf + off, first, "---"))
 		return 0;
 	pos = off + next;
 	*yaml_off = pos;
