@@ -325,12 +325,26 @@ associate_links(struct builder *b)
 			resolve_link(b, v->tasks[t].links[k], link_task, &t);
 }
 
+struct query_owner {
+	struct builder *b;
+	size_t *contact_of;	/* per selected query: its contact */
+};
+
+static void
+query_selected(void *arg, size_t i, size_t task)
+{
+	struct query_owner *o = arg;
+
+	add_pair(o->b, o->contact_of[i], task);
+}
+
 /* Rules 1 and 2: the contact's own tasks, and what its queries select. */
 static void
 associate_own(struct builder *b)
 {
 	const struct vault *v = b->v;
-	size_t c, t, q;
+	struct query_owner owner = { b, NULL };
+	size_t *qs = NULL, nq = 0, cap = 0, capc = 0, c, t, q;
 
 	for (c = 0; c < b->ncontacts; c++) {
 		const struct note *note = &v->notes[b->contacts[c].note];
@@ -338,15 +352,15 @@ associate_own(struct builder *b)
 		for (t = 0; t < note->ntasks; t++)
 			add_pair(b, c, note->task_first + t);
 		for (q = 0; q < note->nqueries; q++) {
-			const struct query *query =
-			    &v->queries[note->query_first + q];
-
-			for (t = 0; t < v->ntasks; t++)
-				if (query_matches(query, &v->tasks[t],
-				    &v->notes[v->tasks[t].note], b->today))
-					add_pair(b, c, t);
+			GROW(qs, cap, nq + 1);
+			GROW(owner.contact_of, capc, nq + 1);
+			qs[nq] = note->query_first + q;
+			owner.contact_of[nq++] = c;
 		}
 	}
+	query_select(v, qs, nq, b->today, query_selected, &owner);
+	free(qs);
+	free(owner.contact_of);
 }
 
 static int

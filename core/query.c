@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acmatch.h"
 #include "date.h"
 #include "diag.h"
 #include "note.h"
 #include "task.h"
 #include "util.h"
+#include "vault.h"
 
 static const char *const presentation[] = {
 	"sort by ", "group by ", "limit ", "hide ", "show ",
@@ -413,4 +415,104 @@ query_matches(const struct query *q, const struct task *t,
 		if (!filter_matches(&q->filters[i], t, tn, today))
 			return 0;
 	return 1;
+}
+
+/* The filter whose needle finds a query's candidate notes, or NULL. */
+static const struct query_filter *
+anchor_of(const struct query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->nfilters; i++) {
+		const struct query_filter *f = &q->filters[i];
+
+		if (!f->negate && f->textlen > 0 && (f->field == QF_PATH ||
+		    f->field == QF_FOLDER || f->field == QF_FILENAME))
+			return f;
+	}
+	return NULL;
+}
+
+enum { FIELD_PATH, FIELD_FOLDER, FIELD_FILENAME, NFIELDS };
+
+struct selection {
+	const struct vault *v;
+	const size_t *qs;
+	int today;
+	void (*fn)(void *arg, size_t i, size_t task);
+	void *arg;
+	size_t note;		/* the note being looked at */
+	size_t *stamp;		/* per query: 1 + last note it was tried on */
+};
+
+static void
+try_query(const struct selection *sel, size_t i, size_t note)
+{
+	const struct vault *v = sel->v;
+	const struct query *q = &v->queries[sel->qs[i]];
+	const struct note *n = &v->notes[note];
+	size_t t;
+
+	for (t = n->task_first; t < n->task_first + n->ntasks; t++)
+		if (query_matches(q, &v->tasks[t], n, sel->today))
+			sel->fn(sel->arg, i, t);
+}
+
+static void
+on_needle(void *arg, size_t i, size_t end)
+{
+	struct selection *sel = arg;
+
+	(void)end;
+	if (sel->stamp[i] == sel->note + 1)
+		return;
+	sel->stamp[i] = sel->note + 1;
+	try_query(sel, i, sel->note);
+}
+
+void
+query_select(const struct vault *v, const size_t *qs, size_t n, int today,
+    void (*fn)(void *arg, size_t i, size_t task), void *arg)
+{
+	struct acm *by_field[NFIELDS] = { NULL };
+	struct selection sel = { v, qs, today, fn, arg, 0, NULL };
+	size_t *unanchored = xcalloc(n, sizeof(*unanchored));
+	size_t nun = 0, i, k, note;
+
+	sel.stamp = xcalloc(n, sizeof(*sel.stamp));
+	for (i = 0; i < n; i++) {
+		const struct query_filter *f = anchor_of(&v->queries[qs[i]]);
+		int field;
+
+		if (f == NULL) {
+			unanchored[nun++] = i;
+			continue;
+		}
+		field = f->field == QF_PATH ? FIELD_PATH : f->field == QF_FOLDER
+		    ? FIELD_FOLDER : FIELD_FILENAME;
+		if (by_field[field] == NULL)
+			by_field[field] = acm_new();
+		acm_add(by_field[field], f->text, f->textlen, i);
+	}
+	for (k = 0; k < NFIELDS; k++)
+		if (by_field[k] != NULL)
+			acm_build(by_field[k]);
+	for (note = 0; note < v->nnotes; note++) {
+		const struct note *nt = &v->notes[note];
+		const char *hay[NFIELDS] = { nt->path, nt->folder, nt->filename };
+
+		if (nt->ntasks == 0)
+			continue;
+		sel.note = note;
+		for (k = 0; k < NFIELDS; k++)
+			if (by_field[k] != NULL)
+				acm_scan(by_field[k], hay[k], strlen(hay[k]),
+				    on_needle, &sel);
+		for (i = 0; i < nun; i++)
+			try_query(&sel, unanchored[i], note);
+	}
+	for (k = 0; k < NFIELDS; k++)
+		acm_free(by_field[k]);
+	free(unanchored);
+	free(sel.stamp);
 }

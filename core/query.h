@@ -75,4 +75,17 @@ int query_parse(struct arena *a, const char *path, size_t note,
 int query_matches(const struct query *q, const struct task *t,
     const struct note *tn, int today);
 
+struct vault;
+
+/*
+ * Run the queries qs[0..n) of vault v over all of its tasks and call
+ * fn(arg, i, task) for every task that query qs[i] selects. A query with
+ * a positive path/folder/filename "includes" filter is looked up with one
+ * Aho-Corasick pass over every note's path, so the work grows with the
+ * vault plus the matches, not with queries times tasks; a query without
+ * one has to look at every task.
+ */
+void query_select(const struct vault *v, const size_t *qs, size_t n,
+    int today, void (*fn)(void *arg, size_t i, size_t task), void *arg);
+
 #endif

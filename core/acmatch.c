@@ -1,0 +1,239 @@
+/*
+ * acmatch.c - Aho-Corasick automaton (see acmatch.h).
+ *
+ * Transitions live in one open-addressing hash table keyed by (state,
+ * byte), so memory grows with the total length of the needles, not with
+ * 256 times the number of states. Matching follows failure links; each
+ * state's "dictionary link" points to the nearest state on its failure
+ * chain that ends a needle, so reporting costs only the matches.
+ */
+#include "acmatch.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define NONE ((uint32_t)-1)
+
+struct edge {
+	uint32_t from;		/* NONE: empty slot */
+	uint32_t to;
+	unsigned char byte;
+};
+
+struct state {
+	uint32_t fail;
+	uint32_t dict;		/* nearest failure state with output */
+	uint32_t out;		/* first output in m->outs, or NONE */
+	uint32_t first_child;	/* children list, for the breadth-first pass */
+	uint32_t next_sibling;
+	unsigned char byte;
+};
+
+struct output {
+	size_t id;
+	uint32_t next;
+};
+
+struct acm {
+	struct state *states;
+	size_t nstates, capstates;
+	struct edge *edges;
+	size_t capedges, nedges;	/* capedges: a power of two */
+	struct output *outs;
+	size_t nouts, capouts;
+	int built;
+};
+
+static unsigned char
+fold(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static size_t
+edge_slot(const struct edge *edges, size_t cap, uint32_t from,
+    unsigned char byte)
+{
+	uint64_t h = ((uint64_t)from * 256 + byte) * 0x9E3779B97F4A7C15ULL;
+	size_t i = (size_t)(h >> 32) & (cap - 1);
+
+	while (edges[i].from != NONE &&
+	    (edges[i].from != from || edges[i].byte != byte))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static uint32_t
+go(const struct acm *m, uint32_t from, unsigned char byte)
+{
+	size_t i = edge_slot(m->edges, m->capedges, from, byte);
+
+	return m->edges[i].from == NONE ? NONE : m->edges[i].to;
+}
+
+static void
+grow_edges(struct acm *m)
+{
+	size_t ncap = m->capedges * 2, i;
+	struct edge *edges = xmalloc(ncap * sizeof(*edges));
+
+	for (i = 0; i < ncap; i++)
+		edges[i].from = NONE;
+	for (i = 0; i < m->capedges; i++) {
+		struct edge *e = &m->edges[i];
+
+		if (e->from != NONE)
+			edges[edge_slot(edges, ncap, e->from, e->byte)] = *e;
+	}
+	free(m->edges);
+	m->edges = edges;
+	m->capedges = ncap;
+}
+
+static uint32_t
+new_state(struct acm *m, unsigned char byte)
+{
+	struct state *s;
+
+	GROW(m->states, m->capstates, m->nstates + 1);
+	s = &m->states[m->nstates];
+	s->fail = s->dict = s->out = NONE;
+	s->first_child = s->next_sibling = NONE;
+	s->byte = byte;
+	return (uint32_t)m->nstates++;
+}
+
+struct acm *
+acm_new(void)
+{
+	struct acm *m = xcalloc(1, sizeof(*m));
+	size_t i;
+
+	m->capedges = 64;
+	m->edges = xmalloc(m->capedges * sizeof(*m->edges));
+	for (i = 0; i < m->capedges; i++)
+		m->edges[i].from = NONE;
+	new_state(m, 0);
+	return m;
+}
+
+void
+acm_add(struct acm *m, const char *needle, size_t len, size_t id)
+{
+	uint32_t cur = 0;
+	size_t i;
+
+	if (m->built)
+		BUG("acm_add after acm_build");
+	for (i = 0; i < len; i++) {
+		unsigned char c = fold((unsigned char)needle[i]);
+		uint32_t next = go(m, cur, c);
+
+		if (next == NONE) {
+			size_t slot;
+
+			if ((m->nedges + 1) * 2 > m->capedges)
+				grow_edges(m);
+			next = new_state(m, c);
+			slot = edge_slot(m->edges, m->capedges, cur, c);
+			m->edges[slot].from = cur;
+			m->edges[slot].to = next;
+			m->edges[slot].byte = c;
+			m->nedges++;
+			m->states[next].next_sibling = m->states[cur].first_child;
+			m->states[cur].first_child = next;
+		}
+		cur = next;
+	}
+	GROW(m->outs, m->capouts, m->nouts + 1);
+	m->outs[m->nouts].id = id;
+	m->outs[m->nouts].next = m->states[cur].out;
+	m->states[cur].out = (uint32_t)m->nouts++;
+}
+
+void
+acm_build(struct acm *m)
+{
+	uint32_t *queue = xmalloc(m->nstates * sizeof(*queue));
+	size_t head = 0, tail = 0;
+	uint32_t c;
+
+	m->states[0].fail = 0;
+	for (c = m->states[0].first_child; c != NONE;
+	    c = m->states[c].next_sibling) {
+		m->states[c].fail = 0;
+		queue[tail++] = c;
+	}
+	while (head < tail) {
+		uint32_t s = queue[head++];
+
+		for (c = m->states[s].first_child; c != NONE;
+		    c = m->states[c].next_sibling) {
+			uint32_t f = m->states[s].fail, to;
+			unsigned char b = m->states[c].byte;
+
+			while ((to = go(m, f, b)) == NONE && f != 0)
+				f = m->states[f].fail;
+			m->states[c].fail = (to != NONE && to != c) ? to : 0;
+			f = m->states[c].fail;
+			m->states[c].dict = m->states[f].out != NONE ? f :
+			    m->states[f].dict;
+			queue[tail++] = c;
+		}
+	}
+	free(queue);
+	m->built = 1;
+}
+
+static void
+report(const struct acm *m, uint32_t s, size_t end,
+    void (*fn)(void *, size_t, size_t), void *arg)
+{
+	for (; s != NONE; s = m->states[s].dict) {
+		uint32_t o;
+
+		for (o = m->states[s].out; o != NONE; o = m->outs[o].next)
+			fn(arg, m->outs[o].id, end);
+	}
+}
+
+void
+acm_scan(const struct acm *m, const char *text, size_t len,
+    void (*fn)(void *arg, size_t id, size_t end), void *arg)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	if (!m->built)
+		BUG("acm_scan before acm_build");
+	for (i = 0; i < len; i++) {
+		unsigned char c = fold((unsigned char)text[i]);
+		uint32_t to;
+
+		while ((to = go(m, s, c)) == NONE && s != 0)
+			s = m->states[s].fail;
+		s = to == NONE ? 0 : to;
+		if (m->states[s].out != NONE || m->states[s].dict != NONE)
+			report(m, s, i + 1, fn, arg);
+	}
+}
+
+size_t
+acm_needles(const struct acm *m)
+{
+	return m->nouts;
+}
+
+void
+acm_free(struct acm *m)
+{
+	if (m == NULL)
+		return;
+	free(m->states);
+	free(m->edges);
+	free(m->outs);
+	free(m);
+}
