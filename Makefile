@@ -8,9 +8,14 @@ PKG_CONFIG ?= pkg-config
 PYTHON ?= /usr/bin/python3
 
 # Debian packages: to build, and to run the tests against real peers.
-BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev
-TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev
-PKGS = yaml-0.1 md4c jansson
+BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev \
+	libsqlite3-dev libical-dev libcurl4-openssl-dev
+# nodejs and npm fetch ical.js (a test parser of the feed) from npm; a
+# node of another origin (NodeSource) counts when `node` and `npm` run.
+TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev strace \
+	python3-icalendar khal radicale apache2-utils python3-bcrypt \
+	nodejs npm
+PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-missing-field-initializers
@@ -22,7 +27,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 LDLIBS = $(PKG_LIBS) -lm
 
 BUILD ?= build
-LIB_SRC = $(wildcard core/*.c) $(wildcard config/*.c)
+LIB_SRC = $(wildcard core/*.c) $(wildcard config/*.c) \
+	$(wildcard notifiers/*.c)
 CMD_SRC = $(wildcard cmd/*.c)
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -63,6 +69,8 @@ $(BUILD)/tests/md2html: $(BUILD)/tests/unit/md2html.o $(BUILD)/libfollowup.a
 # Install what is missing, and nothing when all is there.
 deps:
 	@missing=""; for p in $(BUILD_PKGS) $(if $(filter deps-test,$(MAKECMDGOALS))$(DEPS_TEST),$(TEST_PKGS)); do \
+		case $$p in nodejs) command -v node >/dev/null && continue;; \
+		npm) command -v npm >/dev/null && continue;; esac; \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -36,7 +36,7 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 	/* A config error does not stop the check: the vault is checked too. */
 	rc = common_setup(&c, &dl);
 	if (c.vault != NULL) {
-		engine_scan(&r, c.vault, &c.cfg, c.today);
+		common_scan(&c, &r);
 		diag_list_move(&dl, &r.diags);
 		scanned = 1;
 	}

@@ -14,8 +14,7 @@
 
 #include "../config/config.h"
 #include "../core/diag.h"
-
-#define FOLLOWUP_VERSION "0.1.0"
+#include "../core/version.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 64
@@ -41,6 +40,7 @@ enum {
 	OPT_TODAY,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_NO_CACHE,
 	OPT_FIRST_COMMAND_OPTION,
 };
 
@@ -51,7 +51,8 @@ enum {
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, OPT_HELP }, \
-	{ "version", no_argument, NULL, OPT_VERSION }
+	{ "version", no_argument, NULL, OPT_VERSION }, \
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE }
 #define COMMON_SHORT_OPTIONS "+qvh"
 
 struct common {
@@ -61,6 +62,7 @@ struct common {
 	const char *today_arg;
 	int quiet;
 	int verbose;
+	int no_cache;
 
 	/* Filled by common_setup(). */
 	struct config cfg;
@@ -91,6 +93,12 @@ void common_release(struct common *c);
  * closed pipe) say so and return EXIT_CANTCREAT unless rc is worse.
  */
 int common_finish_output(int rc);
+struct scan_result;
+/*
+ * Scan the vault as the options say (with the scan cache unless
+ * --no-cache). Returns 0, or -1 when the vault cannot be read.
+ */
+int common_scan(struct common *c, struct scan_result *r);
 /* Print diags to stderr in the §6 format (warnings unless -q). */
 void common_print_diags(const struct common *c, const struct diag_list *dl);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../core/date.h"
+#include "../core/engine.h"
 #include "../core/report.h"
 #include "../core/util.h"
 
@@ -25,6 +26,8 @@ print_help(const struct command *cmd)
 	    "$XDG_CONFIG_HOME/followup/config.yml)\n"
 	    "  --today YYYY-MM-DD compute as of this day (else the local "
 	    "date)\n"
+	    "  --no-cache         read every note, neither using nor updating\n"
+	    "                     the scan cache\n"
 	    "  -q, --quiet        print errors only\n"
 	    "  -v, --verbose      say more\n"
 	    "  -h, --help         this help\n"
@@ -80,6 +83,9 @@ common_option(struct common *c, int opt, const char *arg)
 		return 1;
 	case 'q':
 		c->quiet = 1;
+		return 1;
+	case OPT_NO_CACHE:
+		c->no_cache = 1;
 		return 1;
 	case 'v':
 		c->verbose++;
@@ -141,6 +147,34 @@ common_setup(struct common *c, struct diag_list *dl)
 		return EXIT_USAGE;
 	}
 	return rc == 0 ? 0 : EXIT_CONFIG;
+}
+
+/* $XDG_STATE_HOME/followup/scan-cache.db, or NULL without a home. */
+static char *
+cache_path(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/followup/scan-cache.db", xdg);
+	if (home != NULL && home[0] == '/')
+		return xasprintf("%s/.local/state/followup/scan-cache.db", home);
+	return NULL;
+}
+
+int
+common_scan(struct common *c, struct scan_result *r)
+{
+	char *path = c->no_cache ? NULL : cache_path();
+	struct timespec now;
+	int rc;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	rc = engine_scan_cached(r, c->vault, &c->cfg, c->today, path,
+	    (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+	free(path);
+	return rc;
 }
 
 void

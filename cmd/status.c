@@ -91,7 +91,7 @@ cmd_status(const struct command *cmd, int argc, char **argv)
 		common_print_diags(&c, &dl);
 		goto out;
 	}
-	if (engine_scan(&r, c.vault, &c.cfg, c.today) != 0) {
+	if (common_scan(&c, &r) != 0) {
 		common_print_diags(&c, &r.diags);
 		rc = diag_exit_status(&r.diags);
 		scan_result_release(&r);

@@ -1,31 +1,77 @@
 /* engine.c - one scan of a vault (see engine.h). */
 #include "engine.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../config/config.h"
+#include "cache.h"
 #include "schedule.h"
 
+/* mkdir -p for the folder that will hold path, private to the user. */
+static int
+make_parent(const char *path)
+{
+	char *dir = xstrdup(path), *p;
+	int rc = 0;
+
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
 int
-engine_scan(struct scan_result *r, const char *root,
-    const struct config *cfg, int today)
+engine_scan_cached(struct scan_result *r, const char *root,
+    const struct config *cfg, int today, const char *cache_path,
+    long long now_ns)
 {
 	struct schedule_params params = {
 		.today = today,
 		.cold_factor = cfg->cold_factor,
 		.due_soon_days = cfg->due_soon_days,
 	};
+	struct scan_cache *cache = NULL;
+	char *real = realpath(root, NULL);
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->today = today;
-	if (vault_scan(&r->vault, root, cfg->exclude, cfg->nexclude,
-	    &r->diags) != 0)
+	if (cache_path != NULL && real != NULL) {
+		if (make_parent(cache_path) != 0)
+			diag_warn(&r->diags, DIAG_NOTE, cache_path, 0,
+			    "check that its folder can be created",
+			    "cannot create the scan cache's folder: %s",
+			    strerror(errno));
+		else
+			cache = cache_open(cache_path, real, now_ns, &r->diags);
+	}
+	rc = vault_scan(&r->vault, root, cfg->exclude, cfg->nexclude, cache,
+	    &r->diags);
+	cache_close(cache, &r->diags);
+	free(real);
+	if (rc != 0)
 		return -1;
 	contact_build(&r->contacts, &r->vault, cfg, today, &r->diags);
 	schedule_apply(&r->contacts, &params);
 	schedule_sort(&r->contacts);
 	diag_list_sort(&r->diags);
 	return 0;
+}
+
+int
+engine_scan(struct scan_result *r, const char *root,
+    const struct config *cfg, int today)
+{
+	return engine_scan_cached(r, root, cfg, today, NULL, 0);
 }
 
 void

@@ -28,6 +28,15 @@ struct scan_result {
  */
 int engine_scan(struct scan_result *r, const char *root,
     const struct config *cfg, int today);
+
+/*
+ * The same, with the scan cache of cache.h in the SQLite file cache_path
+ * (its folder is created). now_ns is the wall clock when the scan starts,
+ * which the cache needs to tell a note rewritten in the same instant.
+ */
+int engine_scan_cached(struct scan_result *r, const char *root,
+    const struct config *cfg, int today, const char *cache_path,
+    long long now_ns);
 void scan_result_release(struct scan_result *r);
 
 #endif

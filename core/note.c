@@ -25,6 +25,7 @@ enum fm_key {
 	K_ATTENDEES,
 	K_CADENCE,
 	K_SNOOZE_UNTIL,
+	K_BIRTHDAY,
 	K_COUNT,
 };
 
@@ -40,6 +41,7 @@ static const char *const fm_key_names[K_COUNT] = {
 	[K_ATTENDEES] = "attendees",
 	[K_CADENCE] = "cadence",
 	[K_SNOOZE_UNTIL] = "snooze_until",
+	[K_BIRTHDAY] = "birthday",
 };
 
 struct fm_ctx {
@@ -316,6 +318,30 @@ read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
 	d->bad = (int)date_parse_datetime(s, len, &d->day);
 }
 
+/* "YYYY-MM-DD", or "--MM-DD" without a year (as in RFC 6350). */
+static void
+read_birthday(struct fm_ctx *c, yaml_node_t *node)
+{
+	struct fm_date *d = &c->note->birthday;
+	char ymd[DATE_BUFSZ];
+	int day = DATE_NONE, y;
+
+	read_date(c, node, d);
+	if (d->present && !d->bad)
+		day = d->day;
+	else if (d->present && strlen(d->raw) == 7 &&
+	    memcmp(d->raw, "--", 2) == 0) {
+		/* In a leap year, so that --02-29 is a real date. */
+		memcpy(ymd, "2000", 4);
+		memcpy(ymd + 4, d->raw + 1, 7);
+		d->bad = (int)date_parse_exact(ymd, 10, &day);
+		d->day = DATE_NONE;
+	}
+	if (d->present && !d->bad)
+		date_to_ymd(day, &y, &c->note->birthday_month,
+		    &c->note->birthday_day);
+}
+
 static void
 read_cadence(struct fm_ctx *c, yaml_node_t *node)
 {
@@ -399,6 +425,9 @@ read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 		break;
 	case K_SNOOZE_UNTIL:
 		read_date(c, value, &note->snooze_until);
+		break;
+	case K_BIRTHDAY:
+		read_birthday(c, value);
 		break;
 	case K_COUNT:
 		BUG("K_COUNT is not a key");
@@ -565,15 +594,10 @@ set_names(struct arena *a, struct note *note, const char *relpath)
 	    (size_t)(first - relpath) + 1) : "/";
 }
 
-void
-note_parse(struct vault *v, const char *relpath, const char *buf,
-    size_t len, struct diag_list *dl)
+struct note *
+note_new(struct vault *v, const char *relpath)
 {
 	struct note *note;
-	struct fm_ctx c;
-	size_t off = 0, yaml_off = 0, yaml_len = 0, body_off = 0;
-	size_t index = v->nnotes;
-	int found;
 
 	GROW(v->notes, v->capnotes, v->nnotes + 1);
 	note = &v->notes[v->nnotes++];
@@ -581,6 +605,18 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 	set_names(&v->arena, note, relpath);
 	note->task_first = v->ntasks;
 	note->query_first = v->nqueries;
+	return note;
+}
+
+void
+note_parse(struct vault *v, const char *relpath, const char *buf,
+    size_t len, struct diag_list *dl)
+{
+	struct note *note = note_new(v, relpath);
+	struct fm_ctx c;
+	size_t off = 0, yaml_off = 0, yaml_len = 0, body_off = 0;
+	size_t index = v->nnotes - 1;
+	int found;
 
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		off = 3;

@@ -59,6 +59,12 @@ struct note {
 	const char **attendees;	/* wikilink targets as written */
 	size_t nattendees;
 	struct fm_date last_contact, created, date, snooze_until;
+	/*
+	 * birthday: "YYYY-MM-DD" (day set) or "--MM-DD" (no year: day is
+	 * DATE_NONE). birthday_month and birthday_day are 0 unless it is valid.
+	 */
+	struct fm_date birthday;
+	int birthday_month, birthday_day;
 	struct fm_cadence cadence;
 
 	size_t task_first, ntasks;	/* range in vault->tasks */
@@ -67,6 +73,12 @@ struct note {
 
 /* Cadence as in DESIGN.md §3: "14", "14d", "2w". Returns 0 or -1. */
 int cadence_parse(const char *s, size_t n, int *days);
+
+/*
+ * Append an empty note named relpath to v (names set, no frontmatter, no
+ * tasks yet) and return it; it stays valid until v->notes grows again.
+ */
+struct note *note_new(struct vault *v, const char *relpath);
 
 /*
  * Parse buf (a whole file, valid UTF-8) as the note `relpath` and append

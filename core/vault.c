@@ -11,15 +11,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "diag.h"
 
 struct walk {
-	int rootfd;
+	struct vault *v;
 	char *const *exclude;
 	size_t nexclude;
-	char **paths;
-	size_t npaths, cap;
+	struct scan_cache *cache;
+	struct strbuf buf;	/* one file at a time; reused */
 	struct diag_list *dl;
+};
+
+struct entry {
+	char *name;
+	char *key;		/* name, with "/" after a folder's */
+	unsigned char type;	/* DT_* */
 };
 
 static int
@@ -50,63 +57,71 @@ ends_with_md(const char *name)
 	return n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
+/*
+ * Sorting a folder's entries by name, with "/" after folder names, and
+ * walking depth first visits files in byte order of their whole path.
+ */
 static int
-cmp_str(const void *a, const void *b)
+cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct entry *)a)->key,
+	    ((const struct entry *)b)->key);
 }
 
-static void walk_dir(struct walk *w, const char *rel);
+static void walk_dir(struct walk *w, int dirfd, const char *rel);
+static void visit_file(struct walk *w, int dirfd, const char *path,
+    const char *name, const struct stat *st);
+
+static char *
+join(const char *rel, const char *name)
+{
+	return rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+}
 
 static void
-walk_entry(struct walk *w, const char *rel, const char *name)
+walk_entry(struct walk *w, int dirfd, const char *rel,
+    const struct entry *e)
 {
-	char *path = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+	char *path = join(rel, e->name);
 	struct stat st;
+	int fd;
 
-	if (fstatat(w->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		diag_error(w->dl, DIAG_NOTE, path, 0, NULL, "cannot stat: %s",
-		    strerror(errno));
-		free(path);
-		return;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		/* Links to files are read; links to folders could loop. */
-		if (fstatat(w->rootfd, path, &st, 0) != 0) {
-			if (ends_with_md(name))
+	if (fstatat(dirfd, e->name, &st, 0) != 0) {
+		/* A broken link, or gone since the folder was read. */
+		if (ends_with_md(e->name))
+			diag_error(w->dl, DIAG_NOTE, path, 0,
+			    "point the link at an existing note, or remove it",
+			    "cannot read: %s", strerror(errno));
+	} else if (S_ISDIR(st.st_mode) && e->type != DT_LNK) {
+		/* Links to folders are not followed: they could loop. */
+		if (e->name[0] != '.' && !is_excluded(w, path)) {
+			fd = openat(dirfd, e->name, O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC | O_NOFOLLOW);
+			if (fd < 0)
 				diag_error(w->dl, DIAG_NOTE, path, 0,
-				    "point the link at an existing note, or "
-				    "remove it", "cannot read: %s",
-				    strerror(errno));
-			free(path);
-			return;
+				    "check the folder's permissions",
+				    "cannot read folder: %s", strerror(errno));
+			else {
+				walk_dir(w, fd, path);
+				close(fd);
+			}
 		}
-		if (!S_ISREG(st.st_mode)) {
-			free(path);
-			return;
-		}
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if (name[0] != '.' && !is_excluded(w, path))
-			walk_dir(w, path);
-		free(path);
-	} else if (S_ISREG(st.st_mode) && ends_with_md(name)) {
-		GROW(w->paths, w->cap, w->npaths + 1);
-		w->paths[w->npaths++] = path;
-	} else
-		free(path);
+	} else if (S_ISREG(st.st_mode) && ends_with_md(e->name))
+		visit_file(w, dirfd, path, e->name, &st);
+	free(path);
 }
 
 static void
-walk_dir(struct walk *w, const char *rel)
+walk_dir(struct walk *w, int dirfd, const char *rel)
 {
-	int fd = openat(w->rootfd, rel[0] ? rel : ".",
-	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir;
+	int fd = dup(dirfd);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	struct entry *entries = NULL;
+	size_t n = 0, cap = 0, i;
 	struct dirent *de;
 
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		diag_error(w->dl, DIAG_NOTE, rel, 0,
+	if (dir == NULL) {
+		diag_error(w->dl, DIAG_NOTE, rel[0] ? rel : ".", 0,
 		    "check the folder's permissions",
 		    "cannot read folder: %s", strerror(errno));
 		if (fd >= 0)
@@ -114,11 +129,37 @@ walk_dir(struct walk *w, const char *rel)
 		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		unsigned char type = de->d_type;
+		struct stat st;
+
+		/* ".", "..", and the dot-folders (.obsidian, .trash, .git). */
+		if (de->d_name[0] == '.' && (type == DT_DIR ||
+		    strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0))
 			continue;
-		walk_entry(w, rel, de->d_name);
+		if (type == DT_UNKNOWN && fstatat(dirfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode)
+			    ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		if (type != DT_DIR && type != DT_LNK &&
+		    !(type == DT_REG && ends_with_md(de->d_name)))
+			continue;
+		GROW(entries, cap, n + 1);
+		entries[n].name = xstrdup(de->d_name);
+		entries[n].key = type == DT_DIR ? xasprintf("%s/", de->d_name)
+		    : entries[n].name;
+		entries[n].type = type;
+		n++;
 	}
 	closedir(dir);
+	if (n > 0)
+		qsort(entries, n, sizeof(*entries), cmp_entry);
+	for (i = 0; i < n; i++) {
+		walk_entry(w, dirfd, rel, &entries[i]);
+		if (entries[i].key != entries[i].name)
+			free(entries[i].key);
+		free(entries[i].name);
+	}
+	free(entries);
 }
 
 static int
@@ -153,41 +194,38 @@ vault_add_file(struct vault *v, const char *relpath, const char *buf,
 
 /* Read a whole file into *buf (grown as needed). 0, or -1 with a diag. */
 static int
-read_note(int rootfd, const char *path, struct strbuf *buf,
-    struct diag_list *dl)
+read_note(int dirfd, const char *name, const char *path, size_t size,
+    struct strbuf *buf, struct diag_list *dl)
 {
-	int fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	char chunk[65536];
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	ssize_t n;
 
 	strbuf_reset(buf);
-	if (fd < 0 || fstat(fd, &st) != 0) {
+	if (fd < 0) {
 		diag_error(dl, DIAG_NOTE, path, 0,
 		    "check the file's permissions", "cannot read: %s",
 		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	if ((size_t)st.st_size > VAULT_MAX_FILE) {
-		diag_error(dl, DIAG_NOTE, path, 0,
-		    "split the note, or move it out of the vault",
-		    "file is %lld bytes, over the %zu MiB limit: skipped",
-		    (long long)st.st_size, VAULT_MAX_FILE >> 20);
-		close(fd);
-		return -1;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	/* One read of size + 1 bytes finds the end of an unchanged file. */
+	GROW(buf->buf, buf->cap, size + 2);
+	for (;;) {
+		size_t room = buf->cap - buf->len - 1;
+
+		n = read(fd, buf->buf + buf->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			diag_error(dl, DIAG_NOTE, path, 0, NULL,
 			    "cannot read: %s", strerror(errno));
 			close(fd);
 			return -1;
 		}
-		if (buf->len + (size_t)n > VAULT_MAX_FILE) {
+		buf->len += (size_t)n;
+		buf->buf[buf->len] = '\0';
+		if (n == 0 || (size_t)n < room)
+			break;
+		if (buf->len > VAULT_MAX_FILE) {
 			diag_error(dl, DIAG_NOTE, path, 0,
 			    "split the note, or move it out of the vault",
 			    "file grew over the %zu MiB limit while read: "
@@ -195,20 +233,53 @@ read_note(int rootfd, const char *path, struct strbuf *buf,
 			close(fd);
 			return -1;
 		}
-		strbuf_add(buf, chunk, (size_t)n);
+		GROW(buf->buf, buf->cap, buf->len + 65536);
 	}
 	close(fd);
 	return 0;
 }
 
+static void
+visit_file(struct walk *w, int dirfd, const char *path, const char *name,
+    const struct stat *st)
+{
+	struct vault *v = w->v;
+	struct file_meta m = {
+		.size = (long long)st->st_size,
+		.mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL +
+		    st->st_mtim.tv_nsec,
+		.ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL +
+		    st->st_ctim.tv_nsec,
+		.ino = (long long)st->st_ino,
+	};
+	size_t note_first = v->nnotes, diag_first = w->dl->n;
+
+	if (w->cache != NULL && cache_load(w->cache, v, path, &m, w->dl))
+		return;
+	if ((size_t)st->st_size > VAULT_MAX_FILE) {
+		diag_error(w->dl, DIAG_NOTE, path, 0,
+		    "split the note, or move it out of the vault",
+		    "file is %lld bytes, over the %zu MiB limit: skipped",
+		    (long long)st->st_size, VAULT_MAX_FILE >> 20);
+	} else if (read_note(dirfd, name, path, (size_t)st->st_size, &w->buf,
+	    w->dl) == 0) {
+		v->bytes_read += w->buf.len;
+		vault_add_file(v, path, strbuf_str(&w->buf), w->buf.len, w->dl);
+	} else
+		return;		/* unreadable now: not remembered */
+	if (w->cache != NULL)
+		cache_store(w->cache, v, path, &m, note_first, w->dl,
+		    diag_first);
+}
+
 int
 vault_scan(struct vault *v, const char *root, char *const *exclude,
-    size_t nexclude, struct diag_list *dl)
+    size_t nexclude, struct scan_cache *cache, struct diag_list *dl)
 {
-	struct walk w = { .exclude = exclude, .nexclude = nexclude, .dl = dl };
-	struct strbuf buf = STRBUF_INIT;
+	struct walk w = { .v = v, .exclude = exclude, .nexclude = nexclude,
+		.cache = cache, .buf = STRBUF_INIT, .dl = dl };
 	struct stat st;
-	size_t i;
+	int rootfd;
 
 	memset(v, 0, sizeof(*v));
 	v->root = xstrdup(root);
@@ -219,27 +290,16 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		    "does not exist" : "is not a folder");
 		return -1;
 	}
-	w.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (w.rootfd < 0) {
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
 		diag_error(dl, DIAG_NO_VAULT, root, 0,
 		    "check the folder's permissions",
 		    "cannot open vault folder: %s", strerror(errno));
 		return -1;
 	}
-	walk_dir(&w, "");
-	if (w.npaths > 0)
-		qsort(w.paths, w.npaths, sizeof(*w.paths), cmp_str);
-	for (i = 0; i < w.npaths; i++) {
-		if (read_note(w.rootfd, w.paths[i], &buf, dl) == 0) {
-			v->bytes_read += buf.len;
-			vault_add_file(v, w.paths[i], strbuf_str(&buf), buf.len,
-			    dl);
-		}
-		free(w.paths[i]);
-	}
-	free(w.paths);
-	strbuf_release(&buf);
-	close(w.rootfd);
+	walk_dir(&w, rootfd, "");
+	strbuf_release(&w.buf);
+	close(rootfd);
 	return 0;
 }
 

@@ -5,8 +5,10 @@ valgrind finds no error and no leak, and no command touches a note."""
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 FOLLOWUP = os.environ["FOLLOWUP"]
 SRC = os.environ["SRCDIR"]
@@ -31,8 +33,12 @@ def vault_hashes():
     return out
 
 
+STATE = tempfile.mkdtemp()
+
+
 def run(args, **kw):
-    env = dict(os.environ, HOME="/nonexistent", XDG_CONFIG_HOME="/nonexistent")
+    env = dict(os.environ, HOME="/nonexistent", XDG_CONFIG_HOME="/nonexistent",
+               XDG_STATE_HOME=STATE)
     env.pop("NO_COLOR", None)
     return subprocess.run(args, capture_output=True, env=env, timeout=300, **kw)
 
@@ -97,3 +103,11 @@ else:
 
 report("no note of the example vault changed", vault_hashes() == before,
        "a file's bytes or mtime changed")
+
+# The same again, answered from the scan cache the runs above filled.
+r = run([FOLLOWUP, "status", "--format", "json"] + BASE)
+got = json.loads(r.stdout)
+got["vault"] = "examples/vault"
+report("example vault json from the scan cache equals golden file",
+       got == want and r.returncode == 65, "differs")
+shutil.rmtree(STATE)

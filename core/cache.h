@@ -1,0 +1,66 @@
+/*
+ * cache.h - the scan cache: what the engine extracted from each note,
+ * kept in SQLite so that a run over an unchanged vault reads no note.
+ *
+ * One row per file: path, size, mtime and ctime with nanoseconds, inode,
+ * when it was read, and the extracted note, tasks, query blocks and
+ * diagnostics as one blob. A row is trusted only when all the metadata
+ * match and the file had not been touched for a second before it was read
+ * (a note rewritten within the same timestamp tick, same size, would
+ * otherwise go unseen: git calls this the racy case). Rows of files that
+ * are gone are deleted.
+ *
+ * The cache lives in its own SQLite file so that a corrupt cache can be
+ * thrown away without touching anything else; a corrupt file or one from
+ * another version of followup is rebuilt with a warning. Rows are read
+ * with one cursor in path order alongside the walk (which visits files in
+ * the same order), so memory does not grow with the vault.
+ *
+ * cache_open() returns a handle the caller closes with cache_close().
+ */
+#ifndef FOLLOWUP_CACHE_H
+#define FOLLOWUP_CACHE_H
+
+#include <stddef.h>
+
+struct vault;
+struct diag_list;
+
+struct file_meta {
+	long long size;
+	long long mtime_ns;
+	long long ctime_ns;
+	long long ino;
+};
+
+struct scan_cache;
+
+/*
+ * Open or create the cache at db_path for the vault at root; now_ns is
+ * when this scan started. Returns NULL after a warning on dl when the
+ * cache cannot be used: the scan then goes on without it.
+ */
+struct scan_cache *cache_open(const char *db_path, const char *root,
+    long long now_ns, struct diag_list *dl);
+
+/*
+ * Called for every file in walk order. When the row for relpath is fresh,
+ * append its note, tasks, queries and diagnostics to v and dl and return
+ * 1; else return 0 and the caller reads the file.
+ */
+int cache_load(struct scan_cache *c, struct vault *v, const char *relpath,
+    const struct file_meta *m, struct diag_list *dl);
+
+/*
+ * Remember what reading relpath produced: the notes from note_first on
+ * (none or one) with their tasks and queries, and dl's diags from
+ * diag_first on.
+ */
+void cache_store(struct scan_cache *c, const struct vault *v,
+    const char *relpath, const struct file_meta *m, size_t note_first,
+    const struct diag_list *dl, size_t diag_first);
+
+/* Delete the rows of files not seen, commit, close. NULL does nothing. */
+void cache_close(struct scan_cache *c, struct diag_list *dl);
+
+#endif
