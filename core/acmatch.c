@@ -38,6 +38,8 @@ struct output {
 };
 
 struct acm {
+	uint32_t root[256];	/* the root's transitions, dense: the hot ones */
+	unsigned char used[256];/* bytes that occur in some needle */
 	struct state *states;
 	size_t nstates, capstates;
 	struct edge *edges;
@@ -132,6 +134,7 @@ acm_add(struct acm *m, const char *needle, size_t len, size_t id)
 		unsigned char c = fold((unsigned char)needle[i]);
 		uint32_t next = go(m, cur, c);
 
+		m->used[c] = 1;
 		if (next == NONE) {
 			size_t slot;
 
@@ -185,6 +188,11 @@ acm_build(struct acm *m)
 		}
 	}
 	free(queue);
+	for (c = 0; c < 256; c++) {
+		uint32_t to = go(m, 0, (unsigned char)c);
+
+		m->root[c] = to == NONE ? 0 : to;
+	}
 	m->built = 1;
 }
 
@@ -213,9 +221,13 @@ acm_scan(const struct acm *m, const char *text, size_t len,
 		unsigned char c = fold((unsigned char)text[i]);
 		uint32_t to;
 
-		while ((to = go(m, s, c)) == NONE && s != 0)
+		if (!m->used[c]) {	/* no needle goes on with this byte */
+			s = 0;
+			continue;
+		}
+		while (s != 0 && (to = go(m, s, c)) == NONE)
 			s = m->states[s].fail;
-		s = to == NONE ? 0 : to;
+		s = s == 0 ? m->root[c] : to;
 		if (m->states[s].out != NONE || m->states[s].dict != NONE)
 			report(m, s, i + 1, fn, arg);
 	}

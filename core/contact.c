@@ -364,42 +364,58 @@ associate_own(struct builder *b)
 }
 
 static int
-cmp_pair(const void *pa, const void *pb)
+cmp_size(const void *a, const void *b)
 {
-	const struct link_pair *a = pa, *b = pb;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	if (a->contact != b->contact)
-		return a->contact < b->contact ? -1 : 1;
-	return (a->task > b->task) - (a->task < b->task);
+	return (x > y) - (x < y);
 }
 
-/* Sort, drop repeats, keep open tasks, and hand each contact its slice. */
+/*
+ * Group the pairs by contact (a counting sort: linear), order each
+ * contact's tasks, drop repeats, keep the open ones.
+ */
 static void
 collect_items(struct builder *b, struct contact_set *set)
 {
 	const struct vault *v = b->v;
-	size_t i, n = 0;
+	size_t *start = xcalloc(b->ncontacts + 1, sizeof(*start));
+	size_t *fill, i, c, n = 0;
 
-	if (b->npairs > 0)
-		qsort(b->pairs, b->npairs, sizeof(*b->pairs), cmp_pair);
+	for (i = 0; i < b->npairs; i++)
+		start[b->pairs[i].contact + 1]++;
+	for (c = 0; c < b->ncontacts; c++)
+		start[c + 1] += start[c];
 	set->pool = xcalloc(b->npairs, sizeof(*set->pool));
-	for (i = 0; i < b->npairs; i++) {
-		const struct link_pair *p = &b->pairs[i];
-		struct contact *c = &b->contacts[p->contact];
-		const struct task *t = &v->tasks[p->task];
+	fill = xcalloc(b->ncontacts + 1, sizeof(*fill));
+	memcpy(fill, start, (b->ncontacts + 1) * sizeof(*fill));
+	for (i = 0; i < b->npairs; i++)
+		set->pool[fill[b->pairs[i].contact]++] = b->pairs[i].task;
+	free(fill);
+	for (c = 0; c < b->ncontacts; c++) {
+		struct contact *ct = &b->contacts[c];
+		size_t *mine = set->pool + start[c], count = start[c + 1] - start[c];
 
-		if (i > 0 && cmp_pair(p, &b->pairs[i - 1]) == 0)
-			continue;
-		if (!task_is_open(t))
-			continue;
-		if (c->nitems == 0)
-			c->items = set->pool + n;
-		set->pool[n++] = p->task;
-		c->nitems++;
-		if (t->due != DATE_NONE && (c->earliest_item_due == DATE_NONE ||
-		    t->due < c->earliest_item_due))
-			c->earliest_item_due = t->due;
+		if (count > 1)
+			qsort(mine, count, sizeof(*mine), cmp_size);
+		ct->items = set->pool + n;
+		for (i = 0; i < count; i++) {
+			const struct task *t = &v->tasks[mine[i]];
+
+			if ((i > 0 && mine[i] == mine[i - 1]) || !task_is_open(t))
+				continue;
+			/* n never passes start[c] + i: compacting in place. */
+			set->pool[n++] = mine[i];
+			ct->nitems++;
+			if (t->due != DATE_NONE &&
+			    (ct->earliest_item_due == DATE_NONE ||
+			    t->due < ct->earliest_item_due))
+				ct->earliest_item_due = t->due;
+		}
+		if (ct->nitems == 0)
+			ct->items = NULL;
 	}
+	free(start);
 }
 
 static void
