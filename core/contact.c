@@ -3,6 +3,7 @@
  */
 #include "contact.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,8 +61,8 @@ contact_source_name(enum last_source src)
 
 /* A (contact, task) pair: one way a task belongs to a contact. */
 struct link_pair {
-	size_t contact;
-	size_t task;
+	uint32_t contact;
+	uint32_t task;
 };
 
 struct builder {
@@ -217,9 +218,11 @@ add_contact(struct builder *b, size_t index)
 static void
 add_pair(struct builder *b, size_t contact, size_t task)
 {
+	if (!task_is_open(&b->v->tasks[task]))
+		return;
 	GROW(b->pairs, b->cappairs, b->npairs + 1);
-	b->pairs[b->npairs].contact = contact;
-	b->pairs[b->npairs].task = task;
+	b->pairs[b->npairs].contact = (uint32_t)contact;
+	b->pairs[b->npairs].task = (uint32_t)task;
 	b->npairs++;
 }
 

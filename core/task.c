@@ -319,6 +319,20 @@ decide(struct scan *s, struct li *li)
 	text = rest_of_line(s, li, &textlen);
 	if (text == NULL)
 		return;
+	if (st == TASK_DONE || st == TASK_CANCELLED) {
+		/*
+		 * A closed task is never anyone's open item: it is checked
+		 * (a bad due date is still an error) but not kept, which
+		 * keeps memory down on large vaults.
+		 */
+		if (!s->v->keep_closed_tasks) {
+			int due;
+
+			read_due(text, textlen, s->path, line_of(s, li->first),
+			    &due, s->dl);
+			return;
+		}
+	}
 	add_task(s, li, sym, st, text, textlen);
 	li->state = LI_TASK_TEXT;
 }

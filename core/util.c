@@ -129,19 +129,21 @@ struct arena_block {
 	_Alignas(16) unsigned char data[];
 };
 
-void *
-arena_alloc(struct arena *a, size_t n)
+static void *
+arena_take(struct arena *a, size_t n, size_t align)
 {
 	struct arena_block *b = a->head;
+	size_t at;
 	void *p;
 
-	n = (n + 15) & ~(size_t)15;
-	if (b == NULL || b->size - b->used < n) {
+	at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (b == NULL || at > b->size || b->size - at < n) {
 		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
 
 		b = xmalloc(sizeof(*b) + size);
 		b->size = size;
 		b->used = 0;
+		at = 0;
 		if (n > ARENA_BLOCK / 4 && a->head != NULL) {
 			/* A big piece gets its own block behind the current one. */
 			b->next = a->head->next;
@@ -151,15 +153,21 @@ arena_alloc(struct arena *a, size_t n)
 			a->head = b;
 		}
 	}
-	p = b->data + b->used;
-	b->used += n;
+	p = b->data + at;
+	b->used = at + n;
 	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_take(a, n, 16);
 }
 
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_take(a, n + 1, 1);	/* strings need no alignment */
 
 	memcpy(p, s, n);
 	p[n] = '\0';

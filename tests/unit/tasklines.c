@@ -47,6 +47,7 @@ main(int argc, char **argv)
 			strbuf_release(&sb);
 			continue;
 		}
+		v.keep_closed_tasks = 1;
 		vault_add_file(&v, argv[i], strbuf_str(&sb), sb.len, &dl);
 		if (v.nnotes == 0 || (v.notes[0].flags & NOTE_BODY_SKIPPED))
 			printf("%s:skip\n", argv[i]);
