@@ -39,7 +39,7 @@ TOOL_BIN = $(BUILD)/tests/tasklines $(BUILD)/tests/md2html
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all deps demo test check-suite install uninstall fuzz lint clean
+.PHONY: all deps demo test check-suite install uninstall fuzz lint clean bench
 
 all: $(BUILD)/followup
 
@@ -134,6 +134,11 @@ fuzz:
 			-max_len=65536 -timeout=10 build-fuzz/corpus-$$h \
 			$$(cat tests/fuzz/seeds-$$h) || exit 1; \
 	done
+
+BENCH_PKGS = hyperfine ripgrep time python3-yaml python3-icalendar
+bench: all
+	@$(MAKE) --no-print-directory deps BUILD_PKGS="$(BUILD_PKGS) $(BENCH_PKGS)"
+	bench/run.sh $(BENCH_SIZES)
 
 lint:
 	clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) $(wildcard */*.h)
