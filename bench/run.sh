@@ -52,6 +52,7 @@ for size in "${sizes[@]}"; do
 	people=${size%x*}; meetings=${size#*x}
 	vault="$BENCH_DIR/vault-$size"
 	[ -d "$vault" ] || /usr/bin/python3 "$here/gen_vault.py" "$vault" "$people" "$meetings" >&2
+	vault=$(cd "$vault" && pwd -P)	# a link to a vault elsewhere is fine
 	files=$(find "$vault" -name '*.md' | wc -l)
 	mb=$(find "$vault" -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1048576 }')
 	state="$BENCH_DIR/state-$size"

@@ -297,25 +297,42 @@ read_attendees(struct fm_ctx *c, yaml_node_t *node)
 	}
 }
 
+/*
+ * Record a frontmatter value read as text: its line, whether it is given,
+ * and the text for messages. Returns the trimmed value, or NULL when it
+ * is empty (absent) or not a scalar (present, and bad).
+ */
+static const char *
+raw_value(struct fm_ctx *c, yaml_node_t *node, int *line, int *present,
+    const char **raw, size_t *len)
+{
+	const char *s;
+
+	*line = file_line(c, node);
+	if ((s = scalar(node, len)) == NULL) {
+		*present = 1;
+		*raw = "(a list or a mapping)";
+		return NULL;
+	}
+	if (scalar_is_null(node))
+		return NULL;
+	trim_span(&s, len);
+	*present = 1;
+	*raw = arena_strndup(&c->v->arena, s, *len);
+	return s;
+}
+
 static void
 read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
 {
-	const char *s;
 	size_t len;
+	const char *s = raw_value(c, node, &d->line, &d->present, &d->raw,
+	    &len);
 
-	d->line = file_line(c, node);
-	if ((s = scalar(node, &len)) == NULL) {
-		d->present = 1;
+	if (s != NULL)
+		d->bad = (int)date_parse_datetime(s, len, &d->day);
+	else if (d->present)
 		d->bad = DATE_NOT_A_DATE;
-		d->raw = "(a list or a mapping)";
-		return;
-	}
-	if (scalar_is_null(node))
-		return;
-	trim_span(&s, &len);
-	d->present = 1;
-	d->raw = arena_strndup(&c->v->arena, s, len);
-	d->bad = (int)date_parse_datetime(s, len, &d->day);
 }
 
 /* "YYYY-MM-DD", or "--MM-DD" without a year (as in RFC 6350). */
@@ -346,21 +363,14 @@ static void
 read_cadence(struct fm_ctx *c, yaml_node_t *node)
 {
 	struct fm_cadence *cad = &c->note->cadence;
-	const char *s;
 	size_t len;
+	const char *s = raw_value(c, node, &cad->line, &cad->present,
+	    &cad->raw, &len);
 
-	cad->line = file_line(c, node);
-	if ((s = scalar(node, &len)) == NULL) {
-		cad->present = cad->bad = 1;
-		cad->raw = "(a list or a mapping)";
-		return;
-	}
-	if (scalar_is_null(node))
-		return;
-	trim_span(&s, &len);
-	cad->present = 1;
-	cad->raw = arena_strndup(&c->v->arena, s, len);
-	cad->bad = cadence_parse(s, len, &cad->days) != 0;
+	if (s != NULL)
+		cad->bad = cadence_parse(s, len, &cad->days) != 0;
+	else if (cad->present)
+		cad->bad = 1;
 }
 
 static int
