@@ -184,17 +184,20 @@ add_name(struct builder *b, const char *name, size_t contact)
 }
 
 static void
-add_contact(struct builder *b, size_t index)
+add_contact(struct builder *b, struct contact_set *set, size_t index)
 {
 	const struct note *note = &b->v->notes[index];
 	struct contact *c;
 	size_t i, id = b->ncontacts;
+	const char *stem;
 
 	GROW(b->contacts, b->capcontacts, b->ncontacts + 1);
 	c = &b->contacts[b->ncontacts++];
 	memset(c, 0, sizeof(*c));
 	c->note = index;
-	c->name = note->title ? note->title : note->stem;
+	stem = arena_strndup(&set->names, note->filename,
+	    note_stem_len(note));
+	c->name = note->title ? note->title : stem;
 	c->path = note->path;
 	c->cadence_days = cadence_of(note, b->cfg);
 	c->snooze_until = note->snooze_until.present ? note->snooze_until.day
@@ -209,7 +212,7 @@ add_contact(struct builder *b, size_t index)
 		c->last_contact = DATE_NONE;
 		c->source = SOURCE_NONE;
 	}
-	add_name(b, note->stem, id);
+	add_name(b, stem, id);
 	add_name(b, c->name, id);
 	for (i = 0; i < note->naliases; i++)
 		add_name(b, note->aliases[i], id);
@@ -452,7 +455,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 	for (i = 0; i < v->nnotes; i++)
 		if (is_contact(&v->notes[i], cfg) &&
 		    valid_contact(&b, &v->notes[i]))
-			add_contact(&b, i);
+			add_contact(&b, set, i);
 	b.meeting = xcalloc(b.ncontacts, sizeof(*b.meeting));
 	for (i = 0; i < b.ncontacts; i++) {
 		b.meeting[i] = DATE_NONE;
@@ -477,5 +480,6 @@ contact_set_release(struct contact_set *set)
 {
 	free(set->items);
 	free(set->pool);
+	arena_free(&set->names);
 	memset(set, 0, sizeof(*set));
 }

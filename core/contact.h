@@ -8,13 +8,15 @@
  * hash table, so wikilinks and attendees resolve in time linear in the
  * vault. schedule.h then dates them.
  *
- * A contact_set owns its arrays; names and paths are borrowed from the
- * vault, which must outlive the set.
+ * A contact_set owns its arrays and the names it made from file names;
+ * titles and paths are borrowed from the vault, which must outlive it.
  */
 #ifndef FOLLOWUP_CONTACT_H
 #define FOLLOWUP_CONTACT_H
 
 #include <stddef.h>
+
+#include "util.h"
 
 struct vault;
 struct config;
@@ -60,6 +62,7 @@ struct contact_set {
 	struct contact *items;
 	size_t n;
 	size_t *pool;		/* backing store of every contact's items */
+	struct arena names;	/* names taken from file names */
 };
 
 /*

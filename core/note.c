@@ -585,23 +585,33 @@ find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
 	return -1;
 }
 
+/* Only the path is stored: the other names are parts of it. */
 static void
 set_names(struct arena *a, struct note *note, const char *relpath)
 {
-	const char *slash = strrchr(relpath, '/');
-	const char *base = slash ? slash + 1 : relpath;
-	const char *first = strchr(relpath, '/');
-	size_t blen = strlen(base);
+	const char *slash;
 
 	note->path = arena_strdup(a, relpath);
-	note->filename = arena_strdup(a, base);
-	if (blen >= 3 && ascii_casecmp_n(base + blen - 3, 3, ".md", 3) == 0)
-		blen -= 3;
-	note->stem = arena_strndup(a, base, blen);
-	note->folder = slash ? arena_strndup(a, relpath,
-	    (size_t)(slash - relpath) + 1) : "/";
-	note->root_folder = first ? arena_strndup(a, relpath,
-	    (size_t)(first - relpath) + 1) : "/";
+	slash = strrchr(note->path, '/');
+	note->filename = slash ? slash + 1 : note->path;
+	note->folder_len = slash ? (unsigned)(slash - note->path) + 1 : 0;
+}
+
+const char *
+note_folder(const struct note *note, size_t *n)
+{
+	*n = note->folder_len ? note->folder_len : 1;
+	return note->folder_len ? note->path : "/";
+}
+
+size_t
+note_stem_len(const struct note *note)
+{
+	size_t n = strlen(note->filename);
+
+	if (n >= 3 && ascii_casecmp_n(note->filename + n - 3, 3, ".md", 3) == 0)
+		n -= 3;
+	return n;
 }
 
 struct note *

@@ -43,10 +43,8 @@ struct fm_cadence {
 
 struct note {
 	const char *path;	/* relative to the root, "/" separated */
-	const char *stem;	/* file name without ".md" */
-	const char *folder;	/* "People/" or "/" at the root */
-	const char *filename;	/* with ".md" */
-	const char *root_folder;/* first folder with "/", or "/" */
+	const char *filename;	/* with ".md": the end of path */
+	unsigned folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
 	unsigned flags;
 
 	const char *title;	/* NULL unless a non-empty string */
@@ -70,6 +68,11 @@ struct note {
 	size_t task_first, ntasks;	/* range in vault->tasks */
 	size_t query_first, nqueries;	/* range in vault->queries */
 };
+
+/* The note's folder with its "/", or "/" at the vault root; n: its length. */
+const char *note_folder(const struct note *note, size_t *n);
+/* The length of the file name without ".md". */
+size_t note_stem_len(const struct note *note);
 
 /* Cadence as in DESIGN.md §3: "14", "14d", "2w". Returns 0 or -1. */
 int cadence_parse(const char *s, size_t n, int *days);

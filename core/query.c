@@ -373,6 +373,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
     const struct note *tn, int today)
 {
 	const char *hay = NULL;
+	size_t haylen = 0;
 	int hit;
 
 	switch (f->field) {
@@ -390,7 +391,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
 		hay = tn->path;
 		break;
 	case QF_FOLDER:
-		hay = tn->folder;
+		hay = note_folder(tn, &haylen);
 		break;
 	case QF_FILENAME:
 		hay = tn->filename;
@@ -401,7 +402,9 @@ filter_matches(const struct query_filter *f, const struct task *t,
 	}
 	if (hay == NULL)
 		BUG("query field %d", (int)f->field);
-	hit = ascii_contains(hay, strlen(hay), f->text, f->textlen);
+	if (haylen == 0)
+		haylen = strlen(hay);
+	hit = ascii_contains(hay, haylen, f->text, f->textlen);
 	return hit != f->negate;
 }
 
@@ -499,15 +502,21 @@ query_select(const struct vault *v, const size_t *qs, size_t n, int today,
 			acm_build(by_field[k]);
 	for (note = 0; note < v->nnotes; note++) {
 		const struct note *nt = &v->notes[note];
-		const char *hay[NFIELDS] = { nt->path, nt->folder, nt->filename };
+		size_t len[NFIELDS];
+		const char *hay[NFIELDS];
 
 		if (nt->ntasks == 0)
 			continue;
+		hay[FIELD_PATH] = nt->path;
+		len[FIELD_PATH] = strlen(nt->path);
+		hay[FIELD_FOLDER] = note_folder(nt, &len[FIELD_FOLDER]);
+		hay[FIELD_FILENAME] = nt->filename;
+		len[FIELD_FILENAME] = strlen(nt->filename);
 		sel.note = note;
 		for (k = 0; k < NFIELDS; k++)
 			if (by_field[k] != NULL)
-				acm_scan(by_field[k], hay[k], strlen(hay[k]),
-				    on_needle, &sel);
+				acm_scan(by_field[k], hay[k], len[k], on_needle,
+				    &sel);
 		for (i = 0; i < nun; i++)
 			try_query(&sel, unanchored[i], note);
 	}

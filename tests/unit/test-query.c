@@ -12,8 +12,8 @@
 /* The task every case is matched against. */
 static struct note task_note = {
 	.path = "Meetings/2025/Ana Lima 1-1.md",
-	.folder = "Meetings/2025/",
-	.filename = "Ana Lima 1-1.md",
+	.folder_len = 14,	/* "Meetings/2025/" */
+	.filename = "Meetings/2025/Ana Lima 1-1.md" + 14,
 };
 
 static const char *task_tags[] = { "work", "people/ana" };
