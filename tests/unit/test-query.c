@@ -10,10 +10,11 @@
 #include "unit.h"
 
 /* The task every case is matched against. */
+static const char task_path[] = "Meetings/2025/Ana Lima 1-1.md";
 static struct note task_note = {
-	.path = "Meetings/2025/Ana Lima 1-1.md",
+	.path = task_path,
 	.folder_len = 14,	/* "Meetings/2025/" */
-	.filename = "Meetings/2025/Ana Lima 1-1.md" + 14,
+	.filename = task_path + 14,
 };
 
 static const char *task_tags[] = { "work", "people/ana" };
