@@ -13,7 +13,8 @@ BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev \
 # nodejs and npm fetch ical.js (a test parser of the feed) from npm; a
 # node of another origin (NodeSource) counts when `node` and `npm` run.
 TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev strace \
-	python3-icalendar khal radicale apache2-utils python3-bcrypt \
+	python3-icalendar khal radicale apache2-utils python3-bcrypt rclone \
+	openssl \
 	nodejs npm
 PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl
 
@@ -123,12 +124,12 @@ FUZZ_LIB_SRC = $(LIB_SRC)
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@mkdir -p build-fuzz
-	for h in note config; do \
+	for h in note config dav; do \
 		clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(PKG_CFLAGS) \
 			-o build-fuzz/fuzz-$$h tests/fuzz/fuzz-$$h.c \
 			$(FUZZ_LIB_SRC) $(LDLIBS) || exit 1; \
 	done
-	for h in note config; do \
+	for h in note config dav; do \
 		mkdir -p build-fuzz/corpus-$$h; \
 		build-fuzz/fuzz-$$h -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -timeout=10 build-fuzz/corpus-$$h \

@@ -11,6 +11,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "../config/config.h"
 #include "../core/diag.h"
@@ -67,7 +68,8 @@ struct common {
 	/* Filled by common_setup(). */
 	struct config cfg;
 	char *vault;		/* the folder to scan */
-	int today;
+	time_t now;		/* the clock, or $FOLLOWUP_NOW (tests) */
+	int today;		/* --today, else the local date of now */
 	int color_out;		/* colour on stdout */
 	int color_err;
 };
@@ -104,5 +106,6 @@ void common_print_diags(const struct common *c, const struct diag_list *dl);
 
 int cmd_status(const struct command *cmd, int argc, char **argv);
 int cmd_check(const struct command *cmd, int argc, char **argv);
+int cmd_ics(const struct command *cmd, int argc, char **argv);
 
 #endif

@@ -105,9 +105,8 @@ common_option(struct common *c, int opt, const char *arg)
 }
 
 static int
-local_today(void)
+local_today(time_t now)
 {
-	time_t now = time(NULL);
 	struct tm tm;
 
 	if (localtime_r(&now, &tm) == NULL)
@@ -118,16 +117,31 @@ local_today(void)
 int
 common_setup(struct common *c, struct diag_list *dl)
 {
-	char *path = NULL;
+	const char *fixed = getenv("FOLLOWUP_NOW");
+	char *path = NULL, *end;
 	int rc = 0;
 
+	/* The one clock of a run. FOLLOWUP_NOW (seconds since the epoch)
+	 * pins it for tests, as GIT_TEST_DATE_NOW does for git. */
+	c->now = time(NULL);
+	if (fixed != NULL && fixed[0] != '\0') {
+		long long v;
+
+		errno = 0;
+		v = strtoll(fixed, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0 ||
+		    v > 253402300799LL)
+			return usage_error(c, "FOLLOWUP_NOW \"%s\" is not a "
+			    "number of seconds since 1970", fixed);
+		c->now = (time_t)v;
+	}
 	if (c->today_arg != NULL) {
 		if (date_parse_exact(c->today_arg, strlen(c->today_arg),
 		    &c->today) != DATE_OK)
 			return usage_error(c, "--today \"%s\" is not a real date "
 			    "written YYYY-MM-DD", c->today_arg);
 	} else
-		c->today = local_today();
+		c->today = local_today(c->now);
 
 	if (c->config_arg != NULL)
 		rc = config_load(&c->cfg, c->config_arg, 1, dl);

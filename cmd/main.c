@@ -13,6 +13,14 @@ const struct command commands[] = {
 	    "                      overdue, due, ok\n" },
 	{ "check", "Check the vault and the config; print every problem, "
 	    "send nothing.", cmd_check, "" },
+	{ "ics", "Write the iCalendar feed of follow-ups, and publish it.",
+	    cmd_ics,
+	    "Options:\n"
+	    "  --output FILE       where the feed goes (else config\n"
+	    "                      ics.path, else\n"
+	    "                      $XDG_DATA_HOME/followup/followup.ics);\n"
+	    "                      - for standard output\n"
+	    "  --no-publish        do not publish, even with ics.publish\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -52,7 +60,7 @@ main(int argc, char **argv)
 		if (strcmp(cmd->name, argv[1]) == 0)
 			return cmd->run(cmd, argc - 1, argv + 1);
 	fprintf(stderr, "followup: unknown command \"%s\"\n  hint: the "
-	    "commands are status and check; see 'followup --help'\n",
+	    "commands are status, check and ics; see 'followup --help'\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "../core/diag.h"
@@ -28,8 +30,14 @@ enum key_type {
 	KT_TAG_CADENCES,	/* mapping tag → cadence, in order */
 	KT_SECTION,		/* a mapping with keys of its own */
 	KT_KEPT,		/* owned by a later module: kept as parsed */
+	KT_STRING,		/* a non-empty string */
+	KT_SECRET,		/* a string that is a secret: never quoted */
+	KT_COMPONENT,		/* event or todo */
+	KT_CLOCK,		/* HH:MM, as minutes after midnight */
+	KT_URL,			/* http:// or https://, maybe with userinfo */
 };
 
+struct loader;
 struct config_key {
 	const char *name;
 	enum key_type type;
@@ -37,6 +45,8 @@ struct config_key {
 	size_t count_offset;	/* of a KT_STRING_LIST's count */
 	const struct config_key *keys;	/* for KT_SECTION */
 	const char *help;
+	/* For KT_SECTION, MAY: checks across its keys, once they are read. */
+	void (*check)(struct loader *l, yaml_node_t *node);
 };
 
 #define FIELD(f) offsetof(struct config, f), 0
@@ -48,6 +58,37 @@ static const struct config_key contacts_keys[] = {
 	    "frontmatter `type` values that make a contact" },
 	{ "tags", KT_STRING_LIST, LIST(contact_tags, ncontact_tags), NULL,
 	    "tags that make a contact" },
+	{ NULL, 0, NO_FIELD, NULL, NULL },
+};
+
+static void check_ics(struct loader *l, yaml_node_t *node);
+
+static const struct config_key ics_keys[] = {
+	{ "path", KT_PATH, FIELD(ics.path), NULL,
+	    "where the feed is written" },
+	{ "horizon_days", KT_DAYS, FIELD(ics.horizon_days), NULL,
+	    "how far ahead ok contacts appear" },
+	{ "component", KT_COMPONENT, FIELD(ics.component), NULL,
+	    "event or todo" },
+	{ "alarm", KT_CLOCK, FIELD(ics.alarm), NULL,
+	    "a reminder at HH:MM on the day" },
+	{ "publish", KT_URL, FIELD(ics.publish), NULL,
+	    "the WebDAV or CalDAV URL the feed goes to" },
+	{ "publish_user", KT_STRING, FIELD(ics.publish_user), NULL,
+	    "the user name for publish" },
+	{ "publish_password", KT_SECRET, FIELD(ics.publish_password.value),
+	    NULL, "the password for publish, in this file (chmod 600)" },
+	{ "publish_password_file", KT_PATH,
+	    FIELD(ics.publish_password.file), NULL,
+	    "a file holding the password for publish" },
+	{ "publish_password_env", KT_STRING,
+	    FIELD(ics.publish_password.env), NULL,
+	    "an environment variable holding the password for publish" },
+	{ "publish_credential", KT_STRING,
+	    FIELD(ics.publish_password.credential), NULL,
+	    "a systemd credential holding the password for publish" },
+	{ "publish_ca_file", KT_PATH, FIELD(ics.publish_ca_file), NULL,
+	    "CA certificates to verify the server with" },
 	{ NULL, 0, NO_FIELD, NULL, NULL },
 };
 
@@ -65,7 +106,8 @@ static const struct config_key top_keys[] = {
 	    "cadence per tag, first match wins" },
 	{ "contacts", KT_SECTION, NO_FIELD, contacts_keys,
 	    "who is a contact" },
-	{ "ics", KT_KEPT, NO_FIELD, NULL, "the calendar feed" },
+	{ "ics", KT_SECTION, NO_FIELD, ics_keys, "the calendar feed",
+	    check_ics },
 	{ "notify", KT_KEPT, NO_FIELD, NULL, "reminders" },
 	{ "notifiers", KT_KEPT, NO_FIELD, NULL, "where reminders go" },
 	{ NULL, 0, NO_FIELD, NULL, NULL },
@@ -104,6 +146,9 @@ config_init(struct config *cfg)
 	cfg->ncontact_types = 1;
 	cfg->contact_tags = strings_dup(tags, 1);
 	cfg->ncontact_tags = 1;
+	cfg->ics.horizon_days = 30;
+	cfg->ics.component = ICS_EVENT;
+	cfg->ics.alarm = -1;
 }
 
 char *
@@ -272,8 +317,12 @@ read_path(struct loader *l, const struct config_key *k, yaml_node_t *node)
 	char *path, *msg;
 
 	if (s == NULL || s[0] == '\0') {
-		msg = xasprintf("\"%s\" must be a folder path", k->name);
-		config_error(l, node, "e.g. ~/Notes", msg);
+		int folder = strcmp(k->name, "vault") == 0;
+
+		msg = xasprintf("\"%s\" must be a %s path", k->name,
+		    folder ? "folder" : "file");
+		config_error(l, node, folder ? "e.g. ~/Notes" :
+		    "e.g. ~/.local/share/followup/followup.ics", msg);
 		free(msg);
 		return -1;
 	}
@@ -334,6 +383,171 @@ read_tag_cadences(struct loader *l, yaml_node_t *node)
 	cfg->cadence_by_tag = rules;
 	cfg->ncadence_by_tag = n;
 	return 0;
+}
+
+static int
+read_string(struct loader *l, const struct config_key *k, yaml_node_t *node)
+{
+	char **field = (char **)((char *)l->cfg + k->offset);
+	const char *s = scalar(node);
+	char *msg;
+
+	if (s == NULL || s[0] == '\0') {
+		msg = xasprintf("\"%s\" must be a string", k->name);
+		config_error(l, node, k->help, msg);
+		free(msg);
+		return -1;
+	}
+	if (k->type == KT_SECRET && l->cfg->secret_line == 0)
+		l->cfg->secret_line = line_of(node);
+	free(*field);
+	*field = xstrdup(s);
+	return 0;
+}
+
+static int
+read_component(struct loader *l, const struct config_key *k,
+    yaml_node_t *node)
+{
+	enum ics_component *field = (enum ics_component *)((char *)l->cfg +
+	    k->offset);
+	const char *s = scalar(node);
+	char *msg;
+
+	if (s != NULL && strcmp(s, "event") == 0) {
+		*field = ICS_EVENT;
+		return 0;
+	}
+	if (s != NULL && strcmp(s, "todo") == 0) {
+		*field = ICS_TODO;
+		return 0;
+	}
+	msg = xasprintf("\"%s\" must be event or todo, not \"%s\"", k->name,
+	    s ? s : "a list or a mapping");
+	config_error(l, node, "event makes calendar events (VEVENT); todo "
+	    "makes tasks with a due date (VTODO)", msg);
+	free(msg);
+	return -1;
+}
+
+static int
+read_clock(struct loader *l, const struct config_key *k, yaml_node_t *node)
+{
+	int *field = (int *)((char *)l->cfg + k->offset);
+	const char *s = scalar(node);
+	char *msg;
+
+	if (s != NULL && strlen(s) == 5 && s[2] == ':' &&
+	    s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
+	    s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9') {
+		int h = (s[0] - '0') * 10 + (s[1] - '0');
+
+		if (h < 24) {
+			*field = h * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+			return 0;
+		}
+	}
+	msg = xasprintf("\"%s\" must be a time of day HH:MM, not \"%s\"",
+	    k->name, s ? s : "a list or a mapping");
+	config_error(l, node, "e.g. \"09:00\": 00:00 to 23:59", msg);
+	free(msg);
+	return -1;
+}
+
+/*
+ * An http(s) URL: scheme, "//", a host. Its userinfo, when there is one,
+ * may hold a password: then the config holds a secret.
+ */
+static int
+read_url(struct loader *l, const struct config_key *k, yaml_node_t *node)
+{
+	char **field = (char **)((char *)l->cfg + k->offset);
+	const char *s = scalar(node), *auth, *end, *at;
+	char *msg;
+	size_t i;
+
+	if (s == NULL)
+		goto bad;
+	if (strncasecmp(s, "https://", 8) == 0)
+		auth = s + 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		auth = s + 7;
+	else
+		goto bad;
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (i = 0; auth + i < end; i++)
+		if (auth[i] == '@')
+			at = auth + i;
+	if ((at ? end - at - 1 : end - auth) <= 0)
+		goto bad;
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			goto bad;
+	if (at != NULL && memchr(auth, ':', (size_t)(at - auth)) != NULL &&
+	    l->cfg->secret_line == 0)
+		l->cfg->secret_line = line_of(node);
+	free(*field);
+	*field = xstrdup(s);
+	return 0;
+bad:
+	/* The value is not quoted: it may hold a password. */
+	msg = xasprintf("\"%s\" must be an http:// or https:// URL with a "
+	    "host", k->name);
+	config_error(l, node, "e.g. https://dav.example.org/alice/followup/ "
+	    "(no spaces; percent-encode them as %20)", msg);
+	free(msg);
+	return -1;
+}
+
+/* Userinfo of an http(s) URL: whether it names a user and a password. */
+static void
+url_userinfo(const char *url, int *user, int *password)
+{
+	const char *auth = strstr(url, "//"), *end, *at = NULL, *p;
+
+	*user = *password = 0;
+	if (auth == NULL)
+		return;
+	auth += 2;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
+		return;
+	p = memchr(auth, ':', (size_t)(at - auth));
+	*user = (p ? p : at) > auth;
+	*password = p != NULL;
+}
+
+/* Across the keys of `ics`: one user, one password. */
+static void
+check_ics(struct loader *l, yaml_node_t *node)
+{
+	const struct config_ics *ics = &l->cfg->ics;
+	const struct config_secret *pw = &ics->publish_password;
+	int url_user = 0, url_password = 0, sources;
+
+	if (ics->publish != NULL)
+		url_userinfo(ics->publish, &url_user, &url_password);
+	sources = url_password + (pw->value != NULL) + (pw->file != NULL) +
+	    (pw->env != NULL) + (pw->credential != NULL);
+	if (sources > 1)
+		config_error(l, node, "keep one of: the password in the "
+		    "publish URL, publish_password, publish_password_file, "
+		    "publish_password_env, publish_credential",
+		    "\"ics\" gives the publish password more than once");
+	if (url_user && ics->publish_user != NULL)
+		config_error(l, node, "keep one: the user in the publish URL "
+		    "or publish_user",
+		    "\"ics\" gives the publish user twice");
+	if (pw->credential != NULL && (strchr(pw->credential, '/') ||
+	    strcmp(pw->credential, ".") == 0 ||
+	    strcmp(pw->credential, "..") == 0))
+		config_error(l, node, "name a file in $CREDENTIALS_DIRECTORY, "
+		    "e.g. followup-publish", "\"ics.publish_credential\" "
+		    "must be a name, not a path");
 }
 
 static const struct config_key *
@@ -413,7 +627,23 @@ read_value(struct loader *l, const struct config_key *k, yaml_node_t *val)
 		break;
 	case KT_KEPT:
 		break;
+	case KT_STRING:
+	case KT_SECRET:
+		read_string(l, k, val);
+		break;
+	case KT_COMPONENT:
+		read_component(l, k, val);
+		break;
+	case KT_CLOCK:
+		read_clock(l, k, val);
+		break;
+	case KT_URL:
+		read_url(l, k, val);
+		break;
 	}
+	if (k->type == KT_SECTION && k->check != NULL &&
+	    val->type == YAML_MAPPING_NODE)
+		k->check(l, val);
 }
 
 static void
@@ -520,6 +750,7 @@ config_load(struct config *cfg, const char *path, int must_exist,
 	char chunk[8192];
 	size_t n;
 	FILE *f = fopen(path, "re");
+	struct stat st;
 	int rc;
 
 	if (f == NULL) {
@@ -530,6 +761,8 @@ config_load(struct config *cfg, const char *path, int must_exist,
 		    "defaults", "cannot read config: %s", strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(f), &st) != 0)
+		memset(&st, 0, sizeof(st));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (text.len + n > ((size_t)1 << 20)) {
 			diag_error(dl, DIAG_CONFIG, path, 0, NULL,
@@ -543,7 +776,104 @@ config_load(struct config *cfg, const char *path, int must_exist,
 	fclose(f);
 	rc = config_parse(cfg, path, strbuf_str(&text), text.len, dl);
 	strbuf_release(&text);
+	if (cfg->secret_line != 0 && (st.st_mode & 077) != 0) {
+		char *hint = xasprintf("chmod 600 %s, or keep the password out "
+		    "of it: publish_password_file, publish_password_env or "
+		    "publish_credential", path);
+
+		diag_error(dl, DIAG_CONFIG, path, cfg->secret_line, hint,
+		    "config holds a password and group or others can read "
+		    "it (mode %03o): refused", (unsigned)(st.st_mode & 0777));
+		free(hint);
+		rc = -1;
+	}
 	return rc;
+}
+
+static void
+config_secret_release(struct config_secret *s)
+{
+	if (s->value != NULL)
+		memset(s->value, 0, strlen(s->value));
+	free(s->value);
+	free(s->file);
+	free(s->env);
+	free(s->credential);
+}
+
+/* The first line of file path, at most 4 KiB; NULL with a diag. */
+static char *
+secret_from_file(const char *path, const char *what, const char *key,
+    struct diag_list *dl)
+{
+	char buf[4097];
+	size_t n;
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL) {
+		char *hint = xasprintf("check %s, or the file's permissions",
+		    key);
+
+		diag_error(dl, DIAG_CONFIG, path, 0, hint, "cannot read %s "
+		    "from this file: %s", what, strerror(errno));
+		free(hint);
+		return NULL;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0') {
+		diag_error(dl, DIAG_CONFIG, path, 0, "write the password on "
+		    "the file's first line", "%s: this file's first line is "
+		    "empty", what);
+		return NULL;
+	}
+	{
+		char *out = xstrdup(buf);
+
+		memset(buf, 0, sizeof(buf));
+		return out;
+	}
+}
+
+int
+config_secret_read(const struct config_secret *s, const char *what,
+    char **out, struct diag_list *dl)
+{
+	const char *v;
+	char *path;
+
+	*out = NULL;
+	if (s->value != NULL) {
+		*out = xstrdup(s->value);
+	} else if (s->file != NULL) {
+		*out = secret_from_file(s->file, what, "publish_password_file",
+		    dl);
+	} else if (s->env != NULL) {
+		if ((v = getenv(s->env)) == NULL || v[0] == '\0') {
+			diag_error(dl, DIAG_CONFIG, NULL, 0, "set it in the "
+			    "environment followup runs in (for systemd: "
+			    "Environment= or a credential)", "%s: the "
+			    "environment variable %s is not set", what, s->env);
+			return -1;
+		}
+		*out = xstrdup(v);
+	} else if (s->credential != NULL) {
+		if ((v = getenv("CREDENTIALS_DIRECTORY")) == NULL ||
+		    v[0] == '\0') {
+			diag_error(dl, DIAG_CONFIG, NULL, 0, "run followup "
+			    "from a systemd unit with LoadCredential= (see "
+			    "systemd.exec(5)), or use publish_password_file",
+			    "%s: $CREDENTIALS_DIRECTORY is not set", what);
+			return -1;
+		}
+		path = xasprintf("%s/%s", v, s->credential);
+		*out = secret_from_file(path, what, "publish_credential", dl);
+		free(path);
+	} else
+		return 0;
+	return *out != NULL ? 0 : -1;
 }
 
 void
@@ -559,6 +889,11 @@ config_release(struct config *cfg)
 	free(cfg->cadence_by_tag);
 	free_strings(cfg->contact_types, cfg->ncontact_types);
 	free_strings(cfg->contact_tags, cfg->ncontact_tags);
+	free(cfg->ics.path);
+	free(cfg->ics.publish);
+	free(cfg->ics.publish_user);
+	free(cfg->ics.publish_ca_file);
+	config_secret_release(&cfg->ics.publish_password);
 	if (cfg->yaml != NULL) {
 		if (cfg->yaml->loaded)
 			yaml_document_delete(&cfg->yaml->doc);

@@ -3,8 +3,13 @@
  *
  * One table of keys drives parsing, the "did you mean" hint for unknown
  * keys and the defaults. Every problem is a DIAG_CONFIG diag with the
- * file and line (exit 78). The sections later modules own (`ics`,
- * `notify`, `notifiers`) are accepted and kept, as parsed YAML, for them.
+ * file and line (exit 78). The sections later modules own (`notify`,
+ * `notifiers`) are accepted and kept, as parsed YAML, for them.
+ *
+ * Secrets (the `ics.publish` password) come from exactly one place: the
+ * config itself, a file, an environment variable or a systemd credential.
+ * A config that holds one itself and that group or others can read is
+ * refused, as ssh and msmtp do. No message ever quotes a secret.
  *
  * A struct config owns all its strings; config_release() frees them.
  */
@@ -15,6 +20,31 @@
 
 struct diag_list;
 struct config_yaml;
+
+enum ics_component {
+	ICS_EVENT,		/* VEVENT, for calendars */
+	ICS_TODO,		/* VTODO with DUE, for task lists */
+};
+
+/* Where a secret is; at most one field is set. */
+struct config_secret {
+	char *value;		/* written in the config itself */
+	char *file;		/* a file that holds it */
+	char *env;		/* an environment variable that holds it */
+	char *credential;	/* a file under $CREDENTIALS_DIRECTORY */
+};
+
+/* The `ics` section: the feed (DESIGN.md §7). */
+struct config_ics {
+	char *path;		/* NULL: $XDG_DATA_HOME/followup/followup.ics */
+	int horizon_days;
+	enum ics_component component;
+	int alarm;		/* minutes after midnight; -1: none */
+	char *publish;		/* WebDAV/CalDAV URL (may hold userinfo) */
+	char *publish_user;
+	struct config_secret publish_password;
+	char *publish_ca_file;	/* CA certificates for the server's TLS */
+};
 
 struct cadence_rule {
 	char *tag;		/* without '#' */
@@ -35,6 +65,8 @@ struct config {
 	size_t ncontact_types;
 	char **contact_tags;
 	size_t ncontact_tags;
+	struct config_ics ics;
+	int secret_line;	/* line of a secret written in the file; 0 */
 	/* The whole document, kept for the sections later modules read. */
 	struct config_yaml *yaml;
 };
@@ -63,6 +95,16 @@ int config_load(struct config *cfg, const char *path, int must_exist,
  */
 int config_parse(struct config *cfg, const char *name, const char *text,
     size_t len, struct diag_list *dl);
+
+/*
+ * Read the secret s points to now: the value itself, the file (its first
+ * line), the environment variable, or $CREDENTIALS_DIRECTORY/NAME.
+ * `what` names it in messages ("the publish password"). Returns 0 with
+ * *out the caller's string, or NULL when s names none; -1 with a
+ * DIAG_CONFIG diag on dl (which never holds the secret).
+ */
+int config_secret_read(const struct config_secret *s, const char *what,
+    char **out, struct diag_list *dl);
 
 /* "~/x" → "$HOME/x"; anything else copied. Caller owns the result. */
 char *config_expand_home(const char *path);

@@ -1,0 +1,725 @@
+/*
+ * calendar.c - the iCalendar feed, with libical (see calendar.h).
+ *
+ * libical is used through its _r functions only: the others return
+ * libical's ring buffer, which it reuses. The ring is freed before
+ * returning, so that a run ends with nothing of libical's still held.
+ */
+#include "calendar.h"
+
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contact.h"
+#include "date.h"
+#include "diag.h"
+#include "engine.h"
+#include "strmap.h"
+#include "util.h"
+
+#define X_HASH "X-FOLLOWUP-HASH"
+#define CALENDAR_NAME "followup"
+#define REFRESH_SECONDS 3600
+
+/* What the previous feed said about one item. */
+struct prev_item {
+	char *uid;
+	unsigned long long hash;
+	int has_hash;
+	int sequence;
+	struct icaltimetype last_modified;	/* null time when absent */
+};
+
+struct prev_feed {
+	struct prev_item *items;
+	size_t n, cap;
+	struct strmap by_uid;
+};
+
+struct builder {
+	const struct scan_result *r;
+	const struct calendar_params *p;
+	struct calendar *cal;
+	struct prev_feed prev;
+	icalcomponent *vcal;
+	size_t cap;
+	struct diag_list *dl;
+};
+
+/*
+ * What libical keeps between calls (its ring buffer, the time zones it
+ * loaded, UTC's among them): freed after each use, so that a run ends
+ * holding nothing. libical loads them again when next needed.
+ */
+static void
+release_libical(void)
+{
+	icalmemory_free_ring();
+	icaltimezone_free_builtin_timezones();
+}
+
+unsigned long long
+calendar_hash(const char *s, size_t n)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static struct icaltimetype
+ical_date(int day)
+{
+	struct icaltimetype t = icaltime_null_date();
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	return t;
+}
+
+static struct icaltimetype
+ical_utc(time_t when)
+{
+	return icaltime_from_timet_with_zone(when, 0,
+	    icaltimezone_get_utc_timezone());
+}
+
+static void
+add_x(icalcomponent *comp, const char *name, const char *value)
+{
+	icalproperty *prop = icalproperty_new_x(value);
+
+	icalproperty_set_x_name(prop, name);
+	icalcomponent_add_property(comp, prop);
+}
+
+/* RFC 3986 percent-encoding of all but the unreserved characters. */
+static void
+add_percent_encoded(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~')
+			strbuf_addch(sb, (char)c);
+		else {
+			strbuf_addch(sb, '%');
+			strbuf_addch(sb, hex[c >> 4]);
+			strbuf_addch(sb, hex[c & 15]);
+		}
+	}
+}
+
+/* obsidian://open?vault=NAME&file=PATH (without ".md"), as Obsidian opens. */
+static char *
+obsidian_url(const char *vault_name, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(path);
+	char *file;
+
+	if (n > 3 && strcmp(path + n - 3, ".md") == 0)
+		n -= 3;
+	file = xstrndup(path, n);
+	strbuf_adds(&sb, "obsidian://open?vault=");
+	add_percent_encoded(&sb, vault_name);
+	strbuf_adds(&sb, "&file=");
+	add_percent_encoded(&sb, file);
+	free(file);
+	return strbuf_detach(&sb);
+}
+
+static char *
+item_uid(const char *kind, const char *path)
+{
+	return xasprintf("followup-%s%016llx@followup", kind,
+	    calendar_hash(path, strlen(path)));
+}
+
+static const char *
+plural(int n)
+{
+	return n == 1 || n == -1 ? "" : "s";
+}
+
+/* State, days since the last contact, cadence, open items: plain text. */
+static char *
+followup_description(const struct vault *v, const struct contact *c,
+    int today)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[DATE_BUFSZ];
+	size_t i;
+
+	strbuf_addf(&sb, "State: %s", contact_state_name(c->state));
+	date_format(c->due, buf);
+	if (c->days_overdue > 0)
+		strbuf_addf(&sb, ", %d day%s overdue (due %s)",
+		    c->days_overdue, plural(c->days_overdue), buf);
+	else if (c->days_overdue == 0)
+		strbuf_addf(&sb, ", due today");
+	else
+		strbuf_addf(&sb, ", due in %d day%s (%s)", -c->days_overdue,
+		    plural(c->days_overdue), buf);
+	if (c->last_contact == DATE_NONE)
+		strbuf_adds(&sb, "\nLast contact: never");
+	else
+		strbuf_addf(&sb, "\nLast contact: %s, %d day%s ago",
+		    date_format(c->last_contact, buf), today - c->last_contact,
+		    plural(today - c->last_contact));
+	strbuf_addf(&sb, "\nCadence: every %d day%s", c->cadence_days,
+	    plural(c->cadence_days));
+	if (c->nitems == 0)
+		strbuf_adds(&sb, "\nOpen items: none");
+	else
+		strbuf_addf(&sb, "\nOpen items (%zu):", c->nitems);
+	for (i = 0; i < c->nitems && i < CALENDAR_MAX_ITEMS_LISTED; i++) {
+		const struct task *t = &v->tasks[c->items[i]];
+
+		strbuf_addf(&sb, "\n- %s", t->text);
+		if (t->due != DATE_NONE)
+			strbuf_addf(&sb, " (due %s)", date_format(t->due, buf));
+	}
+	if (c->nitems > CALENDAR_MAX_ITEMS_LISTED)
+		strbuf_addf(&sb, "\n- and %zu more",
+		    c->nitems - CALENDAR_MAX_ITEMS_LISTED);
+	strbuf_addf(&sb, "\nNote: %s", c->path);
+	return strbuf_detach(&sb);
+}
+
+static void
+add_alarm(icalcomponent *comp, int minutes, int todo, const char *text)
+{
+	icalcomponent *alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+	struct icaltriggertype trigger;
+	icalproperty *prop;
+
+	memset(&trigger, 0, sizeof(trigger));
+	trigger.time = icaltime_null_time();
+	trigger.duration = icaldurationtype_from_int(minutes * 60);
+	icalcomponent_add_property(alarm,
+	    icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	prop = icalproperty_new_trigger(trigger);
+	/* A VTODO with DUE and no DTSTART: relative to DUE (RFC 5545). */
+	if (todo)
+		icalproperty_add_parameter(prop,
+		    icalparameter_new_related(ICAL_RELATED_END));
+	icalcomponent_add_property(alarm, prop);
+	icalcomponent_add_property(alarm, icalproperty_new_description(text));
+	icalcomponent_add_component(comp, alarm);
+}
+
+static int
+is_item(icalcomponent_kind kind)
+{
+	return kind == ICAL_VEVENT_COMPONENT || kind == ICAL_VTODO_COMPONENT;
+}
+
+static void
+prev_release(struct prev_feed *pf)
+{
+	size_t i;
+
+	for (i = 0; i < pf->n; i++)
+		free(pf->items[i].uid);
+	free(pf->items);
+	strmap_release(&pf->by_uid);
+}
+
+/* Read UID, X-FOLLOWUP-HASH, SEQUENCE and LAST-MODIFIED of each item. */
+static void
+prev_load(struct prev_feed *pf, const char *text, size_t len)
+{
+	icalcomponent *root, *comp;
+	char *copy;
+	size_t i;
+
+	memset(pf, 0, sizeof(*pf));
+	strmap_init(&pf->by_uid);
+	if (text == NULL || !calendar_is_ical(text, len))
+		return;
+	copy = xstrndup(text, len);
+	root = icalparser_parse_string(copy);
+	free(copy);
+	if (root == NULL)
+		return;
+	for (comp = icalcomponent_get_first_component(root,
+	    ICAL_ANY_COMPONENT); comp != NULL;
+	    comp = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind kind = icalcomponent_isa(comp);
+		icalproperty *prop;
+		struct prev_item *it;
+		const char *uid;
+
+		if (!is_item(kind))
+			continue;
+		if ((uid = icalcomponent_get_uid(comp)) == NULL)
+			continue;
+		GROW(pf->items, pf->cap, pf->n + 1);
+		it = &pf->items[pf->n++];
+		memset(it, 0, sizeof(*it));
+		it->uid = xstrdup(uid);
+		it->sequence = icalcomponent_get_sequence(comp);
+		if (it->sequence < 0)
+			it->sequence = 0;
+		it->last_modified = icaltime_null_time();
+		prop = icalcomponent_get_first_property(comp,
+		    ICAL_LASTMODIFIED_PROPERTY);
+		if (prop != NULL)
+			it->last_modified = icalproperty_get_lastmodified(prop);
+		for (prop = icalcomponent_get_first_property(comp,
+		    ICAL_X_PROPERTY); prop != NULL;
+		    prop = icalcomponent_get_next_property(comp,
+		    ICAL_X_PROPERTY)) {
+			const char *name = icalproperty_get_x_name(prop);
+			const char *value = icalproperty_get_x(prop);
+			char *end;
+
+			if (name == NULL || value == NULL ||
+			    strcmp(name, X_HASH) != 0)
+				continue;
+			it->hash = strtoull(value, &end, 16);
+			it->has_hash = end != value && *end == '\0';
+		}
+	}
+	icalcomponent_free(root);
+	/* Keys are the items' own strings: add them once the array is final. */
+	for (i = 0; i < pf->n; i++)
+		strmap_add(&pf->by_uid, pf->items[i].uid,
+		    strlen(pf->items[i].uid), i);
+}
+
+static const struct prev_item *
+prev_find(const struct prev_feed *pf, const char *uid)
+{
+	size_t it, i;
+
+	for (i = strmap_first(&pf->by_uid, uid, strlen(uid), &it);
+	    i != STRMAP_NONE; i = strmap_next(&pf->by_uid, &it))
+		if (strcmp(pf->items[i].uid, uid) == 0)
+			return &pf->items[i];
+	return NULL;
+}
+
+/* A VCALENDAR with the calendar's own properties and no component. */
+static icalcomponent *
+new_vcalendar(const struct calendar_params *p, int feed)
+{
+	icalcomponent *vcal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	icalproperty *prop;
+
+	icalcomponent_add_property(vcal, icalproperty_new_prodid(p->prodid));
+	icalcomponent_add_property(vcal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(vcal,
+	    icalproperty_new_calscale("GREGORIAN"));
+	if (!feed)
+		return vcal;
+	icalcomponent_add_property(vcal, icalproperty_new_name(CALENDAR_NAME));
+	add_x(vcal, "X-WR-CALNAME", CALENDAR_NAME);
+	prop = icalproperty_new_refreshinterval(
+	    icaldurationtype_from_int(REFRESH_SECONDS));
+	icalproperty_add_parameter(prop,
+	    icalparameter_new_value(ICAL_VALUE_DURATION));
+	icalcomponent_add_property(vcal, prop);
+	add_x(vcal, "X-PUBLISHED-TTL", "PT1H");
+	return vcal;
+}
+
+/*
+ * Hash comp's content, then add what changes from run to run: the hash,
+ * SEQUENCE, LAST-MODIFIED (from the previous feed when the content is
+ * the same) and DTSTAMP. Then add comp to the feed and record the item.
+ */
+static void
+finish_item(struct builder *b, icalcomponent *comp, char *uid,
+    const char *path, enum calendar_item_kind kind)
+{
+	const struct prev_item *prev = prev_find(&b->prev, uid);
+	struct calendar *cal = b->cal;
+	struct calendar_item *item;
+	icalcomponent *alone;
+	char *content, hex[17];
+	unsigned long long hash;
+	int sequence = 0;
+	struct icaltimetype modified = ical_utc(b->p->now);
+
+	content = icalcomponent_as_ical_string_r(comp);
+	hash = calendar_hash(content, strlen(content));
+	free(content);
+	if (prev != NULL && prev->has_hash && prev->hash == hash) {
+		sequence = prev->sequence;
+		if (!icaltime_is_null_time(prev->last_modified))
+			modified = prev->last_modified;
+	} else {
+		if (prev != NULL)
+			sequence = prev->sequence + 1;
+		cal->nchanged++;
+	}
+	snprintf(hex, sizeof(hex), "%016llx", hash);
+	add_x(comp, X_HASH, hex);
+	icalcomponent_add_property(comp, icalproperty_new_sequence(sequence));
+	icalcomponent_add_property(comp,
+	    icalproperty_new_lastmodified(modified));
+	icalcomponent_add_property(comp,
+	    icalproperty_new_dtstamp(ical_utc(b->p->now)));
+
+	alone = new_vcalendar(b->p, 0);
+	icalcomponent_add_component(alone, icalcomponent_new_clone(comp));
+	GROW(cal->items, b->cap, cal->nitems + 1);
+	item = &cal->items[cal->nitems++];
+	item->kind = kind;
+	item->uid = uid;
+	item->path = xstrdup(path);
+	item->resource = icalcomponent_as_ical_string_r(alone);
+	item->hash = hash;
+	item->sequence = sequence;
+	icalcomponent_free(alone);
+	icalcomponent_add_component(b->vcal, comp);
+}
+
+static int
+in_feed(const struct contact *c, int horizon_days)
+{
+	switch (c->state) {
+	case STATE_COLD:
+	case STATE_OVERDUE:
+	case STATE_DUE:
+		return 1;
+	case STATE_OK:
+		return -c->days_overdue <= horizon_days;
+	default:
+		return 0;
+	}
+}
+
+static void
+add_followup(struct builder *b, const struct contact *c)
+{
+	const struct calendar_params *p = b->p;
+	const struct vault *v = &b->r->vault;
+	int day = c->due > b->r->today ? c->due : b->r->today;
+	icalcomponent *comp = icalcomponent_new(p->todo ?
+	    ICAL_VTODO_COMPONENT : ICAL_VEVENT_COMPONENT);
+	char *uid = item_uid("", c->path);
+	char *summary = xasprintf("Follow up with %s", c->name);
+	char *text = followup_description(v, c, b->r->today);
+	char *url = obsidian_url(p->vault_name, c->path);
+
+	icalcomponent_add_property(comp, icalproperty_new_uid(uid));
+	icalcomponent_add_property(comp, icalproperty_new_summary(summary));
+	if (p->todo) {
+		icalcomponent_add_property(comp,
+		    icalproperty_new_due(ical_date(day)));
+		icalcomponent_add_property(comp,
+		    icalproperty_new_status(ICAL_STATUS_NEEDSACTION));
+	} else {
+		icalcomponent_add_property(comp,
+		    icalproperty_new_dtstart(ical_date(day)));
+		icalcomponent_add_property(comp,
+		    icalproperty_new_dtend(ical_date(day + 1)));
+		icalcomponent_add_property(comp,
+		    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	}
+	icalcomponent_add_property(comp, icalproperty_new_description(text));
+	icalcomponent_add_property(comp, icalproperty_new_categories(
+	    contact_state_name(c->state)));
+	icalcomponent_add_property(comp, icalproperty_new_url(url));
+	if (p->alarm >= 0)
+		add_alarm(comp, p->alarm, p->todo, summary);
+	free(summary);
+	free(text);
+	free(url);
+	finish_item(b, comp, uid, c->path, ITEM_FOLLOWUP);
+	b->cal->nfollowups++;
+}
+
+static void
+add_birthday(struct builder *b, const struct contact *c)
+{
+	const struct note *note = &b->r->vault.notes[c->note];
+	const struct fm_date *bd = &note->birthday;
+	const struct calendar_params *p = b->p;
+	struct icalrecurrencetype rule;
+	icalcomponent *comp;
+	char *uid, *summary, *url, *text, buf[DATE_BUFSZ];
+	int day;
+
+	if (!bd->present)
+		return;
+	if (bd->bad || note->birthday_month == 0) {
+		diag_warn(b->dl, DIAG_NOTE, note->path, bd->line,
+		    "write YYYY-MM-DD, or --MM-DD without the year; the "
+		    "birthday is left out of the feed",
+		    "birthday \"%s\" is not a date", bd->raw ? bd->raw : "");
+		return;
+	}
+	/* Without a year: from 2000, a leap year, so that 02-29 exists. */
+	day = bd->day != DATE_NONE ? bd->day :
+	    date_from_ymd(2000, note->birthday_month, note->birthday_day);
+	comp = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	uid = item_uid("birthday-", c->path);
+	summary = xasprintf("%s's birthday", c->name);
+	url = obsidian_url(p->vault_name, c->path);
+	if (bd->day != DATE_NONE)
+		text = xasprintf("Born %s\nNote: %s", date_format(bd->day, buf),
+		    c->path);
+	else
+		text = xasprintf("Note: %s", c->path);
+	icalcomponent_add_property(comp, icalproperty_new_uid(uid));
+	icalcomponent_add_property(comp, icalproperty_new_summary(summary));
+	icalcomponent_add_property(comp,
+	    icalproperty_new_dtstart(ical_date(day)));
+	icalcomponent_add_property(comp,
+	    icalproperty_new_dtend(ical_date(day + 1)));
+	icalrecurrencetype_clear(&rule);
+	rule.freq = ICAL_YEARLY_RECURRENCE;
+	if (note->birthday_month == 2 && note->birthday_day == 29) {
+		/* The last day of February: the 28th when there is no 29th. */
+		rule.by_month[0] = 2;
+		rule.by_month_day[0] = -1;
+	}
+	icalcomponent_add_property(comp, icalproperty_new_rrule(rule));
+	icalcomponent_add_property(comp,
+	    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	icalcomponent_add_property(comp, icalproperty_new_description(text));
+	icalcomponent_add_property(comp,
+	    icalproperty_new_categories("birthday"));
+	icalcomponent_add_property(comp, icalproperty_new_url(url));
+	if (p->alarm >= 0)
+		add_alarm(comp, p->alarm, 0, summary);
+	free(summary);
+	free(url);
+	free(text);
+	finish_item(b, comp, uid, c->path, ITEM_BIRTHDAY);
+	b->cal->nbirthdays++;
+}
+
+int
+calendar_build(struct calendar *cal, const struct scan_result *r,
+    const struct calendar_params *p, struct diag_list *dl)
+{
+	struct builder b = { .r = r, .p = p, .cal = cal, .dl = dl };
+	size_t i;
+
+	memset(cal, 0, sizeof(*cal));
+	icalerror_set_errors_are_fatal(0);
+	prev_load(&b.prev, p->previous, p->previous_len);
+	b.vcal = new_vcalendar(p, 1);
+	for (i = 0; i < r->contacts.n; i++)
+		if (in_feed(&r->contacts.items[i], p->horizon_days))
+			add_followup(&b, &r->contacts.items[i]);
+	for (i = 0; i < r->contacts.n; i++)
+		add_birthday(&b, &r->contacts.items[i]);
+	cal->text = icalcomponent_as_ical_string_r(b.vcal);
+	icalcomponent_free(b.vcal);
+	prev_release(&b.prev);
+	release_libical();
+	if (cal->text == NULL) {
+		diag_error(dl, DIAG_CANT_WRITE, NULL, 0, "this is a bug in "
+		    "followup: please report it", "libical could not write "
+		    "the feed");
+		return -1;
+	}
+	cal->len = strlen(cal->text);
+	return 0;
+}
+
+/* Count VEVENT and VTODO components and X-LIC-ERROR properties. */
+static void
+count_items(icalcomponent *comp, size_t *items, size_t *errors,
+    const char **first_error)
+{
+	icalcomponent *child;
+	icalproperty *prop;
+
+	for (prop = icalcomponent_get_first_property(comp,
+	    ICAL_XLICERROR_PROPERTY); prop != NULL;
+	    prop = icalcomponent_get_next_property(comp,
+	    ICAL_XLICERROR_PROPERTY)) {
+		if (*errors == 0)
+			*first_error = icalproperty_get_xlicerror(prop);
+		(*errors)++;
+	}
+	for (child = icalcomponent_get_first_component(comp,
+	    ICAL_ANY_COMPONENT); child != NULL;
+	    child = icalcomponent_get_next_component(comp,
+	    ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind kind = icalcomponent_isa(child);
+
+		if (is_item(kind))
+			(*items)++;
+		count_items(child, items, errors, first_error);
+	}
+}
+
+int
+calendar_check(const char *text, size_t len, size_t items,
+    struct diag_list *dl)
+{
+	icalcomponent *root;
+	char *copy = xstrndup(text, len);
+	const char *first = NULL;
+	size_t found = 0, errors = 0;
+	int rc = 0;
+
+	icalerror_set_errors_are_fatal(0);
+	root = icalparser_parse_string(copy);
+	free(copy);
+	if (root == NULL || icalcomponent_isa(root) !=
+	    ICAL_VCALENDAR_COMPONENT) {
+		diag_error(dl, DIAG_CANT_WRITE, NULL, 0, "this is a bug in "
+		    "followup: please report it; the previous feed was left "
+		    "as it was", "the feed does not parse back as one "
+		    "VCALENDAR");
+		rc = -1;
+		goto out;
+	}
+	count_items(root, &found, &errors, &first);
+	if (errors > 0 || found != items) {
+		diag_error(dl, DIAG_CANT_WRITE, NULL, 0, "this is a bug in "
+		    "followup: please report it; the previous feed was left "
+		    "as it was", "the feed does not parse back: %zu of %zu "
+		    "items, %zu error%s%s%s", found, items, errors,
+		    errors == 1 ? "" : "s", first ? ": " : "",
+		    first ? first : "");
+		rc = -1;
+	}
+out:
+	if (root != NULL)
+		icalcomponent_free(root);
+	release_libical();
+	return rc;
+}
+
+/*
+ * The next logical line of text[*pos..len), unfolded (RFC 5545 §3.1: a
+ * line end followed by a space or a tab continues the line), into sb.
+ * Returns 0 at the end of the text.
+ */
+static int
+next_line(const char *text, size_t len, size_t *pos, struct strbuf *sb)
+{
+	size_t i = *pos;
+
+	strbuf_reset(sb);
+	if (i >= len)
+		return 0;
+	while (i < len) {
+		size_t start = i, end;
+
+		while (i < len && text[i] != '\n')
+			i++;
+		end = i;
+		if (end > start && text[end - 1] == '\r')
+			end--;
+		strbuf_add(sb, text + start, end - start);
+		if (i < len)
+			i++;	/* the '\n' */
+		if (i < len && (text[i] == ' ' || text[i] == '\t'))
+			i++;	/* a folded line goes on */
+		else
+			break;
+	}
+	*pos = i;
+	return 1;
+}
+
+static int
+is_dtstamp(const struct strbuf *line)
+{
+	return line->len >= 8 && strncmp(line->buf, "DTSTAMP", 7) == 0 &&
+	    (line->buf[7] == ':' || line->buf[7] == ';');
+}
+
+int
+calendar_same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct strbuf la = STRBUF_INIT, lb = STRBUF_INIT;
+	size_t pa = 0, pb = 0;
+	int more_a, more_b, same = 1;
+
+	for (;;) {
+		while ((more_a = next_line(a, alen, &pa, &la)) &&
+		    is_dtstamp(&la))
+			;
+		while ((more_b = next_line(b, blen, &pb, &lb)) &&
+		    is_dtstamp(&lb))
+			;
+		if (!more_a || !more_b) {
+			same = !more_a && !more_b;
+			break;
+		}
+		if (la.len != lb.len ||
+		    (la.len > 0 && memcmp(la.buf, lb.buf, la.len) != 0)) {
+			same = 0;
+			break;
+		}
+	}
+	strbuf_release(&la);
+	strbuf_release(&lb);
+	return same;
+}
+
+unsigned long long
+calendar_content_hash(const char *text, size_t len)
+{
+	struct strbuf line = STRBUF_INIT;
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	size_t pos = 0, i;
+
+	while (next_line(text, len, &pos, &line)) {
+		if (is_dtstamp(&line))
+			continue;
+		/* Each line and its end, so that lines cannot run together. */
+		for (i = 0; i <= line.len; i++) {
+			h ^= i < line.len ? (unsigned char)line.buf[i] : '\n';
+			h *= 0x100000001b3ULL;
+		}
+	}
+	strbuf_release(&line);
+	return h;
+}
+
+int
+calendar_is_ical(const char *text, size_t len)
+{
+	static const char begin[] = "BEGIN:VCALENDAR";
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && (text[i] == ' ' || text[i] == '\t' ||
+	    text[i] == '\r' || text[i] == '\n'))
+		i++;
+	return len - i >= sizeof(begin) - 1 &&
+	    ascii_casecmp_n(text + i, sizeof(begin) - 1, begin,
+	    sizeof(begin) - 1) == 0;
+}
+
+void
+calendar_release(struct calendar *cal)
+{
+	size_t i;
+
+	for (i = 0; i < cal->nitems; i++) {
+		free(cal->items[i].uid);
+		free(cal->items[i].path);
+		free(cal->items[i].resource);
+	}
+	free(cal->items);
+	free(cal->text);
+	memset(cal, 0, sizeof(*cal));
+}

@@ -1,0 +1,234 @@
+/* fileio.c - whole-file reads and atomic writes (see fileio.h). */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "util.h"
+
+static const char *
+read_hint(int err)
+{
+	if (err == EISDIR)
+		return "the path is a folder: name a file in it";
+	if (err == EACCES || err == EPERM)
+		return "check the file's permissions";
+	return NULL;
+}
+
+int
+file_read_all(const char *path, size_t max, char **buf, size_t *len,
+    struct diag_list *dl)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;	/* writing it will say what is wrong */
+		diag_error(dl, DIAG_CANT_WRITE, path, 0, read_hint(errno),
+		    "cannot read this file: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			diag_error(dl, DIAG_CANT_WRITE, path, 0,
+			    read_hint(errno), "cannot read this file: %s",
+			    strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t)n > max) {
+			diag_error(dl, DIAG_CANT_WRITE, path, 0,
+			    "is it the right file?",
+			    "this file is larger than %zu MiB", max >> 20);
+			goto fail;
+		}
+		strbuf_add(&sb, chunk, (size_t)n);
+	}
+	close(fd);
+	*len = sb.len;
+	*buf = sb.len ? strbuf_detach(&sb) : xstrdup("");
+	return 0;
+fail:
+	close(fd);
+	strbuf_release(&sb);
+	return -1;
+}
+
+/* The folder of path ("." when it has none); the caller's. */
+static char *
+folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static const char *
+write_hint(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return "create the folder first, or write the file somewhere "
+		    "else; nothing was changed";
+	case ENOTDIR:
+		return "a part of the path is a file, not a folder: choose "
+		    "another path; nothing was changed";
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return "make the folder writable, or write the file somewhere "
+		    "else; nothing was changed";
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+		return "free some space; the previous file was left as it was";
+	case EISDIR:
+		return "the path is a folder: name a file in it; nothing was "
+		    "changed";
+	}
+	return "the previous file was left as it was";
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len,
+    unsigned mode, struct diag_list *dl)
+{
+	char *target = NULL, *dir = NULL, *tmp = NULL, *base;
+	const char *step = "create a temporary file in its folder";
+	struct stat st;
+	mode_t mask;
+	int fd = -1, dfd, err, rc = -1;
+
+	/* Follow a symbolic link, so that the link stays one. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (target = realpath(path, NULL)) == NULL) {
+		err = errno;
+		step = "follow the symbolic link";
+		goto fail;
+	}
+	if (target == NULL)
+		target = xstrdup(path);
+	if (stat(target, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			err = EISDIR;
+			step = "replace it";
+			goto fail;
+		}
+		mode = st.st_mode & 07777;
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode &= ~(unsigned)mask;
+	}
+	dir = folder_of(target);
+	base = strrchr(target, '/');
+	tmp = xasprintf("%s/.%s.XXXXXX", dir, base ? base + 1 : target);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		err = errno;
+		free(tmp);
+		tmp = NULL;
+		goto fail;
+	}
+	step = "write it";
+	if (write_all(fd, data, len) != 0 || fchmod(fd, (mode_t)mode) != 0) {
+		err = errno;
+		goto fail;
+	}
+	step = "flush it to disk";
+	if (fsync(fd) != 0) {
+		err = errno;
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		err = errno;
+		goto fail;
+	}
+	fd = -1;
+	step = "rename the temporary file over it";
+	if (rename(tmp, target) != 0) {
+		err = errno;
+		goto fail;
+	}
+	free(tmp);
+	tmp = NULL;
+	/* The rename itself must reach the disk too. */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+	goto out;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	diag_error(dl, DIAG_CANT_WRITE, path, 0, write_hint(err),
+	    "cannot write this file: %s (trying to %s)", strerror(err), step);
+out:
+	free(tmp);
+	free(dir);
+	free(target);
+	return rc;
+}
+
+int
+file_mkdirs(const char *path, unsigned mode)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
