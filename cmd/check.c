@@ -14,25 +14,11 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 	struct common c;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct scan_result r;
-	int opt, rc, handled, scanned = 0;
+	int rc, scanned = 0;
 
 	common_init(&c, cmd);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, options,
-	    NULL)) != -1) {
-		if ((handled = common_option(&c, opt, optarg)) < 0) {
-			rc = -1 - handled;
-			goto out;
-		}
-		if (!handled) {
-			rc = usage_error(&c, "unknown option");
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		rc = usage_error(&c, "unexpected argument \"%s\"", argv[optind]);
+	if ((rc = common_parse(&c, argc, argv, options, NULL, NULL)) >= 0)
 		goto out;
-	}
 	/* A config error does not stop the check: the vault is checked too. */
 	rc = common_setup(&c, &dl);
 	if (c.vault != NULL) {

@@ -81,6 +81,19 @@ void common_init(struct common *c, const struct command *cmd);
  * (after --help or --version, or a bad value).
  */
 int common_option(struct common *c, int opt, const char *arg);
+/*
+ * A command's own options: called for each option that is not a common
+ * one; returns 0, or the exit status after a usage error.
+ */
+typedef int (*own_option_fn)(struct common *c, int opt, const char *arg,
+    void *ctx);
+/*
+ * Parse argv against options (the common ones and the command's own,
+ * handed to own, which may be NULL). Returns -1 when the command should
+ * go on, else the status to exit with (after --help, or a usage error).
+ */
+int common_parse(struct common *c, int argc, char **argv,
+    const struct option *options, own_option_fn own, void *ctx);
 /* Report an unknown option or stray argument; returns EXIT_USAGE. */
 int usage_error(const struct common *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -104,6 +104,31 @@ common_option(struct common *c, int opt, const char *arg)
 	return 0;
 }
 
+int
+common_parse(struct common *c, int argc, char **argv,
+    const struct option *options, own_option_fn own, void *ctx)
+{
+	int opt, handled, rc;
+
+	opterr = 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, options,
+	    NULL)) != -1) {
+		if ((handled = common_option(c, opt, optarg)) < 0)
+			return -1 - handled;
+		if (handled)
+			continue;
+		if (own == NULL)
+			return usage_error(c, "unknown option");
+		if ((rc = own(c, opt, optarg, ctx)) != 0)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_error(c, "unexpected argument \"%s\"",
+		    argv[optind]);
+	return -1;
+}
+
 static int
 local_today(time_t now)
 {

@@ -120,6 +120,25 @@ print_count(FILE *out, const struct calendar *cal, int todo)
 		    cal->nitems == 1 ? "" : "s");
 }
 
+struct ics_options {
+	const char *output;
+	int no_publish;
+};
+
+static int
+ics_option(struct common *c, int opt, const char *arg, void *ctx)
+{
+	struct ics_options *o = ctx;
+
+	if (opt == OPT_OUTPUT)
+		o->output = arg;
+	else if (opt == OPT_NO_PUBLISH)
+		o->no_publish = 1;
+	else
+		return usage_error(c, "unknown option");
+	return 0;
+}
+
 int
 cmd_ics(const struct command *cmd, int argc, char **argv)
 {
@@ -137,31 +156,17 @@ cmd_ics(const struct command *cmd, int argc, char **argv)
 	const char *output_arg = NULL;
 	char *output = NULL, *name = NULL, *previous = NULL, *prodid = NULL;
 	size_t previous_len = 0;
-	int opt, rc, handled, no_publish = 0, to_stdout, scanned = 0;
+	struct ics_options o = { NULL, 0 };
+	int rc, no_publish, to_stdout, scanned = 0;
 	int built = 0, prev_rc = 1;
 	FILE *say = stdout;
 
 	common_init(&c, cmd);
-	opterr = 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, options,
-	    NULL)) != -1) {
-		if ((handled = common_option(&c, opt, optarg)) < 0) {
-			rc = -1 - handled;
-			goto out;
-		}
-		if (handled)
-			continue;
-		if (opt == OPT_OUTPUT)
-			output_arg = optarg;
-		else if (opt == OPT_NO_PUBLISH)
-			no_publish = 1;
-	}
-	if (optind < argc) {
-		rc = usage_error(&c, "unexpected argument \"%s\"",
-		    argv[optind]);
+	if ((rc = common_parse(&c, argc, argv, options, ics_option,
+	    &o)) >= 0)
 		goto out;
-	}
+	output_arg = o.output;
+	no_publish = o.no_publish;
 	if (output_arg != NULL && output_arg[0] == '\0') {
 		rc = usage_error(&c, "--output needs a file name (or - for "
 		    "standard output)");
@@ -242,8 +247,8 @@ cmd_ics(const struct command *cmd, int argc, char **argv)
 			fprintf(say, "%s unchanged ", output);
 			print_count(say, &cal, params.todo);
 		}
-	} else if (file_write_atomic(output, cal.text, cal.len, 0644,
-	    &dl) == 0 && !c.quiet) {
+	} else if (file_write_atomic(output, cal.text, cal.len, 0600,
+	    &dl) == 0 && !c.quiet) {	/* private: a new feed is 0600 */
 		fprintf(say, "wrote %s ", output);
 		print_count(say, &cal, params.todo);
 	}

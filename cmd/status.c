@@ -33,6 +33,36 @@ parse_states(const char *arg, const char **bad, size_t *badlen)
 	return mask ? (long)mask : -1;
 }
 
+struct status_options {
+	int json;
+	unsigned states;
+};
+
+static int
+status_option(struct common *c, int opt, const char *arg, void *ctx)
+{
+	struct status_options *o = ctx;
+	const char *bad = "";
+	size_t badlen = 0;
+	long mask;
+
+	if (opt == OPT_FORMAT) {
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+			return usage_error(c, "--format must be text or json, "
+			    "not \"%s\"", arg);
+		o->json = strcmp(arg, "json") == 0;
+		return 0;
+	}
+	if (opt != OPT_STATE)
+		return usage_error(c, "unknown option");
+	if ((mask = parse_states(arg, &bad, &badlen)) < 0)
+		return usage_error(c, "--state: \"%.*s\" is not a state "
+		    "(snoozed, never, cold, overdue, due, ok)", (int)badlen,
+		    bad);
+	o->states = (unsigned)mask;
+	return 0;
+}
+
 int
 cmd_status(const struct command *cmd, int argc, char **argv)
 {
@@ -42,51 +72,16 @@ cmd_status(const struct command *cmd, int argc, char **argv)
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct status_options o = { 0, REPORT_ALL_STATES };
 	struct common c;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct scan_result r;
-	unsigned states = REPORT_ALL_STATES;
-	int json = 0, opt, rc, handled;
+	int rc;
 
 	common_init(&c, cmd);
-	opterr = 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, options,
-	    NULL)) != -1) {
-		if ((handled = common_option(&c, opt, optarg)) < 0) {
-			rc = -1 - handled;
-			goto out;
-		}
-		if (handled)
-			continue;
-		if (opt == OPT_FORMAT) {
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "text") == 0)
-				json = 0;
-			else {
-				rc = usage_error(&c, "--format must be text or "
-				    "json, not \"%s\"", optarg);
-				goto out;
-			}
-		} else if (opt == OPT_STATE) {
-			const char *bad = "";
-			size_t badlen = 0;
-			long mask = parse_states(optarg, &bad, &badlen);
-
-			if (mask < 0) {
-				rc = usage_error(&c, "--state: \"%.*s\" is not a "
-				    "state (snoozed, never, cold, overdue, due, "
-				    "ok)", (int)badlen, bad);
-				goto out;
-			}
-			states = (unsigned)mask;
-		}
-	}
-	if (optind < argc) {
-		rc = usage_error(&c, "unexpected argument \"%s\"", argv[optind]);
+	if ((rc = common_parse(&c, argc, argv, options, status_option,
+	    &o)) >= 0)
 		goto out;
-	}
 	if ((rc = common_setup(&c, &dl)) != 0) {
 		common_print_diags(&c, &dl);
 		goto out;
@@ -97,13 +92,14 @@ cmd_status(const struct command *cmd, int argc, char **argv)
 		scan_result_release(&r);
 		goto out;
 	}
-	if (json) {
-		char *doc = report_json(&r, c.vault, states);
+	if (o.json) {
+		char *doc = report_json(&r, c.vault, o.states);
 
 		fputs(doc, stdout);
 		free(doc);
 	} else
-		report_text(stdout, &r, states, (c.color_out ? REPORT_COLOR : 0) |
+		report_text(stdout, &r, o.states, (c.color_out ? REPORT_COLOR :
+		    0) |
 		    (c.verbose ? REPORT_ITEMS : 0));
 	fflush(stdout);	/* the table first, then what went wrong */
 	common_print_diags(&c, &r.diags);

@@ -456,7 +456,8 @@ read_clock(struct loader *l, const struct config_key *k, yaml_node_t *node)
 
 /*
  * An http(s) URL: scheme, "//", a host. Its userinfo, when there is one,
- * may hold a password: then the config holds a secret.
+ * is a secret (a password, or a token as the user): then the config
+ * holds one.
  */
 static int
 read_url(struct loader *l, const struct config_key *k, yaml_node_t *node)
@@ -484,8 +485,8 @@ read_url(struct loader *l, const struct config_key *k, yaml_node_t *node)
 	for (i = 0; s[i]; i++)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
 			goto bad;
-	if (at != NULL && memchr(auth, ':', (size_t)(at - auth)) != NULL &&
-	    l->cfg->secret_line == 0)
+	/* Any userinfo is a secret: a user alone may be a token. */
+	if (at != NULL && l->cfg->secret_line == 0)
 		l->cfg->secret_line = line_of(node);
 	free(*field);
 	*field = xstrdup(s);

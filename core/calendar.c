@@ -46,6 +46,7 @@ struct builder {
 	icalcomponent *vcal;
 	size_t cap;
 	struct diag_list *dl;
+	int failed;		/* libical could not write a component */
 };
 
 /*
@@ -357,7 +358,9 @@ finish_item(struct builder *b, icalcomponent *comp, char *uid,
 	struct icaltimetype modified = ical_utc(b->p->now);
 
 	content = icalcomponent_as_ical_string_r(comp);
-	hash = calendar_hash(content, strlen(content));
+	if (content == NULL)
+		b->failed = 1;
+	hash = content ? calendar_hash(content, strlen(content)) : 0;
 	free(content);
 	if (prev != NULL && prev->has_hash && prev->hash == hash) {
 		sequence = prev->sequence;
@@ -384,6 +387,8 @@ finish_item(struct builder *b, icalcomponent *comp, char *uid,
 	item->uid = uid;
 	item->path = xstrdup(path);
 	item->resource = icalcomponent_as_ical_string_r(alone);
+	if (item->resource == NULL)
+		b->failed = 1;
 	item->hash = hash;
 	item->sequence = sequence;
 	icalcomponent_free(alone);
@@ -527,10 +532,11 @@ calendar_build(struct calendar *cal, const struct scan_result *r,
 	icalcomponent_free(b.vcal);
 	prev_release(&b.prev);
 	release_libical();
-	if (cal->text == NULL) {
+	if (cal->text == NULL || b.failed) {
 		diag_error(dl, DIAG_CANT_WRITE, NULL, 0, "this is a bug in "
 		    "followup: please report it", "libical could not write "
 		    "the feed");
+		calendar_release(cal);
 		return -1;
 	}
 	cal->len = strlen(cal->text);

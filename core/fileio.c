@@ -188,11 +188,22 @@ file_write_atomic(const char *path, const char *data, size_t len,
 	}
 	free(tmp);
 	tmp = NULL;
-	/* The rename itself must reach the disk too. */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
+	/*
+	 * The rename itself must reach the disk too. The file is written
+	 * whatever happens here, so a failure is only a warning (EINVAL: a
+	 * file system that has no such thing to flush).
+	 */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    fsync(dfd) != 0) {
+		err = errno;
+		if (err != EINVAL)
+			diag_warn(dl, DIAG_CANT_WRITE, path, 0, "the file was "
+			    "written, but a crash now could undo it",
+			    "cannot flush its folder to disk: %s",
+			    strerror(err));
 	}
+	if (dfd >= 0)
+		close(dfd);
 	rc = 0;
 	goto out;
 fail:

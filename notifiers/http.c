@@ -4,7 +4,9 @@
  */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -150,6 +152,64 @@ http_redact_url(const char *url)
 	return out;
 }
 
+const char *
+http_if_match(const char *etag, char *buf, size_t n)
+{
+	const char *p;
+	int len;
+
+	if (etag == NULL || etag[0] == '\0' || strncmp(etag, "W/", 2) == 0)
+		return NULL;
+	for (p = etag; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return NULL;
+	len = snprintf(buf, n, "If-Match: %s", etag);
+	if (len < 0 || (size_t)len >= n)
+		return NULL;
+	return buf;
+}
+
+/* Whether host (as CURLUPART_HOST gives it) is this machine. */
+static int
+is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char buf[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0 ||
+	    strcasecmp(host, "localhost.") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n > 2 && n < sizeof(buf) && host[0] == '[' && host[n - 1] == ']') {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		if (inet_pton(AF_INET6, buf, &a6) == 1)
+			return IN6_IS_ADDR_LOOPBACK(&a6) ||
+			    (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	}
+	return 0;
+}
+
+/*
+ * Whether url is plain http:// to a host that is not this machine: no
+ * credentials may travel there (anyone on the way could read them).
+ */
+static int
+insecure_for_credentials(CURLU *h)
+{
+	char *scheme = url_part(h, CURLUPART_SCHEME, 0);
+	char *host = url_part(h, CURLUPART_HOST, 0);
+	int insecure = scheme == NULL || host == NULL ||
+	    (strcasecmp(scheme, "https") != 0 && !is_loopback(host));
+
+	curl_free(scheme);
+	curl_free(host);
+	return insecure;
+}
+
 /* Replace every occurrence of secret in s (in place) with '*'. */
 static void
 mask_secret(char *s, const char *secret)
@@ -246,6 +306,9 @@ perform_once(const struct http_request *req, const char *method,
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	/* Never through a proxy, whatever http_proxy and the like say. */
+	curl_easy_setopt(curl, CURLOPT_PROXY, "");
+	curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -337,6 +400,18 @@ http_perform(const struct http_request *req, struct http_response *resp)
 	}
 	user = url_part(h, CURLUPART_USER, CURLU_URLDECODE);
 	password = url_part(h, CURLUPART_PASSWORD, CURLU_URLDECODE);
+	if ((req->user != NULL || req->password != NULL || user != NULL ||
+	    password != NULL) && insecure_for_credentials(h)) {
+		char *shown = http_redact_url(req->url);
+
+		curl_url_cleanup(h);
+		f = fail(resp, HTTP_FAIL_INSECURE, req->password, xasprintf(
+		    "%s: not sending the credentials over plain http:// to "
+		    "another machine (anyone on the way could read them)",
+		    shown));
+		free(shown);
+		goto out;
+	}
 	curl_url_set(h, CURLUPART_USER, NULL, 0);
 	curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
 	{

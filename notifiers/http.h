@@ -15,7 +15,11 @@
  *     HTTP_FAIL_REDIRECT, so credentials never travel to another host;
  *   - credentials: req->user/req->password, else the URL's userinfo
  *     (percent-decoded). The userinfo is taken out of the URL before
- *     libcurl sees it, and sent as HTTP Basic authentication;
+ *     libcurl sees it, and sent as HTTP Basic authentication; over plain
+ *     http:// only to this machine (127.0.0.0/8, ::1, localhost): to any
+ *     other host the request is not sent (HTTP_FAIL_INSECURE);
+ *   - no proxy: the proxy environment variables (http_proxy, ...) are
+ *     ignored, so credentials never go to a proxy;
  *   - response bodies are kept up to HTTP_MAX_BODY bytes (larger is
  *     HTTP_FAIL_TOO_LARGE);
  *   - no message this module writes holds a password, a userinfo or a
@@ -62,6 +66,7 @@ enum http_failure {
 	HTTP_FAIL_TLS,		/* certificate not trusted, handshake failed */
 	HTTP_FAIL_REDIRECT,	/* to another host, or too many: not followed */
 	HTTP_FAIL_TOO_LARGE,	/* body over HTTP_MAX_BODY */
+	HTTP_FAIL_INSECURE,	/* credentials over http:// to another host */
 	HTTP_FAIL_OTHER,	/* the connection broke, ... */
 };
 
@@ -102,5 +107,14 @@ void http_response_release(struct http_response *resp);
  * caller's.
  */
 char *http_redact_url(const char *url);
+
+/*
+ * The header line "If-Match: ETAG" for etag, written into buf (n bytes);
+ * NULL when etag cannot be used there: NULL, empty, weak (W/"...": If-Match
+ * compares strongly, RFC 9110 §13.1.1, so a weak tag never matches), with
+ * a control character, or too long for buf. Then the caller either sends
+ * no condition or makes none of its own.
+ */
+const char *http_if_match(const char *etag, char *buf, size_t n);
 
 #endif

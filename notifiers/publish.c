@@ -642,6 +642,12 @@ report(struct pub *x, const char *method, const char *url,
 		    "certificate is not trusted: renew it, or name its CA "
 		    "with ics.publish_ca_file", "publish: %s", resp->error);
 		goto out;
+	case HTTP_FAIL_INSECURE:
+		diag_error(x->dl, DIAG_CONFIG, NULL, 0, "use an https:// URL "
+		    "in ics.publish; plain http:// is only for a server on "
+		    "this machine (127.0.0.1, ::1, localhost)", "publish: %s",
+		    resp->error);
+		goto out;
 	case HTTP_FAIL_REDIRECT:
 	case HTTP_FAIL_URL:
 		diag_error(x->dl, DIAG_CONFIG, NULL, 0, "set ics.publish to "
@@ -743,14 +749,16 @@ followup_name(const char *name)
 	    strcmp(name + n - ns, UID_SUFFIX ".ics") == 0;
 }
 
+/* base (a collection, ending in '/') + uid ".ics" + query ("" or "?..."). */
 static char *
-item_url(const char *base, const char *uid)
+item_url(const char *base, const char *uid, const char *query)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_adds(&sb, base);
 	add_segment(&sb, uid);
 	strbuf_adds(&sb, ".ics");
+	strbuf_adds(&sb, query);
 	return strbuf_detach(&sb);
 }
 
@@ -770,20 +778,22 @@ child_named(const struct dav_listing *l, const char *base_path,
 
 static int
 publish_calendar(struct pub *x, const struct calendar *cal,
-    struct state *st, const char *base)
+    struct state *st, const char *base, const char *query)
 {
 	struct http_response resp;
 	struct dav_listing list;
 	char *base_path = decoded_path(base), *name;
+	char *coll = xasprintf("%s%s", base, query);
 	enum http_failure f;
 	size_t i;
 	int rc = 0, relist = 0;
 
-	f = propfind(x, base, "1", &resp, &list);
+	f = propfind(x, coll, "1", &resp, &list);
 	if (f != HTTP_OK || resp.status != 207) {
-		report(x, "PROPFIND", base, f, &resp);
+		report(x, "PROPFIND", coll, f, &resp);
 		http_response_release(&resp);
 		free(base_path);
+		free(coll);
 		return -1;
 	}
 	http_response_release(&resp);
@@ -805,15 +815,12 @@ publish_calendar(struct pub *x, const struct calendar *cal,
 			x->res->unchanged++;
 			continue;
 		}
-		if (there != NULL && there->etag != NULL &&
-		    strlen(there->etag) < sizeof(cond) - 16)
-			snprintf(cond, sizeof(cond), "If-Match: %s",
-			    there->etag);
-		else if (there != NULL)
-			headers[1] = NULL;	/* no ETag: overwrite */
-		else
+		if (there == NULL)
 			snprintf(cond, sizeof(cond), "If-None-Match: *");
-		url = item_url(base, item->uid);
+		else	/* no ETag that If-Match can use (none, weak): overwrite */
+			headers[1] = http_if_match(there->etag, cond,
+			    sizeof(cond));
+		url = item_url(base, item->uid, query);
 		f = request(x, "PUT", url, headers, item->resource,
 		    strlen(item->resource), &resp);
 		if (f != HTTP_OK || !is_2xx(resp.status)) {
@@ -851,15 +858,10 @@ publish_calendar(struct pub *x, const struct calendar *cal,
 		if (in_feed || state_find(st, uid) == NULL)
 			continue;	/* in the feed, or not followup's */
 		{
-			char *url = item_url(base, uid), cond[512];
-			const char *headers[] = { cond, NULL };
+			char *url = item_url(base, uid, query), cond[512];
+			const char *headers[] = { NULL, NULL };
 
-			if (e->etag != NULL &&
-			    strlen(e->etag) < sizeof(cond) - 16)
-				snprintf(cond, sizeof(cond), "If-Match: %s",
-				    e->etag);
-			else
-				headers[0] = NULL;
+			headers[0] = http_if_match(e->etag, cond, sizeof(cond));
 			f = request(x, "DELETE", url, headers, NULL, 0, &resp);
 			if (f == HTTP_OK && (is_2xx(resp.status) ||
 			    resp.status == 404)) {
@@ -891,7 +893,7 @@ publish_calendar(struct pub *x, const struct calendar *cal,
 
 	/* A server that gave no ETag on PUT: learn them from a listing. */
 	if (relist && rc == 0) {
-		f = propfind(x, base, "1", &resp, &list);
+		f = propfind(x, coll, "1", &resp, &list);
 		if (f == HTTP_OK && resp.status == 207) {
 			for (i = 0; i < st->n; i++) {
 				const struct dav_entry *e;
@@ -911,6 +913,7 @@ publish_calendar(struct pub *x, const struct calendar *cal,
 		http_response_release(&resp);
 	}
 	free(base_path);
+	free(coll);
 	return rc;
 }
 
@@ -923,7 +926,7 @@ probe_file(struct pub *x, const char *target, int *exists, char **etag)
 	struct http_response resp;
 	struct dav_listing list;
 	enum http_failure f;
-	const char *h;
+	const char *h, *method = "PROPFIND";
 
 	*exists = 0;
 	*etag = NULL;
@@ -944,7 +947,8 @@ probe_file(struct pub *x, const char *target, int *exists, char **etag)
 	    resp.status < 500) {
 		/* No PROPFIND here (405, 501): ask with HEAD. */
 		http_response_release(&resp);
-		f = request(x, "HEAD", target, NULL, NULL, 0, &resp);
+		method = "HEAD";
+		f = request(x, method, target, NULL, NULL, 0, &resp);
 		if (f == HTTP_OK && (is_2xx(resp.status) ||
 		    resp.status == 404)) {
 			*exists = is_2xx(resp.status);
@@ -954,27 +958,44 @@ probe_file(struct pub *x, const char *target, int *exists, char **etag)
 			return 0;
 		}
 	}
-	report(x, f == HTTP_OK && resp.status != 0 ? "HEAD" : "PROPFIND",
-	    target, f, &resp);
+	report(x, method, target, f, &resp);
 	http_response_release(&resp);
 	return -1;
 }
 
+/*
+ * PUT the whole feed to target, a file. followup writes only a file it
+ * created (st->has_file): a new one with If-None-Match: *, its own with
+ * If-Match: the ETag it got back (when the server gave a strong one).
+ * A file that is there but not followup's is refused, never overwritten.
+ */
 static int
 publish_file(struct pub *x, const struct calendar *cal, struct state *st,
     const char *target)
 {
-	const char *headers[] = { CONTENT_TYPE_ICS, NULL };
 	unsigned long long hash = calendar_content_hash(cal->text, cal->len);
+	struct diag_list scratch = DIAG_LIST_INIT, *dl = x->dl;
 	struct http_response resp;
-	char *etag = NULL;
+	char *etag = NULL, *shown, cond[512];
+	const char *headers[] = { CONTENT_TYPE_ICS, cond, NULL };
 	const char *h;
 	enum http_failure f;
 	int exists, rc = 0;
 
 	if (probe_file(x, target, &exists, &etag) != 0)
 		return -1;
-	if (exists && st->has_file && st->file_hash == hash &&
+	if (exists && !st->has_file) {
+		shown = http_redact_url(target);
+		diag_error(x->dl, DIAG_CONFIG, NULL, 0, "followup overwrites "
+		    "only a file it created: set ics.publish to another file "
+		    "name (or to a folder or a calendar), or remove that file "
+		    "on the server", "publish: %s is already there and "
+		    "followup did not create it: not overwritten", shown);
+		free(shown);
+		free(etag);
+		return -1;
+	}
+	if (exists && st->file_hash == hash &&
 	    (etag == NULL || strcmp(etag, st->file_etag) == 0)) {
 		x->res->unchanged++;
 		free(etag);
@@ -982,8 +1003,23 @@ publish_file(struct pub *x, const struct calendar *cal, struct state *st,
 	}
 	free(etag);
 	etag = NULL;
+	if (!exists)
+		snprintf(cond, sizeof(cond), "If-None-Match: *");
+	else	/* no ETag that If-Match can use (none, weak): overwrite */
+		headers[1] = http_if_match(st->file_etag, cond, sizeof(cond));
 	f = request(x, "PUT", target, headers, cal->text, cal->len, &resp);
-	if (f != HTTP_OK || !is_2xx(resp.status)) {
+	if (f == HTTP_OK && resp.status == 412) {
+		shown = http_redact_url(target);
+		diag_error(x->dl, DIAG_TEMPFAIL, NULL, 0, "followup tries again "
+		    "on the next run, and never overwrites what it did not "
+		    "write: if that change is unwanted, remove the file on the "
+		    "server", exists ? "publish: PUT %s: the file changed on "
+		    "the server since followup wrote it (HTTP 412)" :
+		    "publish: PUT %s: someone else created the file meanwhile "
+		    "(HTTP 412)", shown);
+		free(shown);
+		rc = -1;
+	} else if (f != HTTP_OK || !is_2xx(resp.status)) {
 		report(x, "PUT", target, f, &resp);
 		rc = -1;
 	} else {
@@ -993,12 +1029,19 @@ publish_file(struct pub *x, const struct calendar *cal, struct state *st,
 		h = http_response_header(&resp, "ETag");
 		free(st->file_etag);
 		st->file_etag = xstrdup(h ? h : "");
+		/*
+		 * No ETag with the PUT: ask for it. The feed is published
+		 * whatever this says, so what goes wrong is not reported.
+		 */
+		x->dl = &scratch;
 		if (h == NULL && probe_file(x, target, &exists, &etag) == 0 &&
 		    etag != NULL) {
 			free(st->file_etag);
 			st->file_etag = etag;
 			etag = NULL;
 		}
+		x->dl = dl;
+		diag_list_release(&scratch);
 	}
 	free(etag);
 	http_response_release(&resp);
@@ -1016,7 +1059,7 @@ publish_feed(const struct calendar *cal, const struct publish_params *p,
 	struct dav_listing list;
 	struct state st;
 	enum http_failure f;
-	char *base = NULL, *target = NULL;
+	char *base = NULL, *query = NULL, *target = NULL;
 	int rc = -1, calendar = 0, collection = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -1053,17 +1096,20 @@ publish_feed(const struct calendar *cal, const struct publish_params *p,
 	http_response_release(&resp);
 
 	if (calendar || collection) {
-		size_t n = strlen(p->url);
+		/* The folder ends in '/' before its query, if any. */
+		size_t n = strcspn(p->url, "?#");
 
-		base = xasprintf("%s%s", p->url, n && p->url[n - 1] == '/' ?
-		    "" : "/");
+		base = xasprintf("%.*s%s", (int)n, p->url,
+		    n && p->url[n - 1] == '/' ? "" : "/");
+		query = p->url[n] == '?' ? xstrndup(p->url + n,
+		    strcspn(p->url + n, "#")) : xstrdup("");
 	}
 	res->calendar = calendar;
 	if (calendar)
-		rc = publish_calendar(&x, cal, &st, base);
+		rc = publish_calendar(&x, cal, &st, base, query);
 	else {
-		target = collection ? xasprintf("%s%s", base,
-		    PUBLISH_FILE_NAME) : xstrdup(p->url);
+		target = collection ? xasprintf("%s%s%s", base,
+		    PUBLISH_FILE_NAME, query) : xstrdup(p->url);
 		rc = publish_file(&x, cal, &st, target);
 	}
 	if (state_save(&st, p->state_path, dl) != 0)
@@ -1071,6 +1117,7 @@ publish_feed(const struct calendar *cal, const struct publish_params *p,
 out:
 	state_release(&st);
 	free(base);
+	free(query);
 	free(target);
 	free(x.shown);
 	return rc;

@@ -10,11 +10,13 @@ dates, summaries and states. Then: a second run leaves the file alone
 event, keeping its UID and raising SEQUENCE; escaping and folding
 (RFC 5545 §3.1, §3.3.11); VTODO mode; alarms; birthdays (yearly); the
 horizon; `--output -`; paths that cannot be written (exit 73, the old feed
-intact); valgrind.
+intact); a new feed is mode 600 (it holds note text), an existing one keeps
+its mode; valgrind.
 
 Every check prints PASS or FAIL; nothing is skipped.
 """
 import datetime
+import errno
 import json
 import os
 import resource
@@ -33,6 +35,7 @@ CONFIG = os.path.join(SRC, "examples", "config.yml")
 TODAY = "2026-01-10"
 NOW = 1768050000                 # 2026-01-10T13:00:00Z
 TMP = tempfile.mkdtemp(prefix="ics-feed-")
+CLEANUP = [TMP]
 failures = 0
 
 
@@ -55,8 +58,20 @@ def section(fn):
     return fn
 
 
-def run(args, now=NOW, env_extra=None, **kw):
+PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+              "ALL_PROXY", "all_proxy")
+
+
+def base_env(now=NOW):
+    """The environment of followup: no proxy of the machine running this."""
     env = dict(os.environ, FOLLOWUP_NOW=str(now), HOME=TMP)
+    for v in PROXY_VARS:
+        env.pop(v, None)
+    return env
+
+
+def run(args, now=NOW, env_extra=None, **kw):
+    env = base_env(now)
     env.pop("NO_COLOR", None)
     if env_extra:
         env.update(env_extra)
@@ -624,28 +639,63 @@ def output_to_stdout():
            "exit %d, %r" % (r.returncode, r.stdout[:80]))
 
 
-def failing_permission_folder():
-    """A folder where even root cannot create a file, verified."""
-    for d in ("/sys", "/proc/sys", "/sys/kernel"):
-        probe = os.path.join(d, "followup-probe")
-        try:
-            with open(probe, "w"):
-                pass
-        except OSError:
-            continue
-        try:
-            os.unlink(probe)
-        except OSError:
-            pass
-    for d in ("/sys", "/proc/sys", "/sys/kernel"):
-        try:
-            with open(os.path.join(d, "followup-probe"), "w"):
-                pass
-        except PermissionError:
-            return d
-        except OSError:
-            continue
-    return None
+PROBE = """import os, sys
+try:
+    fd = os.open(sys.argv[1], os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+except OSError as e:
+    print(e.errno)
+else:
+    os.close(fd)
+    os.unlink(sys.argv[1])
+    print(0)
+"""
+
+
+def create_errno(folder, preexec=None):
+    """The errno of creating a file in folder, as followup will be run
+    (0: it could, and the file is gone again)."""
+    r = subprocess.run([sys.executable, "-c", PROBE,
+                        os.path.join(folder, "followup-probe")],
+                       capture_output=True, preexec_fn=preexec, timeout=60)
+    return int(r.stdout or b"-1")
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def unwritable_folder():
+    """(folder, errno, preexec_fn): a folder where followup, run with
+    preexec_fn, cannot create a file, verified by trying. Not root: a
+    folder of ours with mode 500. Root: /sys and the like (EACCES, EPERM
+    or EROFS, however they are mounted); else a folder with mode 555,
+    followup run as nobody."""
+    refused = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+    def tries():
+        if os.geteuid() != 0:
+            mine = os.path.join(TMP, "read-only")
+            os.makedirs(mine, exist_ok=True)
+            os.chmod(mine, 0o500)
+            yield mine, None
+        for d in ("/sys", "/sys/kernel", "/proc/sys"):
+            yield d, None
+        if os.geteuid() == 0:
+            # TMP is mode 700: nobody gets a folder it can search.
+            top = tempfile.mkdtemp(prefix="ics-feed-nobody-")
+            CLEANUP.append(top)
+            os.chmod(top, 0o755)
+            ro = os.path.join(top, "read-only")
+            os.mkdir(ro)
+            os.chmod(ro, 0o555)
+            yield ro, as_nobody
+    for folder, preexec in tries():
+        err = create_errno(folder, preexec)
+        if err in refused:
+            return folder, err, preexec
+    return None, 0, None
 
 
 @section
@@ -673,28 +723,29 @@ def bad_output_paths():
            r.returncode == 73 and target + ": error: cannot write this "
            "file: Not a directory" in err and "hint: " in err, err[-600:])
 
-    folder = failing_permission_folder()
+    folder, err_no, preexec = unwritable_folder()
     if folder is None:
-        report("no permission: exit 73", False, "no folder refuses root "
-               "here (tried /sys, /proc/sys)")
+        report("no permission: exit 73", False, "no folder refuses a new "
+               "file here (tried a mode 500 folder, /sys, /proc/sys, a "
+               "mode 555 folder as nobody)")
     else:
         target = os.path.join(folder, "followup.ics")
-        r = run(["ics", "--output", target] + BASE)
+        r = run(["ics", "--output", target] + BASE, preexec_fn=preexec)
         err = r.stderr.decode()
-        report("no permission (%s, refused even to root): exit 73 with "
-               "the path and what to do" % folder,
+        report("no permission (%s%s: %s): exit 73 with the path and what "
+               "to do" % (folder, " as nobody" if preexec else "",
+                          errno.errorcode[err_no]),
                r.returncode == 73 and target + ": error: cannot write "
-               "this file: Permission denied" in err and "hint: make the "
-               "folder writable" in err and not os.path.exists(target),
-               err[-600:])
+               "this file: %s" % os.strerror(err_no) in err
+               and "hint: make the folder writable" in err
+               and not os.path.exists(target),
+               "exit %d: %s" % (r.returncode, err[-600:]))
 
     # A disk that fills up while writing: the size limit makes write()
     # fail with EFBIG, as root too. The old feed must stay as it was.
     def small_files():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-    r = run(["ics", "--output", good] + BASE, now=NOW + 86400 * 3,
-            preexec_fn=small_files)
     r = run(["ics", "--output", good, "--today", "2026-01-11",
              "--vault", VAULT, "--config", CONFIG], preexec_fn=small_files)
     err = r.stderr.decode()
@@ -721,6 +772,30 @@ def bad_output_paths():
 
 
 @section
+def feed_file_mode():
+    new = os.path.join(TMP, "mode", "new.ics")
+    os.makedirs(os.path.dirname(new))
+    old_mask = os.umask(0o022)
+    try:
+        r = run(["ics", "--output", new] + BASE)
+    finally:
+        os.umask(old_mask)
+    mode = os.stat(new).st_mode & 0o7777 if os.path.exists(new) else None
+    report("a new feed is mode 600 (it holds note text), umask 022",
+           r.returncode == 65 and mode == 0o600, "exit %d, mode %s" % (
+               r.returncode, oct(mode) if mode is not None else None))
+    os.chmod(new, 0o644)
+    before = read_bytes(new)
+    r = run(["ics", "--output", new, "--vault", VAULT, "--config", CONFIG,
+             "--today", "2026-01-11"])
+    mode = os.stat(new).st_mode & 0o7777
+    report("an existing feed keeps its mode (644) when it is rewritten",
+           r.returncode == 65 and read_bytes(new) != before
+           and mode == 0o644, "exit %d, mode %s" % (r.returncode,
+                                                    oct(mode)))
+
+
+@section
 def default_output_path():
     data = os.path.join(TMP, "xdg-data")
     r = run(["ics"] + BASE, env_extra={"XDG_DATA_HOME": data})
@@ -740,16 +815,14 @@ def default_output_path():
 @section
 def valgrind_ics():
     if os.environ.get("FOLLOWUP_SANITIZED"):
-        report("valgrind ics: not under ASan (the sanitizers check this "
-               "build)", True)
-        return
+        return          # the sanitizers check that build; nothing to say
     supp = os.path.join(SRC, "tests", "valgrind.supp")
     feed = os.path.join(TMP, "vg", "followup.ics")
     os.makedirs(os.path.dirname(feed))
     vg = ["valgrind", "--error-exitcode=99", "--leak-check=full",
           "--show-leak-kinds=all", "--errors-for-leak-kinds=all",
           "--suppressions=" + supp, "-q"]
-    env = dict(os.environ, FOLLOWUP_NOW=str(NOW), HOME=TMP)
+    env = base_env()
     for what, extra in (("first run", []), ("unchanged run", []),
                         ("changed run", ["--today", "2026-01-11"])):
         args = [FOLLOWUP, "ics", "--output", feed, "--vault", VAULT,
@@ -761,5 +834,6 @@ def valgrind_ics():
                    r.returncode, r.stderr.decode()[-2500:]))
 
 
-shutil.rmtree(TMP, ignore_errors=True)
+for d in CLEANUP:
+    shutil.rmtree(d, ignore_errors=True)
 sys.exit(1 if failures else 0)

@@ -13,7 +13,14 @@ message or state file ever holds a password.
 
 Then: a server that cannot be reached, or answers 503, gives exit 75; a
 plain WebDAV server (rclone serve webdav) gets the whole file in one PUT,
-and nothing on the second run.
+and nothing on the second run, and a file there that followup did not
+create is never overwritten (exit 78). A recording server on loopback
+checks the exact conditions sent (If-None-Match: * for a new file,
+If-Match: the strong ETag followup got, none for a weak one), that a 412
+is exit 75, that a failing ETag probe after a good PUT is no failure, that
+a query string stays at the end of the URL, and that no request goes to a
+proxy named by http_proxy and the like. Credentials for a plain http://
+URL to another machine are never sent (exit 78).
 
 Every server is started and killed by this script, on a port it picks,
 with bounded waits. Every check prints PASS or FAIL; nothing is skipped.
@@ -94,9 +101,21 @@ def write(path, text, mode=0o600):
     os.chmod(path, mode)
 
 
-def run(args, now=NOW, env_extra=None):
+PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+              "ALL_PROXY", "all_proxy")
+
+
+def base_env(now=NOW):
+    """The environment of followup: no proxy of the machine running this."""
     env = dict(os.environ, FOLLOWUP_NOW=str(now), HOME=TMP,
                XDG_STATE_HOME=os.path.join(TMP, "state"))
+    for v in PROXY_VARS:
+        env.pop(v, None)
+    return env
+
+
+def run(args, now=NOW, env_extra=None):
+    env = base_env(now)
     env.pop("CREDENTIALS_DIRECTORY", None)
     if env_extra:
         env.update(env_extra)
@@ -357,7 +376,7 @@ def wrong_password():
     r = run(BASE, now=NOW + 3000)
     err = r.stderr.decode()
     report("a wrong password: exit 78, 'refused the credentials' with the "
-           "redacted URL and a hint", r.returncode in (75, 78)
+           "redacted URL and a hint", r.returncode == 78
            and "error: publish: the server refused the credentials for "
            "%s (HTTP 401)" % URL in err and "  hint: check the user and "
            "the password" in err, "exit %d: %s" % (r.returncode, err[-700:]))
@@ -413,6 +432,15 @@ def password_sources():
            r.returncode == 78 and "the environment variable "
            "FOLLOWUP_TEST_PW is not set" in r.stderr.decode(),
            r.stderr.decode()[-400:])
+    write(cfg, text.replace(url_with, URL.replace(
+        "http://", "http://TOKEN-%d@" % os.getpid())), 0o644)
+    r = run(args)
+    err = r.stderr.decode()
+    report("a user alone (a token) in the publish URL of a config that "
+           "others can read: refused, exit 78", r.returncode == 78
+           and "group or others can read it (mode 644): refused" in err
+           and "published" not in r.stdout.decode(),
+           "exit %d: %s" % (r.returncode, err[-500:]))
     creds = os.path.join(TMP, "credentials")
     write(os.path.join(creds, "followup-publish"), PASSWORD)
     write(cfg, text.replace(url_with, URL) + "  publish_user: alice\n"
@@ -492,12 +520,13 @@ def plain_webdav():
     args = ["ics", "--vault", VAULT_COPY, "--config", cfg, "--today", TODAY,
             "--output", feed]
     for what, url, stored in (
-            ("a WebDAV folder", "http://bob@127.0.0.1:%d/feeds/" % port,
+            ("a WebDAV folder", "http://127.0.0.1:%d/feeds/" % port,
              os.path.join(root, "feeds", "followup.ics")),
-            ("a WebDAV file", "http://bob@127.0.0.1:%d/feeds/mine.ics" % port,
+            ("a WebDAV file", "http://127.0.0.1:%d/feeds/mine.ics" % port,
              os.path.join(root, "feeds", "mine.ics"))):
         write(cfg, "exclude: [Templates]\nics:\n  publish: %s\n"
-              "  publish_password_env: DAVPW\n" % url, 0o644)
+              "  publish_user: bob\n  publish_password_env: DAVPW\n" % url,
+              0o644)
         env = {"DAVPW": DAV_PASSWORD}
         r = run(args, env_extra=env)
         with open(feed, "rb") as f:
@@ -514,6 +543,29 @@ def plain_webdav():
                "published: 0 sent, 0 deleted, 1 unchanged\n"
                in r.stdout.decode(), r.stdout.decode() +
                r.stderr.decode()[-300:])
+
+    # A file that another client put there: never overwritten. (Put
+    # through the server: rclone caches its folder listings.)
+    theirs = os.path.join(root, "feeds", "theirs.ics")
+    mine = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    st, _, _ = dav(port, "PUT", "/feeds/theirs.ics", mine,
+                   {"Content-Type": "text/calendar"}, DAV_PASSWORD, "bob")
+    if st not in (200, 201, 204) or open(theirs, "rb").read() != mine:
+        raise RuntimeError("another client's PUT: HTTP %d" % st)
+    url = "http://127.0.0.1:%d/feeds/theirs.ics" % port
+    write(cfg, "exclude: [Templates]\nics:\n  publish: %s\n"
+          "  publish_user: bob\n  publish_password_env: DAVPW\n" % url,
+          0o644)
+    r = run(args, env_extra={"DAVPW": DAV_PASSWORD}, now=NOW + 1800)
+    err = r.stderr.decode()
+    report("plain WebDAV: a file there that followup did not create is "
+           "left as it is (exit 78, the URL and a hint)",
+           r.returncode == 78 and open(theirs, "rb").read() == mine
+           and "error: publish: %s is already there and followup did not "
+           "create it: not overwritten" % url in err
+           and "hint: followup overwrites only a file it created" in err
+           and "published" not in r.stdout.decode(),
+           "exit %d: %s" % (r.returncode, err[-500:]))
 
 
 @section
@@ -577,7 +629,12 @@ filesystem_folder = %s/collections
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):
-    """A tiny peer that answers from a table and records what it got."""
+    """A tiny peer that answers from a table and records what it got.
+
+    routes maps (method, path) or path to (status, headers[, body]), or to
+    a list of them answered in turn (the last one from then on). seen gets
+    (method, path, Authorization, body, {lowercase header: value}).
+    """
     routes = {}
     seen = None
 
@@ -585,15 +642,21 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else b""
         self.seen.append((self.command, self.path,
-                          self.headers.get("Authorization"), body))
-        status, headers = self.routes.get((self.command, self.path),
-                                          self.routes.get(self.path,
-                                                          (404, {})))
+                          self.headers.get("Authorization"), body,
+                          {k.lower(): v for k, v in self.headers.items()}))
+        route = self.routes.get((self.command, self.path),
+                                self.routes.get(self.path, (404, {})))
+        if isinstance(route, list):
+            route = route.pop(0) if len(route) > 1 else route[0]
+        status, headers = route[0], route[1]
+        data = route[2] if len(route) > 2 else b""
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
     do_PROPFIND = do_PUT = do_GET = do_HEAD = do_DELETE = handle_any
 
     def log_message(self, *a):
@@ -652,14 +715,151 @@ def redirects():
             srv.server_close()
 
 
+def multistatus(href, etag, collection=False):
+    """A 207 answer to PROPFIND Depth 0 on href."""
+    return (207, {"Content-Type": "application/xml; charset=utf-8"},
+            ('<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus '
+             'xmlns:d="DAV:"><d:response><d:href>%s</d:href><d:propstat>'
+             '<d:prop><d:resourcetype>%s</d:resourcetype>%s</d:prop>'
+             '<d:status>HTTP/1.1 200 OK</d:status></d:propstat>'
+             '</d:response></d:multistatus>\n'
+             % (href, "<d:collection/>" if collection else "",
+                "<d:getetag>%s</d:getetag>" % etag.replace('"', "&quot;")
+                if etag else "")).encode())
+
+
+@section
+def conditional_requests():
+    proxy, proxy_seen = recorder("127.0.0.1", {})
+    srv, seen = recorder("127.0.0.1", {})
+    routes = srv.RequestHandlerClass.routes
+    port = srv.server_address[1]
+    proxy_url = "http://127.0.0.1:%d" % proxy.server_address[1]
+    path = "/f/feed.ics"
+    cfg = os.path.join(TMP, "conditional.yml")
+    feed = os.path.join(TMP, "conditional.ics")
+    write(cfg, "exclude: [Templates]\nics:\n  publish: "
+          "http://127.0.0.1:%d%s\n  publish_user: alice\n"
+          "  publish_password_env: PW\n" % (port, path))
+
+    def once(today, answers):
+        del seen[:]
+        routes.clear()
+        routes.update(answers)
+        r = run(["ics", "--vault", VAULT_COPY, "--config", cfg, "--today",
+                 today, "--output", feed], env_extra=dict(
+                     PW=PASSWORD, http_proxy=proxy_url,
+                     HTTP_PROXY=proxy_url, ALL_PROXY=proxy_url))
+        puts = [x[4] for x in seen if x[0] == "PUT" and x[1] == path]
+        return r, puts, "exit %d, %s %s; sent %s" % (
+            r.returncode, r.stdout.decode(), r.stderr.decode()[-400:],
+            [(x[0], x[1], x[4].get("if-match"), x[4].get("if-none-match"))
+             for x in seen])
+
+    try:
+        r, puts, why = once("2026-01-10", {
+            ("PROPFIND", path): (404, {}),
+            ("PUT", path): (201, {"ETag": '"e1"'})})
+        report("a new file: PUT with If-None-Match: * and no If-Match",
+               r.returncode == 65 and "published: 1 sent" in
+               r.stdout.decode() and len(puts) == 1
+               and puts[0].get("if-none-match") == "*"
+               and "if-match" not in puts[0], why)
+        report("no request goes to the proxy of http_proxy, HTTP_PROXY or "
+               "ALL_PROXY", proxy_seen == [] and seen != [],
+               "the proxy got %s" % [(x[0], x[1]) for x in proxy_seen])
+
+        r, puts, why = once("2026-01-11", {
+            ("PROPFIND", path): multistatus(path, '"e1"'),
+            ("PUT", path): (204, {"ETag": '"e2"'})})
+        report("followup's own file: PUT with If-Match: the ETag it got",
+               r.returncode == 65 and "published: 1 sent" in
+               r.stdout.decode() and len(puts) == 1
+               and puts[0].get("if-match") == '"e1"'
+               and "if-none-match" not in puts[0], why)
+
+        r, puts, why = once("2026-01-12", {
+            ("PROPFIND", path): multistatus(path, '"e2"'),
+            ("PUT", path): (412, {})})
+        err = r.stderr.decode()
+        report("412 Precondition Failed: exit 75, said so, a hint",
+               r.returncode == 75 and len(puts) == 1
+               and puts[0].get("if-match") == '"e2"'
+               and "error: publish: PUT http://127.0.0.1:%d%s: the file "
+               "changed on the server since followup wrote it (HTTP 412)"
+               % (port, path) in err and "hint: followup tries again on "
+               "the next run" in err, why)
+
+        r, puts, why = once("2026-01-12", {
+            ("PROPFIND", path): multistatus(path, '"e2"'),
+            ("PUT", path): (201, {"ETag": 'W/"w3"'})})
+        report("after a 412 the next run tries again, with the same "
+               "If-Match", r.returncode == 65 and len(puts) == 1
+               and puts[0].get("if-match") == '"e2"', why)
+
+        r, puts, why = once("2026-01-13", {
+            ("PROPFIND", path): [multistatus(path, 'W/"w3"'),
+                                 multistatus(path, 'W/"w3"'), (503, {})],
+            ("PUT", path): (201, {})})
+        report("a weak ETag (W/...) is never sent in If-Match: the PUT "
+               "has no condition", len(puts) == 1 and "if-match" not in
+               puts[0] and "if-none-match" not in puts[0], why)
+        report("the ETag probe after a good PUT fails (503): no error, "
+               "the run is not 75", r.returncode == 65
+               and "published: 1 sent" in r.stdout.decode()
+               and "error: publish" not in r.stderr.decode()
+               and [x[0] for x in seen] == ["PROPFIND", "PROPFIND", "PUT",
+                                            "PROPFIND"], why)
+
+        # A folder whose URL has a query string: it stays at the end.
+        write(cfg, "exclude: [Templates]\nics:\n  publish: "
+              "http://127.0.0.1:%d/q?k=v\n" % port)
+        path = "/q/followup.ics?k=v"
+        r, puts, why = once("2026-01-10", {
+            ("PROPFIND", "/q?k=v"): multistatus("/q/", None, True),
+            ("PROPFIND", path): (404, {}),
+            ("PUT", path): (201, {"ETag": '"q1"'})})
+        report("a WebDAV folder URL with a query string: the file goes to "
+               "folder/followup.ics?query", r.returncode == 65
+               and len(puts) == 1 and "published: 1 sent" in
+               r.stdout.decode(), why)
+    finally:
+        for s in (srv, proxy):
+            s.shutdown()
+            s.server_close()
+
+
+@section
+def no_credentials_over_plain_http():
+    cfg = os.path.join(TMP, "plain.yml")
+    feed = os.path.join(TMP, "plain.ics")
+    args = ["ics", "--vault", VAULT_COPY, "--config", cfg, "--today", TODAY,
+            "--output", feed]
+    # 192.0.2.1 is TEST-NET-1 (RFC 5737): never contacted, as the refusal
+    # comes before any connection (which would time out: exit 75).
+    for what, conf in (
+            ("the URL's user", "  publish: http://alice@192.0.2.1/cal/\n"
+             "  publish_password_env: PW\n"),
+            ("publish_user", "  publish: http://192.0.2.1/cal/\n"
+             "  publish_user: alice\n  publish_password_env: PW\n")):
+        write(cfg, "exclude: [Templates]\nics:\n" + conf)
+        start = time.monotonic()
+        r = run(args, env_extra={"PW": PASSWORD})
+        took = time.monotonic() - start
+        err = r.stderr.decode()
+        report("credentials (%s) over plain http:// to another machine: "
+               "not sent, exit 78, a hint" % what, r.returncode == 78
+               and "error: publish: http://192.0.2.1/cal/: not sending the "
+               "credentials over plain http:// to another machine" in err
+               and "hint: use an https:// URL" in err and took < 8,
+               "exit %d after %.1f s: %s" % (r.returncode, took, err[-500:]))
+
+
 @section
 def valgrind_publish():
     if os.environ.get("FOLLOWUP_SANITIZED"):
-        report("valgrind publish: not under ASan (the sanitizers check "
-               "this build)", True)
-        return
-    env = dict(os.environ, FOLLOWUP_NOW=str(NOW), HOME=TMP,
-               XDG_STATE_HOME=os.path.join(TMP, "state"))
+        return          # the sanitizers check that build; nothing to say
+    env = base_env()
     r = subprocess.run(["valgrind", "--error-exitcode=99",
                         "--leak-check=full", "--errors-for-leak-kinds="
                         "definite,indirect,possible", "-q",

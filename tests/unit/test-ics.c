@@ -1,8 +1,9 @@
 /*
  * Unit tests of the feed's pure parts: WebDAV multistatus reading and
- * percent-decoding (notifiers/publish.c), URL redaction (notifiers/http.c),
- * feed comparison (core/calendar.c) and the `ics` config keys
- * (config/config.c).
+ * percent-decoding (notifiers/publish.c), URL redaction, the If-Match
+ * header and the refusal to send credentials over plain http://
+ * (notifiers/http.c), feed comparison (core/calendar.c) and the `ics`
+ * config keys (config/config.c).
  */
 #include <stdlib.h>
 
@@ -93,7 +94,13 @@ test_multistatus(void)
 	CHECK("multistatus html is refused", rc == -1, "rc %d", rc);
 	rc = dav_parse_multistatus("<D:multistatus><D:response><D:href>", 35,
 	    &l);
-	CHECK("multistatus truncated does not crash", rc == 0 || rc == -1,
+	CHECK("multistatus truncated after a tag: read, the unfinished "
+	    "response not listed", rc == 0 && l.n == 0, "rc %d n %zu", rc,
+	    rc == 0 ? l.n : 0);
+	if (rc == 0)
+		dav_listing_release(&l);
+	rc = dav_parse_multistatus("<D:multistatus><D:response><D:hr", 32, &l);
+	CHECK("multistatus truncated inside a tag is refused", rc == -1,
 	    "rc %d", rc);
 	if (rc == 0)
 		dav_listing_release(&l);
@@ -141,6 +148,79 @@ test_urls(void)
 		    NULL, "got \"%s\"", got);
 		free(got);
 	}
+}
+
+static const struct {
+	const char *name, *etag, *header;	/* header NULL: no If-Match */
+} if_matches[] = {
+	{ "strong", "\"e1\"", "If-Match: \"e1\"" },
+	{ "strong empty", "\"\"", "If-Match: \"\"" },
+	{ "weak: If-Match compares strongly", "W/\"w1\"", NULL },
+	{ "empty", "", NULL },
+	{ "none", NULL, NULL },
+	{ "with a line end", "\"a\r\nX-Evil: 1\"", NULL },
+};
+
+/* Credentials over plain http:// only to this machine. */
+static const struct {
+	const char *url, *user;
+	int refused;
+} insecure[] = {
+	{ "http://alice:pw@192.0.2.1/cal/", NULL, 1 },
+	{ "http://alice@192.0.2.1/cal/", NULL, 1 },
+	{ "http://192.0.2.1/cal/", "alice", 1 },
+	{ "http://alice:pw@127.evil.example/", NULL, 1 },
+	{ "http://alice:pw@[2001:db8::1]/", NULL, 1 },
+	{ "HTTP://alice:pw@192.0.2.1/", NULL, 1 },
+	{ "http://alice:pw@127.0.0.1:1/", NULL, 0 },
+	{ "http://alice:pw@127.0.0.2:1/", NULL, 0 },
+	{ "http://alice:pw@localhost:1/", NULL, 0 },
+	{ "http://alice:pw@[::1]:1/", NULL, 0 },
+};
+
+static void
+test_http(void)
+{
+	char name[160], buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(if_matches) / sizeof(if_matches[0]); i++) {
+		const char *got = http_if_match(if_matches[i].etag, buf,
+		    sizeof(buf));
+		const char *want = if_matches[i].header;
+
+		snprintf(name, sizeof(name), "if-match, etag %s",
+		    if_matches[i].name);
+		CHECK(name, want ? got != NULL && strcmp(got, want) == 0 :
+		    got == NULL, "got %s", got ? got : "(null)");
+	}
+	CHECK("if-match too long for the buffer: none",
+	    http_if_match("\"0123456789\"", buf, 20) == NULL, "got one");
+
+	http_global_init();
+	for (i = 0; i < sizeof(insecure) / sizeof(insecure[0]); i++) {
+		struct http_request req = {
+			.method = "PROPFIND",
+			.url = insecure[i].url,
+			.user = insecure[i].user,
+			.password = insecure[i].user ? "pw" : NULL,
+			.connect_timeout_ms = 2000,
+			.timeout_ms = 2000,
+		};
+		struct http_response resp;
+		enum http_failure f = http_perform(&req, &resp);
+
+		snprintf(name, sizeof(name), "credentials over %s%s %s",
+		    insecure[i].url, insecure[i].user ? " (user)" : "",
+		    insecure[i].refused ? "refused" : "allowed");
+		CHECK(name, insecure[i].refused ? f == HTTP_FAIL_INSECURE &&
+		    resp.error != NULL && strstr(resp.error, "pw@") == NULL &&
+		    strstr(resp.error, "plain http://") != NULL :
+		    f != HTTP_FAIL_INSECURE, "failure %d: %s", (int)f,
+		    resp.error ? resp.error : "(no message)");
+		http_response_release(&resp);
+	}
+	http_global_cleanup();
 }
 
 static const char feed_a[] =
@@ -268,6 +348,37 @@ test_config(void)
 		diag_list_release(&dl);
 		config_release(&cfg);
 	}
+	{
+		/* Any userinfo is a secret; an '@' after the host is not. */
+		static const struct {
+			const char *yaml;
+			int line;
+		} secrets[] = {
+			{ "ics:\n  publish: https://TOKEN@h/c/\n", 2 },
+			{ "ics:\n  publish: https://u:p@h/c/\n", 2 },
+			{ "ics:\n  publish: https://h/c/a@b?x@y#z@w\n", 0 },
+			{ "ics:\n  publish: https://h?x@y\n", 0 },
+			{ "ics:\n  publish: https://h\n", 0 },
+		};
+
+		for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+			struct config cfg;
+			struct diag_list dl = DIAG_LIST_INIT;
+			int rc;
+
+			config_init(&cfg);
+			rc = config_parse(&cfg, "t.yml", secrets[i].yaml,
+			    strlen(secrets[i].yaml), &dl);
+			snprintf(name, sizeof(name), "config secret line %d: %s",
+			    secrets[i].line, secrets[i].yaml + 16);
+			name[strcspn(name, "\n")] = '\0';
+			CHECK(name, rc == 0 && cfg.secret_line ==
+			    secrets[i].line, "rc %d line %d", rc,
+			    cfg.secret_line);
+			diag_list_release(&dl);
+			config_release(&cfg);
+		}
+	}
 }
 
 int
@@ -275,6 +386,7 @@ main(void)
 {
 	test_multistatus();
 	test_urls();
+	test_http();
 	test_feeds();
 	test_config();
 	return unit_exit();
