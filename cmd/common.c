@@ -188,24 +188,11 @@ common_setup(struct common *c, struct diag_list *dl)
 	return rc == 0 ? 0 : EXIT_CONFIG;
 }
 
-/* $XDG_STATE_HOME/followup/scan-cache.db, or NULL without a home. */
-static char *
-cache_path(void)
-{
-	const char *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg != NULL && xdg[0] == '/')
-		return xasprintf("%s/followup/scan-cache.db", xdg);
-	if (home != NULL && home[0] == '/')
-		return xasprintf("%s/.local/state/followup/scan-cache.db", home);
-	return NULL;
-}
-
 int
 common_scan(struct common *c, struct scan_result *r)
 {
-	char *path = c->no_cache ? NULL : cache_path();
+	char *path = c->no_cache ? NULL :
+	    xdg_path("XDG_STATE_HOME", ".local/state", "scan-cache.db");
 	struct timespec now;
 	int rc;
 

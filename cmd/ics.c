@@ -17,34 +17,6 @@ enum { OPT_OUTPUT = OPT_FIRST_COMMAND_OPTION, OPT_NO_PUBLISH };
 
 #define FEED_MAX ((size_t)64 << 20)
 
-/* $XDG_DATA_HOME/followup/followup.ics, or under ~/.local/share. */
-static char *
-default_output(void)
-{
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg != NULL && xdg[0] == '/')
-		return xasprintf("%s/followup/followup.ics", xdg);
-	if (home != NULL && home[0] != '\0')
-		return xasprintf("%s/.local/share/followup/followup.ics", home);
-	return NULL;
-}
-
-/* $XDG_STATE_HOME/followup, or ~/.local/state/followup. */
-static char *
-state_dir(void)
-{
-	const char *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg != NULL && xdg[0] == '/')
-		return xasprintf("%s/followup", xdg);
-	if (home != NULL && home[0] != '\0')
-		return xasprintf("%s/.local/state/followup", home);
-	return NULL;
-}
-
 /* The vault's name as Obsidian knows it: its folder's name. */
 static char *
 vault_name(const char *vault)
@@ -75,7 +47,7 @@ publish(const struct common *c, const struct calendar *cal, int quiet,
 	if (config_secret_read(&ics->publish_password, "the publish password",
 	    &password, dl) != 0)
 		return -1;
-	if ((dir = state_dir()) == NULL) {
+	if ((dir = xdg_path("XDG_STATE_HOME", ".local/state", "")) == NULL) {
 		diag_error(dl, DIAG_CONFIG, NULL, 0, "set HOME or "
 		    "XDG_STATE_HOME", "publish: no folder to remember what "
 		    "was sent in");
@@ -182,7 +154,8 @@ cmd_ics(const struct command *cmd, int argc, char **argv)
 		output = xstrdup(output_arg);
 	else if (c.cfg.ics.path != NULL)
 		output = xstrdup(c.cfg.ics.path);
-	else if ((output = default_output()) != NULL) {
+	else if ((output = xdg_path("XDG_DATA_HOME", ".local/share",
+	    "followup.ics")) != NULL) {
 		char *dir = xstrdup(output);
 
 		*strrchr(dir, '/') = '\0';

@@ -165,14 +165,7 @@ config_expand_home(const char *path)
 char *
 config_default_path(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg != NULL && xdg[0] == '/')
-		return xasprintf("%s/followup/config.yml", xdg);
-	if (home != NULL && home[0] != '\0')
-		return xasprintf("%s/.config/followup/config.yml", home);
-	return NULL;
+	return xdg_path("XDG_CONFIG_HOME", ".config", "config.yml");
 }
 
 static int

@@ -103,27 +103,6 @@ add_x(icalcomponent *comp, const char *name, const char *value)
 	icalcomponent_add_property(comp, prop);
 }
 
-/* RFC 3986 percent-encoding of all but the unreserved characters. */
-static void
-add_percent_encoded(struct strbuf *sb, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~')
-			strbuf_addch(sb, (char)c);
-		else {
-			strbuf_addch(sb, '%');
-			strbuf_addch(sb, hex[c >> 4]);
-			strbuf_addch(sb, hex[c & 15]);
-		}
-	}
-}
-
 /* obsidian://open?vault=NAME&file=PATH (without ".md"), as Obsidian opens. */
 static char *
 obsidian_url(const char *vault_name, const char *path)
@@ -136,9 +115,9 @@ obsidian_url(const char *vault_name, const char *path)
 		n -= 3;
 	file = xstrndup(path, n);
 	strbuf_adds(&sb, "obsidian://open?vault=");
-	add_percent_encoded(&sb, vault_name);
+	strbuf_add_percent_encoded(&sb, vault_name);
 	strbuf_adds(&sb, "&file=");
-	add_percent_encoded(&sb, file);
+	strbuf_add_percent_encoded(&sb, file);
 	free(file);
 	return strbuf_detach(&sb);
 }

@@ -286,6 +286,41 @@ strbuf_str(const struct strbuf *sb)
 	return sb->buf ? sb->buf : "";
 }
 
+void
+strbuf_add_percent_encoded(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~')
+			strbuf_addch(sb, (char)c);
+		else {
+			strbuf_addch(sb, '%');
+			strbuf_addch(sb, hex[c >> 4]);
+			strbuf_addch(sb, hex[c & 15]);
+		}
+	}
+}
+
+char *
+xdg_path(const char *var, const char *fallback, const char *file)
+{
+	const char *xdg = getenv(var);
+	const char *home = getenv("HOME");
+	const char *sep = file[0] ? "/" : "";
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/followup%s%s", xdg, sep, file);
+	if (home != NULL && home[0] == '/')
+		return xasprintf("%s/%s/followup%s%s", home, fallback, sep,
+		    file);
+	return NULL;
+}
+
 static unsigned char
 fold(unsigned char c)
 {

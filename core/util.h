@@ -72,6 +72,17 @@ void strbuf_release(struct strbuf *sb);
 /* Never NULL: "" for an empty buffer. */
 const char *strbuf_str(const struct strbuf *sb);
 
+/* RFC 3986: every byte but the unreserved characters as %XX. */
+void strbuf_add_percent_encoded(struct strbuf *sb, const char *s);
+
+/*
+ * A file of followup's in an XDG base folder: "$VAR/followup/FILE" when
+ * the variable holds an absolute path, else "$HOME/FALLBACK/followup/FILE"
+ * (fallback like ".local/state"); NULL without either. FILE may be "" for
+ * the folder itself. The caller owns the result.
+ */
+char *xdg_path(const char *var, const char *fallback, const char *file);
+
 /* ASCII-only case folding: names and tags compare this way. */
 int ascii_casecmp_n(const char *a, size_t alen, const char *b, size_t blen);
 /* Case-insensitive (ASCII) substring test; an empty needle matches. */

@@ -61,27 +61,6 @@ dav_percent_decode(const char *s, size_t n)
 	return sb.len ? strbuf_detach(&sb) : xstrdup("");
 }
 
-/* Everything but unreserved characters %-encoded (one path segment). */
-static void
-add_segment(struct strbuf *sb, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~')
-			strbuf_addch(sb, (char)c);
-		else {
-			strbuf_addch(sb, '%');
-			strbuf_addch(sb, hex[c >> 4]);
-			strbuf_addch(sb, hex[c & 15]);
-		}
-	}
-}
-
 /* The path of an http(s) URL or of an href, %-decoded; the caller's. */
 static char *
 decoded_path(const char *url)
@@ -756,7 +735,7 @@ item_url(const char *base, const char *uid, const char *query)
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_adds(&sb, base);
-	add_segment(&sb, uid);
+	strbuf_add_percent_encoded(&sb, uid);
 	strbuf_adds(&sb, ".ics");
 	strbuf_adds(&sb, query);
 	return strbuf_detach(&sb);
