@@ -44,9 +44,12 @@ peak_rss_mib() {
 
 ratio() { /usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 
+per_file_us() { /usr/bin/python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * 1e6 / int(sys.argv[2])))" "$1" "$2"; }
+
 mkdir -p "$BENCH_DIR"
-printf '%-13s %7s %7s %9s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
-	size files MB scan_s MB/s rss_MiB rg_s x_rg warm_s find_s x_find peer_s x_peer
+printf '%-13s %7s %7s %9s %8s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
+	size files MB scan_s us/file MB/s rss_MiB rg_s x_rg warm_s find_s x_find \
+	peer_s x_peer
 first=1
 for size in "${sizes[@]}"; do
 	people=${size%x*}; meetings=${size#*x}
@@ -73,11 +76,14 @@ for size in "${sizes[@]}"; do
 		xpeer=$(ratio "$peer" "$scan")
 	fi
 	first=0
-	printf '%-13s %7s %7s %9s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
-		"$size" "$files" "$mb" "$scan" "$(ratio "$mb" "$scan")" "$rss" \
+	printf '%-13s %7s %7s %9s %8s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
+		"$size" "$files" "$mb" "$scan" \
+		"$(per_file_us "$scan" "$files")" \
+		"$(ratio "$mb" "$scan")" "$rss" \
 		"$rg" "$(ratio "$scan" "$rg")" "$warm" "$find_s" \
 		"$(ratio "$warm" "$find_s")" "$peer" "$xpeer"
 done
-echo "scan_s: followup status --no-cache; x_rg: scan_s / rg_s (rg -j1 over the same vault);"
+echo "scan_s: followup status --no-cache; us/file: scan_s per file, in microseconds;"
+echo "x_rg: scan_s / rg_s (rg -j1 over the same vault);"
 echo "warm_s: followup status with a warm scan cache; x_find: warm_s / find_s (find VAULT -newer FILE);"
 echo "x_peer: how many times faster than bench/peer.py; medians of $RUNS runs (hyperfine)."
