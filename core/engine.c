@@ -4,26 +4,23 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../config/config.h"
 #include "cache.h"
+#include "fileio.h"
 #include "schedule.h"
 
-/* mkdir -p for the folder that will hold path, private to the user. */
+/* Create the folder that will hold path (mkdir -p), private to the user. */
 static int
 make_parent(const char *path)
 {
-	char *dir = xstrdup(path), *p;
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
 	int rc = 0;
 
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		rc = file_mkdirs(dir, 0700);
 	}
 	free(dir);
 	return rc;

@@ -6,8 +6,10 @@
  */
 #include <md4c-html.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include "../../core/util.h"
+#include "../../core/diag.h"
+#include "../../core/fileio.h"
 
 static void
 emit(const MD_CHAR *text, MD_SIZE size, void *userdata)
@@ -21,23 +23,20 @@ main(int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		struct strbuf sb = STRBUF_INIT;
-		char chunk[65536];
-		size_t n;
-		FILE *f = fopen(argv[i], "rb");
+		struct diag_list dl = DIAG_LIST_INIT;
+		char *buf = NULL;
+		size_t len = 0;
 
-		if (f == NULL) {
-			perror(argv[i]);
+		if (file_read_all(argv[i], (size_t)1 << 30, &buf, &len,
+		    &dl) != 0) {
+			fprintf(stderr, "md2html: cannot read %s\n", argv[i]);
+			diag_list_release(&dl);
 			return 1;
 		}
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			strbuf_add(&sb, chunk, n);
-		fclose(f);
-		if (md_html(strbuf_str(&sb), (MD_SIZE)sb.len, emit, stdout, 0,
-		    0) != 0)
+		if (md_html(buf, (MD_SIZE)len, emit, stdout, 0, 0) != 0)
 			printf("<!-- md4c gave up -->");
+		free(buf);
 		printf("\n\f\n");
-		strbuf_release(&sb);
 	}
 	return 0;
 }

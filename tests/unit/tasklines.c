@@ -8,54 +8,36 @@
 #include <stdlib.h>
 
 #include "../../core/diag.h"
+#include "../../core/fileio.h"
 #include "../../core/util.h"
 #include "../../core/vault.h"
-
-static int
-read_file(const char *path, struct strbuf *sb)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (sb->len + n > VAULT_MAX_FILE) {
-			fclose(f);
-			return -1;
-		}
-		strbuf_add(sb, chunk, n);
-	}
-	fclose(f);
-	return 0;
-}
 
 int
 main(int argc, char **argv)
 {
-	int i, rc = 0;
+	int i;
 
 	for (i = 1; i < argc; i++) {
-		struct strbuf sb = STRBUF_INIT;
 		struct diag_list dl = DIAG_LIST_INIT;
 		struct vault v = { 0 };
-		size_t t;
+		char *buf = NULL;
+		size_t len = 0, t;
 
-		if (read_file(argv[i], &sb) != 0) {
+		/* Unreadable or over the limit: followup would skip it too. */
+		if (file_read_all(argv[i], VAULT_MAX_FILE, &buf, &len, &dl) != 0) {
 			printf("%s:skip\n", argv[i]);
-			strbuf_release(&sb);
+			diag_list_release(&dl);
 			continue;
 		}
 		v.keep_closed_tasks = 1;
-		vault_add_file(&v, argv[i], strbuf_str(&sb), sb.len, &dl);
+		vault_add_file(&v, argv[i], buf, len, &dl);
 		if (v.nnotes == 0 || (v.notes[0].flags & NOTE_BODY_SKIPPED))
 			printf("%s:skip\n", argv[i]);
 		for (t = 0; t < v.ntasks; t++)
 			printf("%s:%d\n", argv[i], v.tasks[t].line);
 		vault_release(&v);
 		diag_list_release(&dl);
-		strbuf_release(&sb);
+		free(buf);
 	}
-	return rc;
+	return 0;
 }
