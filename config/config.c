@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "../core/contact.h"
 #include "../core/diag.h"
 #include "../core/note.h"
 #include "../core/util.h"
@@ -35,6 +36,12 @@ enum key_type {
 	KT_COMPONENT,		/* event or todo */
 	KT_CLOCK,		/* HH:MM, as minutes after midnight */
 	KT_URL,			/* http:// or https://, maybe with userinfo */
+	KT_BOOL,		/* true/false, yes/no, on/off */
+	KT_COUNT,		/* a whole number, 1 or more */
+	KT_SECONDS,		/* whole seconds, 1 or more */
+	KT_QUIET_HOURS,		/* "HH:MM-HH:MM" */
+	KT_STATES,		/* a list of contact states */
+	KT_NOTIFIERS,		/* the list of notifiers */
 };
 
 struct loader;
@@ -92,6 +99,44 @@ static const struct config_key ics_keys[] = {
 	{ NULL, 0, NO_FIELD, NULL, NULL },
 };
 
+#define NFIELD(f) offsetof(struct config_notifier, f), 0
+
+static const struct config_key notify_keys[] = {
+	{ "digest", KT_BOOL, FIELD(notify.digest), NULL,
+	    "one message per notifier per run (false: one per contact)" },
+	{ "repeat_days", KT_DAYS, FIELD(notify.repeat_days), NULL,
+	    "days before the same reminder goes out again" },
+	{ "max_per_run", KT_COUNT, FIELD(notify.max_per_run), NULL,
+	    "reminders per notifier per run; the rest wait" },
+	{ "quiet_hours", KT_QUIET_HOURS, FIELD(notify.quiet_start), NULL,
+	    "\"22:00-07:00\": no reminders then (local time)" },
+	{ "retry_seconds", KT_SECONDS, FIELD(notify.retry_seconds), NULL,
+	    "how long a run retries a failing notifier" },
+	{ NULL, 0, NO_FIELD, NULL, NULL },
+};
+
+static const struct config_key notifier_keys[] = {
+	{ "name", KT_STRING, NFIELD(name), NULL,
+	    "the notifier's name, in messages and in the ledger" },
+	{ "url", KT_SECRET, NFIELD(url.value), NULL,
+	    "the notifier's URL, in this file (chmod 600)" },
+	{ "url_file", KT_PATH, NFIELD(url.file), NULL,
+	    "a file holding the URL" },
+	{ "url_env", KT_STRING, NFIELD(url.env), NULL,
+	    "an environment variable holding the URL" },
+	{ "credential", KT_STRING, NFIELD(url.credential), NULL,
+	    "a systemd credential holding the URL" },
+	{ "states", KT_STATES, NFIELD(states), NULL,
+	    "which states it hears about: cold, overdue, due, never, ok" },
+	{ "ca_file", KT_PATH, NFIELD(ca_file), NULL,
+	    "CA certificates to verify the service with" },
+	{ "timeout", KT_SECONDS, NFIELD(timeout), NULL,
+	    "seconds a request may take" },
+	{ "attach_calendar", KT_BOOL, NFIELD(attach_calendar), NULL,
+	    "email: attach the feed's events" },
+	{ NULL, 0, NO_FIELD, NULL, NULL },
+};
+
 static const struct config_key top_keys[] = {
 	{ "vault", KT_PATH, FIELD(vault), NULL, "the vault folder" },
 	{ "exclude", KT_STRING_LIST, LIST(exclude, nexclude), NULL,
@@ -108,13 +153,17 @@ static const struct config_key top_keys[] = {
 	    "who is a contact" },
 	{ "ics", KT_SECTION, NO_FIELD, ics_keys, "the calendar feed",
 	    check_ics },
-	{ "notify", KT_KEPT, NO_FIELD, NULL, "reminders" },
-	{ "notifiers", KT_KEPT, NO_FIELD, NULL, "where reminders go" },
+	{ "notify", KT_SECTION, NO_FIELD, notify_keys, "reminders" },
+	{ "notifiers", KT_NOTIFIERS, NO_FIELD, notifier_keys,
+	    "where reminders go" },
 	{ NULL, 0, NO_FIELD, NULL, NULL },
 };
 
 struct loader {
 	struct config *cfg;
+	/* What a key's offset is relative to: cfg, or the notifier being
+	 * read. */
+	void *base;
 	yaml_document_t *doc;
 	const char *file;
 	struct diag_list *dl;
@@ -149,6 +198,13 @@ config_init(struct config *cfg)
 	cfg->ics.horizon_days = 30;
 	cfg->ics.component = ICS_EVENT;
 	cfg->ics.alarm = -1;
+	cfg->ics.publish_password.file_key = "publish_password_file";
+	cfg->ics.publish_password.credential_key = "publish_credential";
+	cfg->notify.digest = 1;
+	cfg->notify.repeat_days = 7;
+	cfg->notify.max_per_run = 20;
+	cfg->notify.quiet_start = cfg->notify.quiet_end = -1;
+	cfg->notify.retry_seconds = 60;
 }
 
 char *
@@ -205,8 +261,8 @@ static int
 read_string_list(struct loader *l, const struct config_key *k,
     yaml_node_t *node)
 {
-	char ***field = (char ***)((char *)l->cfg + k->offset);
-	size_t *count = (size_t *)((char *)l->cfg + k->count_offset);
+	char ***field = (char ***)((char *)l->base + k->offset);
+	size_t *count = (size_t *)((char *)l->base + k->count_offset);
 	char **list = NULL;
 	size_t n = 0, cap = 0;
 	yaml_node_item_t *it;
@@ -252,7 +308,7 @@ read_number(struct loader *l, const struct config_key *k, yaml_node_t *node)
 {
 	const char *s = scalar(node);
 	char *end = NULL, *msg;
-	void *field = (char *)l->cfg + k->offset;
+	void *field = (char *)l->base + k->offset;
 	int days;
 
 	if (s != NULL) {
@@ -269,6 +325,19 @@ read_number(struct loader *l, const struct config_key *k, yaml_node_t *node)
 			errno = 0;
 			v = strtol(s, &end, 10);
 			if (errno == 0 && end != s && *end == '\0' && v >= 0 &&
+			    v <= 100000) {
+				*(int *)field = (int)v;
+				return 0;
+			}
+			break;
+		}
+		case KT_COUNT:
+		case KT_SECONDS: {
+			long v;
+
+			errno = 0;
+			v = strtol(s, &end, 10);
+			if (errno == 0 && end != s && *end == '\0' && v >= 1 &&
 			    v <= 100000) {
 				*(int *)field = (int)v;
 				return 0;
@@ -294,10 +363,13 @@ read_number(struct loader *l, const struct config_key *k, yaml_node_t *node)
 	msg = xasprintf("\"%s\" must be %s, not \"%s\"", k->name,
 	    k->type == KT_CADENCE ? "a number of days above 0" :
 	    k->type == KT_DAYS ? "a whole number of days, 0 or more" :
+	    k->type == KT_COUNT ? "a whole number, 1 or more" :
+	    k->type == KT_SECONDS ? "a whole number of seconds, 1 or more" :
 	    "a number above 0", s ? s : "a list or a mapping");
 	config_error(l, node, k->type == KT_CADENCE ?
 	    "write days (30), Nd (30d) or Nw (4w)" : k->type == KT_DAYS ?
-	    "e.g. 7" : "e.g. 2 or 1.5", msg);
+	    "e.g. 7" : k->type == KT_COUNT ? "e.g. 20" :
+	    k->type == KT_SECONDS ? "e.g. 30" : "e.g. 2 or 1.5", msg);
 	free(msg);
 	return -1;
 }
@@ -305,7 +377,7 @@ read_number(struct loader *l, const struct config_key *k, yaml_node_t *node)
 static int
 read_path(struct loader *l, const struct config_key *k, yaml_node_t *node)
 {
-	char **field = (char **)((char *)l->cfg + k->offset);
+	char **field = (char **)((char *)l->base + k->offset);
 	const char *s = scalar(node);
 	char *path, *msg;
 
@@ -381,7 +453,7 @@ read_tag_cadences(struct loader *l, yaml_node_t *node)
 static int
 read_string(struct loader *l, const struct config_key *k, yaml_node_t *node)
 {
-	char **field = (char **)((char *)l->cfg + k->offset);
+	char **field = (char **)((char *)l->base + k->offset);
 	const char *s = scalar(node);
 	char *msg;
 
@@ -402,7 +474,7 @@ static int
 read_component(struct loader *l, const struct config_key *k,
     yaml_node_t *node)
 {
-	enum ics_component *field = (enum ics_component *)((char *)l->cfg +
+	enum ics_component *field = (enum ics_component *)((char *)l->base +
 	    k->offset);
 	const char *s = scalar(node);
 	char *msg;
@@ -423,22 +495,32 @@ read_component(struct loader *l, const struct config_key *k,
 	return -1;
 }
 
+/* "HH:MM" (the first 5 bytes of s) as minutes after midnight, or -1. */
+static int
+parse_clock(const char *s)
+{
+	int h;
+
+	if (s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' ||
+	    s[2] != ':' || s[3] < '0' || s[3] > '5' || s[4] < '0' ||
+	    s[4] > '9')
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	if (h >= 24)
+		return -1;
+	return h * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+}
+
 static int
 read_clock(struct loader *l, const struct config_key *k, yaml_node_t *node)
 {
-	int *field = (int *)((char *)l->cfg + k->offset);
+	int *field = (int *)((char *)l->base + k->offset);
 	const char *s = scalar(node);
 	char *msg;
 
-	if (s != NULL && strlen(s) == 5 && s[2] == ':' &&
-	    s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
-	    s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9') {
-		int h = (s[0] - '0') * 10 + (s[1] - '0');
-
-		if (h < 24) {
-			*field = h * 60 + (s[3] - '0') * 10 + (s[4] - '0');
-			return 0;
-		}
+	if (s != NULL && strlen(s) == 5 && parse_clock(s) >= 0) {
+		*field = parse_clock(s);
+		return 0;
 	}
 	msg = xasprintf("\"%s\" must be a time of day HH:MM, not \"%s\"",
 	    k->name, s ? s : "a list or a mapping");
@@ -455,7 +537,7 @@ read_clock(struct loader *l, const struct config_key *k, yaml_node_t *node)
 static int
 read_url(struct loader *l, const struct config_key *k, yaml_node_t *node)
 {
-	char **field = (char **)((char *)l->cfg + k->offset);
+	char **field = (char **)((char *)l->base + k->offset);
 	const char *s = scalar(node), *auth, *end, *at;
 	char *msg;
 	size_t i;
@@ -492,6 +574,196 @@ bad:
 	    "(no spaces; percent-encode them as %20)", msg);
 	free(msg);
 	return -1;
+}
+
+static int
+read_bool(struct loader *l, const struct config_key *k, yaml_node_t *node)
+{
+	static const char *const yes[] = { "true", "yes", "on", "True",
+	    "Yes", "On", "TRUE", "YES", "ON" };
+	static const char *const no[] = { "false", "no", "off", "False",
+	    "No", "Off", "FALSE", "NO", "OFF" };
+	int *field = (int *)((char *)l->base + k->offset);
+	const char *s = scalar(node);
+	char *msg;
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*field = 1;
+			return 0;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*field = 0;
+			return 0;
+		}
+	}
+	msg = xasprintf("\"%s\" must be true or false, not \"%s\"", k->name,
+	    s ? s : "a list or a mapping");
+	config_error(l, node, k->help, msg);
+	free(msg);
+	return -1;
+}
+
+/* "22:00-07:00": start and end, local time; the end is not quiet. */
+static int
+read_quiet_hours(struct loader *l, const struct config_key *k,
+    yaml_node_t *node)
+{
+	int *start = (int *)((char *)l->base + k->offset);
+	const char *s = scalar(node);
+	char *msg;
+
+	if (s != NULL && strlen(s) == 11 && s[5] == '-' &&
+	    parse_clock(s) >= 0 && parse_clock(s + 6) >= 0 &&
+	    parse_clock(s) != parse_clock(s + 6)) {
+		/* quiet_end follows quiet_start in struct config_notify. */
+		start[0] = parse_clock(s);
+		start[1] = parse_clock(s + 6);
+		return 0;
+	}
+	msg = xasprintf("\"%s\" must be two different times HH:MM-HH:MM, "
+	    "not \"%s\"", k->name, s ? s : "a list or a mapping");
+	config_error(l, node, "e.g. \"22:00-07:00\" (quoted): quiet from "
+	    "22:00 until 07:00, local time", msg);
+	free(msg);
+	return -1;
+}
+
+static int
+read_states(struct loader *l, const struct config_key *k, yaml_node_t *node)
+{
+	unsigned *field = (unsigned *)((char *)l->base + k->offset);
+	unsigned mask = 0;
+	yaml_node_item_t *it;
+	yaml_node_t *one[1];
+	yaml_node_t **items = one;
+	size_t n = 0, i;
+	char *msg;
+
+	if (node->type == YAML_SCALAR_NODE) {
+		one[0] = node;
+		n = 1;
+	} else if (node->type == YAML_SEQUENCE_NODE) {
+		n = (size_t)(node->data.sequence.items.top -
+		    node->data.sequence.items.start);
+		items = xcalloc(n ? n : 1, sizeof(*items));
+		for (i = 0, it = node->data.sequence.items.start;
+		    it < node->data.sequence.items.top; it++, i++)
+			items[i] = yaml_document_get_node(l->doc, *it);
+	}
+	for (i = 0; i < n; i++) {
+		const char *s = scalar(items[i]);
+		int st = s ? contact_state_parse(s, strlen(s)) : -1;
+
+		if (st < 0 || st == STATE_SNOOZED) {
+			msg = xasprintf("\"%s\" holds \"%s\", which is not "
+			    "a state a reminder is sent for", k->name,
+			    s ? s : "a list or a mapping");
+			config_error(l, items[i], "use cold, overdue, due, "
+			    "never or ok", msg);
+			free(msg);
+			mask = 0;
+			break;
+		}
+		mask |= 1u << st;
+	}
+	if (items != one)
+		free(items);
+	if (n == 0) {
+		msg = xasprintf("\"%s\" must list states", k->name);
+		config_error(l, node, "e.g. [cold, overdue, due]", msg);
+		return -1;
+	}
+	if (mask == 0)
+		return -1;
+	*field = mask;
+	return 0;
+}
+
+static void read_mapping(struct loader *l, const struct config_key *keys,
+    const char *section, yaml_node_t *node);
+static void check_notifier(struct loader *l, struct config_notifier *nf,
+    size_t position, yaml_node_t *node);
+
+static int
+read_notifiers(struct loader *l, const struct config_key *k,
+    yaml_node_t *node)
+{
+	struct config *cfg = l->cfg;
+	yaml_node_item_t *it;
+	size_t cap = cfg->nnotifiers;
+
+	if (node->type != YAML_SEQUENCE_NODE) {
+		config_error(l, node, "write one \"- url: ...\" entry per "
+		    "notifier", "\"notifiers\" must be a list");
+		return -1;
+	}
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(l->doc, *it);
+		struct config_notifier *nf;
+		char section[32];
+
+		if (item->type != YAML_MAPPING_NODE) {
+			config_error(l, item, "e.g. \"- url: json://host/"
+			    "path\" with name, states, ... under it",
+			    "each notifier must be a mapping");
+			continue;
+		}
+		GROW(cfg->notifiers, cap, cfg->nnotifiers + 1);
+		nf = &cfg->notifiers[cfg->nnotifiers++];
+		memset(nf, 0, sizeof(*nf));
+		nf->line = line_of(item);
+		nf->url.file_key = "url_file";
+		nf->url.credential_key = "credential";
+		snprintf(section, sizeof(section), "notifiers[%zu]",
+		    cfg->nnotifiers);
+		l->base = nf;
+		read_mapping(l, k->keys, section, item);
+		l->base = cfg;
+		check_notifier(l, nf, cfg->nnotifiers, item);
+	}
+	return 0;
+}
+
+/* One URL source; a credential is a name; names are unique. */
+static void
+check_notifier(struct loader *l, struct config_notifier *nf,
+    size_t position, yaml_node_t *node)
+{
+	const struct config_secret *u = &nf->url;
+	int sources = (u->value != NULL) + (u->file != NULL) +
+	    (u->env != NULL) + (u->credential != NULL);
+	char *msg;
+	size_t i;
+
+	if (sources != 1) {
+		msg = xasprintf("notifier %zu%s%s%s gives %s", position,
+		    nf->name ? " (" : "", nf->name ? nf->name : "",
+		    nf->name ? ")" : "", sources ? "its URL more than once" :
+		    "no URL");
+		config_error(l, node, "give exactly one of: url, url_file, "
+		    "url_env, credential", msg);
+		free(msg);
+	}
+	if (u->credential != NULL && (strchr(u->credential, '/') ||
+	    strcmp(u->credential, ".") == 0 ||
+	    strcmp(u->credential, "..") == 0))
+		config_error(l, node, "name a file in $CREDENTIALS_DIRECTORY, "
+		    "e.g. followup-chat", "a notifier's \"credential\" must "
+		    "be a name, not a path");
+	for (i = 0; nf->name != NULL && i + 1 < position; i++) {
+		const char *other = l->cfg->notifiers[i].name;
+
+		if (other != NULL && strcmp(other, nf->name) == 0) {
+			msg = xasprintf("two notifiers are named \"%s\"",
+			    nf->name);
+			config_error(l, node, "give each notifier its own name: "
+			    "the ledger tells them apart by it", msg);
+			free(msg);
+		}
+	}
 }
 
 /* Userinfo of an http(s) URL: whether it names a user and a password. */
@@ -605,7 +877,21 @@ read_value(struct loader *l, const struct config_key *k, yaml_node_t *val)
 	case KT_CADENCE:
 	case KT_FACTOR:
 	case KT_DAYS:
+	case KT_COUNT:
+	case KT_SECONDS:
 		read_number(l, k, val);
+		break;
+	case KT_BOOL:
+		read_bool(l, k, val);
+		break;
+	case KT_QUIET_HOURS:
+		read_quiet_hours(l, k, val);
+		break;
+	case KT_STATES:
+		read_states(l, k, val);
+		break;
+	case KT_NOTIFIERS:
+		read_notifiers(l, k, val);
 		break;
 	case KT_TAG_CADENCES:
 		read_tag_cadences(l, val);
@@ -728,7 +1014,7 @@ int
 config_parse(struct config *cfg, const char *name, const char *text,
     size_t len, struct diag_list *dl)
 {
-	struct loader l = { .cfg = cfg, .dl = dl };
+	struct loader l = { .cfg = cfg, .base = cfg, .dl = dl };
 
 	free(cfg->file);
 	cfg->file = xstrdup(name);
@@ -771,12 +1057,13 @@ config_load(struct config *cfg, const char *path, int must_exist,
 	rc = config_parse(cfg, path, strbuf_str(&text), text.len, dl);
 	strbuf_release(&text);
 	if (cfg->secret_line != 0 && (st.st_mode & 077) != 0) {
-		char *hint = xasprintf("chmod 600 %s, or keep the password out "
+		char *hint = xasprintf("chmod 600 %s, or keep the secret out "
 		    "of it: publish_password_file, publish_password_env or "
-		    "publish_credential", path);
+		    "publish_credential; a notifier's url_file, url_env or "
+		    "credential", path);
 
 		diag_error(dl, DIAG_CONFIG, path, cfg->secret_line, hint,
-		    "config holds a password and group or others can read "
+		    "config holds a secret and group or others can read "
 		    "it (mode %03o): refused", (unsigned)(st.st_mode & 0777));
 		free(hint);
 		rc = -1;
@@ -818,9 +1105,8 @@ secret_from_file(const char *path, const char *what, const char *key,
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0') {
-		diag_error(dl, DIAG_CONFIG, path, 0, "write the password on "
-		    "the file's first line", "%s: this file's first line is "
-		    "empty", what);
+		diag_error(dl, DIAG_CONFIG, path, 0, "write it on the file's "
+		    "first line", "%s: this file's first line is empty", what);
 		return NULL;
 	}
 	{
@@ -842,8 +1128,7 @@ config_secret_read(const struct config_secret *s, const char *what,
 	if (s->value != NULL) {
 		*out = xstrdup(s->value);
 	} else if (s->file != NULL) {
-		*out = secret_from_file(s->file, what, "publish_password_file",
-		    dl);
+		*out = secret_from_file(s->file, what, s->file_key, dl);
 	} else if (s->env != NULL) {
 		if ((v = getenv(s->env)) == NULL || v[0] == '\0') {
 			diag_error(dl, DIAG_CONFIG, NULL, 0, "set it in the "
@@ -856,14 +1141,17 @@ config_secret_read(const struct config_secret *s, const char *what,
 	} else if (s->credential != NULL) {
 		if ((v = getenv("CREDENTIALS_DIRECTORY")) == NULL ||
 		    v[0] == '\0') {
-			diag_error(dl, DIAG_CONFIG, NULL, 0, "run followup "
-			    "from a systemd unit with LoadCredential= (see "
-			    "systemd.exec(5)), or use publish_password_file",
+			char *hint = xasprintf("run followup from a systemd "
+			    "unit with LoadCredential= (see systemd.exec(5)), "
+			    "or use %s", s->file_key);
+
+			diag_error(dl, DIAG_CONFIG, NULL, 0, hint,
 			    "%s: $CREDENTIALS_DIRECTORY is not set", what);
+			free(hint);
 			return -1;
 		}
 		path = xasprintf("%s/%s", v, s->credential);
-		*out = secret_from_file(path, what, "publish_credential", dl);
+		*out = secret_from_file(path, what, s->credential_key, dl);
 		free(path);
 	} else
 		return 0;
@@ -888,6 +1176,12 @@ config_release(struct config *cfg)
 	free(cfg->ics.publish_user);
 	free(cfg->ics.publish_ca_file);
 	config_secret_release(&cfg->ics.publish_password);
+	for (i = 0; i < cfg->nnotifiers; i++) {
+		free(cfg->notifiers[i].name);
+		free(cfg->notifiers[i].ca_file);
+		config_secret_release(&cfg->notifiers[i].url);
+	}
+	free(cfg->notifiers);
 	if (cfg->yaml != NULL) {
 		if (cfg->yaml->loaded)
 			yaml_document_delete(&cfg->yaml->doc);

@@ -3,11 +3,11 @@
  *
  * One table of keys drives parsing, the "did you mean" hint for unknown
  * keys and the defaults. Every problem is a DIAG_CONFIG diag with the
- * file and line (exit 78). The sections later modules own (`notify`,
- * `notifiers`) are accepted and kept, as parsed YAML, for them.
+ * file and line (exit 78).
  *
- * Secrets (the `ics.publish` password) come from exactly one place: the
- * config itself, a file, an environment variable or a systemd credential.
+ * Secrets (the `ics.publish` password, notifier URLs) come from exactly
+ * one place: the config itself, a file, an environment variable or a
+ * systemd credential.
  * A config that holds one itself and that group or others can read is
  * refused, as ssh and msmtp do. No message ever quotes a secret.
  *
@@ -32,6 +32,9 @@ struct config_secret {
 	char *file;		/* a file that holds it */
 	char *env;		/* an environment variable that holds it */
 	char *credential;	/* a file under $CREDENTIALS_DIRECTORY */
+	/* The keys that name the file and the credential, for messages. */
+	const char *file_key;
+	const char *credential_key;
 };
 
 /* The `ics` section: the feed (DESIGN.md §7). */
@@ -44,6 +47,27 @@ struct config_ics {
 	char *publish_user;
 	struct config_secret publish_password;
 	char *publish_ca_file;	/* CA certificates for the server's TLS */
+};
+
+/* The `notify` section (DESIGN.md §8). */
+struct config_notify {
+	int digest;		/* one message per notifier per run */
+	int repeat_days;	/* the same episode again after this */
+	int max_per_run;	/* reminders per notifier per run */
+	int quiet_start;	/* minutes after midnight; -1: no quiet hours */
+	int quiet_end;
+	int retry_seconds;	/* retry budget per notifier per run */
+};
+
+/* One entry of `notifiers`. */
+struct config_notifier {
+	char *name;		/* NULL: "SCHEME-N" */
+	int line;		/* of the entry in the config */
+	struct config_secret url;	/* the URL is the secret */
+	unsigned states;	/* 1 << enum contact_state; 0: the default */
+	char *ca_file;
+	int timeout;		/* seconds per request */
+	int attach_calendar;	/* email: attach the feed */
 };
 
 struct cadence_rule {
@@ -66,6 +90,9 @@ struct config {
 	char **contact_tags;
 	size_t ncontact_tags;
 	struct config_ics ics;
+	struct config_notify notify;
+	struct config_notifier *notifiers;
+	size_t nnotifiers;
 	int secret_line;	/* line of a secret written in the file; 0 */
 	/* The whole document, kept for the sections later modules read. */
 	struct config_yaml *yaml;

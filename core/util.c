@@ -461,3 +461,34 @@ edit_distance(const char *a, const char *b)
 	}
 	return prev[lb];
 }
+
+int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+percent_decode(const char *s, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    (hi = hex_value(s[i + 1])) >= 0 &&
+		    (lo = hex_value(s[i + 2])) >= 0) {
+			strbuf_addch(&sb, (char)(hi * 16 + lo));
+			i += 2;
+		} else
+			strbuf_addch(&sb, s[i]);
+	}
+	return sb.len ? strbuf_detach(&sb) : xstrdup("");
+}

@@ -74,6 +74,10 @@ const char *strbuf_str(const struct strbuf *sb);
 
 /* RFC 3986: every byte but the unreserved characters as %XX. */
 void strbuf_add_percent_encoded(struct strbuf *sb, const char *s);
+/* 0-15 for a hex digit, else -1. */
+int hex_value(char c);
+/* s (n bytes) with every "%XX" decoded (a stray '%' kept); the caller's. */
+char *percent_decode(const char *s, size_t n);
 
 /*
  * A file of followup's in an XDG base folder: "$VAR/followup/FILE" when

@@ -246,6 +246,23 @@ origin_of(const char *url)
 	return out;
 }
 
+/* How a message names the URL: as the caller says, else redacted. */
+static char *
+shown_url(const struct http_request *req, const char *url)
+{
+	return req->shown_url ? xstrdup(req->shown_url) : http_redact_url(url);
+}
+
+/* Whether any byte of the request was handed to the connection. */
+static int
+request_went_out(CURL *curl)
+{
+	long header_bytes = 0;
+
+	return curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE,
+	    &header_bytes) == CURLE_OK && header_bytes > 0;
+}
+
 static enum http_failure
 fail(struct http_response *resp, enum http_failure f, const char *password,
     char *msg)
@@ -351,7 +368,7 @@ perform_once(const struct http_request *req, const char *method,
 
 	code = curl_easy_perform(curl);
 	if (code != CURLE_OK) {
-		char *where = http_redact_url(url);
+		char *where = shown_url(req, url);
 
 		if (t.too_large)
 			f = fail(resp, HTTP_FAIL_TOO_LARGE, password,
@@ -362,10 +379,12 @@ perform_once(const struct http_request *req, const char *method,
 			    xasprintf("%s %s: %s", method, where, errbuf[0] ?
 			    errbuf : curl_easy_strerror(code)));
 		free(where);
+		resp->request_sent = request_went_out(curl);
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
 	target = NULL;
+	resp->request_sent = 1;
 	if (resp->status >= 300 && resp->status < 400 &&
 	    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &target) ==
 	    CURLE_OK && target != NULL)
@@ -402,7 +421,7 @@ http_perform(const struct http_request *req, struct http_response *resp)
 	password = url_part(h, CURLUPART_PASSWORD, CURLU_URLDECODE);
 	if ((req->user != NULL || req->password != NULL || user != NULL ||
 	    password != NULL) && insecure_for_credentials(h)) {
-		char *shown = http_redact_url(req->url);
+		char *shown = shown_url(req, req->url);
 
 		curl_url_cleanup(h);
 		f = fail(resp, HTTP_FAIL_INSECURE, req->password, xasprintf(
@@ -443,7 +462,8 @@ http_perform(const struct http_request *req, struct http_response *resp)
 			    resp->status != 308)
 				break;
 			next_origin = origin_of(redirect);
-			shown = http_redact_url(redirect);
+			shown = req->shown_url ? xstrdup("another address") :
+			    http_redact_url(redirect);
 			if (next_origin == NULL || origin == NULL ||
 			    strcmp(next_origin, origin) != 0) {
 				f = fail(resp, HTTP_FAIL_REDIRECT, p,

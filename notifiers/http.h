@@ -54,6 +54,9 @@ struct http_request {
 	const char *body;	/* MAY: sent as is, body_len bytes */
 	size_t body_len;
 	const char *ca_file;	/* MAY: PEM CA certificates to trust */
+	/* MAY: how messages name the URL (for a URL that is itself a
+	 * secret, as webhooks are); else http_redact_url(url). */
+	const char *shown_url;
 	long connect_timeout_ms;	/* MAY: 0 is HTTP_CONNECT_TIMEOUT_MS */
 	long timeout_ms;	/* MAY: 0 is HTTP_TIMEOUT_MS */
 };
@@ -82,6 +85,9 @@ struct http_response {
 	char *body;		/* NUL-terminated; body_len bytes before it */
 	size_t body_len;
 	char *error;		/* with a failure: what went wrong, redacted */
+	/* The request went out (all or part of it): after a failure, the
+	 * server may have acted on it. */
+	int request_sent;
 };
 
 void http_global_init(void);

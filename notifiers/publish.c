@@ -31,36 +31,6 @@ static const char propfind_body[] =
 
 /* ------------------------------------------------------------ text */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-char *
-dav_percent_decode(const char *s, size_t n)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-	int hi, lo;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
-			strbuf_addch(&sb, (char)(hi * 16 + lo));
-			i += 2;
-		} else
-			strbuf_addch(&sb, s[i]);
-	}
-	return sb.len ? strbuf_detach(&sb) : xstrdup("");
-}
-
 /* The path of an http(s) URL or of an href, %-decoded; the caller's. */
 static char *
 decoded_path(const char *url)
@@ -75,7 +45,7 @@ decoded_path(const char *url)
 	end = p + strcspn(p, "?#");
 	if (end == p)
 		return xstrdup("/");
-	return dav_percent_decode(p, (size_t)(end - p));
+	return percent_decode(p, (size_t)(end - p));
 }
 
 /* The last segment of a decoded path ("a/b/c.ics" → "c.ics"). */
@@ -162,10 +132,10 @@ xml_text(const char *s, size_t n)
 				base = 16;
 				j++;
 			}
-			while (j < n && s[j] != ';' && hexval(s[j]) >= 0 &&
-			    hexval(s[j]) < base && cp < 0x110000)
+			while (j < n && s[j] != ';' && hex_value(s[j]) >= 0 &&
+			    hex_value(s[j]) < base && cp < 0x110000)
 				cp = cp * (unsigned long)base +
-				    (unsigned long)hexval(s[j++]);
+				    (unsigned long)hex_value(s[j++]);
 			if (j < n && s[j] == ';' && cp > 0 && cp < 0x80) {
 				strbuf_addch(&sb, (char)cp);
 				i = j;

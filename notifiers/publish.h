@@ -85,7 +85,4 @@ int dav_parse_multistatus(const char *xml, size_t len,
     struct dav_listing *out);
 void dav_listing_release(struct dav_listing *l);
 
-/* Percent-decode s (n bytes); the caller's. */
-char *dav_percent_decode(const char *s, size_t n);
-
 #endif

@@ -412,7 +412,7 @@ def password_sources():
     r = run(args)
     err = r.stderr.decode()
     report("a password in a config that others can read: refused, exit 78",
-           r.returncode == 78 and "config holds a password and group or "
+           r.returncode == 78 and "config holds a secret and group or "
            "others can read it (mode 644): refused" in err
            and "chmod 600" in err and "published" not in
            r.stdout.decode(), "exit %d: %s" % (r.returncode, err[-500:]))

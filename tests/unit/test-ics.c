@@ -130,7 +130,7 @@ test_urls(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(decodes) / sizeof(decodes[0]); i++) {
-		char *got = dav_percent_decode(decodes[i].in,
+		char *got = percent_decode(decodes[i].in,
 		    strlen(decodes[i].in));
 
 		snprintf(name, sizeof(name), "percent decode \"%s\"",

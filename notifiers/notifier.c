@@ -1,0 +1,489 @@
+/*
+ * notifier.c - what every notifier shares (see notifier.h): making an
+ * instance from its URL, requests, showing them without secrets, sending
+ * over HTTP, fitting a message into a service's limit, and the wording.
+ */
+#include "notifier.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../core/util.h"
+#include "http.h"
+
+#define ITEM_TEXT_MAX 200	/* bytes of an item's text a message shows */
+
+void
+notifier_request_header(struct notifier_request *req, int secret,
+    const char *name, const char *fmt, ...)
+{
+	struct notifier_header *h;
+	va_list ap;
+
+	GROW(req->headers, req->cap_headers, req->nheaders + 1);
+	h = &req->headers[req->nheaders++];
+	h->name = xstrdup(name);
+	va_start(ap, fmt);
+	h->value = xvasprintf(fmt, ap);
+	va_end(ap);
+	h->secret = secret;
+}
+
+void
+notifier_request_release(struct notifier_request *req)
+{
+	size_t i;
+
+	free(req->method);
+	if (req->url != NULL)
+		memset(req->url, 0, strlen(req->url));
+	free(req->url);
+	for (i = 0; i < req->nheaders; i++) {
+		if (req->headers[i].secret)
+			memset(req->headers[i].value, 0,
+			    strlen(req->headers[i].value));
+		free(req->headers[i].name);
+		free(req->headers[i].value);
+	}
+	free(req->headers);
+	free(req->body);
+	free(req->mail_from);
+	for (i = 0; i < req->nrcpt; i++)
+		free(req->rcpt[i]);
+	free(req->rcpt);
+	memset(req, 0, sizeof(*req));
+}
+
+void
+send_result_release(struct send_result *res)
+{
+	free(res->error);
+	res->error = NULL;
+}
+
+/* ------------------------------------------------------------ instance */
+
+const struct notifier_ops *
+notifier_ops_for(const struct notifier_url *u)
+{
+	const struct notifier_ops *const *ops;
+	const char *const *s;
+
+	for (ops = notifier_registry; *ops != NULL; ops++)
+		for (s = (*ops)->schemes; *s != NULL; s++)
+			if (strcmp(*s, u->scheme) == 0)
+				return *ops;
+	if (strcmp(u->scheme, "https") != 0)
+		return NULL;
+	for (ops = notifier_registry; *ops != NULL; ops++)
+		if ((*ops)->match_https != NULL && (*ops)->match_https(u))
+			return *ops;
+	return NULL;
+}
+
+/* "json, jsons, slack, ...": every scheme a notifier understands. */
+static char *
+known_schemes(void)
+{
+	const struct notifier_ops *const *ops;
+	const char *const *s;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (ops = notifier_registry; *ops != NULL; ops++)
+		for (s = (*ops)->schemes; *s != NULL; s++)
+			strbuf_addf(&sb, "%s%s://", sb.len ? ", " : "", *s);
+	return strbuf_detach(&sb);
+}
+
+int
+notifier_open(struct notifier *n, const char *url, char **why_out)
+{
+	struct notifier_url u;
+	const char *why = NULL;
+	char *why_owned = NULL;
+
+	*why_out = NULL;
+	if (url_parse(url, &u, &why) != 0) {
+		*why_out = xstrdup(why);
+		return -1;
+	}
+	free(n->scheme);
+	free(n->hostport);
+	n->scheme = xstrdup(u.scheme);
+	n->hostport = url_hostport(&u);
+	if ((n->ops = notifier_ops_for(&u)) == NULL) {
+		char *known = known_schemes();
+
+		if (strcmp(u.scheme, "https") == 0 ||
+		    strcmp(u.scheme, "http") == 0)
+			*why_out = xasprintf("no notifier knows this %s:// URL "
+			    "(known webhooks: hooks.slack.com/services/..., "
+			    "discord.com/api/webhooks/..., Teams workflow "
+			    "URLs, chat.googleapis.com/v1/spaces/..., "
+			    ".../hooks/... of Mattermost, ntfy topic URLs); "
+			    "or use one of: %s", u.scheme, known);
+		else
+			*why_out = xasprintf("no notifier has the scheme "
+			    "\"%s://\"; known: %s", u.scheme, known);
+		free(known);
+		url_release(&u);
+		return -1;
+	}
+	if (n->ops->parse(n, &u, &why, &why_owned) != 0) {
+		*why_out = why_owned ? why_owned :
+		    xstrdup(why ? why : "the URL cannot be used");
+		url_release(&u);
+		return -1;
+	}
+	url_release(&u);
+	return 0;
+}
+
+void
+notifier_release(struct notifier *n)
+{
+	if (n->ops != NULL && n->ops->release != NULL && n->priv != NULL)
+		n->ops->release(n->priv);
+	free(n->name);
+	free(n->scheme);
+	free(n->hostport);
+	free(n->ca_file);
+	memset(n, 0, sizeof(*n));
+}
+
+char *
+notifier_shown_url(const struct notifier *n)
+{
+	if (n->ops != NULL && n->ops->redact != NULL && n->priv != NULL)
+		return n->ops->redact(n);
+	return xasprintf("%s://%s/****", n->scheme ? n->scheme : "?",
+	    n->hostport ? n->hostport : "");
+}
+
+int
+notifier_format(const struct notifier *n, const struct reminder_batch *b,
+    struct notifier_request *req)
+{
+	struct reminder_batch fit = *b;
+	size_t limit = n->ops->max_body;
+
+	if (fit.shown == 0 || fit.shown > fit.n)
+		fit.shown = fit.n;
+	for (;;) {
+		memset(req, 0, sizeof(*req));
+		if (n->ops->format(n, &fit, req) != 0) {
+			notifier_request_release(req);
+			return -1;
+		}
+		if (limit == 0 || req->body_len <= limit || fit.shown <= 1)
+			return 0;
+		notifier_request_release(req);
+		/* Shorter by a quarter each time: a few tries at most. */
+		fit.shown = fit.shown * 3 / 4 < fit.shown - 1 ?
+		    fit.shown * 3 / 4 : fit.shown - 1;
+		if (fit.shown == 0)
+			fit.shown = 1;
+	}
+}
+
+/* ------------------------------------------------------------ showing */
+
+void
+notifier_request_print(FILE *out, const struct notifier *n,
+    const struct notifier_request *req)
+{
+	char *shown = notifier_shown_url(n);
+	size_t i;
+
+	fprintf(out, "--- %s (%s): %s %s\n", n->name, n->ops->name,
+	    req->method, shown);
+	free(shown);
+	if (req->mail_from != NULL)
+		fprintf(out, "MAIL FROM: <%s>\n", req->mail_from);
+	for (i = 0; i < req->nrcpt; i++)
+		fprintf(out, "RCPT TO: <%s>\n", req->rcpt[i]);
+	for (i = 0; i < req->nheaders; i++)
+		fprintf(out, "%s: %s\n", req->headers[i].name,
+		    req->headers[i].secret ? "****" : req->headers[i].value);
+	fputc('\n', out);
+	if (req->body != NULL) {
+		fwrite(req->body, 1, req->body_len, out);
+		if (req->body_len == 0 || req->body[req->body_len - 1] != '\n')
+			fputc('\n', out);
+	}
+}
+
+/* ------------------------------------------------------------ HTTP */
+
+/* Retry-After: seconds, or an HTTP date; in milliseconds, -1 if none. */
+static long
+retry_after_ms(const struct http_response *resp)
+{
+	const char *v = http_response_header(resp, "Retry-After");
+	char *end;
+	long secs;
+
+	if (v == NULL)
+		return -1;
+	while (*v == ' ')
+		v++;
+	secs = strtol(v, &end, 10);
+	if (end != v && secs >= 0 && secs < 86400)
+		return secs * 1000;
+	{
+		struct tm tm;
+		time_t when;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm) == NULL)
+			return -1;
+		when = timegm(&tm);
+		if (when <= time(NULL))
+			return 0;
+		return (long)(when - time(NULL)) * 1000;
+	}
+}
+
+static int
+retryable_status(long status)
+{
+	return status == 408 || status == 425 || status == 429 ||
+	    status >= 500;
+}
+
+void
+notifier_http_send(const struct notifier *n,
+    const struct notifier_request *req, struct send_result *res)
+{
+	const char **headers = xcalloc(req->nheaders + 1, sizeof(*headers));
+	struct http_request hr = { 0 };
+	struct http_response resp;
+	enum http_failure f;
+	char *shown = notifier_shown_url(n);
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	res->retry_after_ms = -1;
+	for (i = 0; i < req->nheaders; i++)
+		headers[i] = xasprintf("%s: %s", req->headers[i].name,
+		    req->headers[i].value);
+	hr.method = req->method;
+	hr.url = req->url;
+	hr.headers = headers;
+	hr.body = req->body ? req->body : "";
+	hr.body_len = req->body_len;
+	hr.ca_file = n->ca_file;
+	hr.shown_url = shown;
+	hr.timeout_ms = n->timeout_ms;
+	if (n->timeout_ms > 0 && n->timeout_ms < HTTP_CONNECT_TIMEOUT_MS)
+		hr.connect_timeout_ms = n->timeout_ms;
+	f = http_perform(&hr, &resp);
+	if (f != HTTP_OK) {
+		/* No answer: whether the service acted on it is unknown
+		 * once any of the request went out. */
+		res->outcome = resp.request_sent && f != HTTP_FAIL_TLS &&
+		    f != HTTP_FAIL_CONNECT ? SEND_UNKNOWN : SEND_RETRY;
+		if (f == HTTP_FAIL_INSECURE || f == HTTP_FAIL_URL ||
+		    f == HTTP_FAIL_REDIRECT)
+			res->outcome = SEND_REJECTED;
+		res->error = xstrdup(resp.error ? resp.error : "no answer");
+	} else if (resp.status >= 200 && resp.status < 300) {
+		res->outcome = SEND_ACCEPTED;
+		res->status = resp.status;
+	} else {
+		res->status = resp.status;
+		res->outcome = retryable_status(resp.status) ? SEND_RETRY :
+		    SEND_REJECTED;
+		res->retry_after_ms = retry_after_ms(&resp);
+		res->error = xasprintf("%s %s: the service answered HTTP %ld%s",
+		    req->method, shown, resp.status,
+		    resp.status == 401 || resp.status == 403 ?
+		    " (check the token or the URL)" : resp.status == 404 ?
+		    " (check the URL: the webhook may have been deleted)" :
+		    resp.status == 429 ? " (too many requests)" : "");
+	}
+	http_response_release(&resp);
+	for (i = 0; i < req->nheaders; i++) {
+		memset((char *)headers[i], 0, strlen(headers[i]));
+		free((char *)headers[i]);
+	}
+	free(headers);
+	free(shown);
+}
+
+/* ------------------------------------------------------------ text */
+
+static const char *
+plural(long n)
+{
+	return n == 1 || n == -1 ? "" : "s";
+}
+
+char *
+reminder_title(const struct reminder_batch *b)
+{
+	if (b->test)
+		return xstrdup("followup: a test message");
+	if (!b->digest && b->n == 1)
+		return xasprintf("Follow up with %s", b->items[0].name);
+	return xasprintf("followup: %zu %s to follow up", b->n,
+	    b->n == 1 ? "person" : "people");
+}
+
+char *
+reminder_summary(const struct reminder *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, r->state);
+	if (r->days_since_contact >= 0)
+		strbuf_addf(&sb, " · %d day%s since contact",
+		    r->days_since_contact, plural(r->days_since_contact));
+	else
+		strbuf_adds(&sb, " · no contact on record");
+	if (r->days_overdue > 0)
+		strbuf_addf(&sb, " · due %s (%d day%s ago)", r->due,
+		    r->days_overdue, plural(r->days_overdue));
+	else if (r->days_overdue == 0)
+		strbuf_addf(&sb, " · due today");
+	else
+		strbuf_addf(&sb, " · due %s (in %d day%s)", r->due,
+		    -r->days_overdue, plural(r->days_overdue));
+	return strbuf_detach(&sb);
+}
+
+/* At most max bytes of s, cut at a UTF-8 boundary, with "…" when cut. */
+static void
+add_cut(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max) {
+		strbuf_add(sb, s, n);
+		return;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	strbuf_add(sb, s, max);
+	strbuf_adds(sb, "…");
+}
+
+char *
+reminder_item_line(const struct reminder_item *it)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	add_cut(&sb, it->text, ITEM_TEXT_MAX);
+	if (it->due != NULL)
+		strbuf_addf(&sb, " (due %s)", it->due);
+	return strbuf_detach(&sb);
+}
+
+char *
+reminder_late_note(const struct reminder *r)
+{
+	if (r->late_since == NULL)
+		return NULL;
+	return xasprintf("late: should have gone out on %s", r->late_since);
+}
+
+char *
+reminder_more(size_t n)
+{
+	return xasprintf("and %zu more", n);
+}
+
+/* Markdown's special characters in a name or a task, escaped. */
+static void
+add_markdown_escaped(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>|~", *s) != NULL)
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *s);
+	}
+}
+
+static void
+add_reminder_text(struct strbuf *sb, const struct reminder *r,
+    enum text_style style)
+{
+	char *summary = reminder_summary(r), *late = reminder_late_note(r);
+	size_t i;
+
+	if (style == TEXT_MARKDOWN) {
+		strbuf_adds(sb, "**[");
+		add_markdown_escaped(sb, r->name);
+		strbuf_addf(sb, "](%s)**", r->link);
+	} else
+		strbuf_adds(sb, r->name);
+	strbuf_addf(sb, " — %s\n", summary);
+	if (late != NULL)
+		strbuf_addf(sb, "  (%s)\n", late);
+	for (i = 0; i < r->nitems; i++) {
+		char *line = reminder_item_line(&r->items[i]);
+
+		strbuf_adds(sb, "  - ");
+		if (style == TEXT_MARKDOWN)
+			add_markdown_escaped(sb, line);
+		else
+			strbuf_adds(sb, line);
+		strbuf_addch(sb, '\n');
+		free(line);
+	}
+	if (r->nitems_total > r->nitems) {
+		char *more = reminder_more(r->nitems_total - r->nitems);
+
+		strbuf_addf(sb, "  - %s\n", more);
+		free(more);
+	}
+	free(summary);
+	free(late);
+}
+
+char *
+reminder_text(const struct reminder_batch *b, enum text_style style)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, shown = b->shown && b->shown < b->n ? b->shown : b->n;
+
+	if (b->test)
+		return xstrdup("This is a test message from followup: this "
+		    "notifier works.\n");
+	for (i = 0; i < shown; i++)
+		add_reminder_text(&sb, &b->items[i], style);
+	if (shown < b->n) {
+		char *more = reminder_more(b->n - shown);
+
+		strbuf_addf(&sb, "%s\n", more);
+		free(more);
+	}
+	return strbuf_detach(&sb);
+}
+
+void
+strbuf_add_html_escaped(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			strbuf_adds(sb, "&lt;");
+			break;
+		case '>':
+			strbuf_adds(sb, "&gt;");
+			break;
+		case '&':
+			strbuf_adds(sb, "&amp;");
+			break;
+		case '"':
+			strbuf_adds(sb, "&quot;");
+			break;
+		default:
+			strbuf_addch(sb, *s);
+		}
+	}
+}

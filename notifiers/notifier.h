@@ -1,0 +1,262 @@
+/*
+ * notifier.h - the ops table every reminder service implements
+ * (DESIGN.md §1, §8), the way curl describes a protocol handler: one
+ * struct notifier_ops per family (email, Slack, Teams, ...), found by URL
+ * scheme in registry.c. Adding a service is one file that defines its
+ * ops and one line in the registry.
+ *
+ *   parse   URL (taken apart by url.h) → an instance, or why not;
+ *   format  reminders → one request, in the service's own message format,
+ *           within the service's size limit (cut with "and N more");
+ *   send    the request → an outcome the ledger can act on;
+ *   redact  what may be shown of the instance: scheme and host only.
+ *
+ * Nothing here decides who gets reminded or when: that is cmd/notify.c
+ * with core/ledger.h. Nothing here prints.
+ *
+ * Secrets: the URL, the instance's private data and a request's url and
+ * secret headers hold credentials. Only notifier_shown_url() and
+ * notifier_request_print() may be shown, and they mask them.
+ *
+ * Memory: a struct notifier owns its strings and priv (ops->release
+ * frees priv); notifier_release() frees it. A struct notifier_request
+ * owns its strings; notifier_request_release() frees them. struct
+ * reminder and struct reminder_batch only borrow.
+ */
+#ifndef FOLLOWUP_NOTIFIER_H
+#define FOLLOWUP_NOTIFIER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "url.h"
+
+struct strbuf;
+
+/* ------------------------------------------------------------ input */
+
+/* One open item of a contact, as a reminder shows it. */
+struct reminder_item {
+	const char *text;
+	const char *due;	/* "YYYY-MM-DD", or NULL */
+	const char *path;	/* the note it is in, relative to the vault */
+	int line;
+};
+
+/* One contact to remind of. Dates are "YYYY-MM-DD". */
+struct reminder {
+	const char *name;
+	const char *path;	/* relative to the vault */
+	const char *link;	/* obsidian://open?vault=...&file=... */
+	const char *state;	/* "cold", "overdue", "due", "never", ... */
+	const char *due;
+	const char *last_contact;	/* NULL: never */
+	int days_since_contact;	/* -1: never */
+	int days_overdue;	/* negative: days left */
+	int cadence_days;
+	const struct reminder_item *items;	/* the first few open items */
+	size_t nitems;
+	size_t nitems_total;	/* all open items (>= nitems) */
+	const char *late_since;	/* should have gone out that day; NULL */
+	/* The episode (contact, due, state) as a stable id: Matrix makes
+	 * its transaction id from it, email its Message-ID. */
+	const char *episode;
+};
+
+/* What one message carries: a digest, a single reminder, or a test. */
+struct reminder_batch {
+	const struct reminder *items;
+	size_t n;
+	/* How many of items the message shows; the rest are counted in
+	 * "and N more" (reminder_more). notifier_format() lowers it until
+	 * the message fits the service. */
+	size_t shown;
+	int digest;		/* a digest (even of one) or a single reminder */
+	int test;		/* `notify --test`: no reminders, a hello */
+	const char *today;
+	const char *vault_name;
+	const char *calendar;	/* the feed, when a notifier attaches it */
+	size_t calendar_len;
+	/* A stable id of this message (the episodes it carries). */
+	const char *message_id;
+};
+
+/* ------------------------------------------------------------ request */
+
+struct notifier_header {
+	char *name;
+	char *value;
+	int secret;		/* shown as "****" */
+};
+
+/*
+ * One message to one service. HTTP services fill method, url, headers,
+ * body; email fills the SMTP fields too (method "SMTP").
+ */
+struct notifier_request {
+	char *method;		/* "POST", "PUT", "SMTP" */
+	char *url;		/* the real target: may hold a secret */
+	struct notifier_header *headers;
+	size_t nheaders;
+	size_t cap_headers;
+	char *body;
+	size_t body_len;
+	/* SMTP: envelope sender and recipients. */
+	char *mail_from;
+	char **rcpt;
+	size_t nrcpt;
+	/* The service drops a repeat of this request (Matrix transaction
+	 * ids): resending after an unknown outcome cannot double it. */
+	int idempotent;
+};
+
+void notifier_request_header(struct notifier_request *req, int secret,
+    const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void notifier_request_release(struct notifier_request *req);
+
+/* ------------------------------------------------------------ outcome */
+
+enum send_outcome {
+	SEND_ACCEPTED,		/* the service took it */
+	SEND_RETRY,		/* not delivered (refused connection, 429,
+				 * 5xx): may be sent again */
+	SEND_UNKNOWN,		/* may have arrived: the request went out and
+				 * no answer came (timeout, closed) */
+	SEND_REJECTED,		/* the service refused it (4xx): fix the
+				 * config; sent again next run */
+};
+
+struct send_result {
+	enum send_outcome outcome;
+	long status;		/* HTTP status or SMTP reply code; 0: none */
+	long retry_after_ms;	/* from Retry-After; -1 when none */
+	char *error;		/* what went wrong, redacted; NULL */
+};
+
+void send_result_release(struct send_result *res);
+
+/* ------------------------------------------------------------ instance */
+
+struct notifier;
+
+struct notifier_ops {
+	const char *name;		/* "slack": shown, and in docs */
+	const char *const *schemes;	/* Apprise schemes, NULL-terminated */
+	/*
+	 * MAY: whether an https:// URL is this service's own webhook
+	 * (hooks.slack.com/services/...); then parse gets it too.
+	 */
+	int (*match_https)(const struct notifier_url *u);
+	/*
+	 * Check u and keep what send and format need in n->priv. Returns 0,
+	 * or -1 with *why: what is missing or wrong, never quoting the URL
+	 * (a static string, or one put in *why_owned, which the caller
+	 * frees).
+	 */
+	int (*parse)(struct notifier *n, const struct notifier_url *u,
+	    const char **why, char **why_owned);
+	/* Build the request for b. Returns 0, or -1 when b cannot be sent. */
+	int (*format)(const struct notifier *n, const struct reminder_batch *b,
+	    struct notifier_request *req);
+	/*
+	 * Send req once (no retry: the caller retries SEND_RETRY within its
+	 * budget). MAY be NULL: then notifier_http_send().
+	 */
+	void (*send)(const struct notifier *n,
+	    const struct notifier_request *req, struct send_result *res);
+	/*
+	 * MAY: what may be shown of n, when "scheme://host/" and stars would say
+	 * too little or too much. The caller frees it.
+	 */
+	char *(*redact)(const struct notifier *n);
+	void (*release)(void *priv);	/* MAY: frees n->priv */
+	/* The largest body the service takes, in bytes; 0: no limit. Limits
+	 * on counts (blocks, embeds, fields) are format's own business. */
+	size_t max_body;
+};
+
+struct notifier {
+	const struct notifier_ops *ops;
+	char *name;		/* from the config, or "SCHEME-N" */
+	int position;		/* 1-based, in the config's list */
+	char *scheme;		/* as written, lowercased */
+	char *hostport;		/* shown: no secret */
+	unsigned states;	/* bit (1 << enum contact_state) per state */
+	char *ca_file;		/* MAY: PEM CA certificates to trust */
+	long timeout_ms;	/* per request */
+	int attach_calendar;	/* email: attach the feed */
+	void *priv;
+};
+
+/* The ops for u (scheme, or an https:// URL a service claims), or NULL. */
+const struct notifier_ops *notifier_ops_for(const struct notifier_url *u);
+/* Every registered family, NULL-terminated (registry.c). */
+extern const struct notifier_ops *const notifier_registry[];
+
+/*
+ * Make n from url: the ops, then ops->parse. Returns 0, or -1 with
+ * *why_out (the caller's string: what is wrong, no secret).
+ */
+int notifier_open(struct notifier *n, const char *url, char **why_out);
+void notifier_release(struct notifier *n);
+
+/*
+ * Format b for n, showing as many reminders as fit ops->max_body (all of
+ * them when they fit; never fewer than one). Returns 0, or -1.
+ */
+int notifier_format(const struct notifier *n, const struct reminder_batch *b,
+    struct notifier_request *req);
+
+/* "json://127.0.0.1:8080/" and four stars: what a message may show of n. */
+char *notifier_shown_url(const struct notifier *n);
+
+/*
+ * Print req as --dry-run shows it: the method, the shown URL, every
+ * header (secret ones as "****"), and the body (SMTP: the envelope and
+ * the message).
+ */
+void notifier_request_print(FILE *out, const struct notifier *n,
+    const struct notifier_request *req);
+
+/*
+ * Send an HTTP request with libcurl (notifiers/http.h) and map the answer:
+ * 2xx accepted; 408, 425, 429 and 5xx, or no connection, retry (with
+ * Retry-After); other 4xx rejected; a timeout or a closed connection
+ * once the request went out, unknown.
+ */
+void notifier_http_send(const struct notifier *n,
+    const struct notifier_request *req, struct send_result *res);
+
+/* ------------------------------------------------------------ text */
+
+/*
+ * Text every service words the same way, so that a digest reads alike in
+ * Slack and in a mail. Each returns a string the caller frees.
+ */
+/* "followup: 3 people to follow up" / "Follow up with Ada Lovelace". */
+char *reminder_title(const struct reminder_batch *b);
+/* "overdue · 45 days since contact · due 2026-11-20 (5 days ago)". */
+char *reminder_summary(const struct reminder *r);
+/* "Ask about the grant (due 2026-12-01)". */
+char *reminder_item_line(const struct reminder_item *it);
+/* "late: should have gone out on 2026-11-20", or NULL. */
+char *reminder_late_note(const struct reminder *r);
+/* "and 4 more" */
+char *reminder_more(size_t n);
+
+enum text_style {
+	TEXT_PLAIN,
+	TEXT_MARKDOWN,		/* CommonMark: names as links, bold */
+};
+/*
+ * The whole message as text: per shown reminder its name (a link in
+ * Markdown), summary, late note and items ("and N more" when cut), then
+ * "and N more" for the reminders not shown. For a test, one sentence.
+ */
+char *reminder_text(const struct reminder_batch *b, enum text_style style);
+
+/* Escape <, >, & (and quotes) for HTML and Slack mrkdwn. */
+void strbuf_add_html_escaped(struct strbuf *sb, const char *s);
+
+#endif

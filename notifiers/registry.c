@@ -1,0 +1,12 @@
+/*
+ * registry.c - every notifier family, by URL scheme (DESIGN.md §1). A new
+ * service is one file defining its struct notifier_ops and one line here.
+ */
+#include "notifier.h"
+
+extern const struct notifier_ops notifier_json;
+
+const struct notifier_ops *const notifier_registry[] = {
+	&notifier_json,
+	NULL,
+};
