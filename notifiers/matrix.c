@@ -706,6 +706,7 @@ const struct notifier_ops notifier_matrix = {
 	.parse = matrix_parse,
 	.format = matrix_format,
 	.send = matrix_send,
+	.idempotent = 1,
 	.release = matrix_release,
 	.max_body = MATRIX_MAX_BODY,
 };
