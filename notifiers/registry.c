@@ -4,9 +4,11 @@
  */
 #include "notifier.h"
 
+extern const struct notifier_ops notifier_email;
 extern const struct notifier_ops notifier_json;
 
 const struct notifier_ops *const notifier_registry[] = {
+	&notifier_email,
 	&notifier_json,
 	NULL,
 };
