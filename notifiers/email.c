@@ -535,9 +535,11 @@ email_parse(struct notifier *n, const struct notifier_url *u,
 static char *
 email_redact(const struct notifier *n)
 {
+	static const char *const shown[] = { "starttls", "ssl", "insecure" };
 	const struct email *m = n->priv;
 
-	return xasprintf("%s://%s/****", n->scheme, m->smtp_hostport);
+	return xasprintf("%s://%s/**** (%s)", n->scheme, m->smtp_hostport,
+	    shown[m->security]);
 }
 
 /* ------------------------------------------------------------ encoders */
