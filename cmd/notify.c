@@ -208,8 +208,7 @@ send_with_retry(const struct notifier *n, const struct notifier_request *req,
 			return;
 		wait_ms = res->retry_after_ms >= 0 ? res->retry_after_ms :
 		    backoff_ms;
-		if (monotonic_seconds() + wait_ms / 1000.0 +
-		    n->timeout_ms / 1000.0 > deadline)
+		if (monotonic_seconds() + wait_ms / 1000.0 > deadline)
 			return;
 		sleep_ms(wait_ms);
 		backoff_ms *= 2;
@@ -630,8 +629,10 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 	if ((rc = common_parse(&c, argc, argv, options, notify_option,
 	    &o)) >= 0)
 		goto out;
-	if ((rc = common_setup(&c, &dl)) != 0)
-		goto report;
+	if ((rc = common_setup(&c, &dl)) != 0) {
+		common_print_diags(&c, &dl);
+		goto out;
+	}
 	run = (struct run){ .c = &c, .o = &o, .dl = &dl, .today =
 	    date_format(c.today, today) };
 

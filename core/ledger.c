@@ -133,19 +133,20 @@ ledger_open(struct ledger **out, const char *path, int readonly,
 		goto fail;
 	}
 	sqlite3_busy_timeout(l->db, 10000);
-	if (!readonly && (exec(l, "PRAGMA journal_mode=WAL") != 0 ||
-	    exec(l, "PRAGMA synchronous=FULL") != 0)) {
-		diag_error(dl, DIAG_CANT_WRITE, path, 0, "check the folder "
-		    "and the disk", "cannot use the ledger: %s",
-		    sqlite3_errmsg(l->db));
-		goto fail;
-	}
+	/* The version first: a newer ledger is not touched at all. */
 	if (ensure_schema(l, dl) != 0) {
 		if (diag_count(dl, DIAG_ERROR) == 0)
 			diag_error(dl, DIAG_CANT_WRITE, path, 0, "move the file "
 			    "away: a new ledger is made (reminders may then "
 			    "be sent again)", "this is not a followup ledger: "
 			    "%s", sqlite3_errmsg(l->db));
+		goto fail;
+	}
+	if (!readonly && (exec(l, "PRAGMA journal_mode=WAL") != 0 ||
+	    exec(l, "PRAGMA synchronous=FULL") != 0)) {
+		diag_error(dl, DIAG_CANT_WRITE, path, 0, "check the folder "
+		    "and the disk", "cannot use the ledger: %s",
+		    sqlite3_errmsg(l->db));
 		goto fail;
 	}
 	return 0;
