@@ -504,7 +504,8 @@ email_parse(struct notifier *n, const struct notifier_url *u,
 	}
 	host = smtp != NULL && smtp[0] != '\0' ? smtp : u->host;
 	if (!valid_host(host)) {
-		*why = "smtp= is not a host name or an IP address";
+		*why = "the mail server (DOMAIN, or smtp=) is not a host name "
+		    "or an IP address";
 		return -1;
 	}
 	if (sec == MAIL_INSECURE && u->password != NULL && !is_loopback(host)) {

@@ -361,6 +361,8 @@ test_parse_refused(void)
 	    "name=");
 	check_refused("email/refused: a bad smtp= host",
 	    "mailto://me:" PASSWORD "@example.com?smtp=a/b%40c", "smtp=");
+	check_refused("email/refused: a bad domain",
+	    "mailto://me:" PASSWORD "@b.(x", "DOMAIN, or smtp=");
 	check_refused("email/refused: a +header that followup writes",
 	    "mailto://me:" PASSWORD "@example.com?+Subject=x", "+Header");
 }
