@@ -4,12 +4,14 @@
  */
 #include "notifier.h"
 
+extern const struct notifier_ops notifier_email;
 extern const struct notifier_ops notifier_json;
 extern const struct notifier_ops notifier_mattermost;
 extern const struct notifier_ops notifier_matrix;
 extern const struct notifier_ops notifier_ntfy;
 
 const struct notifier_ops *const notifier_registry[] = {
+	&notifier_email,
 	&notifier_json,
 	&notifier_mattermost,
 	&notifier_matrix,
