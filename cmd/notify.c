@@ -277,6 +277,7 @@ deliver(struct run *run, const struct notifier *n,
 	b.today = run->today;
 	b.vault_name = run->vault_name;
 	b.message_id = id;
+	b.now = run->c->now;
 	if (run->cal != NULL && n->attach_calendar) {
 		b.calendar = run->cal->text;
 		b.calendar_len = run->cal->len;

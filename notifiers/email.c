@@ -779,25 +779,6 @@ add_address_header(struct strbuf *sb, const char *name,
 
 /* ------------------------------------------------------------ message */
 
-/*
- * The clock for the Date header: $FOLLOWUP_NOW when set (the same pin
- * the commands use for tests), else now.
- */
-static time_t
-mail_now(void)
-{
-	const char *fixed = getenv("FOLLOWUP_NOW");
-	char *end;
-	long long v;
-
-	if (fixed != NULL && fixed[0] != '\0') {
-		v = strtoll(fixed, &end, 10);
-		if (*end == '\0' && v >= 0)
-			return (time_t)v;
-	}
-	return time(NULL);
-}
-
 /* RFC 5322 §3.3: "Tue, 25 Nov 2026 09:00:00 +0000", in English. */
 static void
 add_date_header(struct strbuf *sb, time_t t)
@@ -968,7 +949,7 @@ header_cc(const struct email *m, const struct mail_address **out)
 
 static void
 add_headers(struct strbuf *sb, const struct email *m, const char *title,
-    const char *hash)
+    const char *hash, time_t now)
 {
 	const struct mail_address **v;
 	const struct mail_address *from = &m->from;
@@ -985,7 +966,7 @@ add_headers(struct strbuf *sb, const struct email *m, const char *title,
 	add_address_header(sb, "Reply-To", v, m->reply.n);
 	free(v);
 	add_text_header(sb, "Subject", title);
-	add_date_header(sb, mail_now());
+	add_date_header(sb, now);
 	strbuf_addf(sb, "Message-ID: <%s@followup>\r\n", hash);
 	strbuf_adds(sb, "MIME-Version: 1.0\r\n");
 	strbuf_adds(sb, "Auto-Submitted: auto-generated\r\n");
@@ -1033,7 +1014,7 @@ email_format(const struct notifier *n, const struct reminder_batch *b,
 	title = reminder_title(&fit);
 	alt = xasprintf("=_followup_alt_%.16s", hash);
 	mix = xasprintf("=_followup_mix_%.16s", hash);
-	add_headers(&sb, m, title, hash);
+	add_headers(&sb, m, title, hash, b->now ? b->now : time(NULL));
 	if (attach) {
 		strbuf_addf(&sb, "Content-Type: multipart/mixed;\r\n"
 		    " boundary=\"%s\"\r\n\r\n", mix);

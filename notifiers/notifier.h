@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "url.h"
 
@@ -79,6 +80,7 @@ struct reminder_batch {
 	size_t calendar_len;
 	/* A stable id of this message (the episodes it carries). */
 	const char *message_id;
+	time_t now;		/* the clock (email's Date); 0: time(NULL) */
 };
 
 /* ------------------------------------------------------------ request */

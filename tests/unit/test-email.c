@@ -380,7 +380,7 @@ test_message(void)
 	size_t longest;
 	int bare_lf;
 
-	setenv("FOLLOWUP_NOW", "1795600000", 1);
+	b.now = 1795600000;
 	open_url(&n, "mailtos://me:" PASSWORD "@example.com?to=z@x.org",
 	    &why);
 	notifier_format(&n, &b, &req);
@@ -421,7 +421,7 @@ test_message(void)
 	    strstr(req.body, "text/calendar") == NULL, "attached");
 	id = header_value(req.body, "Message-ID");
 
-	setenv("FOLLOWUP_NOW", "1795700000", 1);
+	b.now = 1795700000;
 	notifier_format(&n, &b, &again);
 	id2 = header_value(again.body, "Message-ID");
 	CHECK("email/Message-ID: the same message, the same id",
@@ -444,7 +444,6 @@ test_message(void)
 	free(head);
 	notifier_request_release(&req);
 	notifier_release(&n);
-	unsetenv("FOLLOWUP_NOW");
 }
 
 static void
