@@ -405,6 +405,41 @@ def two_processes():
 
 
 @section
+def tls_verified():
+    ca, ctx = t.make_certificates()
+    rec = t.Recorder(tls=ctx).start()
+    c = Case("  - name: tls\n    url: jsons://%s/hook/%s\n    timeout: 2\n"
+             % (rec.hostport(), TOKENS[0]))
+    r = c.run()
+    report("jsons:// to a certificate no CA vouches for: exit 75, nothing "
+           "delivered, nothing recorded", r.returncode == 75 and
+           rec.requests == [] and c.rows() == [] and
+           TOKENS[0] not in r.stderr, "%d %s" % (r.returncode, r.stderr))
+    c.config = t.write(c.config, open(c.config).read() +
+                       "    ca_file: %s\n" % ca)
+    r = c.run()
+    report("with ca_file naming the test CA: delivered once, over TLS",
+           r.returncode == 0 and len(rec.requests) == 1, r.stderr)
+    rec.stop()
+
+
+@section
+def redirect_elsewhere_not_followed():
+    other = t.Recorder().start()
+    rec = t.Recorder(script=[{"status": 307, "headers": {
+        "Location": "http://localhost:%d/stolen" % other.port}}]).start()
+    c = Case(hook(rec))
+    r = c.run()
+    report("a redirect to another host is not followed: exit 75, the other "
+           "host gets nothing", r.returncode == 75 and
+           other.requests == [] and len(rec.requests) == 1 and
+           "redirect" in r.stderr and "stolen" not in r.stderr,
+           "%d %d %s" % (r.returncode, len(other.requests), r.stderr))
+    other.stop()
+    rec.stop()
+
+
+@section
 def config_errors():
     rec = t.Recorder().start()
     c = Case("  - url: nosuch://host/%s\n" % TOKENS[0])

@@ -10,8 +10,6 @@ import asyncio
 import email
 import email.policy
 import os
-import ssl
-import subprocess
 import threading
 import time
 
@@ -26,30 +24,6 @@ USER = "me"
 TODAY = "2026-01-10"
 NOW = "1768035600"  # 2026-01-10 09:00:00 UTC
 OK = (0, 65)  # 65: the example vault holds a few broken notes on purpose
-
-
-def make_certificates():
-    d = os.path.join(TMP, "tls")
-    os.makedirs(d, exist_ok=True)
-    ca_key, ca = os.path.join(d, "ca.key"), os.path.join(d, "ca.pem")
-    key, csr = os.path.join(d, "server.key"), os.path.join(d, "server.csr")
-    cert, ext = os.path.join(d, "server.pem"), os.path.join(d, "ext.cnf")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
-             "check": True}
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
-                    "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
-                    "-subj", "/CN=followup test CA"], **quiet)
-    subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", key, "-out", csr, "-subj", "/CN=localhost"],
-                   **quiet)
-    write(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
-          "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
-    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca,
-                    "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
-                    "-days", "2", "-extfile", ext], **quiet)
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(cert, key)
-    return ca, ctx
 
 
 class Mailbox:
@@ -152,7 +126,7 @@ def parse(raw):
     return email.message_from_bytes(raw, policy=email.policy.default)
 
 
-CA, SERVER_CTX = make_certificates()
+CA, SERVER_CTX = testlib.make_certificates()
 BOX = Mailbox()
 STARTTLS = start_server(BOX, SERVER_CTX, "starttls")
 IMPLICIT = start_server(BOX, SERVER_CTX, "implicit")

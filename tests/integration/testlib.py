@@ -12,12 +12,15 @@ runs only executable files).
   that records every request (method, path, headers, body) and answers
   from a script of responses: a status, headers, a delay, or "close" (drop
   the connection after reading the request) or "hang" (read it, never
-  answer).
+  answer). With tls (an ssl.SSLContext) it speaks https.
+- make_certificates(): a test CA and a server certificate for 127.0.0.1
+  and localhost, made with openssl: (CA file, server SSLContext).
 """
 import http.server
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -106,6 +109,30 @@ def write(path, text, mode=0o600):
     return path
 
 
+def make_certificates():
+    d = os.path.join(TMP, "tls")
+    os.makedirs(d, exist_ok=True)
+    ca_key, ca = os.path.join(d, "ca.key"), os.path.join(d, "ca.pem")
+    key, csr = os.path.join(d, "server.key"), os.path.join(d, "server.csr")
+    cert, ext = os.path.join(d, "server.pem"), os.path.join(d, "ext.cnf")
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
+             "check": True}
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
+                    "-subj", "/CN=followup test CA"], **quiet)
+    subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", key, "-out", csr, "-subj", "/CN=localhost"],
+                   **quiet)
+    write(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+          "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca,
+                    "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+                    "-days", "2", "-extfile", ext], **quiet)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return ca, ctx
+
+
 class Recorder:
     """A loopback HTTP server that records requests.
 
@@ -114,8 +141,9 @@ class Recorder:
     "action": None | "close" | "hang"}.
     """
 
-    def __init__(self, host="127.0.0.1", script=None):
+    def __init__(self, host="127.0.0.1", script=None, tls=None):
         self.host = host
+        self.tls = tls
         self.requests = []
         self.script = script or [{"status": 200}]
         self.lock = threading.Lock()
@@ -180,6 +208,9 @@ class Recorder:
             daemon_threads = True
 
         self.httpd = Server((self.host, 0), Handler)
+        if self.tls is not None:
+            self.httpd.socket = self.tls.wrap_socket(self.httpd.socket,
+                                                     server_side=True)
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever,
                          daemon=True).start()
