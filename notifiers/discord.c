@@ -172,12 +172,17 @@ discord_redact(const struct notifier *n)
 
 /* ------------------------------------------------------------ format */
 
-/* Discord Markdown's special characters in a name or a task, escaped. */
+/*
+ * Discord Markdown's special characters in a task, escaped: emphasis,
+ * code and spoilers anywhere, a quote or a heading at the start.
+ */
 static void
 add_discord_escaped(struct strbuf *sb, const char *s)
 {
+	if (*s == '>' || *s == '#')
+		strbuf_addch(sb, '\\');
 	for (; *s; s++) {
-		if (strchr("\\*_~`|>#[]()", *s) != NULL)
+		if (strchr("\\*_~`|", *s) != NULL)
 			strbuf_addch(sb, '\\');
 		strbuf_addch(sb, *s);
 	}

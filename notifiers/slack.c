@@ -390,20 +390,23 @@ slack_blocks(const struct reminder_batch *b, const char *title)
 	return blocks;
 }
 
-/* The notification's text: the title and the plain text, cut. */
+/* The notification's text: the title and the plain text, escaped, cut. */
 static char *
 fallback_text(const struct reminder_batch *b, const char *title)
 {
 	struct reminder_batch fit = *b;
-	char *plain, *whole, *cut;
+	struct strbuf sb = STRBUF_INIT;
+	char *plain, *cut;
 
 	if (fit.shown > SLACK_MAX_SHOWN)
 		fit.shown = SLACK_MAX_SHOWN;
 	plain = reminder_text(&fit, TEXT_PLAIN);
-	whole = xasprintf("%s\n%s", title, plain);
-	cut = hosted_cut(whole, SLACK_FALLBACK_MAX);
+	add_slack_escaped(&sb, title);
+	strbuf_addch(&sb, '\n');
+	add_slack_escaped(&sb, plain);
+	cut = hosted_cut(strbuf_str(&sb), SLACK_FALLBACK_MAX);
+	strbuf_release(&sb);
 	free(plain);
-	free(whole);
 	return cut;
 }
 

@@ -180,6 +180,7 @@ parse_workflow(struct notifier *n, const struct notifier_url *u,
 	if (https) {
 		workflow = u->segments[at + 1];
 		pa = at > 0;
+		next = u->nsegments;
 	} else {
 		workflow = first_param(u, "workflow", "id");
 		if (workflow == NULL || workflow[0] == '\0')
