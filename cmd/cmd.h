@@ -116,9 +116,12 @@ struct scan_result;
 int common_scan(struct common *c, struct scan_result *r);
 /* Print diags to stderr in the §6 format (warnings unless -q). */
 void common_print_diags(const struct common *c, const struct diag_list *dl);
+/* The vault's name as Obsidian knows it: its folder's name; the caller's. */
+char *common_vault_name(const struct common *c);
 
 int cmd_status(const struct command *cmd, int argc, char **argv);
 int cmd_check(const struct command *cmd, int argc, char **argv);
 int cmd_ics(const struct command *cmd, int argc, char **argv);
+int cmd_notify(const struct command *cmd, int argc, char **argv);
 
 #endif

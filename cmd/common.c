@@ -2,6 +2,7 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,4 +229,16 @@ common_release(struct common *c)
 {
 	config_release(&c->cfg);
 	free(c->vault);
+}
+
+char *
+common_vault_name(const struct common *c)
+{
+	char *real = realpath(c->vault, NULL), *copy, *name;
+
+	copy = xstrdup(real ? real : c->vault);
+	name = xstrdup(basename(copy));
+	free(copy);
+	free(real);
+	return name;
 }

@@ -1,6 +1,5 @@
 /* ics.c - `followup ics`: write the feed (DESIGN.md §7), then publish it. */
 #include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,19 +15,6 @@
 enum { OPT_OUTPUT = OPT_FIRST_COMMAND_OPTION, OPT_NO_PUBLISH };
 
 #define FEED_MAX ((size_t)64 << 20)
-
-/* The vault's name as Obsidian knows it: its folder's name. */
-static char *
-vault_name(const char *vault)
-{
-	char *real = realpath(vault, NULL), *copy, *name;
-
-	copy = xstrdup(real ? real : vault);
-	name = xstrdup(basename(copy));
-	free(copy);
-	free(real);
-	return name;
-}
 
 static int
 publish(const struct common *c, const struct calendar *cal, int quiet,
@@ -194,7 +180,7 @@ cmd_ics(const struct command *cmd, int argc, char **argv)
 			goto report;
 		}
 	}
-	name = vault_name(c.vault);
+	name = common_vault_name(&c);
 	prodid = xasprintf("-//followup//followup %s//EN", FOLLOWUP_VERSION);
 	params = (struct calendar_params){
 		.now = c.now,

@@ -21,6 +21,14 @@ const struct command commands[] = {
 	    "                      $XDG_DATA_HOME/followup/followup.ics);\n"
 	    "                      - for standard output\n"
 	    "  --no-publish        do not publish, even with ics.publish\n" },
+	{ "notify", "Send reminders of who is due through every notifier.",
+	    cmd_notify,
+	    "Options:\n"
+	    "  --dry-run           print every request that would go out\n"
+	    "                      (secrets as ****); send and change nothing\n"
+	    "  --only NAME         only the notifier with this name\n"
+	    "  --test              one short test message to each notifier;\n"
+	    "                      the ledger is not touched\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -104,8 +104,8 @@ add_x(icalcomponent *comp, const char *name, const char *value)
 }
 
 /* obsidian://open?vault=NAME&file=PATH (without ".md"), as Obsidian opens. */
-static char *
-obsidian_url(const char *vault_name, const char *path)
+char *
+calendar_obsidian_url(const char *vault_name, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t n = strlen(path);
@@ -400,7 +400,7 @@ add_followup(struct builder *b, const struct contact *c)
 	char *uid = item_uid("", c->path);
 	char *summary = xasprintf("Follow up with %s", c->name);
 	char *text = followup_description(v, c, b->r->today);
-	char *url = obsidian_url(p->vault_name, c->path);
+	char *url = calendar_obsidian_url(p->vault_name, c->path);
 
 	icalcomponent_add_property(comp, icalproperty_new_uid(uid));
 	icalcomponent_add_property(comp, icalproperty_new_summary(summary));
@@ -456,7 +456,7 @@ add_birthday(struct builder *b, const struct contact *c)
 	comp = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	uid = item_uid("birthday-", c->path);
 	summary = xasprintf("%s's birthday", c->name);
-	url = obsidian_url(p->vault_name, c->path);
+	url = calendar_obsidian_url(p->vault_name, c->path);
 	if (bd->day != DATE_NONE)
 		text = xasprintf("Born %s\nNote: %s", date_format(bd->day, buf),
 		    c->path);

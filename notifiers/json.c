@@ -169,7 +169,7 @@ json_format(const struct notifier *n, const struct reminder_batch *b,
 	free(text);
 	if (root == NULL)
 		return -1;
-	req->body = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	req->body = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	if (req->body == NULL)
 		return -1;

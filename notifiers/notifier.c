@@ -378,7 +378,8 @@ reminder_item_line(const struct reminder_item *it)
 	struct strbuf sb = STRBUF_INIT;
 
 	add_cut(&sb, it->text, ITEM_TEXT_MAX);
-	if (it->due != NULL)
+	/* "📅 2026-12-01" in the text says it already. */
+	if (it->due != NULL && strstr(it->text, it->due) == NULL)
 		strbuf_addf(&sb, " (due %s)", it->due);
 	return strbuf_detach(&sb);
 }

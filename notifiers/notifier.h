@@ -171,6 +171,9 @@ struct notifier_ops {
 	 */
 	char *(*redact)(const struct notifier *n);
 	void (*release)(void *priv);	/* MAY: frees n->priv */
+	/* The service drops a repeated request (Matrix transaction ids):
+	 * a send whose outcome is unknown may be sent again. */
+	int idempotent;
 	/* The largest body the service takes, in bytes; 0: no limit. Limits
 	 * on counts (blocks, embeds, fields) are format's own business. */
 	size_t max_body;
@@ -238,7 +241,8 @@ void notifier_http_send(const struct notifier *n,
 char *reminder_title(const struct reminder_batch *b);
 /* "overdue · 45 days since contact · due 2026-11-20 (5 days ago)". */
 char *reminder_summary(const struct reminder *r);
-/* "Ask about the grant (due 2026-12-01)". */
+/* "Ask about the grant (due 2026-12-01)"; the due date only when the
+ * text does not hold it already. */
 char *reminder_item_line(const struct reminder_item *it);
 /* "late: should have gone out on 2026-11-20", or NULL. */
 char *reminder_late_note(const struct reminder *r);

@@ -1,0 +1,722 @@
+/*
+ * notify.c - `followup notify`: send what is due through every configured
+ * notifier, once per due episode (DESIGN.md §8).
+ *
+ * The order of one run: scan; hold the ledger (another followup sending
+ * waits, then gives up with 75); settle what a stopped run left in
+ * `sending`; then per notifier: pick the contacts in its states that the
+ * ledger has not seen within repeat_days, at most max_per_run, record them
+ * as `sending`, send (retrying 429 and 5xx inside notify.retry_seconds),
+ * and record the outcome. One notifier failing never stops the others.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "../core/calendar.h"
+#include "../core/date.h"
+#include "../core/engine.h"
+#include "../core/fileio.h"
+#include "../core/ledger.h"
+#include "../core/util.h"
+#include "../notifiers/http.h"
+#include "../notifiers/notifier.h"
+
+enum { OPT_DRY_RUN = OPT_FIRST_COMMAND_OPTION, OPT_ONLY, OPT_TEST };
+
+#define ITEMS_SHOWN 3		/* open items a reminder lists */
+#define LOCK_WAIT_SECONDS 300	/* for another followup that is sending */
+#define MAX_ATTEMPTS 5
+#define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_STATES ((1u << STATE_COLD) | (1u << STATE_OVERDUE) | \
+	(1u << STATE_DUE))
+
+struct notify_options {
+	int dry_run;
+	int test;
+	const char *only;
+};
+
+/* Every contact as a reminder, built once from the scan. */
+struct prepared {
+	struct reminder *reminders;	/* in the order of the schedule */
+	struct ledger_episode *episodes;
+	int *since;		/* the day it became due for sending; 0 */
+	int *state;		/* enum contact_state */
+	size_t n;
+	struct arena arena;
+};
+
+struct run {
+	struct common *c;
+	const struct notify_options *o;
+	struct prepared *p;
+	struct ledger *ledger;
+	const char *today;
+	const char *vault_name;
+	struct calendar *cal;	/* for attach_calendar; NULL */
+	int last_run;
+	struct diag_list *dl;
+};
+
+/* ------------------------------------------------------------ reminders */
+
+static const char *
+arena_date(struct arena *a, int day)
+{
+	char buf[16];
+
+	if (day == DATE_NONE)
+		return NULL;
+	return arena_strdup(a, date_format(day, buf));
+}
+
+/* The day the contact's state began, as far as reminders go; 0: unknown. */
+static int
+since_day(const struct contact *c, const struct config *cfg)
+{
+	switch (c->state) {
+	case STATE_DUE:
+		return c->due - cfg->due_soon_days;
+	case STATE_OVERDUE:
+		return c->due + 1;
+	case STATE_COLD:
+		if (c->last_contact == DATE_NONE)
+			return 0;
+		return c->last_contact + (int)ceil(cfg->cold_factor *
+		    c->cadence_days);
+	default:
+		return 0;
+	}
+}
+
+static void
+prepare_items(struct prepared *p, struct reminder *r,
+    const struct scan_result *res, const struct contact *c)
+{
+	struct reminder_item *items;
+	size_t k, n = c->nitems < ITEMS_SHOWN ? c->nitems : ITEMS_SHOWN;
+
+	items = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*items));
+	for (k = 0; k < n; k++) {
+		const struct task *t = &res->vault.tasks[c->items[k]];
+
+		items[k].text = t->text;
+		items[k].due = arena_date(&p->arena, t->due);
+		items[k].path = res->vault.notes[t->note].path;
+		items[k].line = t->line;
+	}
+	r->items = items;
+	r->nitems = n;
+	r->nitems_total = c->nitems;
+}
+
+static void
+prepare(struct prepared *p, const struct scan_result *res,
+    const struct config *cfg, const char *vault_name)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->n = res->contacts.n;
+	p->reminders = xcalloc(p->n ? p->n : 1, sizeof(*p->reminders));
+	p->episodes = xcalloc(p->n ? p->n : 1, sizeof(*p->episodes));
+	p->since = xcalloc(p->n ? p->n : 1, sizeof(*p->since));
+	p->state = xcalloc(p->n ? p->n : 1, sizeof(*p->state));
+	for (i = 0; i < p->n; i++) {
+		const struct contact *c = &res->contacts.items[i];
+		struct reminder *r = &p->reminders[i];
+		char *link = calendar_obsidian_url(vault_name, c->path);
+
+		r->name = c->name;
+		r->path = c->path;
+		r->link = arena_strdup(&p->arena, link);
+		free(link);
+		r->state = contact_state_name(c->state);
+		r->due = arena_date(&p->arena, c->due);
+		r->last_contact = arena_date(&p->arena, c->last_contact);
+		r->days_since_contact = c->days_since_contact == DATE_NONE ?
+		    -1 : c->days_since_contact;
+		r->days_overdue = c->days_overdue;
+		r->cadence_days = c->cadence_days;
+		prepare_items(p, r, res, c);
+		r->episode = arena_printf(&p->arena, "%s|%s|%s", c->path,
+		    r->due, r->state);
+		p->episodes[i] = (struct ledger_episode){ c->path, c->due,
+		    r->state };
+		p->since[i] = since_day(c, cfg);
+		p->state[i] = (int)c->state;
+	}
+}
+
+static void
+prepared_release(struct prepared *p)
+{
+	free(p->reminders);
+	free(p->episodes);
+	free(p->since);
+	free(p->state);
+	arena_free(&p->arena);
+}
+
+/* ------------------------------------------------------------ sending */
+
+static double
+monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Send req, again after a 429, a 5xx or no connection (and, where the
+ * service drops repeats, after no answer) while *deadline allows: after
+ * Retry-After when the service says, else 1 s, 2 s, 4 s, ...
+ */
+static void
+send_with_retry(const struct notifier *n, const struct notifier_request *req,
+    double deadline, struct send_result *res)
+{
+	long backoff_ms = 1000;
+	int attempt;
+
+	for (attempt = 1; ; attempt++) {
+		long wait_ms;
+
+		if (n->ops->send != NULL)
+			n->ops->send(n, req, res);
+		else
+			notifier_http_send(n, req, res);
+		if (res->outcome != SEND_RETRY && !(res->outcome ==
+		    SEND_UNKNOWN && req->idempotent))
+			return;
+		if (attempt >= MAX_ATTEMPTS)
+			return;
+		wait_ms = res->retry_after_ms >= 0 ? res->retry_after_ms :
+		    backoff_ms;
+		if (monotonic_seconds() + wait_ms / 1000.0 > deadline)
+			return;
+		sleep_ms(wait_ms);
+		backoff_ms *= 2;
+		send_result_release(res);
+	}
+}
+
+static const char *
+outcome_words(enum send_outcome o)
+{
+	switch (o) {
+	case SEND_ACCEPTED:
+		return "sent";
+	case SEND_RETRY:
+		return "not delivered, sent again next run";
+	case SEND_UNKNOWN:
+		return "no answer: it may have arrived";
+	case SEND_REJECTED:
+		return "refused by the service, sent again next run";
+	}
+	return "?";
+}
+
+/* A stable id of the message: the notifier and the episodes it carries. */
+static char *
+message_id(const struct notifier *n, const struct reminder *const *rs,
+    size_t count, const char *today, int test)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	char *id;
+
+	strbuf_addf(&sb, "%s\n", n->name);
+	if (test)
+		strbuf_addf(&sb, "test %s\n", today);
+	for (i = 0; i < count; i++)
+		strbuf_addf(&sb, "%s\n", rs[i]->episode);
+	id = xasprintf("%016llx", calendar_hash(sb.buf, sb.len));
+	strbuf_release(&sb);
+	return id;
+}
+
+/*
+ * Send one message for the reminders sel[0..count) through n, with the
+ * ledger around it. Returns the outcome; prints what was done.
+ */
+static enum send_outcome
+deliver(struct run *run, const struct notifier *n,
+    const struct reminder *const *sel, const struct ledger_episode *eps,
+    size_t count, int digest, int test, double deadline)
+{
+	struct reminder *copy = xcalloc(count ? count : 1, sizeof(*copy));
+	struct reminder_batch b = { 0 };
+	struct notifier_request req;
+	struct send_result res = { 0 };
+	char *id = message_id(n, sel, count, run->today, test), *shown;
+	enum ledger_status after;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		copy[i] = *sel[i];
+	b.items = copy;
+	b.n = b.shown = count;
+	b.digest = digest;
+	b.test = test;
+	b.today = run->today;
+	b.vault_name = run->vault_name;
+	b.message_id = id;
+	if (run->cal != NULL && n->attach_calendar) {
+		b.calendar = run->cal->text;
+		b.calendar_len = run->cal->len;
+	}
+	shown = notifier_shown_url(n);
+	if (notifier_format(n, &b, &req) != 0) {
+		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0, NULL, "notifier %s "
+		    "(%s): the message could not be made", n->name, shown);
+		res.outcome = SEND_REJECTED;
+		goto out;
+	}
+	if (run->o->dry_run) {
+		notifier_request_print(stdout, n, &req);
+		res.outcome = SEND_ACCEPTED;
+		goto done;
+	}
+	if (!test && ledger_begin(run->ledger, n->name, eps, count,
+	    run->c->today, run->c->now) != 0) {
+		/* Never send what the ledger could not record. */
+		diag_error(run->dl, DIAG_CANT_WRITE, NULL, 0, "check the disk "
+		    "and $XDG_STATE_HOME", "notifier %s: the ledger cannot "
+		    "record the reminders (%s): nothing sent", n->name,
+		    ledger_error(run->ledger));
+		res.outcome = SEND_RETRY;
+		goto done;
+	}
+	send_with_retry(n, &req, deadline, &res);
+	if (!test) {
+		after = res.outcome == SEND_ACCEPTED ? LEDGER_SENT :
+		    res.outcome == SEND_UNKNOWN && !req.idempotent ?
+		    LEDGER_UNKNOWN : LEDGER_NONE;
+		if (ledger_end(run->ledger, n->name, eps, count, after,
+		    run->c->today) != 0)
+			diag_error(run->dl, DIAG_CANT_WRITE, NULL, 0, "check "
+			    "the disk and $XDG_STATE_HOME", "notifier %s: the "
+			    "ledger cannot record the outcome (%s)", n->name,
+			    ledger_error(run->ledger));
+	}
+	if (res.outcome != SEND_ACCEPTED)
+		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0,
+		    res.outcome == SEND_UNKNOWN && !req.idempotent ?
+		    "not sent again before notify.repeat_days, so that it "
+		    "never arrives twice; check the service" :
+		    res.outcome == SEND_REJECTED ? "check the notifier's URL "
+		    "and the service's settings" : "followup tries again on "
+		    "its next run", "notifier %s (%s): %s%s%s", n->name, shown,
+		    outcome_words(res.outcome), res.error ? ": " : "",
+		    res.error ? res.error : "");
+done:
+	notifier_request_release(&req);
+out:
+	send_result_release(&res);
+	free(shown);
+	free(id);
+	free(copy);
+	return res.outcome;
+}
+
+/* ------------------------------------------------------------ choosing */
+
+/* Whether the ledger lets episode i go out to n today. */
+static int
+due_for(struct run *run, const struct notifier *n, size_t i)
+{
+	int day;
+	enum ledger_status st = ledger_lookup(run->ledger, n->name,
+	    &run->p->episodes[i], &day);
+
+	if (st == LEDGER_NONE)
+		return 1;
+	return run->c->today - day >= run->c->cfg.notify.repeat_days &&
+	    st != LEDGER_SENDING;
+}
+
+/* Late: it became due on a day no run came by. */
+static const char *
+late_since(struct run *run, size_t i)
+{
+	int since = run->p->since[i];
+
+	if (since <= 0 || since >= run->c->today || run->last_run == 0 ||
+	    run->last_run >= since)
+		return NULL;
+	return arena_date(&run->p->arena, since);
+}
+
+/* Returns how many reminders n should get now, into sel and eps. */
+static size_t
+choose(struct run *run, const struct notifier *n,
+    const struct reminder **sel, struct ledger_episode *eps, size_t *waiting)
+{
+	size_t i, count = 0;
+	int max = run->c->cfg.notify.max_per_run;
+
+	*waiting = 0;
+	for (i = 0; i < run->p->n; i++) {
+		struct reminder *r = &run->p->reminders[i];
+
+		if (!(n->states & (1u << run->p->state[i])) ||
+		    !due_for(run, n, i))
+			continue;
+		if ((int)count >= max) {
+			(*waiting)++;
+			continue;
+		}
+		r->late_since = late_since(run, i);
+		sel[count] = r;
+		eps[count] = run->p->episodes[i];
+		count++;
+	}
+	return count;
+}
+
+static void
+notify_one(struct run *run, const struct notifier *n)
+{
+	const struct reminder **sel = xcalloc(run->p->n + 1, sizeof(*sel));
+	struct ledger_episode *eps = xcalloc(run->p->n + 1, sizeof(*eps));
+	double deadline = monotonic_seconds() +
+	    run->c->cfg.notify.retry_seconds;
+	size_t count, waiting, i, sent = 0, late = 0;
+	int digest = run->c->cfg.notify.digest;
+
+	if (run->o->test) {
+		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline) ==
+		    SEND_ACCEPTED && !run->c->quiet && !run->o->dry_run)
+			printf("%s: test message sent\n", n->name);
+		goto out;
+	}
+	count = choose(run, n, sel, eps, &waiting);
+	if (count > 0 && digest) {
+		if (deliver(run, n, sel, eps, count, 1, 0, deadline) ==
+		    SEND_ACCEPTED)
+			sent = count;
+	} else {
+		for (i = 0; i < count; i++)
+			if (deliver(run, n, &sel[i], &eps[i], 1, 0, 0,
+			    deadline) == SEND_ACCEPTED)
+				sent++;
+	}
+	for (i = 0; i < count; i++)
+		late += sel[i]->late_since != NULL;
+	if (!run->c->quiet && !run->o->dry_run) {
+		if (count == 0)
+			printf("%s: nothing new\n", n->name);
+		else
+			printf("%s: %zu of %zu reminder%s sent%s%s\n", n->name,
+			    sent, count, count == 1 ? "" : "s",
+			    digest ? " in one message" : "",
+			    late ? " (some late)" : "");
+		if (waiting)
+			printf("%s: %zu more wait for the next run "
+			    "(notify.max_per_run is %d)\n", n->name, waiting,
+			    run->c->cfg.notify.max_per_run);
+	}
+out:
+	free(sel);
+	free(eps);
+}
+
+/* ------------------------------------------------------------ setup */
+
+/*
+ * Make notifier number i of the config. Returns 0, or -1 with a config
+ * error naming it by position and shown URL.
+ */
+static int
+open_notifier(const struct common *c, size_t i, struct notifier *n,
+    struct diag_list *dl)
+{
+	const struct config_notifier *nf = &c->cfg.notifiers[i];
+	char *url = NULL, *why = NULL, *what, *shown;
+	int rc = 0;
+
+	memset(n, 0, sizeof(*n));
+	what = xasprintf("notifier %zu's URL", i + 1);
+	if (config_secret_read(&nf->url, what, &url, dl) != 0 || url == NULL) {
+		free(what);
+		return -1;
+	}
+	free(what);
+	n->position = (int)i + 1;
+	n->states = nf->states ? nf->states : DEFAULT_STATES;
+	n->timeout_ms = (nf->timeout ? nf->timeout : DEFAULT_TIMEOUT_S) *
+	    1000L;
+	n->ca_file = nf->ca_file ? xstrdup(nf->ca_file) : NULL;
+	n->attach_calendar = nf->attach_calendar;
+	if (notifier_open(n, url, &why) != 0) {
+		shown = notifier_shown_url(n);
+		diag_error(dl, DIAG_CONFIG, c->cfg.file, nf->line, "see "
+		    "followup.yml(5) for the URL forms of each service",
+		    "notifier %zu%s%s%s (%s): %s", i + 1, nf->name ? " (" : "",
+		    nf->name ? nf->name : "", nf->name ? ")" : "", shown, why);
+		free(shown);
+		free(why);
+		rc = -1;
+	}
+	n->name = nf->name ? xstrdup(nf->name) :
+	    xasprintf("%s-%zu", n->scheme ? n->scheme : "notifier", i + 1);
+	memset(url, 0, strlen(url));
+	free(url);
+	return rc;
+}
+
+/* Whether local time now is inside notify.quiet_hours. */
+static int
+quiet_now(const struct common *c)
+{
+	const struct config_notify *q = &c->cfg.notify;
+	struct tm tm;
+	int m;
+
+	if (q->quiet_start < 0 || localtime_r(&c->now, &tm) == NULL)
+		return 0;
+	m = tm.tm_hour * 60 + tm.tm_min;
+	if (q->quiet_start < q->quiet_end)
+		return m >= q->quiet_start && m < q->quiet_end;
+	return m >= q->quiet_start || m < q->quiet_end;
+}
+
+/* What a run that stopped while sending left: unknown, or to resend. */
+static void
+settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
+{
+	struct ledger_row *rows;
+	size_t n, i, k;
+
+	if (ledger_interrupted(run->ledger, &rows, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		int forget = 0;
+		char buf[16];
+
+		/* Services that drop repeats get it again, same id. */
+		for (k = 0; k < nn; k++)
+			if (ns[k].ops != NULL && strcmp(ns[k].name,
+			    rows[i].notifier) == 0 && ns[k].ops->idempotent)
+				forget = 1;
+		ledger_settle(run->ledger, &rows[i], forget);
+		if (!forget)
+			diag_warn(run->dl, DIAG_TEMPFAIL, rows[i].contact, 0,
+			    "check the service; it is not sent again before "
+			    "notify.repeat_days, so that it never arrives "
+			    "twice", "the reminder (%s, due %s) to notifier %s "
+			    "may not have arrived: followup stopped while "
+			    "sending it", rows[i].state,
+			    date_format(rows[i].due, buf), rows[i].notifier);
+	}
+	ledger_rows_release(rows, n);
+}
+
+static int
+notify_option(struct common *c, int opt, const char *arg, void *ctx)
+{
+	struct notify_options *o = ctx;
+
+	if (opt == OPT_DRY_RUN)
+		o->dry_run = 1;
+	else if (opt == OPT_TEST)
+		o->test = 1;
+	else if (opt == OPT_ONLY)
+		o->only = arg;
+	else
+		return usage_error(c, "unknown option");
+	return 0;
+}
+
+static struct calendar *
+build_calendar(const struct common *c, const struct scan_result *r,
+    const char *vault_name, struct diag_list *dl)
+{
+	struct calendar *cal = xcalloc(1, sizeof(*cal));
+	char *prodid = xasprintf("-//followup//followup %s//EN",
+	    FOLLOWUP_VERSION);
+	struct calendar_params params = {
+		.now = c->now,
+		.horizon_days = c->cfg.ics.horizon_days,
+		.todo = c->cfg.ics.component == ICS_TODO,
+		.alarm = c->cfg.ics.alarm,
+		.vault_name = vault_name,
+		.prodid = prodid,
+	};
+	int rc = calendar_build(cal, r, &params, dl);
+
+	free(prodid);
+	if (rc != 0) {
+		free(cal);
+		return NULL;
+	}
+	return cal;
+}
+
+static int
+open_ledger(struct run *run, int readonly)
+{
+	char *dir = xdg_path("XDG_STATE_HOME", ".local/state", ""), *path;
+	int rc;
+
+	if (dir == NULL) {
+		diag_error(run->dl, DIAG_CONFIG, NULL, 0, "set HOME or "
+		    "XDG_STATE_HOME", "no folder for the ledger of sent "
+		    "reminders");
+		return -1;
+	}
+	if (!readonly && file_mkdirs(dir, 0700) != 0) {
+		diag_error(run->dl, DIAG_CANT_WRITE, dir, 0, "check that the "
+		    "folder can be created", "cannot create this folder: %s",
+		    strerror(errno));
+		free(dir);
+		return -1;
+	}
+	path = xasprintf("%s/state.db", dir);
+	free(dir);
+	rc = ledger_open(&run->ledger, path, readonly, run->dl);
+	if (rc == 0 && !readonly) {
+		rc = ledger_lock(run->ledger, LOCK_WAIT_SECONDS, run->dl);
+		if (rc == 1)
+			diag_error(run->dl, DIAG_TEMPFAIL, path, 0, "it ends "
+			    "by itself; this run sends nothing", "another "
+			    "followup has been sending reminders for %d s",
+			    LOCK_WAIT_SECONDS);
+		rc = rc == 0 ? 0 : -1;
+	}
+	free(path);
+	return rc;
+}
+
+int
+cmd_notify(const struct command *cmd, int argc, char **argv)
+{
+	static const struct option options[] = {
+		COMMON_LONG_OPTIONS,
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "test", no_argument, NULL, OPT_TEST },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct notify_options o = { 0 };
+	struct common c;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct scan_result r;
+	struct prepared p;
+	struct run run = { 0 };
+	struct notifier *ns = NULL;
+	char today[16], *name = NULL;
+	size_t i, nn = 0, matched = 0;
+	int rc, scanned = 0, prepared = 0, any_attach = 0;
+
+	common_init(&c, cmd);
+	if ((rc = common_parse(&c, argc, argv, options, notify_option,
+	    &o)) >= 0)
+		goto out;
+	if ((rc = common_setup(&c, &dl)) != 0) {
+		common_print_diags(&c, &dl);
+		goto out;
+	}
+	run = (struct run){ .c = &c, .o = &o, .dl = &dl, .today =
+	    date_format(c.today, today) };
+
+	/* The notifiers first: a bad one is a config error, found early. */
+	ns = xcalloc(c.cfg.nnotifiers + 1, sizeof(*ns));
+	for (i = 0; i < c.cfg.nnotifiers; i++) {
+		const char *want = c.cfg.notifiers[i].name;
+
+		if (o.only != NULL && (want == NULL || strcmp(want, o.only)))
+			continue;
+		matched++;
+		if (open_notifier(&c, i, &ns[nn], &dl) == 0) {
+			any_attach |= ns[nn].attach_calendar;
+			nn++;
+		} else
+			notifier_release(&ns[nn]);
+	}
+	if (o.only != NULL && matched == 0) {
+		rc = usage_error(&c, "--only %s: no notifier has this name",
+		    o.only);
+		goto out;
+	}
+	if (c.cfg.nnotifiers == 0 && !c.quiet)
+		fprintf(stderr, "followup: no notifiers in the config: nothing "
+		    "to send (see followup.yml(5), \"notifiers\")\n");
+	if (nn == 0)
+		goto report;
+	if (!o.dry_run && !o.test && quiet_now(&c)) {
+		if (!c.quiet)
+			printf("quiet hours (notify.quiet_hours): no reminders "
+			    "now; they go out on the first run after %02d:%02d\n",
+			    c.cfg.notify.quiet_end / 60,
+			    c.cfg.notify.quiet_end % 60);
+		goto report;
+	}
+
+	if (common_scan(&c, &r) != 0) {
+		diag_list_move(&dl, &r.diags);
+		scan_result_release(&r);
+		goto report;
+	}
+	scanned = 1;
+	name = common_vault_name(&c);
+	run.vault_name = name;
+	prepare(&p, &r, &c.cfg, name);
+	prepared = 1;
+	run.p = &p;
+	if (any_attach)
+		run.cal = build_calendar(&c, &r, name, &dl);
+	if (!o.test && open_ledger(&run, o.dry_run) != 0)
+		goto report;
+	if (!o.test && !o.dry_run) {
+		settle_interrupted(&run, ns, nn);
+		run.last_run = ledger_last_run(run.ledger);
+	}
+
+	http_global_init();
+	for (i = 0; i < nn; i++)
+		notify_one(&run, &ns[i]);
+	http_global_cleanup();
+	if (!o.test && !o.dry_run)
+		ledger_set_last_run(run.ledger, c.today);
+
+report:
+	fflush(stdout);
+	if (scanned)
+		diag_list_move(&r.diags, &dl);
+	common_print_diags(&c, scanned ? &r.diags : &dl);
+	rc = diag_exit_status(scanned ? &r.diags : &dl);
+out:
+	ledger_close(run.ledger);
+	if (run.cal != NULL) {
+		calendar_release(run.cal);
+		free(run.cal);
+	}
+	for (i = 0; i < nn; i++)
+		notifier_release(&ns[i]);
+	free(ns);
+	if (prepared)
+		prepared_release(&p);
+	if (scanned)
+		scan_result_release(&r);
+	free(name);
+	diag_list_release(&dl);
+	common_release(&c);
+	return common_finish_output(rc);
+}

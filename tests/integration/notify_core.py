@@ -1,0 +1,475 @@
+#!/usr/bin/python3
+"""`followup notify`: the ledger that never spams, against loopback servers.
+
+A small vault (one cold, two overdue, one due, one ok contact; one name
+non-ASCII) and json:// notifiers pointed at recording HTTP servers that
+this script starts on 127.0.0.1 and ::1:
+
+- --dry-run prints the request with the URL masked, sends nothing, and
+  creates no ledger; --test sends one test message and leaves no ledger;
+- a run sends one digest with the cold, overdue and due contacts; the
+  ledger holds them as sent; a second run sends nothing; after
+  repeat_days the same episodes go out again, not before;
+- digest: false sends one message per contact; max_per_run holds the
+  rest for the next run; per-notifier states; --only;
+- a reminder that became due while no run came by goes out once, late;
+- quiet hours defer, and the first run after them sends;
+- faults, each against its own server: 500, 429 with Retry-After (short:
+  retried in the run; long: left for the next run), not listening, no
+  answer (timeout), connection closed: bounded time, exit 75, nothing
+  recorded as sent, and the next run sends exactly once where the first
+  attempt cannot have arrived (and never twice where it may have);
+- one failing notifier is retried on the next run while the others are
+  not resent;
+- a run killed while sending: the next run reports the reminder as of
+  unknown outcome and does not send it again;
+- two processes at once: each reminder reaches the server once;
+- config errors (unknown scheme, no URL, unset url_env, a URL in a
+  config that others can read) are exit 78 naming the notifier by
+  position, and a ledger from a newer followup is refused untouched;
+- no output of any command, at -v, holds a secret of the test configs.
+"""
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+
+import testlib as t
+from testlib import report, section
+
+TOKENS = ["TOKEN-%d-a" % os.getpid(), "TOKEN-%d-b" % os.getpid(),
+          "hunter2-%d" % os.getpid()]
+NOW = 1768050000            # 2026-01-10 13:00 UTC
+TODAY = "2026-01-10"
+
+PEOPLE = {
+    "Cold Carla": "last_contact: 2025-10-01\ncadence: 30\n",
+    "Over Otto": "last_contact: 2025-12-01\ncadence: 30\n",
+    "Zoë Ångström": "last_contact: 2025-11-25\ncadence: 30\n",
+    "Due Dana": "last_contact: 2025-12-15\ncadence: 30\n",
+    "Ok Olga": "last_contact: 2026-01-05\ncadence: 30\n",
+}
+
+
+def make_vault(where):
+    for name, fm in PEOPLE.items():
+        t.write(os.path.join(where, "People", name + ".md"),
+                "---\ntype: people\n" + fm + "---\n# %s\n\n- [ ] Call "
+                "%s about the plan 📅 2026-02-01\n" % (name, name), 0o644)
+    return where
+
+
+VAULT = make_vault(os.path.join(t.TMP, "vault"))
+
+
+class Case:
+    """One home (ledger, config) and its servers."""
+    count = 0
+
+    def __init__(self, notifiers, notify="", servers=()):
+        Case.count += 1
+        self.home = os.path.join(t.TMP, "case%d" % Case.count)
+        self.servers = list(servers)
+        self.config = t.write(os.path.join(self.home, "config.yml"),
+                              "notify:\n  retry_seconds: 4\n" + notify +
+                              "notifiers:\n" + notifiers)
+        self.state = os.path.join(self.home, ".local", "state", "followup",
+                                  "state.db")
+
+    def run(self, *args, today=TODAY, now=NOW, extra=None, timeout=120):
+        e = t.env(home=self.home, now=now, **(extra or {}))
+        return t.run(["notify", "--config", self.config, "--vault", VAULT,
+                      "--today", today] + list(args), e, timeout=timeout)
+
+    def rows(self):
+        if not os.path.exists(self.state):
+            return []
+        db = sqlite3.connect(self.state)
+        try:
+            return db.execute("SELECT notifier, contact, state, status, day "
+                              "FROM reminders ORDER BY contact").fetchall()
+        finally:
+            db.close()
+
+
+def hook(rec, name="hook", token=None, extra=""):
+    return ("  - name: %s\n    url: json://%s/hook/%s\n    timeout: 2\n%s"
+            % (name, rec.hostport(), token or TOKENS[0], extra))
+
+
+def names_in(req):
+    import json
+    body = json.loads(req["body"])
+    return sorted(r["name"] for r in body["followup"]["reminders"])
+
+
+EXPECTED = sorted(["Cold Carla", "Over Otto", "Zoë Ångström", "Due Dana"])
+
+
+@section
+def dry_run_and_test():
+    rec = t.Recorder().start()
+    c = Case(hook(rec))
+    r = c.run("--dry-run", "-v")
+    report("dry run: exit 0, prints the request with the URL masked",
+           r.returncode == 0 and "POST json://%s/****" % rec.hostport()
+           in r.stdout and TOKENS[0] not in r.stdout + r.stderr,
+           r.stdout[:300] + r.stderr)
+    report("dry run: the body shows the four reminders",
+           all(n in r.stdout for n in EXPECTED) and "Ok Olga" not in
+           r.stdout, r.stdout[:500])
+    report("dry run: nothing sent, no ledger made",
+           rec.requests == [] and not os.path.exists(c.state),
+           "%d requests, ledger %s" % (len(rec.requests),
+                                       os.path.exists(c.state)))
+    r = c.run("--test")
+    import json
+    body = json.loads(rec.requests[0]["body"]) if rec.requests else {}
+    report("--test: one test message, exit 0, no ledger",
+           r.returncode == 0 and len(rec.requests) == 1 and
+           body.get("followup", {}).get("test") is True and
+           not os.path.exists(c.state), "%d %s %s" % (
+               r.returncode, rec.requests, r.stderr))
+    rec.stop()
+
+
+@section
+def send_once_then_nothing():
+    rec = t.Recorder("::1").start()
+    c = Case(hook(rec))
+    r = c.run()
+    report("first run: exit 0, one digest to [::1] with the four contacts",
+           r.returncode == 0 and len(rec.requests) == 1 and
+           names_in(rec.requests[0]) == EXPECTED,
+           "%d %s %s" % (r.returncode, r.stdout, r.stderr))
+    req = rec.requests[0] if rec.requests else {"headers": {}, "path": ""}
+    report("first run: POST /hook/TOKEN, JSON, User-Agent followup/",
+           req.get("method") == "POST" and
+           req["path"] == "/hook/" + TOKENS[0] and
+           req["headers"].get("Content-Type") == "application/json" and
+           req["headers"].get("User-Agent", "").startswith("followup/"),
+           str(req)[:300])
+    rows = c.rows()
+    report("the ledger holds the four as sent",
+           len(rows) == 4 and all(x[3] == "sent" for x in rows), rows)
+    r = c.run()
+    report("second run: nothing sent, 'nothing new'",
+           r.returncode == 0 and len(rec.requests) == 1 and
+           "nothing new" in r.stdout, r.stdout + r.stderr)
+    r = c.run(today="2026-01-16")
+    changed = names_in(rec.requests[1]) if len(rec.requests) > 1 else []
+    report("six days later: only the episode that changed (Dana, due "
+           "then, overdue now)", r.returncode == 0 and
+           len(rec.requests) == 2 and changed == ["Due Dana"],
+           "%d requests, %s" % (len(rec.requests), changed))
+    r = c.run(today="2026-01-17")
+    again = names_in(rec.requests[2]) if len(rec.requests) > 2 else []
+    report("seven days later (repeat_days 7): the three unchanged "
+           "episodes again, not Dana's", r.returncode == 0 and
+           len(rec.requests) == 3 and again == sorted(
+               ["Cold Carla", "Over Otto", "Zoë Ångström"]),
+           "%d requests, %s" % (len(rec.requests), again))
+    rec.stop()
+
+
+@section
+def digest_off_max_per_run_states_only():
+    rec = t.Recorder().start()
+    c = Case(hook(rec), notify="  digest: false\n")
+    c.run()
+    report("digest off: one message per contact",
+           len(rec.requests) == 4 and
+           sorted(names_in(q)[0] for q in rec.requests) == EXPECTED,
+           "%d requests" % len(rec.requests))
+    rec2 = t.Recorder().start()
+    c = Case(hook(rec2), notify="  max_per_run: 3\n")
+    r = c.run()
+    report("max_per_run 3: three now, one waits (said so)",
+           len(rec2.requests) == 1 and len(names_in(rec2.requests[0])) == 3
+           and "1 more wait" in r.stdout, r.stdout)
+    c.run()
+    report("max_per_run: the fourth goes out on the next run",
+           len(rec2.requests) == 2 and len(names_in(rec2.requests[1])) == 1,
+           "%d requests" % len(rec2.requests))
+    rec3 = t.Recorder().start()
+    rec4 = t.Recorder().start()
+    c = Case(hook(rec3, "cold-only", extra="    states: [cold]\n") +
+             hook(rec4, "other", TOKENS[1]))
+    c.run("--only", "cold-only")
+    report("states [cold] and --only: one contact, the other notifier "
+           "untouched", len(rec3.requests) == 1 and
+           names_in(rec3.requests[0]) == ["Cold Carla"] and
+           rec4.requests == [], "%d %d" % (len(rec3.requests),
+                                           len(rec4.requests)))
+    r = c.run("--only", "nosuch")
+    report("--only with an unknown name: usage error 64",
+           r.returncode == 64 and "nosuch" in r.stderr, r.stderr)
+    for s in (rec, rec2, rec3, rec4):
+        s.stop()
+
+
+@section
+def late_reminders():
+    rec = t.Recorder().start()
+    c = Case(hook(rec))
+    c.run(today="2026-01-05")
+    first = names_in(rec.requests[0]) if rec.requests else []
+    c.run(today="2026-01-10")
+    import json
+    body = json.loads(rec.requests[1]["body"]) if len(rec.requests) > 1 \
+        else {"followup": {"reminders": []}, "message": ""}
+    rs = body["followup"]["reminders"]
+    report("no run from 01-06 to 01-09: Dana (due since 01-07) goes out "
+           "once, marked late", first == sorted(["Cold Carla", "Over Otto",
+                                                "Zoë Ångström"]) and
+           len(rs) == 1 and rs[0]["name"] == "Due Dana" and
+           rs[0]["late_since"] == "2026-01-07" and
+           "should have gone out on 2026-01-07" in body["message"],
+           "%s %s" % (first, rs))
+    c.run(today="2026-01-11")
+    report("the next day: not again", len(rec.requests) == 2,
+           "%d requests" % len(rec.requests))
+    rec.stop()
+
+
+@section
+def quiet_hours():
+    rec = t.Recorder().start()
+    c = Case(hook(rec), notify='  quiet_hours: "22:00-07:00"\n')
+    night = NOW + 10 * 3600     # 23:00 UTC
+    r = c.run(now=night)
+    report("23:00 in quiet hours 22:00-07:00: nothing sent, said so",
+           r.returncode == 0 and rec.requests == [] and "quiet hours" in
+           r.stdout, r.stdout + r.stderr)
+    r = c.run(now=night + 9 * 3600, today="2026-01-11")   # 08:00
+    report("08:00: the reminders go out", r.returncode == 0 and
+           len(rec.requests) == 1, r.stdout + r.stderr)
+    rec.stop()
+
+
+def fault_case(name, script, expect_first, expect_second):
+    rec = t.Recorder(script=script).start()
+    c = Case(hook(rec))
+    start = time.monotonic()
+    r = c.run()
+    took = time.monotonic() - start
+    rows = c.rows()
+    report("%s: exit 75 within the budget, nothing recorded as sent" % name,
+           r.returncode == 75 and took < 20 and
+           not any(x[3] == "sent" for x in rows) and
+           TOKENS[0] not in r.stdout + r.stderr,
+           "exit %d in %.1f s, rows %s, %s" % (r.returncode, took, rows,
+                                              r.stderr[-400:]))
+    report("%s: the message says what happened and masks the URL" % name,
+           "json://%s/****" % rec.hostport() in r.stderr and
+           expect_first in r.stderr, r.stderr[-400:])
+    seen_first = len(rec.requests)
+    rec.set_script([{"status": 200}])
+    r = c.run()
+    rows = c.rows()
+    second = len(rec.requests) - seen_first
+    want = "sent" if expect_second else "unknown"
+    report("%s: the next run: exit 0, sends %d time(s), ledger %s" %
+           (name, expect_second, want),
+           r.returncode == 0 and second == expect_second and
+           len(rows) == 4 and all(x[3] == want for x in rows),
+           "exit %d, %d requests on the second run, rows %s, %s" % (
+               r.returncode, second, rows, r.stderr[-300:]))
+    rec.stop()
+    return rec
+
+
+@section
+def faults():
+    fault_case("HTTP 500", [{"status": 500}], "HTTP 500", 1)
+    fault_case("HTTP 429 with Retry-After: 60 (over the budget)",
+               [{"status": 429, "headers": {"Retry-After": "60"}}],
+               "HTTP 429", 1)
+    # No answer, or a closed connection after the request: it may have
+    # arrived. Not sent again: the server saw it once, in the first run.
+    rec = fault_case("no answer (timeout)", [{"action": "hang",
+                                              "hang": 5}],
+                     "may have arrived", 0)
+    report("no answer: the server saw the request exactly once in all",
+           len(rec.requests) == 1, "%d requests" % len(rec.requests))
+    rec = fault_case("connection closed", [{"action": "close"}],
+                     "may have arrived", 0)
+    report("connection closed: the server saw the request exactly once",
+           len(rec.requests) == 1, "%d requests" % len(rec.requests))
+
+
+@section
+def retry_inside_the_run():
+    rec = t.Recorder(script=[{"status": 429, "headers": {"Retry-After":
+                                                         "1"}},
+                             {"status": 503}, {"status": 200}]).start()
+    c = Case(hook(rec))
+    start = time.monotonic()
+    r = c.run()
+    took = time.monotonic() - start
+    report("429 (Retry-After 1) then 503 then 200: sent in the same run, "
+           "exit 0", r.returncode == 0 and len(rec.requests) == 3 and
+           len(c.rows()) == 4 and took < 10,
+           "exit %d, %d requests, %.1f s, %s" % (r.returncode,
+                                                 len(rec.requests), took,
+                                                 r.stderr))
+    if len(rec.requests) >= 2:
+        gap = rec.requests[1]["time"] - rec.requests[0]["time"]
+        report("Retry-After is honoured", gap >= 0.9, "%.2f s" % gap)
+
+
+@section
+def not_listening():
+    port = t.free_port()
+    c = Case("  - name: hook\n    url: json://127.0.0.1:%d/hook/%s\n"
+             "    timeout: 2\n" % (port, TOKENS[0]))
+    start = time.monotonic()
+    r = c.run()
+    took = time.monotonic() - start
+    report("not listening: exit 75 within the budget, nothing in the "
+           "ledger", r.returncode == 75 and took < 15 and c.rows() == [],
+           "exit %d in %.1f s, %s" % (r.returncode, took, r.stderr))
+    rec = t.Recorder().start()
+    c.config = t.write(c.config, open(c.config).read().replace(
+        "127.0.0.1:%d" % port, rec.hostport()))
+    r = c.run()
+    report("not listening: the next run sends exactly once",
+           r.returncode == 0 and len(rec.requests) == 1, r.stderr)
+    rec.stop()
+
+
+@section
+def one_notifier_fails():
+    good = t.Recorder().start()
+    bad = t.Recorder(script=[{"status": 502}]).start()
+    c = Case(hook(good, "good") + hook(bad, "bad", TOKENS[1]))
+    r = c.run()
+    report("one of two fails: exit 75, the good one got its digest",
+           r.returncode == 75 and len(good.requests) == 1, r.stderr)
+    bad.set_script([{"status": 200}])
+    n_bad = len(bad.requests)
+    r = c.run()
+    report("next run: the failed one gets it once, the good one nothing",
+           r.returncode == 0 and len(good.requests) == 1 and
+           len(bad.requests) == n_bad + 1, "%d %d %s" % (
+               len(good.requests), len(bad.requests) - n_bad, r.stderr))
+    good.stop()
+    bad.stop()
+
+
+@section
+def killed_while_sending():
+    rec = t.Recorder(script=[{"action": "hang", "hang": 20}]).start()
+    c = Case(hook(rec).replace("timeout: 2", "timeout: 30"))
+    e = t.env(home=c.home, now=NOW)
+    p = subprocess.Popen([t.FOLLOWUP, "notify", "--config", c.config,
+                          "--vault", VAULT, "--today", TODAY], env=e,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while not rec.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.communicate()
+    rows = c.rows()
+    report("killed while sending: the ledger says sending",
+           len(rows) == 4 and all(x[3] == "sending" for x in rows), rows)
+    rec.set_script([{"status": 200}])
+    r = c.run()
+    rows = c.rows()
+    report("the next run reports the unknown outcome, sends nothing again",
+           len(rec.requests) == 1 and "may not have arrived" in r.stderr and
+           all(x[3] == "unknown" for x in rows),
+           "%d requests, rows %s, %s" % (len(rec.requests), rows,
+                                        r.stderr[-300:]))
+    rec.stop()
+
+
+@section
+def two_processes():
+    rec = t.Recorder(script=[{"status": 200, "delay": 1.5}]).start()
+    c = Case(hook(rec))
+    e = t.env(home=c.home, now=NOW)
+    args = [t.FOLLOWUP, "notify", "--config", c.config, "--vault", VAULT,
+            "--today", TODAY]
+    ps = [subprocess.Popen(args, env=e, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+          for _ in range(2)]
+    outs = [p.communicate(timeout=60) for p in ps]
+    for o in outs:
+        t.OUTPUTS.append(o[0] + o[1])
+    report("two processes at once: one request in all, both exit 0",
+           len(rec.requests) == 1 and all(p.returncode == 0 for p in ps),
+           "%d requests, %s" % (len(rec.requests), outs))
+    rec.stop()
+
+
+@section
+def config_errors():
+    rec = t.Recorder().start()
+    c = Case("  - url: nosuch://host/%s\n" % TOKENS[0])
+    r = c.run()
+    report("unknown scheme: exit 78 naming notifier 1, no token",
+           r.returncode == 78 and "notifier 1" in r.stderr and
+           "nosuch://" in r.stderr and TOKENS[0] not in r.stderr, r.stderr)
+    c = Case("  - name: x\n    states: [cold]\n")
+    r = c.run()
+    report("no URL: exit 78", r.returncode == 78 and "no URL" in r.stderr,
+           r.stderr)
+    c = Case("  - name: x\n    url_env: FOLLOWUP_TEST_UNSET_URL\n")
+    r = c.run()
+    report("url_env unset: exit 78 naming the variable",
+           r.returncode == 78 and "FOLLOWUP_TEST_UNSET_URL" in r.stderr,
+           r.stderr)
+    c = Case("  - name: x\n    url_env: FOLLOWUP_TEST_URL\n")
+    os.chmod(c.config, 0o644)
+    r = c.run(extra={"FOLLOWUP_TEST_URL": "json://%s/hook/%s" % (
+        rec.hostport(), TOKENS[2])})
+    report("url_env set: works from a config others may read",
+           r.returncode == 0 and len(rec.requests) == 1, r.stderr)
+    c = Case(hook(rec))
+    os.chmod(c.config, 0o644)
+    r = c.run()
+    report("a URL in a config others can read: refused, exit 78",
+           r.returncode == 78 and "chmod 600" in r.stderr and
+           TOKENS[0] not in r.stderr, r.stderr)
+    c = Case("  - name: m\n    url: mailto://\n" + hook(rec, "m"))
+    r = c.run()
+    report("two notifiers with one name: exit 78",
+           r.returncode == 78 and "named" in r.stderr, r.stderr)
+    c = Case("  - name: x\n    url: json://h/%s\n    statez: [cold]\n" %
+             TOKENS[0])
+    r = c.run()
+    report("unknown key in a notifier: exit 78 with the nearest key",
+           r.returncode == 78 and 'did you mean "states"' in r.stderr,
+           r.stderr)
+    rec.stop()
+
+
+@section
+def newer_ledger_refused():
+    rec = t.Recorder().start()
+    c = Case(hook(rec))
+    c.run("--test")
+    os.makedirs(os.path.dirname(c.state), exist_ok=True)
+    db = sqlite3.connect(c.state)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    before = open(c.state, "rb").read()
+    r = c.run()
+    report("a ledger of schema 99: refused, untouched, nothing sent",
+           r.returncode == 78 and "schema version 99" in r.stderr and
+           open(c.state, "rb").read() == before and len(rec.requests) == 1,
+           "%d %s" % (r.returncode, r.stderr))
+    rec.stop()
+
+
+@section
+def no_secret_anywhere():
+    leaked = [s for s in TOKENS for out in t.OUTPUTS if s in out]
+    report("no output of any command holds a secret (%d outputs)" %
+           len(t.OUTPUTS), t.OUTPUTS and not leaked, leaked)
+
+
+t.finish()
