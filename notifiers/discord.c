@@ -144,8 +144,9 @@ discord_parse(struct notifier *n, const struct notifier_url *u,
 		return -1;
 	}
 	if (!all_digits(id) || !token_chars(token) || rest > 2) {
-		*why = "the Discord webhook id is digits and its token letters, "
-		    "digits, '-' and '_': discord://WebhookID/WebhookToken";
+		*why = "the Discord webhook id is digits and its token "
+		    "letters, digits, '-' and '_': "
+		    "discord://WebhookID/WebhookToken";
 		return -1;
 	}
 	if (thread != NULL && !all_digits(thread)) {

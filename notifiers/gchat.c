@@ -153,13 +153,13 @@ gchat_redact(const struct notifier *n)
 
 /* ------------------------------------------------------------ format */
 
-/* "*<link|name>*", or "*name*" when the link cannot be carried. */
+/* "*<link|name>*", or "*name*" when <|> cannot carry link or name. */
 static void
 add_name(struct strbuf *sb, const struct reminder *r)
 {
 	if (r->link != NULL && r->link[0] != '\0' &&
 	    strlen(r->link) <= GCHAT_LINK_MAX &&
-	    strpbrk(r->link, "|<> ") == NULL)
+	    strpbrk(r->link, "|<> ") == NULL && strpbrk(r->name, "|>") == NULL)
 		strbuf_addf(sb, "*<%s|%s>*", r->link, r->name);
 	else
 		strbuf_addf(sb, "*%s*", r->name);
@@ -222,7 +222,8 @@ gchat_text(const struct reminder_batch *b)
 			break;
 		}
 		strbuf_addch(&sb, '\n');
-		hosted_add_cut(&sb, lines, sb.len + 4 < room ? room - sb.len : 4);
+		hosted_add_cut(&sb, lines, sb.len + 4 < room ?
+		    room - sb.len : 4);
 		free(lines);
 	}
 	if (!b->test && i < b->n) {

@@ -225,8 +225,9 @@ parse_office(struct notifier *n, const struct notifier_url *u,
 	struct strbuf sb = STRBUF_INIT;
 
 	if (u->user != NULL) {
-		*why = "msteams:// needs the team: msteams://TEAM/TokenA/TokenB/"
-		    "TokenC (outlook.office.com webhooks no longer work)";
+		*why = "msteams:// needs the team: "
+		    "msteams://TEAM/TokenA/TokenB/TokenC "
+		    "(outlook.office.com webhooks no longer work)";
 		return -1;
 	}
 	for (i = https ? 1 : 0; i < u->nsegments && ntokens < 4; i++)

@@ -146,7 +146,8 @@ contains(const char *hay, const char *needle)
 	int ok = hay != NULL && strstr(hay, needle) != NULL;
 
 	if (!ok)
-		printf("# \"%s\" not in: %.300s\n", needle, hay ? hay : "(null)");
+		printf("# \"%s\" not in: %.300s\n", needle,
+		    hay ? hay : "(null)");
 	return ok;
 }
 
@@ -299,8 +300,9 @@ test_slack_message(void)
 	b = sample_single();
 	root = format_json(&n, &b, &req);
 	CHECK("slack/single: header names the person, one section",
-	    root && strcmp(block_text(root, 0), "Follow up with Ada Lovelace") ==
-	    0 && json_array_size(json_object_get(root, "blocks")) == 2,
+	    root && strcmp(block_text(root, 0),
+	    "Follow up with Ada Lovelace") == 0 &&
+	    json_array_size(json_object_get(root, "blocks")) == 2,
 	    "%s", req.body);
 	json_decref(root);
 	notifier_request_release(&req);
@@ -732,7 +734,8 @@ test_teams_message(void)
 	notifier_request_release(&req);
 	notifier_release(&n);
 
-	open_url(&n, "msteams://contoso/aaaa-1111@bbbb-2222/Cc33Dd44/eeee-5555");
+	open_url(&n, "msteams://contoso/aaaa-1111@bbbb-2222/Cc33Dd44/"
+	    "eeee-5555");
 	b = sample_digest();
 	root = format_json(&n, &b, &req);
 	CHECK("teams/msteams sends the same Adaptive Card",
@@ -800,8 +803,8 @@ test_gchat_urls(void)
 	    "messages?key=AIzaKEY-1&token=O7bTOKEN"), "wrong");
 	notifier_release(&n);
 
-	check_refused("gchat/refused: no token", "gchat://AAAAk6lGXyM/AIzaKEY-1",
-	    "space, key and token", secrets);
+	check_refused("gchat/refused: no token",
+	    "gchat://AAAAk6lGXyM/AIzaKEY-1", "space, key and token", secrets);
 	check_refused("gchat/refused: https without token",
 	    "https://chat.googleapis.com/v1/spaces/AAAAk6lGXyM/messages?key="
 	    "AIzaKEY-1", "token=", secrets);
@@ -917,7 +920,8 @@ test_endpoint(void)
 	    notifier_format(&n, &b, &req) == -1 && req.url == NULL, "sent");
 	notifier_release(&n);
 	setenv("FOLLOWUP_TEST_ENDPOINT", "http://127.0.0.1.example.org:1", 1);
-	open_url(&n, "msteams://contoso/aaaa-1111@bbbb-2222/Cc33Dd44/eeee-5555");
+	open_url(&n, "msteams://contoso/aaaa-1111@bbbb-2222/Cc33Dd44/"
+	    "eeee-5555");
 	CHECK("endpoint/a loopback-looking name: nothing is sent",
 	    notifier_format(&n, &b, &req) == -1, "sent");
 	notifier_release(&n);
