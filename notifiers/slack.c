@@ -44,8 +44,8 @@
 #define SLACK_POST_MESSAGE "https://slack.com/api/chat.postMessage"
 #define SLACK_MAX_BODY ((size_t)32 << 10)
 #define SLACK_MAX_BLOCKS 50
-/* A header, a section and a divider per reminder, a context block. */
-#define SLACK_MAX_SHOWN ((SLACK_MAX_BLOCKS - 2 + 1) / 2 - 1)
+/* A header, N sections, N - 1 dividers, a context block: 2N + 1. */
+#define SLACK_MAX_SHOWN ((SLACK_MAX_BLOCKS - 1) / 2)
 #define SLACK_SECTION_MAX 3000
 #define SLACK_HEADER_MAX 150
 #define SLACK_FALLBACK_MAX 3000
@@ -199,6 +199,11 @@ slack_parse(struct notifier *n, const struct notifier_url *u,
 		*why = !https && strncasecmp(parts[0], "xo", 2) == 0 ?
 		    "the Slack bot token is not xoxa-, xoxb- or xoxp- and "
 		    "letters, digits and dashes" : slack_needs_tokens;
+		return -1;
+	}
+	if (https && nparts > ntokens) {
+		*why = "the Slack webhook URL has more than three tokens after "
+		    "/services/ (give a channel as ?to=#channel)";
 		return -1;
 	}
 	if (nparts > ntokens + 1 || (nparts > ntokens && to != NULL)) {

@@ -237,6 +237,9 @@ test_slack_urls(void)
 	    "slack://T0AAA1/B0BBB2/ccc-SECRET3", "three tokens", secrets);
 	check_refused("slack/refused: bad bot token", "slack://xoxz-SECRET",
 	    NULL, secrets);
+	check_refused("slack/refused: https with four tokens",
+	    "https://hooks.slack.com/services/T0AAA1/B0BBB2/cccSECRET3/x",
+	    "more than three", secrets);
 	check_refused("slack/refused: https with two tokens",
 	    "https://hooks.slack.com/services/T0AAA1/B0BBB2", "three tokens",
 	    secrets);
