@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../core/calendar.h"
+#include "../../core/util.h"
 #include "../../notifiers/publish.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0:
 		if (dav_parse_multistatus(text, n, &l) == 0) {
 			for (i = 0; i < l.n; i++) {
-				s = dav_percent_decode(l.items[i].href,
+				s = percent_decode(l.items[i].href,
 				    strlen(l.items[i].href));
 				free(s);
 			}
@@ -42,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)calendar_is_ical(text, n);
 		break;
 	default:
-		s = dav_percent_decode(text, n);
+		s = percent_decode(text, n);
 		free(s);
 		break;
 	}

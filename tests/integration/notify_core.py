@@ -466,6 +466,28 @@ def newer_ledger_refused():
 
 
 @section
+def valgrind_clean():
+    if os.environ.get("FOLLOWUP_SANITIZED"):
+        return  # valgrind cannot run an AddressSanitizer build
+    rec = t.Recorder(script=[{"status": 500}, {"status": 200}]).start()
+    c = Case(hook(rec) + hook(rec, "second", TOKENS[1]))
+    e = t.env(home=c.home, now=NOW)
+    vg = ["valgrind", "--error-exitcode=99", "--leak-check=full",
+          "--show-leak-kinds=all", "--errors-for-leak-kinds=all", "-q",
+          "--suppressions=" + os.path.join(t.SRC, "tests", "valgrind.supp"),
+          t.FOLLOWUP, "notify", "--config", c.config, "--vault", VAULT,
+          "--today", TODAY]
+    for args, want in (([], 0), (["--dry-run"], 0), (["--test"], 0)):
+        r = subprocess.run(vg + args, env=e, capture_output=True, text=True,
+                           timeout=300)
+        t.OUTPUTS.append(r.stdout + r.stderr)
+        report("valgrind notify %s: no error, no leak" % " ".join(args),
+               r.returncode == want, "exit %d\n%s" % (r.returncode,
+                                                       r.stderr[-2000:]))
+    rec.stop()
+
+
+@section
 def no_secret_anywhere():
     leaked = [s for s in TOKENS for out in t.OUTPUTS if s in out]
     report("no output of any command holds a secret (%d outputs)" %

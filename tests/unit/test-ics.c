@@ -10,6 +10,7 @@
 #include "../../config/config.h"
 #include "../../core/calendar.h"
 #include "../../core/diag.h"
+#include "../../core/util.h"
 #include "../../notifiers/http.h"
 #include "../../notifiers/publish.h"
 #include "unit.h"
