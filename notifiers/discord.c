@@ -128,6 +128,10 @@ discord_parse(struct notifier *n, const struct notifier_url *u,
 	size_t at, rest;
 
 	(void)why_owned;
+	/* The host of discord:// is the webhook's id: shown, even when
+	 * refused, is the service's host. */
+	free(n->hostport);
+	n->hostport = xstrdup("discord.com");
 	if (strcmp(u->scheme, "https") == 0) {
 		at = webhooks_at(u);
 		rest = u->nsegments - at - 1;
@@ -158,8 +162,6 @@ discord_parse(struct notifier *n, const struct notifier_url *u,
 	    token, thread ? "&thread_id=" : "", thread ? thread : "");
 	if (u->user != NULL && u->user[0] != '\0')
 		h->username = xstrdup(u->user);
-	free(n->hostport);
-	n->hostport = xstrdup("discord.com");
 	n->priv = h;
 	return 0;
 }

@@ -103,6 +103,10 @@ gchat_parse(struct notifier *n, const struct notifier_url *u,
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)why_owned;
+	/* The host of gchat:// is the space: shown, even when refused, is
+	 * the service's host. */
+	free(n->hostport);
+	n->hostport = xstrdup("chat.googleapis.com");
 	if (https) {
 		space = u->segments[2];
 		next = u->nsegments;
@@ -138,8 +142,6 @@ gchat_parse(struct notifier *n, const struct notifier_url *u,
 	h->url = strbuf_detach(&sb);
 	if (thread != NULL && thread[0] != '\0')
 		h->thread = xstrdup(thread);
-	free(n->hostport);
-	n->hostport = xstrdup("chat.googleapis.com");
 	n->priv = h;
 	return 0;
 }

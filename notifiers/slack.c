@@ -179,6 +179,10 @@ slack_parse(struct notifier *n, const struct notifier_url *u,
 	int https = strcmp(u->scheme, "https") == 0;
 
 	(void)why_owned;
+	/* The host of slack:// is a token: shown, even when refused, is the
+	 * service's host. */
+	free(n->hostport);
+	n->hostport = xstrdup("hooks.slack.com");
 	if (slack_parts(u, parts, 6, &nparts) != 0) {
 		*why = "the Slack URL has too many parts: one channel per "
 		    "notifier (add another notifier for another channel)";
@@ -230,9 +234,10 @@ slack_parse(struct notifier *n, const struct notifier_url *u,
 		    parts[1], parts[2]);
 	if (u->user != NULL && u->user[0] != '\0')
 		h->username = xstrdup(u->user);
-	/* What may be shown of it: the service's host, not a token. */
-	free(n->hostport);
-	n->hostport = xstrdup(h->bot ? "slack.com" : "hooks.slack.com");
+	if (h->bot) {
+		free(n->hostport);
+		n->hostport = xstrdup("slack.com");
+	}
 	n->priv = h;
 	return 0;
 }

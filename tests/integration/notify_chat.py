@@ -20,7 +20,9 @@ against it field by field:
   container per reminder with its facts;
 - Google Chat: the text, a <link|name> line per reminder, "and N more";
 - --dry-run shows each service's URL masked; no output holds a token;
-- FOLLOWUP_TEST_ENDPOINT naming another host sends nothing.
+- FOLLOWUP_TEST_ENDPOINT naming another host sends nothing;
+- a URL refused for a missing part is a config error that shows no token
+  (the host of slack://, discord:// and gchat:// is one).
 """
 import json
 import os
@@ -309,6 +311,22 @@ def endpoint_elsewhere():
            r.returncode not in (0, 65) and rec.requests == [] and
            no_secret(r.stdout + r.stderr),
            "%d %s" % (r.returncode, (r.stdout + r.stderr)[-300:]))
+    rec.stop()
+
+
+@section
+def refused_urls():
+    rec = t.Recorder(script=[OK]).start()
+    home = os.path.join(t.TMP, "home-refused")
+    for url in ("slack://%s/%s" % SLACK[:2], "discord://%s" % DISCORD[0],
+                "gchat://%s/%s" % GCHAT[:2]):
+        cfg = t.write(os.path.join(home, "config.yml"),
+                      "notifiers:\n  - name: bad\n    url: %s\n" % url)
+        r = notify(home, cfg, "http://" + rec.hostport())
+        report("refused %s: exit 78, the error shows no token" %
+               url.split(":")[0], r.returncode == 78 and
+               rec.requests == [] and no_secret(r.stdout + r.stderr),
+               "%d %s" % (r.returncode, r.stderr[-300:]))
     rec.stop()
 
 

@@ -33,19 +33,26 @@ open_url(struct notifier *n, const char *url)
 	return rc;
 }
 
-/* url is refused, for a reason that holds none of secrets (NULL-ended). */
+/*
+ * url is refused, for a reason that holds none of secrets (NULL-ended),
+ * and what may be shown of it holds none either.
+ */
 static void
 check_refused(const char *name, const char *url, const char *needs,
     const char *const *secrets)
 {
 	struct notifier n = { 0 };
-	char *why = NULL;
+	char *why = NULL, *shown;
 	int rc = notifier_open(&n, url, &why), quoted = 0;
 	size_t i;
 
-	for (i = 0; why != NULL && secrets[i] != NULL; i++)
-		if (strstr(why, secrets[i]) != NULL)
+	/* What an error shows of a refused URL names no token either. */
+	shown = notifier_shown_url(&n);
+	for (i = 0; secrets[i] != NULL; i++)
+		if ((why != NULL && strstr(why, secrets[i]) != NULL) ||
+		    strstr(shown, secrets[i]) != NULL)
 			quoted = 1;
+	free(shown);
 	CHECK(name, rc == -1 && why != NULL && !quoted &&
 	    (needs == NULL || strstr(why, needs) != NULL), "rc %d why %s", rc,
 	    why ? why : "(none)");
