@@ -21,11 +21,18 @@ against it field by field:
 - Google Chat: the text, a <link|name> line per reminder, "and N more";
 - --dry-run shows each service's URL masked; no output holds a token;
 - FOLLOWUP_TEST_ENDPOINT naming another host sends nothing;
+- Apprise (1.2.0, the Debian package) takes each URL apart the same way:
+  with requests.post replaced in-process (nothing leaves the machine),
+  it would post to the same host, path and query, with the same bot
+  token and channel (workflows:// is newer than 1.2.0; Discord's ?wait=true
+  is followup's, 1.2.0 puts "wait" in the body);
 - a URL refused for a missing part is a config error that shows no token
   (the host of slack://, discord:// and gchat:// is one).
 """
 import json
 import os
+import subprocess
+import urllib.parse
 
 import testlib as t
 from testlib import report, section
@@ -312,6 +319,71 @@ def endpoint_elsewhere():
            no_secret(r.stdout + r.stderr),
            "%d %s" % (r.returncode, (r.stdout + r.stderr)[-300:]))
     rec.stop()
+
+
+# Run inside Debian's python with apprise: what each URL would POST.
+APPRISE_PROBE = r"""
+import json, sys
+import requests
+import apprise
+sent = []
+class Answer:
+    status_code = 200
+    content = b'{"ok": true}'
+    text = '{"ok": true}'
+    headers = {}
+def post(url, data=None, headers=None, params=None, **kw):
+    sent.append({"url": url, "params": params or {},
+                 "headers": dict(headers or {}),
+                 "payload": json.loads(data) if isinstance(data, str)
+                 else None})
+    return Answer()
+requests.post = post
+out = {}
+for name, url in json.loads(sys.argv[1]).items():
+    sent.clear()
+    a = apprise.Apprise()
+    if a.add(url):
+        a.notify(title="T", body="B")
+    out[name] = sent[0] if sent else None
+print(json.dumps(out))
+"""
+
+REAL_HOSTS = {"slack": "hooks.slack.com", "slack-bot": "slack.com",
+              "discord": "discord.com",
+              "msteams": "contoso.webhook.office.com",
+              "gchat": "chat.googleapis.com"}
+
+
+@section
+def apprise_agrees():
+    urls = {k: v for k, v in URLS.items() if k in REAL_HOSTS}
+    p = subprocess.run(["/usr/bin/python3", "-c", APPRISE_PROBE,
+                        json.dumps(urls)], capture_output=True, text=True,
+                       timeout=60)
+    theirs = json.loads(p.stdout) if p.returncode == 0 else {}
+    report("apprise: its plugins load (Debian's apprise package)",
+           p.returncode == 0 and all(theirs.get(k) for k in urls),
+           p.stderr[-300:])
+    for name in urls:
+        a = theirs.get(name) or {"url": "", "params": {}, "headers": {}}
+        ours = urllib.parse.urlsplit(PATHS[name])
+        its = urllib.parse.urlsplit(a["url"])
+        query = dict(urllib.parse.parse_qsl(ours.query))
+        if name == "discord":
+            query.pop("wait", None)
+        report("apprise: %s posts to the same host, path and query" % name,
+               its.scheme == "https" and its.netloc == REAL_HOSTS[name] and
+               its.path == ours.path and
+               dict(urllib.parse.parse_qsl(its.query), **a["params"]) ==
+               query, "%s %s vs %s" % (its.netloc, its.path, ours.path))
+    bot = theirs.get("slack-bot") or {"headers": {}, "payload": {}}
+    mine = STATE["got"].get("slack-bot", {"headers": {}})["headers"]
+    report("apprise: the same bot token header and channel",
+           bot["headers"].get("Authorization") == mine.get("Authorization")
+           and (bot.get("payload") or {}).get("channel") ==
+           body("slack-bot").get("channel") == "#people",
+           str(bot.get("payload"))[:200])
 
 
 @section
