@@ -193,6 +193,19 @@ is_loopback(const char *host)
 	return 0;
 }
 
+int
+http_host_is_loopback(const char *host)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+
+	if (strchr(host, ':') == NULL || host[0] == '[')
+		return is_loopback(host);
+	if (strlen(host) + 3 > sizeof(buf))
+		return 0;
+	snprintf(buf, sizeof(buf), "[%s]", host);
+	return is_loopback(buf);
+}
+
 /*
  * Whether url is plain http:// to a host that is not this machine: no
  * credentials may travel there (anyone on the way could read them).

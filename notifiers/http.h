@@ -115,6 +115,12 @@ void http_response_release(struct http_response *resp);
 char *http_redact_url(const char *url);
 
 /*
+ * Whether host ("localhost", an IPv4 or IPv6 address, brackets or not) is
+ * this machine: the one place a credential may travel over plain http://.
+ */
+int http_host_is_loopback(const char *host);
+
+/*
  * The header line "If-Match: ETAG" for etag, written into buf (n bytes);
  * NULL when etag cannot be used there: NULL, empty, weak (W/"...": If-Match
  * compares strongly, RFC 9110 §13.1.1, so a weak tag never matches), with
