@@ -1,0 +1,570 @@
+/*
+ * slack.c - Slack, as Apprise writes it (NotifySlack.py):
+ *
+ *   slack://TokenA/TokenB/TokenC[/#channel]     an incoming webhook, POSTed
+ *       to https://hooks.slack.com/services/TokenA/TokenB/TokenC;
+ *   https://hooks.slack.com/services/TokenA/TokenB/TokenC   the same,
+ *       as Slack shows it;
+ *   slack://xoxb-TOKEN[/#channel]               a bot token (xoxa-, xoxb-,
+ *       xoxp-), POSTed to https://slack.com/api/chat.postMessage with
+ *       "Authorization: Bearer TOKEN" (a secret header); the channel is
+ *       #general when none is given, as in Apprise.
+ *
+ * One channel per notifier: "#name", "@user" or "+ID" (an encoded id, sent
+ * without the '+'); also as ?to=. "slack://Name@..." posts as Name. Old
+ * webhooks honour the channel and the name; app webhooks post where they
+ * were made.
+ *
+ * The message is Block Kit: a header (the title), a section per reminder
+ * in mrkdwn (the name as a link to the note, the summary, the late note,
+ * the open items), dividers between them, and a context block with "and
+ * N more" for the reminders left out; "text" carries the plain text as
+ * the fallback notifications show. Slack's limits, kept: 50 blocks (so at
+ * most SLACK_MAX_SHOWN reminders), 3000 characters a section, 150 a
+ * header; the body stays under SLACK_MAX_BODY bytes (counting bytes,
+ * never fewer than characters).
+ *
+ * A bot's answer is HTTP 200 even when Slack refused the message
+ * ({"ok": false, "error": "channel_not_found"}): slack_send() reads it.
+ *
+ * Memory: the instance (n->priv) owns its strings and wipes the secret
+ * ones when released.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hosted.h"
+#include "http.h"
+#include "notifier.h"
+#include "../core/util.h"
+
+#define SLACK_WEBHOOK_BASE "https://hooks.slack.com/services"
+#define SLACK_POST_MESSAGE "https://slack.com/api/chat.postMessage"
+#define SLACK_MAX_BODY ((size_t)32 << 10)
+#define SLACK_MAX_BLOCKS 50
+/* A header, N sections, N - 1 dividers, a context block: 2N + 1. */
+#define SLACK_MAX_SHOWN ((SLACK_MAX_BLOCKS - 1) / 2)
+#define SLACK_SECTION_MAX 3000
+#define SLACK_HEADER_MAX 150
+#define SLACK_FALLBACK_MAX 3000
+#define SLACK_NAME_MAX 200
+#define SLACK_LINK_MAX 1000
+#define SLACK_CHANNEL_MAX 80
+
+struct slack_hook {
+	int bot;
+	char *url;		/* webhook URL (secret) or chat.postMessage */
+	char *token;		/* bot token (secret); NULL for a webhook */
+	char *channel;		/* NULL: the webhook's own */
+	char *username;		/* NULL: the webhook's own */
+};
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL)
+		memset(s, 0, strlen(s));
+	free(s);
+}
+
+static void
+slack_release(void *priv)
+{
+	struct slack_hook *h = priv;
+
+	wipe_free(h->url);
+	wipe_free(h->token);
+	free(h->channel);
+	free(h->username);
+	free(h);
+}
+
+/* ------------------------------------------------------------ parse */
+
+static int
+all_alnum(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+/* xoxa-, xoxb- or xoxp- and letters, digits, dashes. */
+static int
+bot_token(const char *s)
+{
+	if (strncasecmp(s, "xox", 3) != 0 || strchr("abpABP", s[3]) == NULL ||
+	    s[3] == '\0' || s[4] != '-' || s[5] == '\0')
+		return 0;
+	for (s += 5; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * The channel as Slack's "channel" field takes it: "#name" and "@user" as
+ * written, "+ID" without the '+', a bare name with '#'. NULL when it has
+ * characters a channel cannot have.
+ */
+static char *
+channel_field(const char *s)
+{
+	const char *p = s[0] == '#' || s[0] == '@' || s[0] == '+' ? s + 1 : s;
+	size_t n = strlen(p), i;
+
+	if (n == 0 || n > SLACK_CHANNEL_MAX)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' &&
+		    p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') ||
+		    p[i] == '_' || p[i] == '-' || p[i] == '.'))
+			return NULL;
+	if (s[0] == '+')
+		return xstrdup(p);
+	if (s[0] == '@')
+		return xstrdup(s);
+	return xasprintf("#%s", p);
+}
+
+static int
+slack_match_https(const struct notifier_url *u)
+{
+	return strcasecmp(u->host, "hooks.slack.com") == 0 &&
+	    (u->port == 0 || u->port == 443) && u->nsegments >= 1 &&
+	    strcmp(u->segments[0], "services") == 0;
+}
+
+static const char slack_needs_tokens[] =
+    "the Slack URL needs three tokens: slack://TokenA/TokenB/TokenC "
+    "(or a bot token: slack://xoxb-.../#channel)";
+
+/*
+ * The tokens and channels of u: for https://hooks.slack.com/services/A/B/C
+ * they follow "services"; for slack:// the host is the first.
+ */
+static int
+slack_parts(const struct notifier_url *u, const char **parts, size_t max,
+    size_t *nparts)
+{
+	size_t i = 0, n = 0;
+
+	if (strcmp(u->scheme, "https") == 0)
+		i = 1;
+	else
+		parts[n++] = u->host;
+	for (; i < u->nsegments; i++) {
+		if (n == max)
+			return -1;
+		parts[n++] = u->segments[i];
+	}
+	*nparts = n;
+	return 0;
+}
+
+static int
+slack_parse(struct notifier *n, const struct notifier_url *u,
+    const char **why, char **why_owned)
+{
+	const char *parts[6], *channel = NULL, *to = url_param(u, "to");
+	size_t nparts = 0, ntokens;
+	struct slack_hook *h;
+	int https = strcmp(u->scheme, "https") == 0;
+
+	(void)why_owned;
+	/* The host of slack:// is a token: shown, even when refused, is the
+	 * service's host. */
+	free(n->hostport);
+	n->hostport = xstrdup("hooks.slack.com");
+	if (slack_parts(u, parts, 6, &nparts) != 0) {
+		*why = "the Slack URL has too many parts: one channel per "
+		    "notifier (add another notifier for another channel)";
+		return -1;
+	}
+	if (nparts == 0 || parts[0][0] == '\0') {
+		*why = slack_needs_tokens;
+		return -1;
+	}
+	ntokens = !https && bot_token(parts[0]) ? 1 : 3;
+	if (ntokens == 1 && u->user != NULL) {
+		*why = "a Slack bot posts under its own name: drop \"Name@\" "
+		    "from a slack://xoxb-... URL";
+		return -1;
+	}
+	if (ntokens == 3 && (nparts < 3 || !all_alnum(parts[0]) ||
+	    !all_alnum(parts[1]) || !all_alnum(parts[2]))) {
+		*why = !https && strncasecmp(parts[0], "xo", 2) == 0 ?
+		    "the Slack bot token is not xoxa-, xoxb- or xoxp- and "
+		    "letters, digits and dashes" : slack_needs_tokens;
+		return -1;
+	}
+	if (https && nparts > ntokens) {
+		*why = "the Slack webhook URL has more than three tokens after "
+		    "/services/ (give a channel as ?to=#channel)";
+		return -1;
+	}
+	if (nparts > ntokens + 1 || (nparts > ntokens && to != NULL)) {
+		*why = "one Slack channel per notifier (add another notifier "
+		    "for another channel)";
+		return -1;
+	}
+	channel = nparts > ntokens ? parts[ntokens] : to;
+	h = xcalloc(1, sizeof(*h));
+	h->bot = ntokens == 1;
+	if (channel != NULL && (h->channel = channel_field(channel)) == NULL) {
+		slack_release(h);
+		*why = "the Slack channel must be #name, @user or +ID "
+		    "(letters, digits, '_', '-', '.')";
+		return -1;
+	}
+	if (h->bot) {
+		h->url = xstrdup(SLACK_POST_MESSAGE);
+		h->token = xstrdup(parts[0]);
+		if (h->channel == NULL)
+			h->channel = xstrdup("#general");
+	} else
+		h->url = xasprintf("%s/%s/%s/%s", SLACK_WEBHOOK_BASE, parts[0],
+		    parts[1], parts[2]);
+	if (u->user != NULL && u->user[0] != '\0')
+		h->username = xstrdup(u->user);
+	if (h->bot) {
+		free(n->hostport);
+		n->hostport = xstrdup("slack.com");
+	}
+	n->priv = h;
+	return 0;
+}
+
+static char *
+slack_redact(const struct notifier *n)
+{
+	return xasprintf("%s://%s****", n->scheme, strcmp(n->scheme, "https") ==
+	    0 ? "hooks.slack.com/services/" : "");
+}
+
+/* ------------------------------------------------------------ format */
+
+/* Slack's control characters in text: &, <, > (and nothing else). */
+static void
+add_slack_escaped(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '&')
+			strbuf_adds(sb, "&amp;");
+		else if (*s == '<')
+			strbuf_adds(sb, "&lt;");
+		else if (*s == '>')
+			strbuf_adds(sb, "&gt;");
+		else
+			strbuf_addch(sb, *s);
+	}
+}
+
+/* A link Slack's <url|text> can carry: short, no '|', '>' or space. */
+static int
+usable_link(const char *link)
+{
+	return link != NULL && link[0] != '\0' &&
+	    strlen(link) <= SLACK_LINK_MAX && strpbrk(link, "|<> ") == NULL;
+}
+
+/* "*<link|name>*": the name, bold, as a link to the note. */
+static void
+add_name(struct strbuf *sb, const struct reminder *r)
+{
+	char *name = hosted_cut(r->name, SLACK_NAME_MAX);
+
+	strbuf_addch(sb, '*');
+	if (usable_link(r->link)) {
+		strbuf_addch(sb, '<');
+		add_slack_escaped(sb, r->link);
+		strbuf_addch(sb, '|');
+		add_slack_escaped(sb, name);
+		strbuf_addch(sb, '>');
+	} else
+		add_slack_escaped(sb, name);
+	strbuf_addch(sb, '*');
+	free(name);
+}
+
+/*
+ * One reminder as a section's mrkdwn: name, summary, late note, then as
+ * many items as fit SLACK_SECTION_MAX, the rest counted in "and N more".
+ */
+static char *
+section_text(const struct reminder *r)
+{
+	struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
+	char *summary = reminder_summary(r), *late = reminder_late_note(r);
+	/* Room kept for the last line, "• and N more". */
+	const size_t budget = SLACK_SECTION_MAX - 32;
+	size_t i, more = r->nitems_total - r->nitems;
+
+	add_name(&sb, r);
+	strbuf_addch(&sb, '\n');
+	add_slack_escaped(&sb, summary);
+	if (late != NULL) {
+		strbuf_adds(&sb, "\n_");
+		add_slack_escaped(&sb, late);
+		strbuf_addch(&sb, '_');
+	}
+	for (i = 0; i < r->nitems; i++) {
+		char *item = reminder_item_line(&r->items[i]);
+
+		strbuf_reset(&line);
+		strbuf_adds(&line, "\n• ");
+		add_slack_escaped(&line, item);
+		free(item);
+		if (sb.len + line.len > budget) {
+			more += r->nitems - i;
+			break;
+		}
+		strbuf_add(&sb, line.buf, line.len);
+	}
+	if (more > 0) {
+		char *m = reminder_more(more);
+
+		strbuf_addf(&sb, "\n• %s", m);
+		free(m);
+	}
+	strbuf_release(&line);
+	free(summary);
+	free(late);
+	return strbuf_detach(&sb);
+}
+
+static json_t *
+mrkdwn(const char *text)
+{
+	return json_pack("{s:s, s:s}", "type", "mrkdwn", "text", text);
+}
+
+static json_t *
+header_block(const char *title)
+{
+	char *cut = hosted_cut(title, SLACK_HEADER_MAX);
+	json_t *o = json_pack("{s:s, s:{s:s, s:s, s:b}}", "type", "header",
+	    "text", "type", "plain_text", "text", cut, "emoji", 1);
+
+	free(cut);
+	return o;
+}
+
+static json_t *
+section_block(const char *text)
+{
+	return json_pack("{s:s, s:o}", "type", "section", "text",
+	    mrkdwn(text));
+}
+
+/* The blocks of b: header, sections and dividers, "and N more". */
+static json_t *
+slack_blocks(const struct reminder_batch *b, const char *title)
+{
+	json_t *blocks = json_array();
+	size_t i, shown = b->shown < b->n ? b->shown : b->n;
+
+	if (shown > SLACK_MAX_SHOWN)
+		shown = SLACK_MAX_SHOWN;
+	json_array_append_new(blocks, header_block(title));
+	if (b->test) {
+		char *text = reminder_text(b, TEXT_PLAIN);
+
+		json_array_append_new(blocks, section_block(text));
+		free(text);
+		return blocks;
+	}
+	for (i = 0; i < shown; i++) {
+		char *text = section_text(&b->items[i]);
+
+		if (i > 0)
+			json_array_append_new(blocks,
+			    json_pack("{s:s}", "type", "divider"));
+		json_array_append_new(blocks, section_block(text));
+		free(text);
+	}
+	if (shown < b->n) {
+		char *more = reminder_more(b->n - shown);
+
+		json_array_append_new(blocks, json_pack("{s:s, s:[o]}", "type",
+		    "context", "elements", mrkdwn(more)));
+		free(more);
+	}
+	return blocks;
+}
+
+/* The notification's text: the title and the plain text, escaped, cut. */
+static char *
+fallback_text(const struct reminder_batch *b, const char *title)
+{
+	struct reminder_batch fit = *b;
+	struct strbuf sb = STRBUF_INIT;
+	char *plain, *cut;
+
+	if (fit.shown > SLACK_MAX_SHOWN)
+		fit.shown = SLACK_MAX_SHOWN;
+	plain = reminder_text(&fit, TEXT_PLAIN);
+	add_slack_escaped(&sb, title);
+	strbuf_addch(&sb, '\n');
+	add_slack_escaped(&sb, plain);
+	cut = hosted_cut(strbuf_str(&sb), SLACK_FALLBACK_MAX);
+	strbuf_release(&sb);
+	free(plain);
+	return cut;
+}
+
+static int
+slack_format(const struct notifier *n, const struct reminder_batch *b,
+    struct notifier_request *req)
+{
+	const struct slack_hook *h = n->priv;
+	char *title = reminder_title(b), *text = fallback_text(b, title);
+	json_t *root;
+
+	root = json_pack("{s:s, s:o, s:b, s:b}", "text", text, "blocks",
+	    slack_blocks(b, title), "unfurl_links", 0, "unfurl_media", 0);
+	free(title);
+	free(text);
+	if (root != NULL && h->channel != NULL)
+		json_object_set_new(root, "channel", json_string(h->channel));
+	if (root != NULL && h->username != NULL)
+		json_object_set_new(root, "username", json_string(h->username));
+	if (hosted_json_request(req, root, h->url) != 0)
+		return -1;
+	if (h->bot)
+		notifier_request_header(req, 1, "Authorization", "Bearer %s",
+		    h->token);
+	return 0;
+}
+
+/* ------------------------------------------------------------ send */
+
+/*
+ * Slack's Web API answers 200 with {"ok": false, "error": CODE} when it
+ * refused the message; CODE (e.g. "channel_not_found") holds no secret.
+ */
+static void
+read_bot_answer(const struct http_response *resp, struct send_result *res)
+{
+	json_error_t err;
+	json_t *root = json_loadb(resp->body ? resp->body : "",
+	    resp->body_len, 0, &err);
+	const char *code = json_string_value(json_object_get(root, "error"));
+
+	if (json_is_true(json_object_get(root, "ok"))) {
+		res->outcome = SEND_ACCEPTED;
+	} else {
+		int busy = code != NULL && (strcmp(code, "ratelimited") == 0 ||
+		    strcmp(code, "service_unavailable") == 0 ||
+		    strcmp(code, "internal_error") == 0 ||
+		    strcmp(code, "fatal_error") == 0 ||
+		    strcmp(code, "request_timeout") == 0);
+
+		/* Slack may still have posted it when it timed out. */
+		res->outcome = code != NULL && strcmp(code,
+		    "request_timeout") == 0 ? SEND_UNKNOWN : busy ?
+		    SEND_RETRY : SEND_REJECTED;
+		res->error = xasprintf("Slack refused the message: %.64s",
+		    code ? code : "no \"ok\" in its answer");
+	}
+	json_decref(root);
+}
+
+/* Outcome of a failure or a non-2xx answer, as notifier_http_send() has it. */
+static void
+read_failure(enum http_failure f, const struct http_response *resp,
+    const char *shown, struct send_result *res)
+{
+	const char *after;
+
+	if (f != HTTP_OK) {
+		res->outcome = f == HTTP_FAIL_INSECURE || f == HTTP_FAIL_URL ||
+		    f == HTTP_FAIL_REDIRECT ? SEND_REJECTED :
+		    resp->request_sent && f != HTTP_FAIL_TLS &&
+		    f != HTTP_FAIL_CONNECT ? SEND_UNKNOWN : SEND_RETRY;
+		res->error = xstrdup(resp->error ? resp->error : "no answer");
+		return;
+	}
+	res->outcome = resp->status == 408 || resp->status == 425 ||
+	    resp->status == 429 || resp->status >= 500 ? SEND_RETRY :
+	    SEND_REJECTED;
+	after = http_response_header(resp, "Retry-After");
+	if (after != NULL && atol(after) > 0 && atol(after) < 86400)
+		res->retry_after_ms = atol(after) * 1000;
+	res->error = xasprintf("POST %s: the service answered HTTP %ld%s",
+	    shown, resp->status, resp->status == 401 || resp->status == 403 ?
+	    " (check the token)" : "");
+}
+
+/*
+ * A webhook's answer is its status; a bot's is in its body too. Sent once,
+ * like notifier_http_send(), with the same timeouts and TLS.
+ */
+static void
+slack_send(const struct notifier *n, const struct notifier_request *req,
+    struct send_result *res)
+{
+	const struct slack_hook *h = n->priv;
+	const char **headers;
+	struct http_request hr = { 0 };
+	struct http_response resp;
+	enum http_failure f;
+	char *shown;
+	size_t i;
+
+	if (!h->bot) {
+		notifier_http_send(n, req, res);
+		return;
+	}
+	memset(res, 0, sizeof(*res));
+	res->retry_after_ms = -1;
+	shown = notifier_shown_url(n);
+	headers = xcalloc(req->nheaders + 1, sizeof(*headers));
+	for (i = 0; i < req->nheaders; i++)
+		headers[i] = xasprintf("%s: %s", req->headers[i].name,
+		    req->headers[i].value);
+	hr.method = req->method;
+	hr.url = req->url;
+	hr.headers = headers;
+	hr.body = req->body;
+	hr.body_len = req->body_len;
+	hr.ca_file = n->ca_file;
+	hr.shown_url = shown;
+	hr.timeout_ms = n->timeout_ms;
+	if (n->timeout_ms > 0 && n->timeout_ms < HTTP_CONNECT_TIMEOUT_MS)
+		hr.connect_timeout_ms = n->timeout_ms;
+	f = http_perform(&hr, &resp);
+	res->status = resp.status;
+	if (f == HTTP_OK && resp.status >= 200 && resp.status < 300)
+		read_bot_answer(&resp, res);
+	else
+		read_failure(f, &resp, shown, res);
+	http_response_release(&resp);
+	for (i = 0; i < req->nheaders; i++) {
+		memset((char *)headers[i], 0, strlen(headers[i]));
+		free((char *)headers[i]);
+	}
+	free(headers);
+	free(shown);
+}
+
+static const char *const slack_schemes[] = { "slack", NULL };
+
+const struct notifier_ops notifier_slack = {
+	.name = "slack",
+	.schemes = slack_schemes,
+	.match_https = slack_match_https,
+	.parse = slack_parse,
+	.format = slack_format,
+	.send = slack_send,
+	.redact = slack_redact,
+	.release = slack_release,
+	.max_body = SLACK_MAX_BODY,
+};
