@@ -253,12 +253,14 @@ message_id(const struct notifier *n, const struct reminder *const *rs,
 
 /*
  * Send one message for the reminders sel[0..count) through n, with the
- * ledger around it. Returns the outcome; prints what was done.
+ * ledger around it. A message that shows fewer than count (the service's
+ * limit) carries only those: *carried says how many; the others wait for
+ * the next message. Returns the outcome.
  */
 static enum send_outcome
 deliver(struct run *run, const struct notifier *n,
     const struct reminder *const *sel, const struct ledger_episode *eps,
-    size_t count, int digest, int test, double deadline)
+    size_t count, int digest, int test, double deadline, size_t *carried)
 {
 	struct reminder *copy = xcalloc(count ? count : 1, sizeof(*copy));
 	struct reminder_batch b = { 0 };
@@ -283,12 +285,17 @@ deliver(struct run *run, const struct notifier *n,
 		b.calendar_len = run->cal->len;
 	}
 	shown = notifier_shown_url(n);
+	*carried = 0;
 	if (notifier_format(n, &b, &req) != 0) {
 		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0, NULL, "notifier %s "
 		    "(%s): the message could not be made", n->name, shown);
 		res.outcome = SEND_REJECTED;
 		goto out;
 	}
+	/* Only what the message shows counts as told. */
+	if (req.shown > 0 && req.shown < count)
+		count = req.shown;
+	*carried = count;
 	if (run->o->dry_run) {
 		notifier_request_print(stdout, n, &req);
 		res.outcome = SEND_ACCEPTED;
@@ -398,24 +405,27 @@ notify_one(struct run *run, const struct notifier *n)
 	struct ledger_episode *eps = xcalloc(run->p->n + 1, sizeof(*eps));
 	double deadline = monotonic_seconds() +
 	    run->c->cfg.notify.retry_seconds;
-	size_t count, waiting, i, sent = 0, late = 0;
+	size_t count, waiting, i, sent = 0, late = 0, carried;
 	int digest = run->c->cfg.notify.digest;
 
 	if (run->o->test) {
-		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline) ==
+		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline, &carried) ==
 		    SEND_ACCEPTED && !run->c->quiet && !run->o->dry_run)
 			printf("%s: test message sent\n", n->name);
 		goto out;
 	}
 	count = choose(run, n, sel, eps, &waiting);
 	if (count > 0 && digest) {
-		if (deliver(run, n, sel, eps, count, 1, 0, deadline) ==
-		    SEND_ACCEPTED)
-			sent = count;
+		if (deliver(run, n, sel, eps, count, 1, 0, deadline,
+		    &carried) == SEND_ACCEPTED)
+			sent = carried;
+		/* What the service could not take waits for the next run. */
+		waiting += count - carried;
+		count = carried;
 	} else {
 		for (i = 0; i < count; i++)
 			if (deliver(run, n, &sel[i], &eps[i], 1, 0, 0,
-			    deadline) == SEND_ACCEPTED)
+			    deadline, &carried) == SEND_ACCEPTED)
 				sent++;
 	}
 	for (i = 0; i < count; i++)
@@ -429,8 +439,9 @@ notify_one(struct run *run, const struct notifier *n)
 			    digest ? " in one message" : "",
 			    late ? " (some late)" : "");
 		if (waiting)
-			printf("%s: %zu more wait for the next run "
-			    "(notify.max_per_run is %d)\n", n->name, waiting,
+			printf("%s: %zu more wait for the next run (the "
+			    "service's message limit, or notify.max_per_run, "
+			    "%d)\n", n->name, waiting,
 			    run->c->cfg.notify.max_per_run);
 	}
 out:
@@ -591,18 +602,14 @@ open_ledger(struct run *run, int readonly)
 	}
 	path = xasprintf("%s/state.db", dir);
 	free(dir);
-	rc = ledger_open(&run->ledger, path, readonly, run->dl);
-	if (rc == 0 && !readonly) {
-		rc = ledger_lock(run->ledger, LOCK_WAIT_SECONDS, run->dl);
-		if (rc == 1)
-			diag_error(run->dl, DIAG_TEMPFAIL, path, 0, "it ends "
-			    "by itself; this run sends nothing", "another "
-			    "followup has been sending reminders for %d s",
-			    LOCK_WAIT_SECONDS);
-		rc = rc == 0 ? 0 : -1;
-	}
+	rc = ledger_open(&run->ledger, path, readonly, LOCK_WAIT_SECONDS,
+	    run->dl);
+	if (rc == 1)
+		diag_error(run->dl, DIAG_TEMPFAIL, path, 0, "it ends by "
+		    "itself; this run sends nothing", "another followup has "
+		    "been sending reminders for %d s", LOCK_WAIT_SECONDS);
 	free(path);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
 
 int

@@ -457,6 +457,15 @@ open_db(const char *path)
 	return db;
 }
 
+/* Whether the last error was another connection holding the file. */
+static int
+in_use(sqlite3 *db)
+{
+	int code = sqlite3_errcode(db) & 0xff;
+
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 /* The writer, on a cache of this version (rebuilt when it is not). */
 static sqlite3 *
 open_writer(const char *path, struct diag_list *dl)
@@ -477,6 +486,12 @@ open_writer(const char *path, struct diag_list *dl)
 			    "rebuilding it");
 		if (schema != SCHEMA_BROKEN && create_schema(db) == SQLITE_OK)
 			return db;
+		if (in_use(db)) {
+			/* Another followup is setting it up: not damage. This
+			 * run goes without the cache. */
+			sqlite3_close(db);
+			return NULL;
+		}
 		diag_warn(dl, DIAG_NOTE, path, 0,
 		    "nothing to do: the cache is rebuilt from the notes",
 		    "scan cache is damaged (%s): rebuilding it",

@@ -38,7 +38,8 @@ struct scan_cache;
 /*
  * Open or create the cache at db_path for the vault at root; now_ns is
  * when this scan started. Returns NULL after a warning on dl when the
- * cache cannot be used: the scan then goes on without it.
+ * cache cannot be used, or silently while another followup is creating
+ * it: the scan then goes on without it.
  */
 struct scan_cache *cache_open(const char *db_path, const char *root,
     long long now_ns, struct diag_list *dl);

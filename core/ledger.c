@@ -111,13 +111,44 @@ ensure_schema(struct ledger *l, struct diag_list *dl)
 	return 0;
 }
 
+/* flock PATH.lock, waiting up to wait_seconds. 0, 1 (still held), -1. */
+static int
+hold(struct ledger *l, int wait_seconds, struct diag_list *dl)
+{
+	char *lock_path = xasprintf("%s.lock", l->path);
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	int tries = wait_seconds * 10;
+
+	l->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (l->lock_fd < 0) {
+		diag_error(dl, DIAG_CANT_WRITE, lock_path, 0, "check the "
+		    "folder's permissions", "cannot create the lock file: %s",
+		    strerror(errno));
+		free(lock_path);
+		return -1;
+	}
+	free(lock_path);
+	while (flock(l->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			diag_error(dl, DIAG_CANT_WRITE, l->path, 0, NULL,
+			    "cannot lock the ledger: %s", strerror(errno));
+			return -1;
+		}
+		if (tries-- <= 0)
+			return 1;
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
 int
 ledger_open(struct ledger **out, const char *path, int readonly,
-    struct diag_list *dl)
+    int wait_seconds, struct diag_list *dl)
 {
 	struct ledger *l = xcalloc(1, sizeof(*l));
 	int flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
 
 	l->path = xstrdup(path);
 	l->lock_fd = -1;
@@ -125,6 +156,11 @@ ledger_open(struct ledger **out, const char *path, int readonly,
 	*out = l;
 	if (readonly && access(path, F_OK) != 0 && errno == ENOENT)
 		return 0;
+	if (!readonly && (rc = hold(l, wait_seconds, dl)) != 0) {
+		ledger_close(l);
+		*out = NULL;
+		return rc;
+	}
 	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
 		diag_error(dl, DIAG_CANT_WRITE, path, 0, "check the folder's "
@@ -167,35 +203,6 @@ ledger_close(struct ledger *l)
 		close(l->lock_fd);	/* lets go of the flock */
 	free(l->path);
 	free(l);
-}
-
-int
-ledger_lock(struct ledger *l, int wait_seconds, struct diag_list *dl)
-{
-	char *lock_path = xasprintf("%s.lock", l->path);
-	struct timespec pause = { 0, 100 * 1000 * 1000 };
-	int tries = wait_seconds * 10;
-
-	l->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (l->lock_fd < 0) {
-		diag_error(dl, DIAG_CANT_WRITE, lock_path, 0, "check the "
-		    "folder's permissions", "cannot create the lock file: %s",
-		    strerror(errno));
-		free(lock_path);
-		return -1;
-	}
-	free(lock_path);
-	while (flock(l->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			diag_error(dl, DIAG_CANT_WRITE, l->path, 0, NULL,
-			    "cannot lock the ledger: %s", strerror(errno));
-			return -1;
-		}
-		if (tries-- <= 0)
-			return 1;
-		nanosleep(&pause, NULL);
-	}
-	return 0;
 }
 
 enum ledger_status

@@ -14,8 +14,8 @@
  * Promises: every change is a transaction (a crash leaves the ledger as it
  * was before or after it); the schema carries a version (PRAGMA
  * user_version) and a ledger from a newer followup is refused, not
- * rewritten; ledger_lock() serialises processes, so two runs at once send
- * each reminder once. A read-only ledger (for --dry-run) never creates or
+ * rewritten; writers are serialised (a lock file), so two runs at once
+ * send each reminder once. A read-only ledger (for --dry-run) never creates or
  * changes the file.
  *
  * Memory: struct ledger is opaque and owned by the caller (ledger_close).
@@ -57,20 +57,17 @@ struct ledger_row {
 };
 
 /*
- * Open (creating when !readonly) the ledger at path. A missing file opened
- * read-only is an empty ledger. Returns 0, or -1 with a diag on dl.
+ * Open the ledger at path. A writer (!readonly) first holds it for this
+ * process (flock on PATH.lock), waiting up to wait_seconds for another
+ * followup, and only then opens, creates or checks the database, so two
+ * processes never set it up at once; ledger_close() lets go. A missing
+ * file opened read-only is an empty ledger, and nothing is created.
+ * Returns 0; 1 when another process still holds it after the wait; -1
+ * with a diag on dl.
  */
 int ledger_open(struct ledger **out, const char *path, int readonly,
-    struct diag_list *dl);
+    int wait_seconds, struct diag_list *dl);
 void ledger_close(struct ledger *l);
-
-/*
- * Hold the ledger for this process (flock on PATH.lock), waiting up to
- * wait_seconds for another followup to finish. Returns 0, 1 when it is
- * still held by another process after the wait, -1 on an error (diag).
- * ledger_close() lets go.
- */
-int ledger_lock(struct ledger *l, int wait_seconds, struct diag_list *dl);
 
 /*
  * What the ledger says of episode e for notifier: its status and the day

@@ -336,6 +336,7 @@ discord_format(const struct notifier *n, const struct reminder_batch *b,
 		free(text);
 	} else {
 		embeds = discord_embeds(b, &embedded);
+		req->shown = embedded;
 		if (embedded < b->n) {
 			char *more = reminder_more(b->n - embedded);
 

@@ -1010,6 +1010,7 @@ email_format(const struct notifier *n, const struct reminder_batch *b,
 		fit.shown = fit.n;
 	if (fit.shown > EMAIL_MAX_SHOWN)
 		fit.shown = EMAIL_MAX_SHOWN;
+	req->shown = fit.shown;
 	message_hash(&fit, hash);
 	title = reminder_title(&fit);
 	alt = xasprintf("=_followup_alt_%.16s", hash);

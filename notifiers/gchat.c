@@ -200,7 +200,7 @@ reminder_lines(const struct reminder *r)
  * room for "and N more" (the first always, cut if it must be).
  */
 static char *
-gchat_text(const struct reminder_batch *b)
+gchat_text(const struct reminder_batch *b, size_t *shown_out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *title = reminder_title(b), *out;
@@ -234,6 +234,7 @@ gchat_text(const struct reminder_batch *b)
 		strbuf_addf(&sb, "\n%s\n", more);
 		free(more);
 	}
+	*shown_out = b->test ? 0 : i;
 	out = hosted_cut(strbuf_str(&sb), GCHAT_TEXT_MAX);
 	strbuf_release(&sb);
 	return out;
@@ -244,7 +245,7 @@ gchat_format(const struct notifier *n, const struct reminder_batch *b,
     struct notifier_request *req)
 {
 	const struct gchat_hook *h = n->priv;
-	char *text = gchat_text(b);
+	char *text = gchat_text(b, &req->shown);
 	json_t *root = json_pack("{s:s}", "text", text);
 
 	free(text);

@@ -304,6 +304,7 @@ mm_format(const struct notifier *n, const struct reminder_batch *b,
 	json_t *attachments = json_array(), *root;
 	size_t i;
 
+	req->shown = fit.shown;
 	for (i = 0; i < fit.shown && i < fit.n && i < MM_MAX_ATTACHMENTS;
 	    i++)
 		json_array_append_new(attachments,

@@ -175,6 +175,7 @@ notifier_format(const struct notifier *n, const struct reminder_batch *b,
 		fit.shown = fit.n;
 	for (;;) {
 		memset(req, 0, sizeof(*req));
+		req->shown = fit.shown;
 		if (n->ops->format(n, &fit, req) != 0) {
 			notifier_request_release(req);
 			return -1;

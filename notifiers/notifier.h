@@ -110,6 +110,11 @@ struct notifier_request {
 	/* The service drops a repeat of this request (Matrix transaction
 	 * ids): resending after an unknown outcome cannot double it. */
 	int idempotent;
+	/* How many of the batch's reminders the message shows, the first
+	 * ones; the others are only counted ("and N more") and wait for a
+	 * later message. notifier_format() sets it to the batch's shown;
+	 * a format that shows fewer lowers it. */
+	size_t shown;
 };
 
 void notifier_request_header(struct notifier_request *req, int secret,

@@ -438,6 +438,8 @@ slack_format(const struct notifier *n, const struct reminder_batch *b,
 		json_object_set_new(root, "username", json_string(h->username));
 	if (hosted_json_request(req, root, h->url) != 0)
 		return -1;
+	if (req->shown > SLACK_MAX_SHOWN)
+		req->shown = SLACK_MAX_SHOWN;
 	if (h->bot)
 		notifier_request_header(req, 1, "Authorization", "Bearer %s",
 		    h->token);

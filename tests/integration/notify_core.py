@@ -394,12 +394,15 @@ def two_processes():
             "--today", TODAY]
     ps = [subprocess.Popen(args, env=e, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
-          for _ in range(2)]
+          for _ in range(3)]
     outs = [p.communicate(timeout=60) for p in ps]
     for o in outs:
         t.OUTPUTS.append(o[0] + o[1])
-    report("two processes at once: one request in all, both exit 0",
-           len(rec.requests) == 1 and all(p.returncode == 0 for p in ps),
+    report("three processes at once: one request in all, all exit 0, and "
+           "none takes the other's use of the cache or the ledger for "
+           "damage", len(rec.requests) == 1 and
+           all(p.returncode == 0 for p in ps) and
+           not any("damaged" in o[1] or "error" in o[1] for o in outs),
            "%d requests, %s" % (len(rec.requests), outs))
     rec.stop()
 
