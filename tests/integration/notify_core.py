@@ -210,6 +210,40 @@ def digest_off_max_per_run_states_only():
 
 
 @section
+def service_limit_carries_the_rest_over():
+    many = os.path.join(t.TMP, "vault-many")
+    for i in range(12):
+        t.write(os.path.join(many, "People", "Person %02d.md" % i),
+                "---\ntype: people\nlast_contact: 2025-12-%02d\n---\n" %
+                (i + 1), 0o644)
+    rec = t.Recorder(script=[{"status": 204}]).start()
+    c = Case("  - name: dc\n    url: discord://4242/%s\n    timeout: 2\n" %
+             TOKENS[1])
+    endpoint = {"FOLLOWUP_TEST_ENDPOINT": "http://%s" % rec.hostport()}
+    import json
+
+    def embeds(i):
+        return len(json.loads(rec.requests[i]["body"])["embeds"])
+
+    def go():
+        e = t.env(home=c.home, now=NOW, **endpoint)
+        return t.run(["notify", "--config", c.config, "--vault", many,
+                      "--today", TODAY], e)
+    r = go()
+    report("12 due, Discord takes 10 embeds: 10 go out, 2 wait (said so)",
+           r.returncode == 0 and len(rec.requests) == 1 and embeds(0) == 10
+           and "10 of 10" in r.stdout and "2 more wait" in r.stdout and
+           len(c.rows()) == 10, "%s %s %d rows" % (r.stdout, r.stderr,
+                                                  len(c.rows())))
+    r = go()
+    report("the next run sends the other 2, and then nothing",
+           len(rec.requests) == 2 and embeds(1) == 2 and
+           len(c.rows()) == 12 and go().returncode == 0 and
+           len(rec.requests) == 2, "%d requests" % len(rec.requests))
+    rec.stop()
+
+
+@section
 def late_reminders():
     rec = t.Recorder().start()
     c = Case(hook(rec))
