@@ -369,49 +369,64 @@ associate_own(struct builder *b)
 	free(owner.contact_of);
 }
 
-static int
-cmp_size(const void *a, const void *b)
+/*
+ * Order the pairs by contact, and each contact's by task: two stable
+ * counting sorts (by task, then by contact), linear in the pairs plus the
+ * tasks, where a comparison sort per contact cost a third of the build.
+ */
+static void
+sort_pairs(struct builder *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t nkeys = b->v->ntasks > b->ncontacts ? b->v->ntasks :
+	    b->ncontacts;
+	size_t *count = xmalloc((nkeys + 1) * sizeof(*count));
+	struct link_pair *tmp = xmalloc((b->npairs ? b->npairs : 1) *
+	    sizeof(*tmp));
+	size_t i;
 
-	return (x > y) - (x < y);
+	memset(count, 0, (b->v->ntasks + 1) * sizeof(*count));
+	for (i = 0; i < b->npairs; i++)
+		count[b->pairs[i].task + 1]++;
+	for (i = 0; i < b->v->ntasks; i++)
+		count[i + 1] += count[i];
+	for (i = 0; i < b->npairs; i++)
+		tmp[count[b->pairs[i].task]++] = b->pairs[i];
+	memset(count, 0, (b->ncontacts + 1) * sizeof(*count));
+	for (i = 0; i < b->npairs; i++)
+		count[tmp[i].contact + 1]++;
+	for (i = 0; i < b->ncontacts; i++)
+		count[i + 1] += count[i];
+	for (i = 0; i < b->npairs; i++)
+		b->pairs[count[tmp[i].contact]++] = tmp[i];
+	free(tmp);
+	free(count);
 }
 
 /*
- * Group the pairs by contact (a counting sort: linear), order each
- * contact's tasks, drop repeats, keep the open ones.
+ * Give each contact its tasks in path/line order (task order), each once,
+ * the open ones only, and the earliest due date among them.
  */
 static void
 collect_items(struct builder *b, struct contact_set *set)
 {
 	const struct vault *v = b->v;
-	size_t *start = xcalloc(b->ncontacts + 1, sizeof(*start));
-	size_t *fill, i, c, n = 0;
+	size_t i = 0, n = 0, c;
 
-	for (i = 0; i < b->npairs; i++)
-		start[b->pairs[i].contact + 1]++;
-	for (c = 0; c < b->ncontacts; c++)
-		start[c + 1] += start[c];
-	set->pool = xcalloc(b->npairs, sizeof(*set->pool));
-	fill = xcalloc(b->ncontacts + 1, sizeof(*fill));
-	memcpy(fill, start, (b->ncontacts + 1) * sizeof(*fill));
-	for (i = 0; i < b->npairs; i++)
-		set->pool[fill[b->pairs[i].contact]++] = b->pairs[i].task;
-	free(fill);
+	sort_pairs(b);
+	set->pool = xcalloc(b->npairs ? b->npairs : 1, sizeof(*set->pool));
 	for (c = 0; c < b->ncontacts; c++) {
 		struct contact *ct = &b->contacts[c];
-		size_t *mine = set->pool + start[c], count = start[c + 1] - start[c];
+		size_t prev = SIZE_MAX;
 
-		if (count > 1)
-			qsort(mine, count, sizeof(*mine), cmp_size);
 		ct->items = set->pool + n;
-		for (i = 0; i < count; i++) {
-			const struct task *t = &v->tasks[mine[i]];
+		for (; i < b->npairs && b->pairs[i].contact == c; i++) {
+			size_t task = b->pairs[i].task;
+			const struct task *t = &v->tasks[task];
 
-			if ((i > 0 && mine[i] == mine[i - 1]) || !task_is_open(t))
+			if (task == prev || !task_is_open(t))
 				continue;
-			/* n never passes start[c] + i: compacting in place. */
-			set->pool[n++] = mine[i];
+			prev = task;
+			set->pool[n++] = task;
 			ct->nitems++;
 			if (t->due != DATE_NONE &&
 			    (ct->earliest_item_due == DATE_NONE ||
@@ -421,7 +436,6 @@ collect_items(struct builder *b, struct contact_set *set)
 		if (ct->nitems == 0)
 			ct->items = NULL;
 	}
-	free(start);
 }
 
 static void

@@ -20,12 +20,17 @@ struct walk {
 	size_t nexclude;
 	struct scan_cache *cache;
 	struct strbuf buf;	/* one file at a time; reused */
+	struct strbuf path;	/* the entry's path from the root; reused */
 	struct diag_list *dl;
 };
 
+/*
+ * A folder's entry. Its name is at off in the folder's name pool, stored
+ * with a "/" after a folder's name so that the sort key is the string
+ * itself; the "/" is cut off once sorted.
+ */
 struct entry {
-	char *name;
-	char *key;		/* name, with "/" after a folder's */
+	size_t off;
 	unsigned char type;	/* DT_* */
 };
 
@@ -62,67 +67,67 @@ ends_with_md(const char *name)
  * walking depth first visits files in byte order of their whole path.
  */
 static int
-cmp_entry(const void *a, const void *b)
+cmp_entry(const void *a, const void *b, void *pool)
 {
-	return strcmp(((const struct entry *)a)->key,
-	    ((const struct entry *)b)->key);
+	return strcmp((const char *)pool + ((const struct entry *)a)->off,
+	    (const char *)pool + ((const struct entry *)b)->off);
 }
 
-static void walk_dir(struct walk *w, int dirfd, const char *rel);
+static void walk_dir(struct walk *w, int dirfd);
 static void visit_file(struct walk *w, int dirfd, const char *path,
     const char *name, const struct stat *st);
 
-static char *
-join(const char *rel, const char *name)
-{
-	return rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-}
-
 static void
-walk_entry(struct walk *w, int dirfd, const char *rel,
-    const struct entry *e)
+walk_entry(struct walk *w, int dirfd, const char *name, unsigned char type)
 {
-	char *path = join(rel, e->name);
+	const char *path;
+	size_t parent = w->path.len;
 	struct stat st;
 	int fd;
 
-	if (fstatat(dirfd, e->name, &st, 0) != 0) {
+	if (parent > 0)
+		strbuf_addch(&w->path, '/');
+	strbuf_adds(&w->path, name);
+	path = w->path.buf;
+	if (fstatat(dirfd, name, &st, 0) != 0) {
 		/* A broken link, or gone since the folder was read. */
-		if (ends_with_md(e->name))
+		if (ends_with_md(name))
 			diag_error(w->dl, DIAG_NOTE, path, 0,
 			    "point the link at an existing note, or remove it",
 			    "cannot read: %s", strerror(errno));
-	} else if (S_ISDIR(st.st_mode) && e->type != DT_LNK) {
+	} else if (S_ISDIR(st.st_mode) && type != DT_LNK) {
 		/* Links to folders are not followed: they could loop. */
-		if (e->name[0] != '.' && !is_excluded(w, path)) {
-			fd = openat(dirfd, e->name, O_RDONLY | O_DIRECTORY |
+		if (name[0] != '.' && !is_excluded(w, path)) {
+			fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY |
 			    O_CLOEXEC | O_NOFOLLOW);
 			if (fd < 0)
 				diag_error(w->dl, DIAG_NOTE, path, 0,
 				    "check the folder's permissions",
 				    "cannot read folder: %s", strerror(errno));
 			else {
-				walk_dir(w, fd, path);
+				walk_dir(w, fd);
 				close(fd);
 			}
 		}
-	} else if (S_ISREG(st.st_mode) && ends_with_md(e->name))
-		visit_file(w, dirfd, path, e->name, &st);
-	free(path);
+	} else if (S_ISREG(st.st_mode) && ends_with_md(name))
+		visit_file(w, dirfd, path, name, &st);
+	w->path.len = parent;
+	w->path.buf[parent] = '\0';
 }
 
 static void
-walk_dir(struct walk *w, int dirfd, const char *rel)
+walk_dir(struct walk *w, int dirfd)
 {
 	int fd = dup(dirfd);
 	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
 	struct entry *entries = NULL;
+	struct strbuf pool = STRBUF_INIT;
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
 
 	if (dir == NULL) {
-		diag_error(w->dl, DIAG_NOTE, rel[0] ? rel : ".", 0,
-		    "check the folder's permissions",
+		diag_error(w->dl, DIAG_NOTE, w->path.len ? w->path.buf : ".",
+		    0, "check the folder's permissions",
 		    "cannot read folder: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -144,22 +149,26 @@ walk_dir(struct walk *w, int dirfd, const char *rel)
 		    !(type == DT_REG && ends_with_md(de->d_name)))
 			continue;
 		GROW(entries, cap, n + 1);
-		entries[n].name = xstrdup(de->d_name);
-		entries[n].key = type == DT_DIR ? xasprintf("%s/", de->d_name)
-		    : entries[n].name;
+		entries[n].off = pool.len;
 		entries[n].type = type;
+		strbuf_adds(&pool, de->d_name);
+		if (type == DT_DIR)
+			strbuf_addch(&pool, '/');
+		strbuf_addch(&pool, '\0');
 		n++;
 	}
 	closedir(dir);
-	if (n > 0)
-		qsort(entries, n, sizeof(*entries), cmp_entry);
+	if (n > 1)
+		qsort_r(entries, n, sizeof(*entries), cmp_entry, pool.buf);
 	for (i = 0; i < n; i++) {
-		walk_entry(w, dirfd, rel, &entries[i]);
-		if (entries[i].key != entries[i].name)
-			free(entries[i].key);
-		free(entries[i].name);
+		char *name = pool.buf + entries[i].off;
+
+		if (entries[i].type == DT_DIR)
+			name[strlen(name) - 1] = '\0';
+		walk_entry(w, dirfd, name, entries[i].type);
 	}
 	free(entries);
+	strbuf_release(&pool);
 }
 
 static int
@@ -277,7 +286,8 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
     size_t nexclude, struct scan_cache *cache, struct diag_list *dl)
 {
 	struct walk w = { .v = v, .exclude = exclude, .nexclude = nexclude,
-		.cache = cache, .buf = STRBUF_INIT, .dl = dl };
+		.cache = cache, .buf = STRBUF_INIT, .path = STRBUF_INIT,
+		.dl = dl };
 	struct stat st;
 	int rootfd;
 
@@ -297,8 +307,10 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		    "cannot open vault folder: %s", strerror(errno));
 		return -1;
 	}
-	walk_dir(&w, rootfd, "");
+	strbuf_adds(&w.path, "");
+	walk_dir(&w, rootfd);
 	strbuf_release(&w.buf);
+	strbuf_release(&w.path);
 	close(rootfd);
 	return 0;
 }
