@@ -1,13 +1,17 @@
 /*
  * cache.c - the scan cache in SQLite (see cache.h).
  *
- * Two connections: a reader that walks the old rows in path order, and a
- * writer that records this scan's changes in one transaction. In WAL mode
- * the reader keeps its snapshot while the writer writes.
+ * One writer that records this scan's changes in one transaction, and
+ * one reader per view that walks the old rows of its range of paths in
+ * order. In WAL mode a reader keeps its snapshot while the writer writes;
+ * the writer took the write lock first, so every view sees the same
+ * snapshot. Views run on different threads: the writer is shared under a
+ * mutex, each view's connection is its own.
  */
 #include "cache.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,14 +28,22 @@
 #define RACY_NS 1000000000LL
 
 struct scan_cache {
-	sqlite3 *rd, *wr;
-	sqlite3_stmt *cursor;	/* old rows, in path order */
-	int started;		/* the cursor has been stepped */
-	int have_row;		/* and stands on a row */
+	sqlite3 *wr;
 	sqlite3_stmt *put, *del;
+	pthread_mutex_t lock;	/* over wr and its statements */
 	char *root;
 	long long now_ns;
 	char *path;		/* the database file, for messages */
+};
+
+struct cache_view {
+	struct scan_cache *c;
+	sqlite3 *rd;
+	/* Old rows of a range in path order; by which bounds are given. */
+	sqlite3_stmt *ranges[4];
+	sqlite3_stmt *cursor;	/* the one in use, or NULL */
+	int started;		/* the cursor has been stepped */
+	int have_row;		/* and stands on a row */
 };
 
 /* ---- blob encoding: little-endian integers, length-prefixed strings ---- */
@@ -490,29 +502,24 @@ open_writer(const char *path, struct diag_list *dl)
 }
 
 static int
-prepare(struct scan_cache *c)
+prepare_writer(struct scan_cache *c)
 {
-	if (sqlite3_prepare_v2(c->rd, "SELECT path, size, mtime_ns, ctime_ns,"
-	    " ino, read_ns, data FROM scan_files WHERE vault = ?"
-	    " ORDER BY path", -1, &c->cursor, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->wr, "INSERT OR REPLACE INTO scan_files"
+	if (sqlite3_prepare_v2(c->wr, "INSERT OR REPLACE INTO scan_files"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &c->put, NULL) !=
 	    SQLITE_OK ||
 	    sqlite3_prepare_v2(c->wr, "DELETE FROM scan_files WHERE vault = ?"
 	    " AND path = ?", -1, &c->del, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_text(c->cursor, 1, c->root, -1, SQLITE_STATIC);
 	return 0;
 }
 
 static void
 finish(struct scan_cache *c)
 {
-	sqlite3_finalize(c->cursor);
 	sqlite3_finalize(c->put);
 	sqlite3_finalize(c->del);
-	sqlite3_close(c->rd);
 	sqlite3_close(c->wr);
+	pthread_mutex_destroy(&c->lock);
 	free(c->root);
 	free(c->path);
 	free(c);
@@ -524,14 +531,12 @@ cache_open(const char *db_path, const char *root, long long now_ns,
 {
 	struct scan_cache *c = xcalloc(1, sizeof(*c));
 
+	pthread_mutex_init(&c->lock, NULL);
 	c->root = xstrdup(root);
 	c->now_ns = now_ns;
 	c->path = xstrdup(db_path);
 	c->wr = open_writer(db_path, dl);
-	if (c->wr != NULL)
-		c->rd = open_db(db_path);
-	if (c->wr == NULL || c->rd == NULL || prepare(c) != 0 ||
-	    exec(c->rd, "BEGIN") != SQLITE_OK ||
+	if (c->wr == NULL || prepare_writer(c) != 0 ||
 	    exec(c->wr, "BEGIN IMMEDIATE") != SQLITE_OK) {
 		diag_warn(dl, DIAG_NOTE, db_path, 0,
 		    "check that the folder is writable; every note is read "
@@ -546,17 +551,19 @@ cache_open(const char *db_path, const char *root, long long now_ns,
 static void
 forget(struct scan_cache *c, const char *relpath)
 {
+	pthread_mutex_lock(&c->lock);
 	sqlite3_bind_text(c->del, 1, c->root, -1, SQLITE_STATIC);
 	sqlite3_bind_text(c->del, 2, relpath, -1, SQLITE_TRANSIENT);
 	sqlite3_step(c->del);
 	sqlite3_reset(c->del);
+	pthread_mutex_unlock(&c->lock);
 }
 
 static void
-advance(struct scan_cache *c)
+advance(struct cache_view *w)
 {
-	c->started = 1;
-	c->have_row = sqlite3_step(c->cursor) == SQLITE_ROW;
+	w->started = 1;
+	w->have_row = sqlite3_step(w->cursor) == SQLITE_ROW;
 }
 
 /*
@@ -564,12 +571,14 @@ advance(struct scan_cache *c)
  * are gone and are deleted. Returns 1 when the cursor is on relpath.
  */
 static int
-seek(struct scan_cache *c, const char *relpath)
+seek(struct cache_view *w, const char *relpath)
 {
-	if (!c->started)
-		advance(c);
-	while (c->have_row) {
-		const char *row = (const char *)sqlite3_column_text(c->cursor,
+	if (w->cursor == NULL)
+		return 0;
+	if (!w->started)
+		advance(w);
+	while (w->have_row) {
+		const char *row = (const char *)sqlite3_column_text(w->cursor,
 		    0);
 		int cmp = row ? strcmp(row, relpath) : -1;
 
@@ -578,20 +587,20 @@ seek(struct scan_cache *c, const char *relpath)
 		if (cmp > 0)
 			return 0;
 		if (row)
-			forget(c, row);
-		advance(c);
+			forget(w->c, row);
+		advance(w);
 	}
 	return 0;
 }
 
 int
-cache_load(struct scan_cache *c, struct vault *v, const char *relpath,
+cache_load(struct cache_view *w, struct vault *v, const char *relpath,
     const struct file_meta *m, struct diag_list *dl)
 {
-	sqlite3_stmt *s = c->cursor;
+	sqlite3_stmt *s = w->cursor;
 	int fresh;
 
-	if (!seek(c, relpath))
+	if (!seek(w, relpath))
 		return 0;
 	fresh = sqlite3_column_int64(s, 1) == m->size &&
 	    sqlite3_column_int64(s, 2) == m->mtime_ns &&
@@ -602,7 +611,7 @@ cache_load(struct scan_cache *c, struct vault *v, const char *relpath,
 	if (fresh && decode(sqlite3_column_blob(s, 6),
 	    (size_t)sqlite3_column_bytes(s, 6), v, relpath, dl) != 0)
 		fresh = 0;
-	advance(c);
+	advance(w);
 	return fresh;
 }
 
@@ -615,6 +624,7 @@ cache_store(struct scan_cache *c, const struct vault *v, const char *relpath,
 	sqlite3_stmt *s = c->put;
 
 	encode(&blob, v, note_first, dl, diag_first);
+	pthread_mutex_lock(&c->lock);
 	sqlite3_bind_text(s, 1, c->root, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, relpath, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, m->size);
@@ -626,7 +636,97 @@ cache_store(struct scan_cache *c, const struct vault *v, const char *relpath,
 	    SQLITE_TRANSIENT);
 	sqlite3_step(s);
 	sqlite3_reset(s);
+	pthread_mutex_unlock(&c->lock);
 	strbuf_release(&blob);
+}
+
+struct cache_view *
+cache_view_open(struct scan_cache *c)
+{
+	struct cache_view *w = xcalloc(1, sizeof(*w));
+
+	w->c = c;
+	w->rd = open_db(c->path);
+	if (w->rd != NULL && exec(w->rd, "BEGIN") != SQLITE_OK) {
+		sqlite3_close(w->rd);
+		w->rd = NULL;
+	}
+	return w;
+}
+
+/* Rows of the range after the last file seen are files that are gone. */
+static void
+finish_range(struct cache_view *w)
+{
+	if (w->cursor == NULL)
+		return;
+	if (!w->started)
+		advance(w);
+	while (w->have_row) {
+		const char *row = (const char *)sqlite3_column_text(w->cursor,
+		    0);
+
+		if (row)
+			forget(w->c, row);
+		advance(w);
+	}
+	sqlite3_reset(w->cursor);
+	w->cursor = NULL;
+}
+
+static sqlite3_stmt *
+range_statement(struct cache_view *w, int from, int to)
+{
+	sqlite3_stmt **st = &w->ranges[(from ? 1 : 0) | (to ? 2 : 0)];
+	char *sql;
+
+	if (*st != NULL || w->rd == NULL)
+		return *st;
+	/* One statement per shape, so that each is a range of the key. */
+	sql = xasprintf("SELECT path, size, mtime_ns, ctime_ns, ino, read_ns,"
+	    " data FROM scan_files WHERE vault = ?1%s%s ORDER BY path",
+	    from ? " AND path >= ?2" : "", to ? " AND path < ?3" : "");
+	if (sqlite3_prepare_v2(w->rd, sql, -1, st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	free(sql);
+	return *st;
+}
+
+void
+cache_view_range(struct cache_view *w, const char *from, const char *to)
+{
+	sqlite3_stmt *st;
+
+	finish_range(w);
+	w->started = 0;
+	w->have_row = 0;
+	st = range_statement(w, from != NULL, to != NULL);
+	if (st == NULL)
+		return;		/* nothing is found: every note is read */
+	sqlite3_bind_text(st, 1, w->c->root, -1, SQLITE_STATIC);
+	if (from != NULL)
+		sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	if (to != NULL)
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	w->cursor = st;
+}
+
+void
+cache_view_close(struct cache_view *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	finish_range(w);
+	for (i = 0; i < sizeof(w->ranges) / sizeof(w->ranges[0]); i++)
+		sqlite3_finalize(w->ranges[i]);
+	if (w->rd != NULL)
+		exec(w->rd, "COMMIT");
+	sqlite3_close(w->rd);
+	free(w);
 }
 
 void
@@ -634,19 +734,6 @@ cache_close(struct scan_cache *c, struct diag_list *dl)
 {
 	if (c == NULL)
 		return;
-	/* Rows after the last file seen are files that are gone. */
-	if (!c->started)
-		advance(c);
-	while (c->have_row) {
-		const char *row = (const char *)sqlite3_column_text(c->cursor,
-		    0);
-
-		if (row)
-			forget(c, row);
-		advance(c);
-	}
-	sqlite3_reset(c->cursor);
-	exec(c->rd, "COMMIT");
 	if (exec(c->wr, "COMMIT") != SQLITE_OK)
 		diag_warn(dl, DIAG_NOTE, c->path, 0,
 		    "the next run reads every note again",

@@ -587,11 +587,12 @@ find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
 
 /* Only the path is stored: the other names are parts of it. */
 static void
-set_names(struct arena *a, struct note *note, const char *relpath)
+set_names(struct vault *v, struct note *note, const char *relpath)
 {
 	const char *slash;
 
-	note->path = arena_strdup(a, relpath);
+	note->path = v->paths_in_arena ? relpath :
+	    arena_strdup(&v->arena, relpath);
 	slash = strrchr(note->path, '/');
 	note->filename = slash ? slash + 1 : note->path;
 	note->folder_len = slash ? (unsigned)(slash - note->path) + 1 : 0;
@@ -622,7 +623,7 @@ note_new(struct vault *v, const char *relpath)
 	GROW(v->notes, v->capnotes, v->nnotes + 1);
 	note = &v->notes[v->nnotes++];
 	memset(note, 0, sizeof(*note));
-	set_names(&v->arena, note, relpath);
+	set_names(v, note, relpath);
 	note->task_first = v->ntasks;
 	note->query_first = v->nqueries;
 	return note;

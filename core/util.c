@@ -207,6 +207,25 @@ arena_push_string(struct arena *a, const char ***arr, size_t *n,
 }
 
 void
+arena_adopt(struct arena *dst, struct arena *src)
+{
+	struct arena_block *tail = src->head;
+
+	if (tail == NULL)
+		return;
+	while (tail->next != NULL)
+		tail = tail->next;
+	/* Behind dst's current block, which keeps taking the small pieces. */
+	if (dst->head == NULL)
+		dst->head = src->head;
+	else {
+		tail->next = dst->head->next;
+		dst->head->next = src->head;
+	}
+	src->head = NULL;
+}
+
+void
 arena_free(struct arena *a)
 {
 	struct arena_block *b = a->head, *next;

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,13 +15,29 @@
 #include "cache.h"
 #include "diag.h"
 
+/*
+ * Folders kept open after the walk, so that a note is opened by its name
+ * in its folder: opening by the whole path from the root looks every
+ * folder up again, which costs as much as the read itself, more so when
+ * two threads do it at once. Beyond this many, by the whole path.
+ */
+#define OPEN_FOLDERS_MAX 256
+
+/* A note the walk found. */
+struct file {
+	const char *path;	/* in the vault's arena: the note's path */
+	int dirfd;		/* its open folder, or -1: open path from root */
+};
+
 struct walk {
 	struct vault *v;
 	char *const *exclude;
 	size_t nexclude;
-	struct scan_cache *cache;
-	struct strbuf buf;	/* one file at a time; reused */
 	struct strbuf path;	/* the entry's path from the root; reused */
+	struct file *files;	/* in walk order, which is path order */
+	size_t nfiles, capfiles;
+	int folders[OPEN_FOLDERS_MAX];	/* kept open for the readers */
+	size_t nfolders;
 	struct diag_list *dl;
 };
 
@@ -73,12 +90,13 @@ cmp_entry(const void *a, const void *b, void *pool)
 	    (const char *)pool + ((const struct entry *)b)->off);
 }
 
-static void walk_dir(struct walk *w, int dirfd);
-static void visit_file(struct walk *w, int dirfd, const char *path,
-    const char *name, const struct stat *st);
+static void walk_dir(struct walk *w, int dirfd, int kept);
+static void add_file(struct walk *w, int dirfd, const char *path);
 
+/* kept: dirfd stays open after the walk (see OPEN_FOLDERS_MAX). */
 static void
-walk_entry(struct walk *w, int dirfd, const char *name, unsigned char type)
+walk_entry(struct walk *w, int dirfd, int kept, const char *name,
+    unsigned char type)
 {
 	const char *path;
 	size_t parent = w->path.len;
@@ -89,7 +107,13 @@ walk_entry(struct walk *w, int dirfd, const char *name, unsigned char type)
 		strbuf_addch(&w->path, '/');
 	strbuf_adds(&w->path, name);
 	path = w->path.buf;
-	if (fstatat(dirfd, name, &st, 0) != 0) {
+	if (type == DT_REG) {
+		/*
+		 * A note: its reader stats it, on its own thread, which
+		 * leaves the walk as little to do as `find` has.
+		 */
+		add_file(w, kept ? dirfd : -1, path);
+	} else if (fstatat(dirfd, name, &st, 0) != 0) {
 		/* A broken link, or gone since the folder was read. */
 		if (ends_with_md(name))
 			diag_error(w->dl, DIAG_NOTE, path, 0,
@@ -104,19 +128,22 @@ walk_entry(struct walk *w, int dirfd, const char *name, unsigned char type)
 				diag_error(w->dl, DIAG_NOTE, path, 0,
 				    "check the folder's permissions",
 				    "cannot read folder: %s", strerror(errno));
-			else {
-				walk_dir(w, fd);
+			else if (w->nfolders < OPEN_FOLDERS_MAX) {
+				w->folders[w->nfolders++] = fd;
+				walk_dir(w, fd, 1);
+			} else {
+				walk_dir(w, fd, 0);
 				close(fd);
 			}
 		}
 	} else if (S_ISREG(st.st_mode) && ends_with_md(name))
-		visit_file(w, dirfd, path, name, &st);
+		add_file(w, kept ? dirfd : -1, path);
 	w->path.len = parent;
 	w->path.buf[parent] = '\0';
 }
 
 static void
-walk_dir(struct walk *w, int dirfd)
+walk_dir(struct walk *w, int dirfd, int kept)
 {
 	int fd = dup(dirfd);
 	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
@@ -165,7 +192,7 @@ walk_dir(struct walk *w, int dirfd)
 
 		if (entries[i].type == DT_DIR)
 			name[strlen(name) - 1] = '\0';
-		walk_entry(w, dirfd, name, entries[i].type);
+		walk_entry(w, dirfd, kept, name, entries[i].type);
 	}
 	free(entries);
 	strbuf_release(&pool);
@@ -248,37 +275,255 @@ read_note(int dirfd, const char *name, const char *path, size_t size,
 	return 0;
 }
 
+/* dirfd: the note's folder when it stays open for the readers, else -1. */
 static void
-visit_file(struct walk *w, int dirfd, const char *path, const char *name,
-    const struct stat *st)
+add_file(struct walk *w, int dirfd, const char *path)
 {
-	struct vault *v = w->v;
-	struct file_meta m = {
-		.size = (long long)st->st_size,
-		.mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL +
-		    st->st_mtim.tv_nsec,
-		.ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL +
-		    st->st_ctim.tv_nsec,
-		.ino = (long long)st->st_ino,
-	};
-	size_t note_first = v->nnotes, diag_first = w->dl->n;
+	struct file *f;
 
-	if (w->cache != NULL && cache_load(w->cache, v, path, &m, w->dl))
+	GROW(w->files, w->capfiles, w->nfiles + 1);
+	f = &w->files[w->nfiles++];
+	f->path = arena_strdup(&w->v->arena, path);
+	f->dirfd = dirfd;
+}
+
+static void
+meta_of(const struct stat *st, struct file_meta *m)
+{
+	m->size = (long long)st->st_size;
+	m->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL +
+	    st->st_mtim.tv_nsec;
+	m->ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL +
+	    st->st_ctim.tv_nsec;
+	m->ino = (long long)st->st_ino;
+}
+
+/*
+ * The files are read in chunks of consecutive files, each into a vault
+ * and diags of its own, by two threads that take the next chunk when
+ * done with one; the chunks are then appended in order. So the notes are
+ * in path order and the result does not depend on which thread read what.
+ */
+#define CHUNK_FILES 256
+
+struct chunk {
+	struct vault v;
+	struct diag_list dl;
+	int done;		/* under the reader's lock */
+};
+
+struct reader {
+	const struct file *files;
+	size_t nfiles;
+	struct chunk *chunks;
+	size_t nchunks;
+	size_t next;		/* the next chunk to take, under lock */
+	pthread_mutex_t lock;
+	int rootfd;
+	struct scan_cache *cache;
+};
+
+/* One thread's tools. */
+struct reading {
+	struct reader *r;
+	struct cache_view *view;
+	struct strbuf buf;	/* one file at a time; reused */
+};
+
+static const char *
+file_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static void
+read_file(struct reading *t, const struct file *f, struct vault *v,
+    struct diag_list *dl)
+{
+	int dirfd = f->dirfd >= 0 ? f->dirfd : t->r->rootfd;
+	const char *name = f->dirfd >= 0 ? file_name(f->path) : f->path;
+	size_t note_first = v->nnotes, diag_first = dl->n;
+	struct file_meta m;
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, 0) != 0) {
+		/* A broken link, or gone since the folder was read. */
+		diag_error(dl, DIAG_NOTE, f->path, 0,
+		    "point the link at an existing note, or remove it",
+		    "cannot read: %s", strerror(errno));
 		return;
-	if ((size_t)st->st_size > VAULT_MAX_FILE) {
-		diag_error(w->dl, DIAG_NOTE, path, 0,
+	}
+	if (!S_ISREG(st.st_mode))
+		return;
+	meta_of(&st, &m);
+	if (t->view != NULL && cache_load(t->view, v, f->path, &m, dl))
+		return;
+	if ((size_t)st.st_size > VAULT_MAX_FILE) {
+		diag_error(dl, DIAG_NOTE, f->path, 0,
 		    "split the note, or move it out of the vault",
 		    "file is %lld bytes, over the %zu MiB limit: skipped",
-		    (long long)st->st_size, VAULT_MAX_FILE >> 20);
-	} else if (read_note(dirfd, name, path, (size_t)st->st_size, &w->buf,
-	    w->dl) == 0) {
-		v->bytes_read += w->buf.len;
-		vault_add_file(v, path, strbuf_str(&w->buf), w->buf.len, w->dl);
+		    (long long)st.st_size, VAULT_MAX_FILE >> 20);
+	} else if (read_note(dirfd, name, f->path, (size_t)st.st_size,
+	    &t->buf, dl) == 0) {
+		v->bytes_read += t->buf.len;
+		vault_add_file(v, f->path, strbuf_str(&t->buf), t->buf.len,
+		    dl);
 	} else
 		return;		/* unreadable now: not remembered */
-	if (w->cache != NULL)
-		cache_store(w->cache, v, path, &m, note_first, w->dl,
+	if (t->r->cache != NULL)
+		cache_store(t->r->cache, v, f->path, &m, note_first, dl,
 		    diag_first);
+}
+
+static void
+read_chunk(struct reading *t, size_t k)
+{
+	struct reader *r = t->r;
+	struct chunk *c = &r->chunks[k];
+	size_t first = k * CHUNK_FILES, i;
+	size_t last = first + CHUNK_FILES < r->nfiles ? first + CHUNK_FILES :
+	    r->nfiles;
+
+	c->v.paths_in_arena = 1;
+	if (t->view != NULL)
+		cache_view_range(t->view, k > 0 ? r->files[first].path : NULL,
+		    last < r->nfiles ? r->files[last].path : NULL);
+	for (i = first; i < last; i++)
+		read_file(t, &r->files[i], &c->v, &c->dl);
+	pthread_mutex_lock(&r->lock);
+	c->done = 1;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Take the next chunk: its number, or nchunks when none is left. */
+static size_t
+take_chunk(struct reader *r)
+{
+	size_t k;
+
+	pthread_mutex_lock(&r->lock);
+	k = r->next < r->nchunks ? r->next++ : r->nchunks;
+	pthread_mutex_unlock(&r->lock);
+	return k;
+}
+
+static void *
+read_chunks(void *arg)
+{
+	struct reading *t = arg;
+	size_t k;
+
+	while ((k = take_chunk(t->r)) < t->r->nchunks)
+		read_chunk(t, k);
+	return NULL;
+}
+
+static int
+chunk_done(struct reader *r, size_t k)
+{
+	int done;
+
+	pthread_mutex_lock(&r->lock);
+	done = r->chunks[k].done;
+	pthread_mutex_unlock(&r->lock);
+	return done;
+}
+
+/*
+ * Move src's notes, tasks, queries and strings to the end of dst, which
+ * is what reading src's files after dst's would have made. src is left
+ * empty.
+ */
+static void
+vault_append(struct vault *dst, struct vault *src)
+{
+	size_t i, notes = dst->nnotes, tasks = dst->ntasks;
+	size_t queries = dst->nqueries;
+
+	GROW(dst->notes, dst->capnotes, notes + src->nnotes);
+	GROW(dst->tasks, dst->captasks, tasks + src->ntasks);
+	GROW(dst->queries, dst->capqueries, queries + src->nqueries);
+	for (i = 0; i < src->nnotes; i++) {
+		struct note *n = &dst->notes[notes + i];
+
+		*n = src->notes[i];
+		n->task_first += tasks;
+		n->query_first += queries;
+	}
+	for (i = 0; i < src->ntasks; i++) {
+		dst->tasks[tasks + i] = src->tasks[i];
+		dst->tasks[tasks + i].note += notes;
+	}
+	for (i = 0; i < src->nqueries; i++) {
+		dst->queries[queries + i] = src->queries[i];
+		dst->queries[queries + i].note += notes;
+	}
+	dst->nnotes += src->nnotes;
+	dst->ntasks += src->ntasks;
+	dst->nqueries += src->nqueries;
+	dst->bytes_read += src->bytes_read;
+	arena_adopt(&dst->arena, &src->arena);
+	vault_release(src);
+}
+
+/* Append the chunks from *merged on that are done, in order. */
+static void
+merge_done(struct reader *r, size_t *merged, struct vault *v,
+    struct diag_list *dl, int all)
+{
+	while (*merged < r->nchunks && (all || chunk_done(r, *merged))) {
+		struct chunk *c = &r->chunks[*merged];
+
+		vault_append(v, &c->v);
+		diag_list_move(dl, &c->dl);
+		(*merged)++;
+	}
+}
+
+/*
+ * Read the files on this thread and one more (when the machine has a
+ * second processor). This thread appends the chunks as they are done, so
+ * that they do not all wait in memory until the end.
+ */
+static void
+read_files(struct vault *v, const struct file *files, size_t n, int rootfd,
+    struct scan_cache *cache, struct diag_list *dl)
+{
+	struct reader r = { .files = files, .nfiles = n, .rootfd = rootfd,
+		.cache = cache };
+	struct reading t[2] = { { &r, NULL, STRBUF_INIT },
+		{ &r, NULL, STRBUF_INIT } };
+	size_t merged = 0, k, i;
+	pthread_t thread;
+	int threaded = 0;
+
+	r.nchunks = (n + CHUNK_FILES - 1) / CHUNK_FILES;
+	r.chunks = xcalloc(r.nchunks ? r.nchunks : 1, sizeof(*r.chunks));
+	for (k = 0; k < r.nchunks; k++)
+		r.chunks[k].v.keep_closed_tasks = v->keep_closed_tasks;
+	pthread_mutex_init(&r.lock, NULL);
+	for (i = 0; i < 2 && cache != NULL; i++)
+		t[i].view = cache_view_open(cache);
+	if (n == 0 && cache != NULL)	/* every row is of a file gone */
+		cache_view_range(t[0].view, NULL, NULL);
+	if (r.nchunks > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		threaded = pthread_create(&thread, NULL, read_chunks,
+		    &t[1]) == 0;
+	while ((k = take_chunk(&r)) < r.nchunks) {
+		read_chunk(&t[0], k);
+		merge_done(&r, &merged, v, dl, 0);
+	}
+	if (threaded)
+		pthread_join(thread, NULL);
+	merge_done(&r, &merged, v, dl, 1);
+	for (i = 0; i < 2; i++) {
+		cache_view_close(t[i].view);
+		strbuf_release(&t[i].buf);
+	}
+	pthread_mutex_destroy(&r.lock);
+	free(r.chunks);
 }
 
 int
@@ -286,13 +531,13 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
     size_t nexclude, struct scan_cache *cache, struct diag_list *dl)
 {
 	struct walk w = { .v = v, .exclude = exclude, .nexclude = nexclude,
-		.cache = cache, .buf = STRBUF_INIT, .path = STRBUF_INIT,
-		.dl = dl };
+		.path = STRBUF_INIT, .dl = dl };
 	struct stat st;
 	int rootfd;
 
 	memset(v, 0, sizeof(*v));
 	v->root = xstrdup(root);
+	v->paths_in_arena = 1;
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		diag_error(dl, DIAG_NO_VAULT, root, 0,
 		    "pass --vault DIR or set \"vault:\" in the config",
@@ -308,9 +553,12 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		return -1;
 	}
 	strbuf_adds(&w.path, "");
-	walk_dir(&w, rootfd);
-	strbuf_release(&w.buf);
+	walk_dir(&w, rootfd, 1);
 	strbuf_release(&w.path);
+	read_files(v, w.files, w.nfiles, rootfd, cache, dl);
+	free(w.files);
+	while (w.nfolders > 0)
+		close(w.folders[--w.nfolders]);
 	close(rootfd);
 	return 0;
 }
