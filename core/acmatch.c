@@ -1,7 +1,8 @@
 /*
  * acmatch.c - Aho-Corasick automaton (see acmatch.h).
  *
- * Transitions live in one open-addressing hash table keyed by (state,
+ * A state with one child finds it through first_child; the transitions
+ * out of forks live in one open-addressing hash table keyed by (state,
  * byte), so memory grows with the total length of the needles, not with
  * 256 times the number of states. Matching follows failure links; each
  * state's "dictionary link" points to the nearest state on its failure
@@ -151,6 +152,40 @@ acm_new(void)
 	return m;
 }
 
+static void
+hash_edge(struct acm *m, uint32_t from, uint32_t to, unsigned char byte)
+{
+	size_t slot;
+
+	if ((m->nedges + 1) * 2 > m->capedges)
+		grow_edges(m);
+	slot = edge_slot(m->edges, m->capedges, from, byte);
+	m->edges[slot].from = from;
+	m->edges[slot].to = to;
+	m->edges[slot].byte = byte;
+	m->nedges++;
+}
+
+/*
+ * Only the edges out of forks go into the hash table: an only child is
+ * found from its parent's first_child, and most states have one.
+ */
+static uint32_t
+add_child(struct acm *m, uint32_t cur, unsigned char c)
+{
+	uint32_t next = new_state(m, c), only = m->states[cur].first_child;
+
+	if (m->states[cur].fanout == 1)
+		hash_edge(m, cur, only, m->states[only].byte);
+	if (m->states[cur].fanout >= 1)
+		hash_edge(m, cur, next, c);
+	m->states[next].next_sibling = m->states[cur].first_child;
+	m->states[cur].first_child = next;
+	if (m->states[cur].fanout < FANOUT_MANY)
+		m->states[cur].fanout++;
+	return next;
+}
+
 void
 acm_add(struct acm *m, const char *needle, size_t len, size_t id)
 {
@@ -164,22 +199,8 @@ acm_add(struct acm *m, const char *needle, size_t len, size_t id)
 		uint32_t next = go(m, cur, c);
 
 		m->used[c] = 1;
-		if (next == NONE) {
-			size_t slot;
-
-			if ((m->nedges + 1) * 2 > m->capedges)
-				grow_edges(m);
-			next = new_state(m, c);
-			slot = edge_slot(m->edges, m->capedges, cur, c);
-			m->edges[slot].from = cur;
-			m->edges[slot].to = next;
-			m->edges[slot].byte = c;
-			m->nedges++;
-			m->states[next].next_sibling = m->states[cur].first_child;
-			m->states[cur].first_child = next;
-			if (m->states[cur].fanout < FANOUT_MANY)
-				m->states[cur].fanout++;
-		}
+		if (next == NONE)
+			next = add_child(m, cur, c);
 		cur = next;
 	}
 	GROW(m->outs, m->capouts, m->nouts + 1);

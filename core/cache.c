@@ -24,7 +24,7 @@
 #include "version.h"
 
 /* Raise when the blob layout or what the engine extracts changes. */
-#define CACHE_SCHEMA "followup-scan-cache 1 " FOLLOWUP_VERSION
+#define CACHE_SCHEMA "followup-scan-cache 2 " FOLLOWUP_VERSION
 #define RACY_NS 1000000000LL
 
 struct scan_cache {
@@ -97,28 +97,42 @@ put_date(struct strbuf *b, const struct fm_date *d)
 }
 
 static void
+put_cadence(struct strbuf *b, const struct fm_cadence *cad)
+{
+	put_i32(b, cad->present);
+	put_i32(b, cad->bad);
+	put_i32(b, cad->days);
+	put_i32(b, cad->line);
+	put_str(b, cad->raw);
+}
+
+static void
+encode_person(struct strbuf *b, const struct note_person *p)
+{
+	put_str(b, p->title);
+	put_strs(b, p->types, p->ntypes);
+	put_strs(b, p->tags, p->ntags);
+	put_strs(b, p->aliases, p->naliases);
+	put_date(b, &p->last_contact);
+	put_date(b, &p->created);
+	put_date(b, &p->snooze_until);
+	put_date(b, &p->birthday);
+	put_i32(b, p->birthday_month);
+	put_i32(b, p->birthday_day);
+	put_cadence(b, &p->cadence);
+}
+
+static void
 encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
 {
 	size_t i, k;
 
 	put_u32(b, n->flags);
-	put_str(b, n->title);
-	put_strs(b, n->types, n->ntypes);
-	put_strs(b, n->tags, n->ntags);
-	put_strs(b, n->aliases, n->naliases);
+	put_u32(b, n->person != NULL);
+	if (n->person != NULL)
+		encode_person(b, n->person);
 	put_strs(b, n->attendees, n->nattendees);
-	put_date(b, &n->last_contact);
-	put_date(b, &n->created);
 	put_date(b, &n->date);
-	put_date(b, &n->snooze_until);
-	put_date(b, &n->birthday);
-	put_i32(b, n->birthday_month);
-	put_i32(b, n->birthday_day);
-	put_i32(b, n->cadence.present);
-	put_i32(b, n->cadence.bad);
-	put_i32(b, n->cadence.days);
-	put_i32(b, n->cadence.line);
-	put_str(b, n->cadence.raw);
 	put_u32(b, (uint32_t)n->ntasks);
 	for (i = 0; i < n->ntasks; i++) {
 		const struct task *t = &v->tasks[n->task_first + i];
@@ -128,8 +142,8 @@ encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
 		put_str(b, t->symbol);
 		put_i32(b, (int)t->status);
 		put_i32(b, t->due);
-		put_strs(b, t->links, t->nlinks);
-		put_strs(b, t->tags, t->ntags);
+		put_u32(b, t->ntags);
+		put_strs(b, t->words, (size_t)t->ntags + t->nlinks);
 	}
 	put_u32(b, (uint32_t)n->nqueries);
 	for (i = 0; i < n->nqueries; i++) {
@@ -229,19 +243,22 @@ get_count(struct reader *r)
 	return n;
 }
 
+/* A list of strings, in an array of its exact size. */
 static void
 get_strs(struct reader *r, const char ***v, size_t *n)
 {
 	uint32_t count = get_count(r), i;
+	const char **arr;
 
 	*v = NULL;
 	*n = 0;
-	for (i = 0; i < count && !r->bad; i++) {
-		const char *s = get_str(r);
-
-		if (s != NULL)
-			arena_push_string(r->a, v, n, s, strlen(s));
-	}
+	if (count == 0 || r->bad)
+		return;
+	arr = arena_alloc(r->a, count * sizeof(*arr));
+	for (i = 0; i < count && !r->bad; i++)
+		if ((arr[*n] = get_str(r)) != NULL)
+			(*n)++;
+	*v = arr;
 }
 
 static void
@@ -255,6 +272,16 @@ get_date(struct reader *r, struct fm_date *d)
 }
 
 static void
+get_cadence(struct reader *r, struct fm_cadence *cad)
+{
+	cad->present = get_i32(r);
+	cad->bad = get_i32(r);
+	cad->days = get_i32(r);
+	cad->line = get_i32(r);
+	cad->raw = get_str(r);
+}
+
+static void
 decode_tasks(struct reader *r, struct vault *v, size_t note)
 {
 	uint32_t n = get_count(r), i;
@@ -262,22 +289,29 @@ decode_tasks(struct reader *r, struct vault *v, size_t note)
 	for (i = 0; i < n && !r->bad; i++) {
 		struct task *t;
 		const char *sym;
+		size_t nwords;
+		int status;
 
 		GROW(v->tasks, v->captasks, v->ntasks + 1);
 		t = &v->tasks[v->ntasks++];
 		memset(t, 0, sizeof(*t));
-		t->note = note;
+		t->note = (uint32_t)note;
 		t->line = get_i32(r);
 		t->text = get_str(r);
 		sym = get_str(r);
 		if (sym != NULL && strlen(sym) < sizeof(t->symbol))
 			memcpy(t->symbol, sym, strlen(sym) + 1);
-		t->status = (enum task_status)get_i32(r);
+		status = get_i32(r);
 		t->due = get_i32(r);
-		get_strs(r, &t->links, &t->nlinks);
-		get_strs(r, &t->tags, &t->ntags);
-		if (t->text == NULL || (unsigned)t->status > TASK_CANCELLED)
+		t->ntags = get_u32(r);
+		get_strs(r, &t->words, &nwords);
+		if (t->text == NULL || (unsigned)status > TASK_CANCELLED ||
+		    t->ntags > nwords)
 			r->bad = 1;
+		else {
+			t->status = (unsigned char)status;
+			t->nlinks = (uint32_t)(nwords - t->ntags);
+		}
 	}
 }
 
@@ -316,35 +350,45 @@ decode_queries(struct reader *r, struct vault *v, size_t note)
 	}
 }
 
+static struct note_person *
+decode_person(struct reader *r)
+{
+	struct note_person *p = arena_alloc(r->a, sizeof(*p));
+
+	memset(p, 0, sizeof(*p));
+	p->title = get_str(r);
+	get_strs(r, &p->types, &p->ntypes);
+	get_strs(r, &p->tags, &p->ntags);
+	get_strs(r, &p->aliases, &p->naliases);
+	get_date(r, &p->last_contact);
+	get_date(r, &p->created);
+	get_date(r, &p->snooze_until);
+	get_date(r, &p->birthday);
+	p->birthday_month = get_i32(r);
+	p->birthday_day = get_i32(r);
+	get_cadence(r, &p->cadence);
+	return p;
+}
+
 static void
 decode_note(struct reader *r, struct vault *v, const char *relpath)
 {
-	size_t index = v->nnotes;
+	size_t index = v->nnotes, nattendees;
 	struct note *n = note_new(v, relpath);
+	const char **attendees;
 
 	n->flags = get_u32(r);
-	n->title = get_str(r);
-	get_strs(r, &n->types, &n->ntypes);
-	get_strs(r, &n->tags, &n->ntags);
-	get_strs(r, &n->aliases, &n->naliases);
-	get_strs(r, &n->attendees, &n->nattendees);
-	get_date(r, &n->last_contact);
-	get_date(r, &n->created);
+	if (get_u32(r))
+		n->person = decode_person(r);
+	get_strs(r, &attendees, &nattendees);
+	n->attendees = attendees;
+	n->nattendees = (uint32_t)nattendees;
 	get_date(r, &n->date);
-	get_date(r, &n->snooze_until);
-	get_date(r, &n->birthday);
-	n->birthday_month = get_i32(r);
-	n->birthday_day = get_i32(r);
-	n->cadence.present = get_i32(r);
-	n->cadence.bad = get_i32(r);
-	n->cadence.days = get_i32(r);
-	n->cadence.line = get_i32(r);
-	n->cadence.raw = get_str(r);
 	decode_tasks(r, v, index);
 	decode_queries(r, v, index);
 	n = &v->notes[index];
-	n->ntasks = v->ntasks - n->task_first;
-	n->nqueries = v->nqueries - n->query_first;
+	n->ntasks = (uint32_t)(v->ntasks - n->task_first);
+	n->nqueries = (uint32_t)(v->nqueries - n->query_first);
 }
 
 /*

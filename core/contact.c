@@ -102,16 +102,17 @@ word_in(const char *const *list, size_t n, const char *word)
 static int
 is_contact(const struct note *note, const struct config *cfg)
 {
+	const struct note_person *p = note->person;
 	size_t i;
 
-	if (!(note->flags & NOTE_HAS_FRONTMATTER) ||
+	if (p == NULL || !(note->flags & NOTE_HAS_FRONTMATTER) ||
 	    (note->flags & (NOTE_FRONTMATTER_BAD | NOTE_FOLLOWUP_OFF)))
 		return 0;
 	for (i = 0; i < cfg->ncontact_types; i++)
-		if (word_in(note->types, note->ntypes, cfg->contact_types[i]))
+		if (word_in(p->types, p->ntypes, cfg->contact_types[i]))
 			return 1;
 	for (i = 0; i < cfg->ncontact_tags; i++)
-		if (word_in(note->tags, note->ntags, cfg->contact_tags[i]))
+		if (word_in(p->tags, p->ntags, cfg->contact_tags[i]))
 			return 1;
 	return 0;
 }
@@ -133,24 +134,26 @@ date_ok(struct builder *b, const struct note *note, const char *key,
 static int
 cadence_ok(struct builder *b, const struct note *note)
 {
-	if (!note->cadence.present || !note->cadence.bad)
+	const struct fm_cadence *cad = &note_person(note)->cadence;
+
+	if (!cad->present || !cad->bad)
 		return 1;
-	diag_error(b->dl, DIAG_NOTE, note->path, note->cadence.line,
+	diag_error(b->dl, DIAG_NOTE, note->path, cad->line,
 	    "write whole days above 0: 14, 14d or 2w; the contact is left "
 	    "out until then",
-	    "cadence \"%s\" is not a number of days above 0",
-	    note->cadence.raw);
+	    "cadence \"%s\" is not a number of days above 0", cad->raw);
 	return 0;
 }
 
 static int
 valid_contact(struct builder *b, const struct note *note)
 {
+	const struct note_person *p = note_person(note);
 	int ok = 1;
 
-	ok &= date_ok(b, note, "last_contact", &note->last_contact);
-	ok &= date_ok(b, note, "created", &note->created);
-	ok &= date_ok(b, note, "snooze_until", &note->snooze_until);
+	ok &= date_ok(b, note, "last_contact", &p->last_contact);
+	ok &= date_ok(b, note, "created", &p->created);
+	ok &= date_ok(b, note, "snooze_until", &p->snooze_until);
 	ok &= cadence_ok(b, note);
 	return ok;
 }
@@ -158,7 +161,9 @@ valid_contact(struct builder *b, const struct note *note)
 static int
 has_tag(const struct note *note, const char *tag)
 {
-	return word_in(note->tags, note->ntags, tag);
+	const struct note_person *p = note_person(note);
+
+	return word_in(p->tags, p->ntags, tag);
 }
 
 static int
@@ -166,8 +171,8 @@ cadence_of(const struct note *note, const struct config *cfg)
 {
 	size_t i;
 
-	if (note->cadence.present)
-		return note->cadence.days;
+	if (note_person(note)->cadence.present)
+		return note_person(note)->cadence.days;
 	for (i = 0; i < cfg->ncadence_by_tag; i++)
 		if (has_tag(note, cfg->cadence_by_tag[i].tag))
 			return cfg->cadence_by_tag[i].days;
@@ -187,6 +192,7 @@ static void
 add_contact(struct builder *b, struct contact_set *set, size_t index)
 {
 	const struct note *note = &b->v->notes[index];
+	const struct note_person *p = note_person(note);
 	struct contact *c;
 	size_t i, id = b->ncontacts;
 	const char *stem;
@@ -197,16 +203,16 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	c->note = index;
 	stem = arena_strndup(&set->names, note->filename,
 	    note_stem_len(note));
-	c->name = note->title ? note->title : stem;
+	c->name = p->title ? p->title : stem;
 	c->path = note->path;
 	c->cadence_days = cadence_of(note, b->cfg);
-	c->snooze_until = note->snooze_until.present ? note->snooze_until.day
-	    : DATE_NONE;
-	if (note->last_contact.present) {
-		c->last_contact = note->last_contact.day;
+	c->snooze_until = p->snooze_until.present ? p->snooze_until.day :
+	    DATE_NONE;
+	if (p->last_contact.present) {
+		c->last_contact = p->last_contact.day;
 		c->source = SOURCE_LAST_CONTACT;
-	} else if (note->created.present) {
-		c->last_contact = note->created.day;
+	} else if (p->created.present) {
+		c->last_contact = p->created.day;
 		c->source = SOURCE_CREATED;
 	} else {
 		c->last_contact = DATE_NONE;
@@ -214,8 +220,8 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	}
 	add_name(b, stem, id);
 	add_name(b, c->name, id);
-	for (i = 0; i < note->naliases; i++)
-		add_name(b, note->aliases[i], id);
+	for (i = 0; i < p->naliases; i++)
+		add_name(b, p->aliases[i], id);
 }
 
 static void
@@ -328,7 +334,8 @@ associate_links(struct builder *b)
 
 	for (t = 0; t < v->ntasks; t++)
 		for (k = 0; k < v->tasks[t].nlinks; k++)
-			resolve_link(b, v->tasks[t].links[k], link_task, &t);
+			resolve_link(b, task_links(&v->tasks[t])[k], link_task,
+			    &t);
 }
 
 struct query_owner {
@@ -370,36 +377,59 @@ associate_own(struct builder *b)
 }
 
 /*
- * Order the pairs by contact, and each contact's by task: two stable
- * counting sorts (by task, then by contact), linear in the pairs plus the
- * tasks, where a comparison sort per contact cost a third of the build.
+ * Sort a contact's tasks. They come in a few ascending runs, one per way
+ * a task belongs (own, query, link, meeting), so a merge of runs is close
+ * to linear. scratch holds n.
  */
 static void
-sort_pairs(struct builder *b)
+sort_tasks(uint32_t *a, size_t n, uint32_t *scratch)
 {
-	size_t nkeys = b->v->ntasks > b->ncontacts ? b->v->ntasks :
-	    b->ncontacts;
-	size_t *count = xmalloc((nkeys + 1) * sizeof(*count));
-	struct link_pair *tmp = xmalloc((b->npairs ? b->npairs : 1) *
-	    sizeof(*tmp));
-	size_t i;
+	size_t width, i;
 
-	memset(count, 0, (b->v->ntasks + 1) * sizeof(*count));
+	for (i = 1; i < n && a[i - 1] <= a[i]; i++)
+		;
+	if (i >= n)
+		return;
+	for (width = 1; width < n; width *= 2) {
+		for (i = 0; i < n; i += 2 * width) {
+			size_t mid = i + width < n ? i + width : n;
+			size_t end = i + 2 * width < n ? i + 2 * width : n;
+			size_t l = i, r = mid, o = i;
+
+			while (l < mid && r < end)
+				scratch[o++] = a[r] < a[l] ? a[r++] : a[l++];
+			while (l < mid)
+				scratch[o++] = a[l++];
+			while (r < end)
+				scratch[o++] = a[r++];
+		}
+		memcpy(a, scratch, n * sizeof(*a));
+	}
+}
+
+/*
+ * Group the pairs by contact (a counting sort: linear) into the pool,
+ * and free them: the pool is half their size.
+ */
+static size_t *
+group_by_contact(struct builder *b, struct contact_set *set)
+{
+	size_t *start = xcalloc(b->ncontacts + 1, sizeof(*start));
+	size_t *fill, i, c;
+
 	for (i = 0; i < b->npairs; i++)
-		count[b->pairs[i].task + 1]++;
-	for (i = 0; i < b->v->ntasks; i++)
-		count[i + 1] += count[i];
+		start[b->pairs[i].contact + 1]++;
+	for (c = 0; c < b->ncontacts; c++)
+		start[c + 1] += start[c];
+	set->pool = xmalloc((b->npairs ? b->npairs : 1) * sizeof(*set->pool));
+	fill = xmalloc((b->ncontacts + 1) * sizeof(*fill));
+	memcpy(fill, start, (b->ncontacts + 1) * sizeof(*fill));
 	for (i = 0; i < b->npairs; i++)
-		tmp[count[b->pairs[i].task]++] = b->pairs[i];
-	memset(count, 0, (b->ncontacts + 1) * sizeof(*count));
-	for (i = 0; i < b->npairs; i++)
-		count[tmp[i].contact + 1]++;
-	for (i = 0; i < b->ncontacts; i++)
-		count[i + 1] += count[i];
-	for (i = 0; i < b->npairs; i++)
-		b->pairs[count[tmp[i].contact]++] = tmp[i];
-	free(tmp);
-	free(count);
+		set->pool[fill[b->pairs[i].contact]++] = b->pairs[i].task;
+	free(fill);
+	free(b->pairs);
+	b->pairs = NULL;
+	return start;
 }
 
 /*
@@ -410,23 +440,28 @@ static void
 collect_items(struct builder *b, struct contact_set *set)
 {
 	const struct vault *v = b->v;
-	size_t i = 0, n = 0, c;
+	size_t *start = group_by_contact(b, set);
+	size_t i, c, n = 0, longest = 1;
+	uint32_t *scratch;
 
-	sort_pairs(b);
-	set->pool = xcalloc(b->npairs ? b->npairs : 1, sizeof(*set->pool));
+	for (c = 0; c < b->ncontacts; c++)
+		if (start[c + 1] - start[c] > longest)
+			longest = start[c + 1] - start[c];
+	scratch = xmalloc(longest * sizeof(*scratch));
 	for (c = 0; c < b->ncontacts; c++) {
 		struct contact *ct = &b->contacts[c];
-		size_t prev = SIZE_MAX;
+		uint32_t *mine = set->pool + start[c];
+		size_t count = start[c + 1] - start[c];
 
+		sort_tasks(mine, count, scratch);
 		ct->items = set->pool + n;
-		for (; i < b->npairs && b->pairs[i].contact == c; i++) {
-			size_t task = b->pairs[i].task;
-			const struct task *t = &v->tasks[task];
+		for (i = 0; i < count; i++) {
+			const struct task *t = &v->tasks[mine[i]];
 
-			if (task == prev || !task_is_open(t))
+			if ((i > 0 && mine[i] == mine[i - 1]) || !task_is_open(t))
 				continue;
-			prev = task;
-			set->pool[n++] = task;
+			/* n never passes start[c] + i: compacting in place. */
+			set->pool[n++] = mine[i];
 			ct->nitems++;
 			if (t->due != DATE_NONE &&
 			    (ct->earliest_item_due == DATE_NONE ||
@@ -436,6 +471,8 @@ collect_items(struct builder *b, struct contact_set *set)
 		if (ct->nitems == 0)
 			ct->items = NULL;
 	}
+	free(scratch);
+	free(start);
 }
 
 static void

@@ -15,6 +15,7 @@
 #define FOLLOWUP_CONTACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -48,7 +49,7 @@ struct contact {
 	int cadence_days;
 	int snooze_until;	/* day or DATE_NONE */
 	int earliest_item_due;	/* day or DATE_NONE */
-	size_t *items;		/* open tasks (vault->tasks), path/line order */
+	uint32_t *items;	/* open tasks (vault->tasks), path/line order */
 	size_t nitems;
 
 	/* Filled by schedule_apply(). */
@@ -61,7 +62,7 @@ struct contact {
 struct contact_set {
 	struct contact *items;
 	size_t n;
-	size_t *pool;		/* backing store of every contact's items */
+	uint32_t *pool;		/* backing store of every contact's items */
 	struct arena names;	/* names taken from file names */
 };
 

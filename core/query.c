@@ -338,10 +338,11 @@ query_parse(struct arena *a, const char *path, size_t note, int fence_line,
 static int
 tags_contain(const struct task *t, const char *needle, size_t n)
 {
+	const char *const *tags = task_tags(t);
 	size_t i;
 
 	for (i = 0; i < t->ntags; i++)
-		if (ascii_contains(t->tags[i], strlen(t->tags[i]), needle, n))
+		if (ascii_contains(tags[i], strlen(tags[i]), needle, n))
 			return 1;
 	return 0;
 }

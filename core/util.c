@@ -198,7 +198,9 @@ void
 arena_push_string(struct arena *a, const char ***arr, size_t *n,
     const char *s, size_t len)
 {
-	const char **grown = arena_alloc(a, (*n + 1) * sizeof(*grown));
+	/* Pointer-aligned, not 16: these small arrays are many. */
+	const char **grown = arena_take(a, (*n + 1) * sizeof(*grown),
+	    _Alignof(const char *));
 
 	if (*n)
 		memcpy(grown, *arr, *n * sizeof(*grown));

@@ -328,6 +328,11 @@ struct reading {
 	struct reader *r;
 	struct cache_view *view;
 	struct strbuf buf;	/* one file at a time; reused */
+	/*
+	 * The strings of every chunk this thread reads: an arena per chunk
+	 * would leave half a block unused per chunk.
+	 */
+	struct arena arena;
 };
 
 static const char *
@@ -387,11 +392,14 @@ read_chunk(struct reading *t, size_t k)
 	    r->nfiles;
 
 	c->v.paths_in_arena = 1;
+	c->v.arena = t->arena;
 	if (t->view != NULL)
 		cache_view_range(t->view, k > 0 ? r->files[first].path : NULL,
 		    last < r->nfiles ? r->files[last].path : NULL);
 	for (i = first; i < last; i++)
 		read_file(t, &r->files[i], &c->v, &c->dl);
+	t->arena = c->v.arena;
+	c->v.arena.head = NULL;
 	pthread_mutex_lock(&r->lock);
 	c->done = 1;
 	pthread_mutex_unlock(&r->lock);
@@ -432,9 +440,9 @@ chunk_done(struct reader *r, size_t k)
 }
 
 /*
- * Move src's notes, tasks, queries and strings to the end of dst, which
- * is what reading src's files after dst's would have made. src is left
- * empty.
+ * Move src's notes, tasks, queries and strings (when it has an arena of
+ * its own) to the end of dst, which is what reading src's files after
+ * dst's would have made. src is left empty.
  */
 static void
 vault_append(struct vault *dst, struct vault *src)
@@ -493,8 +501,8 @@ read_files(struct vault *v, const struct file *files, size_t n, int rootfd,
 {
 	struct reader r = { .files = files, .nfiles = n, .rootfd = rootfd,
 		.cache = cache };
-	struct reading t[2] = { { &r, NULL, STRBUF_INIT },
-		{ &r, NULL, STRBUF_INIT } };
+	struct reading t[2] = { { &r, NULL, STRBUF_INIT, { NULL } },
+		{ &r, NULL, STRBUF_INIT, { NULL } } };
 	size_t merged = 0, k, i;
 	pthread_t thread;
 	int threaded = 0;
@@ -521,6 +529,7 @@ read_files(struct vault *v, const struct file *files, size_t n, int rootfd,
 	for (i = 0; i < 2; i++) {
 		cache_view_close(t[i].view);
 		strbuf_release(&t[i].buf);
+		arena_adopt(&v->arena, &t[i].arena);
 	}
 	pthread_mutex_destroy(&r.lock);
 	free(r.chunks);
