@@ -59,10 +59,15 @@ contact_source_name(enum last_source src)
 	BUG("last contact source %d", (int)src);
 }
 
-/* A (contact, task) pair: one way a task belongs to a contact. */
-struct link_pair {
-	uint32_t contact;
-	uint32_t task;
+/*
+ * The tasks found for one contact so far, in the order found, repeats
+ * too: each way a task belongs adds it (DESIGN.md §3). Kept per contact,
+ * not as (contact, task) pairs to sort, which at its peak took three
+ * times the memory.
+ */
+struct found {
+	uint32_t *tasks;
+	size_t n, cap;
 };
 
 struct builder {
@@ -74,8 +79,7 @@ struct builder {
 	struct strmap names;
 	struct contact *contacts;
 	size_t ncontacts, capcontacts;
-	struct link_pair *pairs;
-	size_t npairs, cappairs;
+	struct found *found;	/* per contact */
 	int *meeting;		/* latest meeting day per contact */
 };
 
@@ -227,12 +231,12 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 static void
 add_pair(struct builder *b, size_t contact, size_t task)
 {
+	struct found *f = &b->found[contact];
+
 	if (!task_is_open(&b->v->tasks[task]))
 		return;
-	GROW(b->pairs, b->cappairs, b->npairs + 1);
-	b->pairs[b->npairs].contact = (uint32_t)contact;
-	b->pairs[b->npairs].task = (uint32_t)task;
-	b->npairs++;
+	GROW(f->tasks, f->cap, f->n + 1);
+	f->tasks[f->n++] = (uint32_t)task;
 }
 
 /* Does the contact's path (without .md) end with the link's folder/name? */
@@ -408,71 +412,46 @@ sort_tasks(uint32_t *a, size_t n, uint32_t *scratch)
 }
 
 /*
- * Group the pairs by contact (a counting sort: linear) into the pool,
- * and free them: the pool is half their size.
- */
-static size_t *
-group_by_contact(struct builder *b, struct contact_set *set)
-{
-	size_t *start = xcalloc(b->ncontacts + 1, sizeof(*start));
-	size_t *fill, i, c;
-
-	for (i = 0; i < b->npairs; i++)
-		start[b->pairs[i].contact + 1]++;
-	for (c = 0; c < b->ncontacts; c++)
-		start[c + 1] += start[c];
-	set->pool = xmalloc((b->npairs ? b->npairs : 1) * sizeof(*set->pool));
-	fill = xmalloc((b->ncontacts + 1) * sizeof(*fill));
-	memcpy(fill, start, (b->ncontacts + 1) * sizeof(*fill));
-	for (i = 0; i < b->npairs; i++)
-		set->pool[fill[b->pairs[i].contact]++] = b->pairs[i].task;
-	free(fill);
-	free(b->pairs);
-	b->pairs = NULL;
-	return start;
-}
-
-/*
  * Give each contact its tasks in path/line order (task order), each once,
- * the open ones only, and the earliest due date among them.
+ * the open ones only, and the earliest due date among them. The contact
+ * takes over its list.
  */
 static void
-collect_items(struct builder *b, struct contact_set *set)
+collect_items(struct builder *b)
 {
 	const struct vault *v = b->v;
-	size_t *start = group_by_contact(b, set);
-	size_t i, c, n = 0, longest = 1;
+	size_t i, c, longest = 1;
 	uint32_t *scratch;
 
 	for (c = 0; c < b->ncontacts; c++)
-		if (start[c + 1] - start[c] > longest)
-			longest = start[c + 1] - start[c];
+		if (b->found[c].n > longest)
+			longest = b->found[c].n;
 	scratch = xmalloc(longest * sizeof(*scratch));
 	for (c = 0; c < b->ncontacts; c++) {
 		struct contact *ct = &b->contacts[c];
-		uint32_t *mine = set->pool + start[c];
-		size_t count = start[c + 1] - start[c];
+		uint32_t *mine = b->found[c].tasks;
+		size_t count = b->found[c].n, n = 0;
 
 		sort_tasks(mine, count, scratch);
-		ct->items = set->pool + n;
 		for (i = 0; i < count; i++) {
 			const struct task *t = &v->tasks[mine[i]];
 
-			if ((i > 0 && mine[i] == mine[i - 1]) || !task_is_open(t))
+			if (i > 0 && mine[i] == mine[i - 1])
 				continue;
-			/* n never passes start[c] + i: compacting in place. */
-			set->pool[n++] = mine[i];
-			ct->nitems++;
+			/* n never passes i: compacting in place. */
+			mine[n++] = mine[i];
 			if (t->due != DATE_NONE &&
 			    (ct->earliest_item_due == DATE_NONE ||
 			    t->due < ct->earliest_item_due))
 				ct->earliest_item_due = t->due;
 		}
-		if (ct->nitems == 0)
-			ct->items = NULL;
+		ct->nitems = n;
+		ct->items = n ? mine : NULL;
+		if (n == 0)
+			free(mine);
+		b->found[c].tasks = NULL;
 	}
 	free(scratch);
-	free(start);
 }
 
 static void
@@ -508,6 +487,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 		    valid_contact(&b, &v->notes[i]))
 			add_contact(&b, set, i);
 	b.meeting = xcalloc(b.ncontacts, sizeof(*b.meeting));
+	b.found = xcalloc(b.ncontacts ? b.ncontacts : 1, sizeof(*b.found));
 	for (i = 0; i < b.ncontacts; i++) {
 		b.meeting[i] = DATE_NONE;
 		b.contacts[i].earliest_item_due = DATE_NONE;
@@ -515,12 +495,12 @@ contact_build(struct contact_set *set, const struct vault *v,
 	associate_own(&b);
 	associate_links(&b);
 	associate_meetings(&b);
-	collect_items(&b, set);
+	collect_items(&b);
 	apply_meetings(&b);
 
 	set->items = b.contacts;
 	set->n = b.ncontacts;
-	free(b.pairs);
+	free(b.found);
 	free(b.meeting);
 	strmap_release(&b.names);
 	arena_free(&b.keys);
@@ -529,8 +509,11 @@ contact_build(struct contact_set *set, const struct vault *v,
 void
 contact_set_release(struct contact_set *set)
 {
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		free(set->items[i].items);
 	free(set->items);
-	free(set->pool);
 	arena_free(&set->names);
 	memset(set, 0, sizeof(*set));
 }

@@ -8,8 +8,9 @@
  * hash table, so wikilinks and attendees resolve in time linear in the
  * vault. schedule.h then dates them.
  *
- * A contact_set owns its arrays and the names it made from file names;
- * titles and paths are borrowed from the vault, which must outlive it.
+ * A contact_set owns its arrays (each contact its items) and the names it
+ * made from file names; titles and paths are borrowed from the vault,
+ * which must outlive it.
  */
 #ifndef FOLLOWUP_CONTACT_H
 #define FOLLOWUP_CONTACT_H
@@ -62,7 +63,6 @@ struct contact {
 struct contact_set {
 	struct contact *items;
 	size_t n;
-	uint32_t *pool;		/* backing store of every contact's items */
 	struct arena names;	/* names taken from file names */
 };
 
