@@ -1,6 +1,7 @@
 /* util.c - allocation, arenas, strbuf and string helpers (see util.h). */
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,7 +447,16 @@ utf8_first_invalid(const unsigned char *s, size_t n)
 
 	while (i < n) {
 		size_t len;
+		uint64_t word;
 
+		/* Notes are mostly ASCII: eight bytes at a time. */
+		if (n - i >= 8) {
+			memcpy(&word, s + i, 8);
+			if ((word & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;

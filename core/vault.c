@@ -228,23 +228,32 @@ vault_add_file(struct vault *v, const char *relpath, const char *buf,
 	note_parse(v, relpath, buf, len, dl);
 }
 
-/* Read a whole file into *buf (grown as needed). 0, or -1 with a diag. */
-static int
-read_note(int dirfd, const char *name, const char *path, size_t size,
-    struct strbuf *buf, struct diag_list *dl)
+static void
+too_big(const char *path, long long size, struct diag_list *dl)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	diag_error(dl, DIAG_NOTE, path, 0,
+	    "split the note, or move it out of the vault",
+	    "file is %lld bytes, over the %zu MiB limit: skipped", size,
+	    VAULT_MAX_FILE >> 20);
+}
+
+/*
+ * Read the whole open file fd into *buf (grown as needed), and close it.
+ * size is its size from a stat, or -1 when it was not statted: then it is
+ * statted only if it fills the buffer, to refuse it when it is too big as
+ * the stat would have. 0, or -1 with a diag.
+ */
+static int
+read_fd(int fd, const char *path, long long size, struct strbuf *buf,
+    struct diag_list *dl)
+{
+	struct stat st;
 	ssize_t n;
+	int rc = -1;
 
 	strbuf_reset(buf);
-	if (fd < 0) {
-		diag_error(dl, DIAG_NOTE, path, 0,
-		    "check the file's permissions", "cannot read: %s",
-		    strerror(errno));
-		return -1;
-	}
 	/* One read of size + 1 bytes finds the end of an unchanged file. */
-	GROW(buf->buf, buf->cap, size + 2);
+	GROW(buf->buf, buf->cap, size >= 0 ? (size_t)size + 2 : 65536);
 	for (;;) {
 		size_t room = buf->cap - buf->len - 1;
 
@@ -254,25 +263,33 @@ read_note(int dirfd, const char *name, const char *path, size_t size,
 		if (n < 0) {
 			diag_error(dl, DIAG_NOTE, path, 0, NULL,
 			    "cannot read: %s", strerror(errno));
-			close(fd);
-			return -1;
+			goto out;
 		}
 		buf->len += (size_t)n;
 		buf->buf[buf->len] = '\0';
 		if (n == 0 || (size_t)n < room)
 			break;
+		if (size < 0 && fstat(fd, &st) == 0) {
+			size = (long long)st.st_size;
+			if ((size_t)size > VAULT_MAX_FILE) {
+				too_big(path, size, dl);
+				goto out;
+			}
+		}
 		if (buf->len > VAULT_MAX_FILE) {
 			diag_error(dl, DIAG_NOTE, path, 0,
 			    "split the note, or move it out of the vault",
 			    "file grew over the %zu MiB limit while read: "
 			    "skipped", VAULT_MAX_FILE >> 20);
-			close(fd);
-			return -1;
+			goto out;
 		}
-		GROW(buf->buf, buf->cap, buf->len + 65536);
+		GROW(buf->buf, buf->cap, size >= 0 && (size_t)size + 2 >
+		    buf->len + 65536 ? (size_t)size + 2 : buf->len + 65536);
 	}
+	rc = 0;
+out:
 	close(fd);
-	return 0;
+	return rc;
 }
 
 /* dirfd: the note's folder when it stays open for the readers, else -1. */
@@ -343,6 +360,62 @@ file_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A note the walk listed cannot be statted. */
+static void
+cannot_stat(const char *path, int err, struct diag_list *dl)
+{
+	/* A broken link, or gone since the folder was read. */
+	diag_error(dl, DIAG_NOTE, path, 0,
+	    "point the link at an existing note, or remove it",
+	    "cannot read: %s", strerror(err));
+}
+
+static void
+cannot_open(const char *path, int err, struct diag_list *dl)
+{
+	diag_error(dl, DIAG_NOTE, path, 0, "check the file's permissions",
+	    "cannot read: %s", strerror(err));
+}
+
+/*
+ * A note could not be opened before being statted: say what the scan
+ * that stats first says (read_file()), which the stat tells apart.
+ */
+static void
+explain_open_failure(int dirfd, const char *name, const char *path,
+    int err, struct diag_list *dl)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, 0) != 0)
+		cannot_stat(path, errno, dl);
+	else if (!S_ISREG(st.st_mode))
+		;
+	else if ((size_t)st.st_size > VAULT_MAX_FILE)
+		too_big(path, (long long)st.st_size, dl);
+	else
+		cannot_open(path, err, dl);
+}
+
+/*
+ * Without a cache nothing needs a note's metadata: it is opened and read
+ * at once, which saves a lookup of its name per note.
+ */
+static void
+read_uncached(struct reading *t, const struct file *f, int dirfd,
+    const char *name, struct vault *v, struct diag_list *dl)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		explain_open_failure(dirfd, name, f->path, errno, dl);
+	else if (read_fd(fd, f->path, -1, &t->buf, dl) == 0) {
+		v->bytes_read += t->buf.len;
+		vault_add_file(v, f->path, strbuf_str(&t->buf), t->buf.len,
+		    dl);
+	}
+}
+
 static void
 read_file(struct reading *t, const struct file *f, struct vault *v,
     struct diag_list *dl)
@@ -352,12 +425,14 @@ read_file(struct reading *t, const struct file *f, struct vault *v,
 	size_t note_first = v->nnotes, diag_first = dl->n;
 	struct file_meta m;
 	struct stat st;
+	int fd;
 
+	if (t->r->cache == NULL) {
+		read_uncached(t, f, dirfd, name, v, dl);
+		return;
+	}
 	if (fstatat(dirfd, name, &st, 0) != 0) {
-		/* A broken link, or gone since the folder was read. */
-		diag_error(dl, DIAG_NOTE, f->path, 0,
-		    "point the link at an existing note, or remove it",
-		    "cannot read: %s", strerror(errno));
+		cannot_stat(f->path, errno, dl);
 		return;
 	}
 	if (!S_ISREG(st.st_mode))
@@ -365,21 +440,20 @@ read_file(struct reading *t, const struct file *f, struct vault *v,
 	meta_of(&st, &m);
 	if (t->view != NULL && cache_load(t->view, v, f->path, &m, dl))
 		return;
-	if ((size_t)st.st_size > VAULT_MAX_FILE) {
-		diag_error(dl, DIAG_NOTE, f->path, 0,
-		    "split the note, or move it out of the vault",
-		    "file is %lld bytes, over the %zu MiB limit: skipped",
-		    (long long)st.st_size, VAULT_MAX_FILE >> 20);
-	} else if (read_note(dirfd, name, f->path, (size_t)st.st_size,
-	    &t->buf, dl) == 0) {
+	if ((size_t)st.st_size > VAULT_MAX_FILE)
+		too_big(f->path, (long long)st.st_size, dl);
+	else if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC |
+	    O_NOCTTY)) < 0) {
+		cannot_open(f->path, errno, dl);
+		return;		/* unreadable now: not remembered */
+	} else if (read_fd(fd, f->path, (long long)st.st_size, &t->buf,
+	    dl) == 0) {
 		v->bytes_read += t->buf.len;
 		vault_add_file(v, f->path, strbuf_str(&t->buf), t->buf.len,
 		    dl);
 	} else
 		return;		/* unreadable now: not remembered */
-	if (t->r->cache != NULL)
-		cache_store(t->r->cache, v, f->path, &m, note_first, dl,
-		    diag_first);
+	cache_store(t->r->cache, v, f->path, &m, note_first, dl, diag_first);
 }
 
 static void
