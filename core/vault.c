@@ -29,13 +29,48 @@ struct file {
 	int dirfd;		/* its open folder, or -1: open path from root */
 };
 
+/*
+ * The notes are read in chunks of CHUNK_FILES consecutive ones (in walk
+ * order, which is path order), each into a vault and diags of its own, by
+ * two threads that take the next chunk when done with one; the chunks are
+ * then appended in order. So the notes are in path order and the result
+ * does not depend on which thread read what.
+ */
+#define CHUNK_FILES 256
+
+struct chunk {
+	struct file files[CHUNK_FILES];
+	size_t nfiles;
+	struct vault v;
+	struct diag_list dl;
+	int done;		/* under the reader's lock */
+};
+
+/*
+ * What the walk and the readers share. The walk lists notes into chunks
+ * while the readers already read the chunks before: a chunk is ready once
+ * the next one has begun (whose first path ends the chunk's range in the
+ * cache) or the walk is over, and the walk touches it no more.
+ */
+struct reader {
+	pthread_mutex_t lock;
+	pthread_cond_t ready;	/* a chunk became ready, or the walk ended */
+	struct chunk **chunks;	/* under lock */
+	size_t nchunks, capchunks;	/* under lock */
+	size_t next;		/* the next chunk to take, under lock */
+	int walked;		/* the walk is over, under lock */
+	int rootfd;
+	struct scan_cache *cache;
+	int keep_closed_tasks;
+};
+
 struct walk {
 	struct vault *v;
 	char *const *exclude;
 	size_t nexclude;
 	struct strbuf path;	/* the entry's path from the root; reused */
-	struct file *files;	/* in walk order, which is path order */
-	size_t nfiles, capfiles;
+	struct reader *r;
+	struct chunk *filling;	/* the chunk the walk is listing into */
 	int folders[OPEN_FOLDERS_MAX];	/* kept open for the readers */
 	size_t nfolders;
 	struct diag_list *dl;
@@ -292,16 +327,44 @@ out:
 	return rc;
 }
 
+/* Append c to the chunks, which makes the chunk before it ready. */
+static void
+publish_chunk(struct reader *r, struct chunk *c)
+{
+	pthread_mutex_lock(&r->lock);
+	GROW(r->chunks, r->capchunks, r->nchunks + 1);
+	r->chunks[r->nchunks++] = c;
+	pthread_cond_broadcast(&r->ready);
+	pthread_mutex_unlock(&r->lock);
+}
+
 /* dirfd: the note's folder when it stays open for the readers, else -1. */
 static void
 add_file(struct walk *w, int dirfd, const char *path)
 {
-	struct file *f;
+	struct chunk *c = w->filling;
+	struct file f = { arena_strdup(&w->v->arena, path), dirfd };
 
-	GROW(w->files, w->capfiles, w->nfiles + 1);
-	f = &w->files[w->nfiles++];
-	f->path = arena_strdup(&w->v->arena, path);
-	f->dirfd = dirfd;
+	if (c != NULL && c->nfiles < CHUNK_FILES) {
+		c->files[c->nfiles++] = f;
+		return;
+	}
+	/* A new chunk is published with its first path, its range's start. */
+	c = xcalloc(1, sizeof(*c));
+	c->v.keep_closed_tasks = w->r->keep_closed_tasks;
+	c->v.paths_in_arena = 1;
+	c->files[c->nfiles++] = f;
+	w->filling = c;
+	publish_chunk(w->r, c);
+}
+
+static void
+end_walk(struct reader *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->walked = 1;
+	pthread_cond_broadcast(&r->ready);
+	pthread_mutex_unlock(&r->lock);
 }
 
 static void
@@ -314,31 +377,6 @@ meta_of(const struct stat *st, struct file_meta *m)
 	    st->st_ctim.tv_nsec;
 	m->ino = (long long)st->st_ino;
 }
-
-/*
- * The files are read in chunks of consecutive files, each into a vault
- * and diags of its own, by two threads that take the next chunk when
- * done with one; the chunks are then appended in order. So the notes are
- * in path order and the result does not depend on which thread read what.
- */
-#define CHUNK_FILES 256
-
-struct chunk {
-	struct vault v;
-	struct diag_list dl;
-	int done;		/* under the reader's lock */
-};
-
-struct reader {
-	const struct file *files;
-	size_t nfiles;
-	struct chunk *chunks;
-	size_t nchunks;
-	size_t next;		/* the next chunk to take, under lock */
-	pthread_mutex_t lock;
-	int rootfd;
-	struct scan_cache *cache;
-};
 
 /* One thread's tools. */
 struct reading {
@@ -456,22 +494,40 @@ read_file(struct reading *t, const struct file *f, struct vault *v,
 	cache_store(t->r->cache, v, f->path, &m, note_first, dl, diag_first);
 }
 
+/* The next ready chunk and its range's bounds; NULL when none is left. */
+static struct chunk *
+take_chunk(struct reader *r, const char **from, const char **to)
+{
+	struct chunk *c = NULL;
+	size_t k;
+
+	pthread_mutex_lock(&r->lock);
+	while (!(r->next < r->nchunks && (r->next + 1 < r->nchunks ||
+	    r->walked)) && !(r->walked && r->next >= r->nchunks))
+		pthread_cond_wait(&r->ready, &r->lock);
+	if (r->next < r->nchunks) {
+		k = r->next++;
+		c = r->chunks[k];
+		*from = k > 0 ? c->files[0].path : NULL;
+		*to = k + 1 < r->nchunks ? r->chunks[k + 1]->files[0].path :
+		    NULL;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return c;
+}
+
 static void
-read_chunk(struct reading *t, size_t k)
+read_chunk(struct reading *t, struct chunk *c, const char *from,
+    const char *to)
 {
 	struct reader *r = t->r;
-	struct chunk *c = &r->chunks[k];
-	size_t first = k * CHUNK_FILES, i;
-	size_t last = first + CHUNK_FILES < r->nfiles ? first + CHUNK_FILES :
-	    r->nfiles;
+	size_t i;
 
-	c->v.paths_in_arena = 1;
 	c->v.arena = t->arena;
 	if (t->view != NULL)
-		cache_view_range(t->view, k > 0 ? r->files[first].path : NULL,
-		    last < r->nfiles ? r->files[last].path : NULL);
-	for (i = first; i < last; i++)
-		read_file(t, &r->files[i], &c->v, &c->dl);
+		cache_view_range(t->view, from, to);
+	for (i = 0; i < c->nfiles; i++)
+		read_file(t, &c->files[i], &c->v, &c->dl);
 	t->arena = c->v.arena;
 	c->v.arena.head = NULL;
 	pthread_mutex_lock(&r->lock);
@@ -479,38 +535,29 @@ read_chunk(struct reading *t, size_t k)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* Take the next chunk: its number, or nchunks when none is left. */
-static size_t
-take_chunk(struct reader *r)
-{
-	size_t k;
-
-	pthread_mutex_lock(&r->lock);
-	k = r->next < r->nchunks ? r->next++ : r->nchunks;
-	pthread_mutex_unlock(&r->lock);
-	return k;
-}
-
 static void *
 read_chunks(void *arg)
 {
 	struct reading *t = arg;
-	size_t k;
+	struct chunk *c;
+	const char *from, *to;
 
-	while ((k = take_chunk(t->r)) < t->r->nchunks)
-		read_chunk(t, k);
+	while ((c = take_chunk(t->r, &from, &to)) != NULL)
+		read_chunk(t, c, from, to);
 	return NULL;
 }
 
-static int
-chunk_done(struct reader *r, size_t k)
+/* Chunk k, once done (else NULL). */
+static struct chunk *
+done_chunk(struct reader *r, size_t k)
 {
-	int done;
+	struct chunk *c = NULL;
 
 	pthread_mutex_lock(&r->lock);
-	done = r->chunks[k].done;
+	if (k < r->nchunks && r->chunks[k]->done)
+		c = r->chunks[k];
 	pthread_mutex_unlock(&r->lock);
-	return done;
+	return c;
 }
 
 /*
@@ -531,12 +578,12 @@ vault_append(struct vault *dst, struct vault *src)
 		struct note *n = &dst->notes[notes + i];
 
 		*n = src->notes[i];
-		n->task_first += tasks;
-		n->query_first += queries;
+		n->task_first += (uint32_t)tasks;
+		n->query_first += (uint32_t)queries;
 	}
 	for (i = 0; i < src->ntasks; i++) {
 		dst->tasks[tasks + i] = src->tasks[i];
-		dst->tasks[tasks + i].note += notes;
+		dst->tasks[tasks + i].note += (uint32_t)notes;
 	}
 	for (i = 0; i < src->nqueries; i++) {
 		dst->queries[queries + i] = src->queries[i];
@@ -550,61 +597,69 @@ vault_append(struct vault *dst, struct vault *src)
 	vault_release(src);
 }
 
-/* Append the chunks from *merged on that are done, in order. */
+/*
+ * Append the chunks from *merged on that are done, in order, and free
+ * them, so that they do not all wait in memory until the end. Only once
+ * the walk is over.
+ */
 static void
 merge_done(struct reader *r, size_t *merged, struct vault *v,
-    struct diag_list *dl, int all)
+    struct diag_list *dl)
 {
-	while (*merged < r->nchunks && (all || chunk_done(r, *merged))) {
-		struct chunk *c = &r->chunks[*merged];
+	struct chunk *c;
 
+	while ((c = done_chunk(r, *merged)) != NULL) {
 		vault_append(v, &c->v);
 		diag_list_move(dl, &c->dl);
+		free(c);
 		(*merged)++;
 	}
 }
 
 /*
- * Read the files on this thread and one more (when the machine has a
- * second processor). This thread appends the chunks as they are done, so
- * that they do not all wait in memory until the end.
+ * Walk on this thread while a second one (when the machine has a second
+ * processor) reads the chunks already listed; then read on this one too,
+ * appending the chunks as they are done.
  */
 static void
-read_files(struct vault *v, const struct file *files, size_t n, int rootfd,
-    struct scan_cache *cache, struct diag_list *dl)
+scan_files(struct walk *w, int rootfd, struct scan_cache *cache)
 {
-	struct reader r = { .files = files, .nfiles = n, .rootfd = rootfd,
-		.cache = cache };
+	struct reader r = { .rootfd = rootfd, .cache = cache,
+		.keep_closed_tasks = w->v->keep_closed_tasks };
 	struct reading t[2] = { { &r, NULL, STRBUF_INIT, { NULL } },
 		{ &r, NULL, STRBUF_INIT, { NULL } } };
-	size_t merged = 0, k, i;
+	size_t merged = 0, i;
+	struct chunk *c;
+	const char *from, *to;
 	pthread_t thread;
-	int threaded = 0;
+	int threaded;
 
-	r.nchunks = (n + CHUNK_FILES - 1) / CHUNK_FILES;
-	r.chunks = xcalloc(r.nchunks ? r.nchunks : 1, sizeof(*r.chunks));
-	for (k = 0; k < r.nchunks; k++)
-		r.chunks[k].v.keep_closed_tasks = v->keep_closed_tasks;
 	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.ready, NULL);
 	for (i = 0; i < 2 && cache != NULL; i++)
 		t[i].view = cache_view_open(cache);
-	if (n == 0 && cache != NULL)	/* every row is of a file gone */
+	threaded = sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    pthread_create(&thread, NULL, read_chunks, &t[1]) == 0;
+	w->r = &r;
+	walk_dir(w, rootfd, 1);
+	end_walk(&r);
+	if (r.nchunks == 0 && cache != NULL)	/* every row: a file gone */
 		cache_view_range(t[0].view, NULL, NULL);
-	if (r.nchunks > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		threaded = pthread_create(&thread, NULL, read_chunks,
-		    &t[1]) == 0;
-	while ((k = take_chunk(&r)) < r.nchunks) {
-		read_chunk(&t[0], k);
-		merge_done(&r, &merged, v, dl, 0);
+	while ((c = take_chunk(&r, &from, &to)) != NULL) {
+		read_chunk(&t[0], c, from, to);
+		merge_done(&r, &merged, w->v, w->dl);
 	}
 	if (threaded)
 		pthread_join(thread, NULL);
-	merge_done(&r, &merged, v, dl, 1);
+	merge_done(&r, &merged, w->v, w->dl);
+	if (merged != r.nchunks)
+		BUG("%zu of %zu chunks read", merged, r.nchunks);
 	for (i = 0; i < 2; i++) {
 		cache_view_close(t[i].view);
 		strbuf_release(&t[i].buf);
-		arena_adopt(&v->arena, &t[i].arena);
+		arena_adopt(&w->v->arena, &t[i].arena);
 	}
+	pthread_cond_destroy(&r.ready);
 	pthread_mutex_destroy(&r.lock);
 	free(r.chunks);
 }
@@ -636,10 +691,8 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		return -1;
 	}
 	strbuf_adds(&w.path, "");
-	walk_dir(&w, rootfd, 1);
+	scan_files(&w, rootfd, cache);
 	strbuf_release(&w.path);
-	read_files(v, w.files, w.nfiles, rootfd, cache, dl);
-	free(w.files);
 	while (w.nfolders > 0)
 		close(w.folders[--w.nfolders]);
 	close(rootfd);
