@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,14 +20,15 @@
  * Folders kept open after the walk, so that a note is opened by its name
  * in its folder: opening by the whole path from the root looks every
  * folder up again, which costs as much as the read itself, more so when
- * two threads do it at once. Beyond this many, by the whole path.
+ * two threads do it at once. Beyond this many, or a quarter of the limit
+ * on open files, by the whole path.
  */
 #define OPEN_FOLDERS_MAX 256
 
 /* A note the walk found. */
 struct file {
 	const char *path;	/* in the vault's arena: the note's path */
-	int dirfd;		/* its open folder, or -1: open path from root */
+	int dirfd;		/* its open folder, or -1: open from the root */
 };
 
 /*
@@ -72,7 +74,7 @@ struct walk {
 	struct reader *r;
 	struct chunk *filling;	/* the chunk the walk is listing into */
 	int folders[OPEN_FOLDERS_MAX];	/* kept open for the readers */
-	size_t nfolders;
+	size_t nfolders, maxfolders;
 	struct diag_list *dl;
 };
 
@@ -163,7 +165,7 @@ walk_entry(struct walk *w, int dirfd, int kept, const char *name,
 				diag_error(w->dl, DIAG_NOTE, path, 0,
 				    "check the folder's permissions",
 				    "cannot read folder: %s", strerror(errno));
-			else if (w->nfolders < OPEN_FOLDERS_MAX) {
+			else if (w->nfolders < w->maxfolders) {
 				w->folders[w->nfolders++] = fd;
 				walk_dir(w, fd, 1);
 			} else {
@@ -664,6 +666,17 @@ scan_files(struct walk *w, int rootfd, struct scan_cache *cache)
 	free(r.chunks);
 }
 
+static size_t
+folders_to_keep(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 4 >= OPEN_FOLDERS_MAX)
+		return OPEN_FOLDERS_MAX;
+	return (size_t)(rl.rlim_cur / 4);
+}
+
 int
 vault_scan(struct vault *v, const char *root, char *const *exclude,
     size_t nexclude, struct scan_cache *cache, struct diag_list *dl)
@@ -691,6 +704,7 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		return -1;
 	}
 	strbuf_adds(&w.path, "");
+	w.maxfolders = folders_to_keep();
 	scan_files(&w, rootfd, cache);
 	strbuf_release(&w.path);
 	while (w.nfolders > 0)
