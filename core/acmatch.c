@@ -1,7 +1,8 @@
 /*
  * acmatch.c - Aho-Corasick automaton (see acmatch.h).
  *
- * Transitions live in one open-addressing hash table keyed by (state,
+ * A state with one child finds it through first_child; the transitions
+ * out of forks live in one open-addressing hash table keyed by (state,
  * byte), so memory grows with the total length of the needles, not with
  * 256 times the number of states. Matching follows failure links; each
  * state's "dictionary link" points to the nearest state on its failure
@@ -30,7 +31,17 @@ struct state {
 	uint32_t first_child;	/* children list, for the breadth-first pass */
 	uint32_t next_sibling;
 	unsigned char byte;
+	unsigned char fanout;	/* children: 0, 1, or FANOUT_MANY */
+	uint32_t row;		/* its dense row in m->rows, or NONE */
 };
+
+#define FANOUT_MANY 2
+/*
+ * Forks nearest the root are where the text keeps coming back to after a
+ * failure: the first DENSE_ROWS of them (breadth first) get a dense row
+ * of 256 transitions, 1 KiB each, instead of hash probes.
+ */
+#define DENSE_ROWS 512
 
 struct output {
 	size_t id;
@@ -46,6 +57,8 @@ struct acm {
 	size_t capedges, nedges;	/* capedges: a power of two */
 	struct output *outs;
 	size_t nouts, capouts;
+	uint32_t *rows;		/* 256 transitions per dense row, NONE: none */
+	size_t nrows;
 	int built;
 };
 
@@ -68,10 +81,25 @@ edge_slot(const struct edge *edges, size_t cap, uint32_t from,
 	return i;
 }
 
+/*
+ * Most states of a trie of names have no child or one (the rest of a
+ * name): those are answered from the states array, whose chains lie next
+ * to each other, and only forks pay for a probe of the hash table.
+ */
 static uint32_t
 go(const struct acm *m, uint32_t from, unsigned char byte)
 {
-	size_t i = edge_slot(m->edges, m->capedges, from, byte);
+	const struct state *s = &m->states[from];
+	size_t i;
+
+	if (s->fanout == 0)
+		return NONE;
+	if (s->fanout == 1)
+		return m->states[s->first_child].byte == byte ? s->first_child
+		    : NONE;
+	if (s->row != NONE)
+		return m->rows[(size_t)s->row * 256 + byte];
+	i = edge_slot(m->edges, m->capedges, from, byte);
 
 	return m->edges[i].from == NONE ? NONE : m->edges[i].to;
 }
@@ -105,6 +133,8 @@ new_state(struct acm *m, unsigned char byte)
 	s->fail = s->dict = s->out = NONE;
 	s->first_child = s->next_sibling = NONE;
 	s->byte = byte;
+	s->fanout = 0;
+	s->row = NONE;
 	return (uint32_t)m->nstates++;
 }
 
@@ -122,6 +152,40 @@ acm_new(void)
 	return m;
 }
 
+static void
+hash_edge(struct acm *m, uint32_t from, uint32_t to, unsigned char byte)
+{
+	size_t slot;
+
+	if ((m->nedges + 1) * 2 > m->capedges)
+		grow_edges(m);
+	slot = edge_slot(m->edges, m->capedges, from, byte);
+	m->edges[slot].from = from;
+	m->edges[slot].to = to;
+	m->edges[slot].byte = byte;
+	m->nedges++;
+}
+
+/*
+ * Only the edges out of forks go into the hash table: an only child is
+ * found from its parent's first_child, and most states have one.
+ */
+static uint32_t
+add_child(struct acm *m, uint32_t cur, unsigned char c)
+{
+	uint32_t next = new_state(m, c), only = m->states[cur].first_child;
+
+	if (m->states[cur].fanout == 1)
+		hash_edge(m, cur, only, m->states[only].byte);
+	if (m->states[cur].fanout >= 1)
+		hash_edge(m, cur, next, c);
+	m->states[next].next_sibling = m->states[cur].first_child;
+	m->states[cur].first_child = next;
+	if (m->states[cur].fanout < FANOUT_MANY)
+		m->states[cur].fanout++;
+	return next;
+}
+
 void
 acm_add(struct acm *m, const char *needle, size_t len, size_t id)
 {
@@ -135,26 +199,42 @@ acm_add(struct acm *m, const char *needle, size_t len, size_t id)
 		uint32_t next = go(m, cur, c);
 
 		m->used[c] = 1;
-		if (next == NONE) {
-			size_t slot;
-
-			if ((m->nedges + 1) * 2 > m->capedges)
-				grow_edges(m);
-			next = new_state(m, c);
-			slot = edge_slot(m->edges, m->capedges, cur, c);
-			m->edges[slot].from = cur;
-			m->edges[slot].to = next;
-			m->edges[slot].byte = c;
-			m->nedges++;
-			m->states[next].next_sibling = m->states[cur].first_child;
-			m->states[cur].first_child = next;
-		}
+		if (next == NONE)
+			next = add_child(m, cur, c);
 		cur = next;
 	}
 	GROW(m->outs, m->capouts, m->nouts + 1);
 	m->outs[m->nouts].id = id;
 	m->outs[m->nouts].next = m->states[cur].out;
 	m->states[cur].out = (uint32_t)m->nouts++;
+}
+
+/* queue[0..n): the states breadth first. */
+static void
+give_dense_rows(struct acm *m, const uint32_t *queue, size_t n)
+{
+	size_t i, k, forks = 0;
+
+	for (i = 0; i < n && forks < DENSE_ROWS; i++)
+		if (m->states[queue[i]].fanout == FANOUT_MANY)
+			forks++;
+	if (forks == 0)
+		return;
+	m->rows = xmalloc(forks * 256 * sizeof(*m->rows));
+	for (i = 0; i < n && m->nrows < forks; i++) {
+		struct state *s = &m->states[queue[i]];
+		uint32_t *row = m->rows + m->nrows * 256;
+		uint32_t c;
+
+		if (s->fanout != FANOUT_MANY)
+			continue;
+		for (k = 0; k < 256; k++)
+			row[k] = NONE;
+		for (c = s->first_child; c != NONE;
+		    c = m->states[c].next_sibling)
+			row[m->states[c].byte] = c;
+		s->row = (uint32_t)m->nrows++;
+	}
 }
 
 void
@@ -187,6 +267,7 @@ acm_build(struct acm *m)
 			queue[tail++] = c;
 		}
 	}
+	give_dense_rows(m, queue, tail);
 	free(queue);
 	for (c = 0; c < 256; c++) {
 		uint32_t to = go(m, 0, (unsigned char)c);
@@ -247,5 +328,6 @@ acm_free(struct acm *m)
 	free(m->states);
 	free(m->edges);
 	free(m->outs);
+	free(m->rows);
 	free(m);
 }

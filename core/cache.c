@@ -1,13 +1,17 @@
 /*
  * cache.c - the scan cache in SQLite (see cache.h).
  *
- * Two connections: a reader that walks the old rows in path order, and a
- * writer that records this scan's changes in one transaction. In WAL mode
- * the reader keeps its snapshot while the writer writes.
+ * One writer that records this scan's changes in one transaction, and
+ * one reader per view that walks the old rows of its range of paths in
+ * order. In WAL mode a reader keeps its snapshot while the writer writes;
+ * the writer took the write lock first, so every view sees the same
+ * snapshot. Views run on different threads: the writer is shared under a
+ * mutex, each view's connection is its own.
  */
 #include "cache.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,18 +24,26 @@
 #include "version.h"
 
 /* Raise when the blob layout or what the engine extracts changes. */
-#define CACHE_SCHEMA "followup-scan-cache 1 " FOLLOWUP_VERSION
+#define CACHE_SCHEMA "followup-scan-cache 2 " FOLLOWUP_VERSION
 #define RACY_NS 1000000000LL
 
 struct scan_cache {
-	sqlite3 *rd, *wr;
-	sqlite3_stmt *cursor;	/* old rows, in path order */
-	int started;		/* the cursor has been stepped */
-	int have_row;		/* and stands on a row */
+	sqlite3 *wr;
 	sqlite3_stmt *put, *del;
+	pthread_mutex_t lock;	/* over wr and its statements */
 	char *root;
 	long long now_ns;
 	char *path;		/* the database file, for messages */
+};
+
+struct cache_view {
+	struct scan_cache *c;
+	sqlite3 *rd;
+	/* Old rows of a range in path order; by which bounds are given. */
+	sqlite3_stmt *ranges[4];
+	sqlite3_stmt *cursor;	/* the one in use, or NULL */
+	int started;		/* the cursor has been stepped */
+	int have_row;		/* and stands on a row */
 };
 
 /* ---- blob encoding: little-endian integers, length-prefixed strings ---- */
@@ -85,28 +97,42 @@ put_date(struct strbuf *b, const struct fm_date *d)
 }
 
 static void
+put_cadence(struct strbuf *b, const struct fm_cadence *cad)
+{
+	put_i32(b, cad->present);
+	put_i32(b, cad->bad);
+	put_i32(b, cad->days);
+	put_i32(b, cad->line);
+	put_str(b, cad->raw);
+}
+
+static void
+encode_person(struct strbuf *b, const struct note_person *p)
+{
+	put_str(b, p->title);
+	put_strs(b, p->types, p->ntypes);
+	put_strs(b, p->tags, p->ntags);
+	put_strs(b, p->aliases, p->naliases);
+	put_date(b, &p->last_contact);
+	put_date(b, &p->created);
+	put_date(b, &p->snooze_until);
+	put_date(b, &p->birthday);
+	put_i32(b, p->birthday_month);
+	put_i32(b, p->birthday_day);
+	put_cadence(b, &p->cadence);
+}
+
+static void
 encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
 {
 	size_t i, k;
 
 	put_u32(b, n->flags);
-	put_str(b, n->title);
-	put_strs(b, n->types, n->ntypes);
-	put_strs(b, n->tags, n->ntags);
-	put_strs(b, n->aliases, n->naliases);
+	put_u32(b, n->person != NULL);
+	if (n->person != NULL)
+		encode_person(b, n->person);
 	put_strs(b, n->attendees, n->nattendees);
-	put_date(b, &n->last_contact);
-	put_date(b, &n->created);
 	put_date(b, &n->date);
-	put_date(b, &n->snooze_until);
-	put_date(b, &n->birthday);
-	put_i32(b, n->birthday_month);
-	put_i32(b, n->birthday_day);
-	put_i32(b, n->cadence.present);
-	put_i32(b, n->cadence.bad);
-	put_i32(b, n->cadence.days);
-	put_i32(b, n->cadence.line);
-	put_str(b, n->cadence.raw);
 	put_u32(b, (uint32_t)n->ntasks);
 	for (i = 0; i < n->ntasks; i++) {
 		const struct task *t = &v->tasks[n->task_first + i];
@@ -116,8 +142,8 @@ encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
 		put_str(b, t->symbol);
 		put_i32(b, (int)t->status);
 		put_i32(b, t->due);
-		put_strs(b, t->links, t->nlinks);
-		put_strs(b, t->tags, t->ntags);
+		put_u32(b, t->ntags);
+		put_strs(b, t->words, (size_t)t->ntags + t->nlinks);
 	}
 	put_u32(b, (uint32_t)n->nqueries);
 	for (i = 0; i < n->nqueries; i++) {
@@ -217,19 +243,22 @@ get_count(struct reader *r)
 	return n;
 }
 
+/* A list of strings, in an array of its exact size. */
 static void
 get_strs(struct reader *r, const char ***v, size_t *n)
 {
 	uint32_t count = get_count(r), i;
+	const char **arr;
 
 	*v = NULL;
 	*n = 0;
-	for (i = 0; i < count && !r->bad; i++) {
-		const char *s = get_str(r);
-
-		if (s != NULL)
-			arena_push_string(r->a, v, n, s, strlen(s));
-	}
+	if (count == 0 || r->bad)
+		return;
+	arr = arena_alloc(r->a, count * sizeof(*arr));
+	for (i = 0; i < count && !r->bad; i++)
+		if ((arr[*n] = get_str(r)) != NULL)
+			(*n)++;
+	*v = arr;
 }
 
 static void
@@ -243,6 +272,16 @@ get_date(struct reader *r, struct fm_date *d)
 }
 
 static void
+get_cadence(struct reader *r, struct fm_cadence *cad)
+{
+	cad->present = get_i32(r);
+	cad->bad = get_i32(r);
+	cad->days = get_i32(r);
+	cad->line = get_i32(r);
+	cad->raw = get_str(r);
+}
+
+static void
 decode_tasks(struct reader *r, struct vault *v, size_t note)
 {
 	uint32_t n = get_count(r), i;
@@ -250,22 +289,29 @@ decode_tasks(struct reader *r, struct vault *v, size_t note)
 	for (i = 0; i < n && !r->bad; i++) {
 		struct task *t;
 		const char *sym;
+		size_t nwords;
+		int status;
 
 		GROW(v->tasks, v->captasks, v->ntasks + 1);
 		t = &v->tasks[v->ntasks++];
 		memset(t, 0, sizeof(*t));
-		t->note = note;
+		t->note = (uint32_t)note;
 		t->line = get_i32(r);
 		t->text = get_str(r);
 		sym = get_str(r);
 		if (sym != NULL && strlen(sym) < sizeof(t->symbol))
 			memcpy(t->symbol, sym, strlen(sym) + 1);
-		t->status = (enum task_status)get_i32(r);
+		status = get_i32(r);
 		t->due = get_i32(r);
-		get_strs(r, &t->links, &t->nlinks);
-		get_strs(r, &t->tags, &t->ntags);
-		if (t->text == NULL || (unsigned)t->status > TASK_CANCELLED)
+		t->ntags = get_u32(r);
+		get_strs(r, &t->words, &nwords);
+		if (t->text == NULL || (unsigned)status > TASK_CANCELLED ||
+		    t->ntags > nwords)
 			r->bad = 1;
+		else {
+			t->status = (unsigned char)status;
+			t->nlinks = (uint32_t)(nwords - t->ntags);
+		}
 	}
 }
 
@@ -304,35 +350,45 @@ decode_queries(struct reader *r, struct vault *v, size_t note)
 	}
 }
 
+static struct note_person *
+decode_person(struct reader *r)
+{
+	struct note_person *p = arena_alloc(r->a, sizeof(*p));
+
+	memset(p, 0, sizeof(*p));
+	p->title = get_str(r);
+	get_strs(r, &p->types, &p->ntypes);
+	get_strs(r, &p->tags, &p->ntags);
+	get_strs(r, &p->aliases, &p->naliases);
+	get_date(r, &p->last_contact);
+	get_date(r, &p->created);
+	get_date(r, &p->snooze_until);
+	get_date(r, &p->birthday);
+	p->birthday_month = get_i32(r);
+	p->birthday_day = get_i32(r);
+	get_cadence(r, &p->cadence);
+	return p;
+}
+
 static void
 decode_note(struct reader *r, struct vault *v, const char *relpath)
 {
-	size_t index = v->nnotes;
+	size_t index = v->nnotes, nattendees;
 	struct note *n = note_new(v, relpath);
+	const char **attendees;
 
 	n->flags = get_u32(r);
-	n->title = get_str(r);
-	get_strs(r, &n->types, &n->ntypes);
-	get_strs(r, &n->tags, &n->ntags);
-	get_strs(r, &n->aliases, &n->naliases);
-	get_strs(r, &n->attendees, &n->nattendees);
-	get_date(r, &n->last_contact);
-	get_date(r, &n->created);
+	if (get_u32(r))
+		n->person = decode_person(r);
+	get_strs(r, &attendees, &nattendees);
+	n->attendees = attendees;
+	n->nattendees = (uint32_t)nattendees;
 	get_date(r, &n->date);
-	get_date(r, &n->snooze_until);
-	get_date(r, &n->birthday);
-	n->birthday_month = get_i32(r);
-	n->birthday_day = get_i32(r);
-	n->cadence.present = get_i32(r);
-	n->cadence.bad = get_i32(r);
-	n->cadence.days = get_i32(r);
-	n->cadence.line = get_i32(r);
-	n->cadence.raw = get_str(r);
 	decode_tasks(r, v, index);
 	decode_queries(r, v, index);
 	n = &v->notes[index];
-	n->ntasks = v->ntasks - n->task_first;
-	n->nqueries = v->nqueries - n->query_first;
+	n->ntasks = (uint32_t)(v->ntasks - n->task_first);
+	n->nqueries = (uint32_t)(v->nqueries - n->query_first);
 }
 
 /*
@@ -505,29 +561,24 @@ open_writer(const char *path, struct diag_list *dl)
 }
 
 static int
-prepare(struct scan_cache *c)
+prepare_writer(struct scan_cache *c)
 {
-	if (sqlite3_prepare_v2(c->rd, "SELECT path, size, mtime_ns, ctime_ns,"
-	    " ino, read_ns, data FROM scan_files WHERE vault = ?"
-	    " ORDER BY path", -1, &c->cursor, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->wr, "INSERT OR REPLACE INTO scan_files"
+	if (sqlite3_prepare_v2(c->wr, "INSERT OR REPLACE INTO scan_files"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &c->put, NULL) !=
 	    SQLITE_OK ||
 	    sqlite3_prepare_v2(c->wr, "DELETE FROM scan_files WHERE vault = ?"
 	    " AND path = ?", -1, &c->del, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_text(c->cursor, 1, c->root, -1, SQLITE_STATIC);
 	return 0;
 }
 
 static void
 finish(struct scan_cache *c)
 {
-	sqlite3_finalize(c->cursor);
 	sqlite3_finalize(c->put);
 	sqlite3_finalize(c->del);
-	sqlite3_close(c->rd);
 	sqlite3_close(c->wr);
+	pthread_mutex_destroy(&c->lock);
 	free(c->root);
 	free(c->path);
 	free(c);
@@ -539,14 +590,12 @@ cache_open(const char *db_path, const char *root, long long now_ns,
 {
 	struct scan_cache *c = xcalloc(1, sizeof(*c));
 
+	pthread_mutex_init(&c->lock, NULL);
 	c->root = xstrdup(root);
 	c->now_ns = now_ns;
 	c->path = xstrdup(db_path);
 	c->wr = open_writer(db_path, dl);
-	if (c->wr != NULL)
-		c->rd = open_db(db_path);
-	if (c->wr == NULL || c->rd == NULL || prepare(c) != 0 ||
-	    exec(c->rd, "BEGIN") != SQLITE_OK ||
+	if (c->wr == NULL || prepare_writer(c) != 0 ||
 	    exec(c->wr, "BEGIN IMMEDIATE") != SQLITE_OK) {
 		diag_warn(dl, DIAG_NOTE, db_path, 0,
 		    "check that the folder is writable; every note is read "
@@ -561,17 +610,19 @@ cache_open(const char *db_path, const char *root, long long now_ns,
 static void
 forget(struct scan_cache *c, const char *relpath)
 {
+	pthread_mutex_lock(&c->lock);
 	sqlite3_bind_text(c->del, 1, c->root, -1, SQLITE_STATIC);
 	sqlite3_bind_text(c->del, 2, relpath, -1, SQLITE_TRANSIENT);
 	sqlite3_step(c->del);
 	sqlite3_reset(c->del);
+	pthread_mutex_unlock(&c->lock);
 }
 
 static void
-advance(struct scan_cache *c)
+advance(struct cache_view *w)
 {
-	c->started = 1;
-	c->have_row = sqlite3_step(c->cursor) == SQLITE_ROW;
+	w->started = 1;
+	w->have_row = sqlite3_step(w->cursor) == SQLITE_ROW;
 }
 
 /*
@@ -579,12 +630,14 @@ advance(struct scan_cache *c)
  * are gone and are deleted. Returns 1 when the cursor is on relpath.
  */
 static int
-seek(struct scan_cache *c, const char *relpath)
+seek(struct cache_view *w, const char *relpath)
 {
-	if (!c->started)
-		advance(c);
-	while (c->have_row) {
-		const char *row = (const char *)sqlite3_column_text(c->cursor,
+	if (w->cursor == NULL)
+		return 0;
+	if (!w->started)
+		advance(w);
+	while (w->have_row) {
+		const char *row = (const char *)sqlite3_column_text(w->cursor,
 		    0);
 		int cmp = row ? strcmp(row, relpath) : -1;
 
@@ -593,20 +646,20 @@ seek(struct scan_cache *c, const char *relpath)
 		if (cmp > 0)
 			return 0;
 		if (row)
-			forget(c, row);
-		advance(c);
+			forget(w->c, row);
+		advance(w);
 	}
 	return 0;
 }
 
 int
-cache_load(struct scan_cache *c, struct vault *v, const char *relpath,
+cache_load(struct cache_view *w, struct vault *v, const char *relpath,
     const struct file_meta *m, struct diag_list *dl)
 {
-	sqlite3_stmt *s = c->cursor;
+	sqlite3_stmt *s = w->cursor;
 	int fresh;
 
-	if (!seek(c, relpath))
+	if (!seek(w, relpath))
 		return 0;
 	fresh = sqlite3_column_int64(s, 1) == m->size &&
 	    sqlite3_column_int64(s, 2) == m->mtime_ns &&
@@ -617,7 +670,7 @@ cache_load(struct scan_cache *c, struct vault *v, const char *relpath,
 	if (fresh && decode(sqlite3_column_blob(s, 6),
 	    (size_t)sqlite3_column_bytes(s, 6), v, relpath, dl) != 0)
 		fresh = 0;
-	advance(c);
+	advance(w);
 	return fresh;
 }
 
@@ -630,6 +683,7 @@ cache_store(struct scan_cache *c, const struct vault *v, const char *relpath,
 	sqlite3_stmt *s = c->put;
 
 	encode(&blob, v, note_first, dl, diag_first);
+	pthread_mutex_lock(&c->lock);
 	sqlite3_bind_text(s, 1, c->root, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, relpath, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, m->size);
@@ -641,7 +695,97 @@ cache_store(struct scan_cache *c, const struct vault *v, const char *relpath,
 	    SQLITE_TRANSIENT);
 	sqlite3_step(s);
 	sqlite3_reset(s);
+	pthread_mutex_unlock(&c->lock);
 	strbuf_release(&blob);
+}
+
+struct cache_view *
+cache_view_open(struct scan_cache *c)
+{
+	struct cache_view *w = xcalloc(1, sizeof(*w));
+
+	w->c = c;
+	w->rd = open_db(c->path);
+	if (w->rd != NULL && exec(w->rd, "BEGIN") != SQLITE_OK) {
+		sqlite3_close(w->rd);
+		w->rd = NULL;
+	}
+	return w;
+}
+
+/* Rows of the range after the last file seen are files that are gone. */
+static void
+finish_range(struct cache_view *w)
+{
+	if (w->cursor == NULL)
+		return;
+	if (!w->started)
+		advance(w);
+	while (w->have_row) {
+		const char *row = (const char *)sqlite3_column_text(w->cursor,
+		    0);
+
+		if (row)
+			forget(w->c, row);
+		advance(w);
+	}
+	sqlite3_reset(w->cursor);
+	w->cursor = NULL;
+}
+
+static sqlite3_stmt *
+range_statement(struct cache_view *w, int from, int to)
+{
+	sqlite3_stmt **st = &w->ranges[(from ? 1 : 0) | (to ? 2 : 0)];
+	char *sql;
+
+	if (*st != NULL || w->rd == NULL)
+		return *st;
+	/* One statement per shape, so that each is a range of the key. */
+	sql = xasprintf("SELECT path, size, mtime_ns, ctime_ns, ino, read_ns,"
+	    " data FROM scan_files WHERE vault = ?1%s%s ORDER BY path",
+	    from ? " AND path >= ?2" : "", to ? " AND path < ?3" : "");
+	if (sqlite3_prepare_v2(w->rd, sql, -1, st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	free(sql);
+	return *st;
+}
+
+void
+cache_view_range(struct cache_view *w, const char *from, const char *to)
+{
+	sqlite3_stmt *st;
+
+	finish_range(w);
+	w->started = 0;
+	w->have_row = 0;
+	st = range_statement(w, from != NULL, to != NULL);
+	if (st == NULL)
+		return;		/* nothing is found: every note is read */
+	sqlite3_bind_text(st, 1, w->c->root, -1, SQLITE_STATIC);
+	if (from != NULL)
+		sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	if (to != NULL)
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	w->cursor = st;
+}
+
+void
+cache_view_close(struct cache_view *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	finish_range(w);
+	for (i = 0; i < sizeof(w->ranges) / sizeof(w->ranges[0]); i++)
+		sqlite3_finalize(w->ranges[i]);
+	if (w->rd != NULL)
+		exec(w->rd, "COMMIT");
+	sqlite3_close(w->rd);
+	free(w);
 }
 
 void
@@ -649,19 +793,6 @@ cache_close(struct scan_cache *c, struct diag_list *dl)
 {
 	if (c == NULL)
 		return;
-	/* Rows after the last file seen are files that are gone. */
-	if (!c->started)
-		advance(c);
-	while (c->have_row) {
-		const char *row = (const char *)sqlite3_column_text(c->cursor,
-		    0);
-
-		if (row)
-			forget(c, row);
-		advance(c);
-	}
-	sqlite3_reset(c->cursor);
-	exec(c->rd, "COMMIT");
 	if (exec(c->wr, "COMMIT") != SQLITE_OK)
 		diag_warn(dl, DIAG_NOTE, c->path, 0,
 		    "the next run reads every note again",

@@ -13,10 +13,13 @@
  * The cache lives in its own SQLite file so that a corrupt cache can be
  * thrown away without touching anything else; a corrupt file or one from
  * another version of followup is rebuilt with a warning. Rows are read
- * with one cursor in path order alongside the walk (which visits files in
- * the same order), so memory does not grow with the vault.
+ * through views: a view is one cursor over a range of paths, read in path
+ * order alongside the files of that range (visited in the same order), so
+ * memory does not grow with the vault. Each thread of a scan has its own
+ * view; cache_store() may be called from any of them.
  *
- * cache_open() returns a handle the caller closes with cache_close().
+ * cache_open() returns a handle the caller closes with cache_close(),
+ * after closing its views with cache_view_close().
  */
 #ifndef FOLLOWUP_CACHE_H
 #define FOLLOWUP_CACHE_H
@@ -34,6 +37,7 @@ struct file_meta {
 };
 
 struct scan_cache;
+struct cache_view;
 
 /*
  * Open or create the cache at db_path for the vault at root; now_ns is
@@ -45,11 +49,25 @@ struct scan_cache *cache_open(const char *db_path, const char *root,
     long long now_ns, struct diag_list *dl);
 
 /*
- * Called for every file in walk order. When the row for relpath is fresh,
- * append its note, tasks, queries and diagnostics to v and dl and return
- * 1; else return 0 and the caller reads the file.
+ * A view for one thread: a reader of its own. Never NULL: a view that
+ * cannot read finds nothing, and the notes are read.
  */
-int cache_load(struct scan_cache *c, struct vault *v, const char *relpath,
+struct cache_view *cache_view_open(struct scan_cache *c);
+
+/*
+ * Finish the view's range (delete its rows that no file matched), then
+ * look at the rows whose path is in [from, to) (a NULL bound: none). The
+ * bounds are borrowed until the next call.
+ */
+void cache_view_range(struct cache_view *w, const char *from,
+    const char *to);
+
+/*
+ * Called for every file of the view's range in walk order. When the row
+ * for relpath is fresh, append its note, tasks, queries and diagnostics to
+ * v and dl and return 1; else return 0 and the caller reads the file.
+ */
+int cache_load(struct cache_view *w, struct vault *v, const char *relpath,
     const struct file_meta *m, struct diag_list *dl);
 
 /*
@@ -61,7 +79,10 @@ void cache_store(struct scan_cache *c, const struct vault *v,
     const char *relpath, const struct file_meta *m, size_t note_first,
     const struct diag_list *dl, size_t diag_first);
 
-/* Delete the rows of files not seen, commit, close. NULL does nothing. */
+/* Finish the range as cache_view_range() does, close. NULL: nothing. */
+void cache_view_close(struct cache_view *w);
+
+/* Commit, close. NULL does nothing. */
 void cache_close(struct scan_cache *c, struct diag_list *dl);
 
 #endif

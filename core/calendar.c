@@ -434,7 +434,8 @@ static void
 add_birthday(struct builder *b, const struct contact *c)
 {
 	const struct note *note = &b->r->vault.notes[c->note];
-	const struct fm_date *bd = &note->birthday;
+	const struct note_person *person = note_person(note);
+	const struct fm_date *bd = &person->birthday;
 	const struct calendar_params *p = b->p;
 	struct icalrecurrencetype rule;
 	icalcomponent *comp;
@@ -443,7 +444,7 @@ add_birthday(struct builder *b, const struct contact *c)
 
 	if (!bd->present)
 		return;
-	if (bd->bad || note->birthday_month == 0) {
+	if (bd->bad || person->birthday_month == 0) {
 		diag_warn(b->dl, DIAG_NOTE, note->path, bd->line,
 		    "write YYYY-MM-DD, or --MM-DD without the year; the "
 		    "birthday is left out of the feed",
@@ -452,7 +453,7 @@ add_birthday(struct builder *b, const struct contact *c)
 	}
 	/* Without a year: from 2000, a leap year, so that 02-29 exists. */
 	day = bd->day != DATE_NONE ? bd->day :
-	    date_from_ymd(2000, note->birthday_month, note->birthday_day);
+	    date_from_ymd(2000, person->birthday_month, person->birthday_day);
 	comp = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	uid = item_uid("birthday-", c->path);
 	summary = xasprintf("%s's birthday", c->name);
@@ -470,7 +471,7 @@ add_birthday(struct builder *b, const struct contact *c)
 	    icalproperty_new_dtend(ical_date(day + 1)));
 	icalrecurrencetype_clear(&rule);
 	rule.freq = ICAL_YEARLY_RECURRENCE;
-	if (note->birthday_month == 2 && note->birthday_day == 29) {
+	if (person->birthday_month == 2 && person->birthday_day == 29) {
 		/* The last day of February: the 28th when there is no 29th. */
 		rule.by_month[0] = 2;
 		rule.by_month_day[0] = -1;

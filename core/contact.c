@@ -59,10 +59,15 @@ contact_source_name(enum last_source src)
 	BUG("last contact source %d", (int)src);
 }
 
-/* A (contact, task) pair: one way a task belongs to a contact. */
-struct link_pair {
-	uint32_t contact;
-	uint32_t task;
+/*
+ * The tasks found for one contact so far, in the order found, repeats
+ * too: each way a task belongs adds it (DESIGN.md §3). Kept per contact,
+ * not as (contact, task) pairs to sort, which at its peak took three
+ * times the memory.
+ */
+struct found {
+	uint32_t *tasks;
+	size_t n, cap;
 };
 
 struct builder {
@@ -74,8 +79,7 @@ struct builder {
 	struct strmap names;
 	struct contact *contacts;
 	size_t ncontacts, capcontacts;
-	struct link_pair *pairs;
-	size_t npairs, cappairs;
+	struct found *found;	/* per contact */
 	int *meeting;		/* latest meeting day per contact */
 };
 
@@ -102,16 +106,17 @@ word_in(const char *const *list, size_t n, const char *word)
 static int
 is_contact(const struct note *note, const struct config *cfg)
 {
+	const struct note_person *p = note->person;
 	size_t i;
 
-	if (!(note->flags & NOTE_HAS_FRONTMATTER) ||
+	if (p == NULL || !(note->flags & NOTE_HAS_FRONTMATTER) ||
 	    (note->flags & (NOTE_FRONTMATTER_BAD | NOTE_FOLLOWUP_OFF)))
 		return 0;
 	for (i = 0; i < cfg->ncontact_types; i++)
-		if (word_in(note->types, note->ntypes, cfg->contact_types[i]))
+		if (word_in(p->types, p->ntypes, cfg->contact_types[i]))
 			return 1;
 	for (i = 0; i < cfg->ncontact_tags; i++)
-		if (word_in(note->tags, note->ntags, cfg->contact_tags[i]))
+		if (word_in(p->tags, p->ntags, cfg->contact_tags[i]))
 			return 1;
 	return 0;
 }
@@ -133,24 +138,26 @@ date_ok(struct builder *b, const struct note *note, const char *key,
 static int
 cadence_ok(struct builder *b, const struct note *note)
 {
-	if (!note->cadence.present || !note->cadence.bad)
+	const struct fm_cadence *cad = &note_person(note)->cadence;
+
+	if (!cad->present || !cad->bad)
 		return 1;
-	diag_error(b->dl, DIAG_NOTE, note->path, note->cadence.line,
+	diag_error(b->dl, DIAG_NOTE, note->path, cad->line,
 	    "write whole days above 0: 14, 14d or 2w; the contact is left "
 	    "out until then",
-	    "cadence \"%s\" is not a number of days above 0",
-	    note->cadence.raw);
+	    "cadence \"%s\" is not a number of days above 0", cad->raw);
 	return 0;
 }
 
 static int
 valid_contact(struct builder *b, const struct note *note)
 {
+	const struct note_person *p = note_person(note);
 	int ok = 1;
 
-	ok &= date_ok(b, note, "last_contact", &note->last_contact);
-	ok &= date_ok(b, note, "created", &note->created);
-	ok &= date_ok(b, note, "snooze_until", &note->snooze_until);
+	ok &= date_ok(b, note, "last_contact", &p->last_contact);
+	ok &= date_ok(b, note, "created", &p->created);
+	ok &= date_ok(b, note, "snooze_until", &p->snooze_until);
 	ok &= cadence_ok(b, note);
 	return ok;
 }
@@ -158,7 +165,9 @@ valid_contact(struct builder *b, const struct note *note)
 static int
 has_tag(const struct note *note, const char *tag)
 {
-	return word_in(note->tags, note->ntags, tag);
+	const struct note_person *p = note_person(note);
+
+	return word_in(p->tags, p->ntags, tag);
 }
 
 static int
@@ -166,8 +175,8 @@ cadence_of(const struct note *note, const struct config *cfg)
 {
 	size_t i;
 
-	if (note->cadence.present)
-		return note->cadence.days;
+	if (note_person(note)->cadence.present)
+		return note_person(note)->cadence.days;
 	for (i = 0; i < cfg->ncadence_by_tag; i++)
 		if (has_tag(note, cfg->cadence_by_tag[i].tag))
 			return cfg->cadence_by_tag[i].days;
@@ -187,6 +196,7 @@ static void
 add_contact(struct builder *b, struct contact_set *set, size_t index)
 {
 	const struct note *note = &b->v->notes[index];
+	const struct note_person *p = note_person(note);
 	struct contact *c;
 	size_t i, id = b->ncontacts;
 	const char *stem;
@@ -197,16 +207,16 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	c->note = index;
 	stem = arena_strndup(&set->names, note->filename,
 	    note_stem_len(note));
-	c->name = note->title ? note->title : stem;
+	c->name = p->title ? p->title : stem;
 	c->path = note->path;
 	c->cadence_days = cadence_of(note, b->cfg);
-	c->snooze_until = note->snooze_until.present ? note->snooze_until.day
-	    : DATE_NONE;
-	if (note->last_contact.present) {
-		c->last_contact = note->last_contact.day;
+	c->snooze_until = p->snooze_until.present ? p->snooze_until.day :
+	    DATE_NONE;
+	if (p->last_contact.present) {
+		c->last_contact = p->last_contact.day;
 		c->source = SOURCE_LAST_CONTACT;
-	} else if (note->created.present) {
-		c->last_contact = note->created.day;
+	} else if (p->created.present) {
+		c->last_contact = p->created.day;
 		c->source = SOURCE_CREATED;
 	} else {
 		c->last_contact = DATE_NONE;
@@ -214,19 +224,19 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	}
 	add_name(b, stem, id);
 	add_name(b, c->name, id);
-	for (i = 0; i < note->naliases; i++)
-		add_name(b, note->aliases[i], id);
+	for (i = 0; i < p->naliases; i++)
+		add_name(b, p->aliases[i], id);
 }
 
 static void
 add_pair(struct builder *b, size_t contact, size_t task)
 {
+	struct found *f = &b->found[contact];
+
 	if (!task_is_open(&b->v->tasks[task]))
 		return;
-	GROW(b->pairs, b->cappairs, b->npairs + 1);
-	b->pairs[b->npairs].contact = (uint32_t)contact;
-	b->pairs[b->npairs].task = (uint32_t)task;
-	b->npairs++;
+	GROW(f->tasks, f->cap, f->n + 1);
+	f->tasks[f->n++] = (uint32_t)task;
 }
 
 /* Does the contact's path (without .md) end with the link's folder/name? */
@@ -328,7 +338,8 @@ associate_links(struct builder *b)
 
 	for (t = 0; t < v->ntasks; t++)
 		for (k = 0; k < v->tasks[t].nlinks; k++)
-			resolve_link(b, v->tasks[t].links[k], link_task, &t);
+			resolve_link(b, task_links(&v->tasks[t])[k], link_task,
+			    &t);
 }
 
 struct query_owner {
@@ -369,59 +380,78 @@ associate_own(struct builder *b)
 	free(owner.contact_of);
 }
 
-static int
-cmp_size(const void *a, const void *b)
+/*
+ * Sort a contact's tasks. They come in a few ascending runs, one per way
+ * a task belongs (own, query, link, meeting), so a merge of runs is close
+ * to linear. scratch holds n.
+ */
+static void
+sort_tasks(uint32_t *a, size_t n, uint32_t *scratch)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t width, i;
 
-	return (x > y) - (x < y);
+	for (i = 1; i < n && a[i - 1] <= a[i]; i++)
+		;
+	if (i >= n)
+		return;
+	for (width = 1; width < n; width *= 2) {
+		for (i = 0; i < n; i += 2 * width) {
+			size_t mid = i + width < n ? i + width : n;
+			size_t end = i + 2 * width < n ? i + 2 * width : n;
+			size_t l = i, r = mid, o = i;
+
+			while (l < mid && r < end)
+				scratch[o++] = a[r] < a[l] ? a[r++] : a[l++];
+			while (l < mid)
+				scratch[o++] = a[l++];
+			while (r < end)
+				scratch[o++] = a[r++];
+		}
+		memcpy(a, scratch, n * sizeof(*a));
+	}
 }
 
 /*
- * Group the pairs by contact (a counting sort: linear), order each
- * contact's tasks, drop repeats, keep the open ones.
+ * Give each contact its tasks in path/line order (task order), each once,
+ * the open ones only, and the earliest due date among them. The contact
+ * takes over its list.
  */
 static void
-collect_items(struct builder *b, struct contact_set *set)
+collect_items(struct builder *b)
 {
 	const struct vault *v = b->v;
-	size_t *start = xcalloc(b->ncontacts + 1, sizeof(*start));
-	size_t *fill, i, c, n = 0;
+	size_t i, c, longest = 1;
+	uint32_t *scratch;
 
-	for (i = 0; i < b->npairs; i++)
-		start[b->pairs[i].contact + 1]++;
 	for (c = 0; c < b->ncontacts; c++)
-		start[c + 1] += start[c];
-	set->pool = xcalloc(b->npairs, sizeof(*set->pool));
-	fill = xcalloc(b->ncontacts + 1, sizeof(*fill));
-	memcpy(fill, start, (b->ncontacts + 1) * sizeof(*fill));
-	for (i = 0; i < b->npairs; i++)
-		set->pool[fill[b->pairs[i].contact]++] = b->pairs[i].task;
-	free(fill);
+		if (b->found[c].n > longest)
+			longest = b->found[c].n;
+	scratch = xmalloc(longest * sizeof(*scratch));
 	for (c = 0; c < b->ncontacts; c++) {
 		struct contact *ct = &b->contacts[c];
-		size_t *mine = set->pool + start[c], count = start[c + 1] - start[c];
+		uint32_t *mine = b->found[c].tasks;
+		size_t count = b->found[c].n, n = 0;
 
-		if (count > 1)
-			qsort(mine, count, sizeof(*mine), cmp_size);
-		ct->items = set->pool + n;
+		sort_tasks(mine, count, scratch);
 		for (i = 0; i < count; i++) {
 			const struct task *t = &v->tasks[mine[i]];
 
-			if ((i > 0 && mine[i] == mine[i - 1]) || !task_is_open(t))
+			if (i > 0 && mine[i] == mine[i - 1])
 				continue;
-			/* n never passes start[c] + i: compacting in place. */
-			set->pool[n++] = mine[i];
-			ct->nitems++;
+			/* n never passes i: compacting in place. */
+			mine[n++] = mine[i];
 			if (t->due != DATE_NONE &&
 			    (ct->earliest_item_due == DATE_NONE ||
 			    t->due < ct->earliest_item_due))
 				ct->earliest_item_due = t->due;
 		}
-		if (ct->nitems == 0)
-			ct->items = NULL;
+		ct->nitems = n;
+		ct->items = n ? mine : NULL;
+		if (n == 0)
+			free(mine);
+		b->found[c].tasks = NULL;
 	}
-	free(start);
+	free(scratch);
 }
 
 static void
@@ -457,6 +487,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 		    valid_contact(&b, &v->notes[i]))
 			add_contact(&b, set, i);
 	b.meeting = xcalloc(b.ncontacts, sizeof(*b.meeting));
+	b.found = xcalloc(b.ncontacts ? b.ncontacts : 1, sizeof(*b.found));
 	for (i = 0; i < b.ncontacts; i++) {
 		b.meeting[i] = DATE_NONE;
 		b.contacts[i].earliest_item_due = DATE_NONE;
@@ -464,12 +495,12 @@ contact_build(struct contact_set *set, const struct vault *v,
 	associate_own(&b);
 	associate_links(&b);
 	associate_meetings(&b);
-	collect_items(&b, set);
+	collect_items(&b);
 	apply_meetings(&b);
 
 	set->items = b.contacts;
 	set->n = b.ncontacts;
-	free(b.pairs);
+	free(b.found);
 	free(b.meeting);
 	strmap_release(&b.names);
 	arena_free(&b.keys);
@@ -478,8 +509,11 @@ contact_build(struct contact_set *set, const struct vault *v,
 void
 contact_set_release(struct contact_set *set)
 {
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		free(set->items[i].items);
 	free(set->items);
-	free(set->pool);
 	arena_free(&set->names);
 	memset(set, 0, sizeof(*set));
 }

@@ -8,13 +8,15 @@
  * hash table, so wikilinks and attendees resolve in time linear in the
  * vault. schedule.h then dates them.
  *
- * A contact_set owns its arrays and the names it made from file names;
- * titles and paths are borrowed from the vault, which must outlive it.
+ * A contact_set owns its arrays (each contact its items) and the names it
+ * made from file names; titles and paths are borrowed from the vault,
+ * which must outlive it.
  */
 #ifndef FOLLOWUP_CONTACT_H
 #define FOLLOWUP_CONTACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -48,7 +50,7 @@ struct contact {
 	int cadence_days;
 	int snooze_until;	/* day or DATE_NONE */
 	int earliest_item_due;	/* day or DATE_NONE */
-	size_t *items;		/* open tasks (vault->tasks), path/line order */
+	uint32_t *items;	/* open tasks (vault->tasks), path/line order */
 	size_t nitems;
 
 	/* Filled by schedule_apply(). */
@@ -61,7 +63,6 @@ struct contact {
 struct contact_set {
 	struct contact *items;
 	size_t n;
-	size_t *pool;		/* backing store of every contact's items */
 	struct arena names;	/* names taken from file names */
 };
 

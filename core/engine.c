@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,20 @@ make_parent(const char *path)
 	return rc;
 }
 
+/*
+ * glibc raises its mmap threshold each time a big block is freed; the
+ * vault's big arrays then grow by copying inside the heap and leave holes
+ * the size of their old selves. A fixed threshold keeps them mapped, where
+ * growing moves pages instead of copying them.
+ */
+static void
+keep_big_arrays_mapped(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 int
 engine_scan_cached(struct scan_result *r, const char *root,
     const struct config *cfg, int today, const char *cache_path,
@@ -42,6 +57,7 @@ engine_scan_cached(struct scan_result *r, const char *root,
 
 	memset(r, 0, sizeof(*r));
 	r->today = today;
+	keep_big_arrays_mapped();
 	if (cache_path != NULL && real != NULL) {
 		if (make_parent(cache_path) != 0)
 			diag_warn(&r->diags, DIAG_NOTE, cache_path, 0,

@@ -47,10 +47,31 @@ static const char *const fm_key_names[K_COUNT] = {
 struct fm_ctx {
 	struct vault *v;
 	struct note *note;
+	struct note_person *person;	/* made on the first person key */
+	size_t nattendees;
 	yaml_document_t *doc;
 	int first_line;		/* file line of the YAML's first line */
 	struct diag_list *dl;
 };
+
+static const struct note_person no_person;
+
+const struct note_person *
+note_person(const struct note *note)
+{
+	return note->person ? note->person : &no_person;
+}
+
+static struct note_person *
+person_of(struct fm_ctx *c)
+{
+	if (c->person == NULL) {
+		c->person = arena_alloc(&c->v->arena, sizeof(*c->person));
+		*c->person = no_person;
+		c->note->person = c->person;
+	}
+	return c->person;
+}
 
 int
 cadence_parse(const char *s, size_t n, int *days)
@@ -182,7 +203,7 @@ read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
 static void
 read_aliases(struct fm_ctx *c, yaml_node_t *node)
 {
-	struct note *note = c->note;
+	struct note_person *note = person_of(c);
 	yaml_node_item_t *it;
 	const char *s;
 	size_t len;
@@ -237,7 +258,7 @@ add_wikilinks(struct fm_ctx *c, const char *s, size_t len)
 			}
 		if (end > start)
 			arena_push_string(&c->v->arena, &note->attendees,
-			    &note->nattendees, s + start, end - start);
+			    &c->nattendees, s + start, end - start);
 	}
 }
 
@@ -262,7 +283,7 @@ add_nested_links(struct fm_ctx *c, yaml_node_t *node, int depth)
 		trim_span(&s, &len);
 		if (len > 0)
 			arena_push_string(&c->v->arena, &c->note->attendees,
-			    &c->note->nattendees, s, len);
+			    &c->nattendees, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -298,9 +319,9 @@ read_attendees(struct fm_ctx *c, yaml_node_t *node)
 }
 
 /*
- * Record a frontmatter value read as text: its line, whether it is given,
- * and the text for messages. Returns the trimmed value, or NULL when it
- * is empty (absent) or not a scalar (present, and bad).
+ * Read a frontmatter value as text: its line, and whether it is given.
+ * Returns the trimmed value, or NULL when it is empty (absent) or not a
+ * scalar (present, and bad: *raw then says what it is).
  */
 static const char *
 raw_value(struct fm_ctx *c, yaml_node_t *node, int *line, int *present,
@@ -318,8 +339,16 @@ raw_value(struct fm_ctx *c, yaml_node_t *node, int *line, int *present,
 		return NULL;
 	trim_span(&s, len);
 	*present = 1;
-	*raw = arena_strndup(&c->v->arena, s, *len);
 	return s;
+}
+
+/* Only a bad value is kept as written: the message quotes it. */
+static void
+keep_raw_if_bad(struct fm_ctx *c, int bad, const char *s, size_t len,
+    const char **raw)
+{
+	if (bad && s != NULL)
+		*raw = arena_strndup(&c->v->arena, s, len);
 }
 
 static void
@@ -333,13 +362,15 @@ read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
 		d->bad = (int)date_parse_datetime(s, len, &d->day);
 	else if (d->present)
 		d->bad = DATE_NOT_A_DATE;
+	keep_raw_if_bad(c, d->bad, s, len, &d->raw);
 }
 
 /* "YYYY-MM-DD", or "--MM-DD" without a year (as in RFC 6350). */
 static void
 read_birthday(struct fm_ctx *c, yaml_node_t *node)
 {
-	struct fm_date *d = &c->note->birthday;
+	struct note_person *p = person_of(c);
+	struct fm_date *d = &p->birthday;
 	char ymd[DATE_BUFSZ];
 	int day = DATE_NONE, y;
 
@@ -355,14 +386,13 @@ read_birthday(struct fm_ctx *c, yaml_node_t *node)
 		d->day = DATE_NONE;
 	}
 	if (d->present && !d->bad)
-		date_to_ymd(day, &y, &c->note->birthday_month,
-		    &c->note->birthday_day);
+		date_to_ymd(day, &y, &p->birthday_month, &p->birthday_day);
 }
 
 static void
 read_cadence(struct fm_ctx *c, yaml_node_t *node)
 {
-	struct fm_cadence *cad = &c->note->cadence;
+	struct fm_cadence *cad = &person_of(c)->cadence;
 	size_t len;
 	const char *s = raw_value(c, node, &cad->line, &cad->present,
 	    &cad->raw, &len);
@@ -371,6 +401,7 @@ read_cadence(struct fm_ctx *c, yaml_node_t *node)
 		cad->bad = cadence_parse(s, len, &cad->days) != 0;
 	else if (cad->present)
 		cad->bad = 1;
+	keep_raw_if_bad(c, cad->bad, s, len, &cad->raw);
 }
 
 static int
@@ -393,15 +424,18 @@ static void
 read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 {
 	struct note *note = c->note;
+	struct note_person *p;
 	const char *s;
 	size_t len;
 
 	switch (key) {
 	case K_TYPE:
-		read_words(c, value, &note->types, &note->ntypes, 0);
+		p = person_of(c);
+		read_words(c, value, &p->types, &p->ntypes, 0);
 		break;
 	case K_TAGS:
-		read_words(c, value, &note->tags, &note->ntags, 1);
+		p = person_of(c);
+		read_words(c, value, &p->tags, &p->ntags, 1);
 		break;
 	case K_FOLLOWUP:
 		if (is_false(value))
@@ -411,18 +445,18 @@ read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 		if ((s = scalar(value, &len)) != NULL && !scalar_is_null(value)) {
 			trim_span(&s, &len);
 			if (len > 0)
-				note->title = arena_strndup(&c->v->arena, s,
-				    len);
+				person_of(c)->title = arena_strndup(
+				    &c->v->arena, s, len);
 		}
 		break;
 	case K_ALIASES:
 		read_aliases(c, value);
 		break;
 	case K_LAST_CONTACT:
-		read_date(c, value, &note->last_contact);
+		read_date(c, value, &person_of(c)->last_contact);
 		break;
 	case K_CREATED:
-		read_date(c, value, &note->created);
+		read_date(c, value, &person_of(c)->created);
 		break;
 	case K_DATE:
 		read_date(c, value, &note->date);
@@ -434,7 +468,7 @@ read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 		read_cadence(c, value);
 		break;
 	case K_SNOOZE_UNTIL:
-		read_date(c, value, &note->snooze_until);
+		read_date(c, value, &person_of(c)->snooze_until);
 		break;
 	case K_BIRTHDAY:
 		read_birthday(c, value);
@@ -526,6 +560,7 @@ parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 		c->note->flags |= NOTE_FRONTMATTER_BAD;
 	} else
 		read_mapping(c, root);
+	c->note->nattendees = (uint32_t)c->nattendees;
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 }
@@ -587,11 +622,12 @@ find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
 
 /* Only the path is stored: the other names are parts of it. */
 static void
-set_names(struct arena *a, struct note *note, const char *relpath)
+set_names(struct vault *v, struct note *note, const char *relpath)
 {
 	const char *slash;
 
-	note->path = arena_strdup(a, relpath);
+	note->path = v->paths_in_arena ? relpath :
+	    arena_strdup(&v->arena, relpath);
 	slash = strrchr(note->path, '/');
 	note->filename = slash ? slash + 1 : note->path;
 	note->folder_len = slash ? (unsigned)(slash - note->path) + 1 : 0;
@@ -622,9 +658,9 @@ note_new(struct vault *v, const char *relpath)
 	GROW(v->notes, v->capnotes, v->nnotes + 1);
 	note = &v->notes[v->nnotes++];
 	memset(note, 0, sizeof(*note));
-	set_names(&v->arena, note, relpath);
-	note->task_first = v->ntasks;
-	note->query_first = v->nqueries;
+	set_names(v, note, relpath);
+	note->task_first = (uint32_t)v->ntasks;
+	note->query_first = (uint32_t)v->nqueries;
 	return note;
 }
 
@@ -654,6 +690,8 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		note->flags |= NOTE_HAS_FRONTMATTER;
 		c.v = v;
 		c.note = note;
+		c.person = NULL;
+		c.nattendees = 0;
 		c.doc = NULL;
 		c.first_line = 2;
 		c.dl = dl;
@@ -662,6 +700,6 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		body_off = off;
 
 	task_scan_body(v, index, buf, len, body_off, dl);
-	note->ntasks = v->ntasks - note->task_first;
-	note->nqueries = v->nqueries - note->query_first;
+	note->ntasks = (uint32_t)(v->ntasks - note->task_first);
+	note->nqueries = (uint32_t)(v->nqueries - note->query_first);
 }

@@ -6,11 +6,17 @@
  * docs/rules.md: BOM, "---" ... "---"/"...", libyaml errors at the file's
  * line, impossible dates. It records what it read; deciding who is a
  * contact is contact.h's job. Strings live in the vault's arena.
+ *
+ * A vault holds every note at once, so a note is kept small: what only a
+ * contact reads is in a struct note_person, which only notes with such
+ * keys have (in the arena too), and a date keeps its text only when it is
+ * bad, for the message.
  */
 #ifndef FOLLOWUP_NOTE_H
 #define FOLLOWUP_NOTE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct vault;
 struct diag_list;
@@ -25,7 +31,7 @@ struct fm_date {
 	int bad;		/* enum date_parse, 0 when valid */
 	int day;
 	int line;
-	const char *raw;	/* the value as written, for messages */
+	const char *raw;	/* the value as written when bad, else NULL */
 };
 
 struct fm_cadence {
@@ -33,7 +39,7 @@ struct fm_cadence {
 	int bad;
 	int days;
 	int line;
-	const char *raw;
+	const char *raw;	/* the value as written when bad, else NULL */
 };
 
 #define NOTE_HAS_FRONTMATTER	(1u << 0)
@@ -41,12 +47,8 @@ struct fm_cadence {
 #define NOTE_FOLLOWUP_OFF	(1u << 2)	/* followup: false */
 #define NOTE_BODY_SKIPPED	(1u << 3)	/* unclosed: body not read */
 
-struct note {
-	const char *path;	/* relative to the root, "/" separated */
-	const char *filename;	/* with ".md": the end of path */
-	unsigned folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
-	unsigned flags;
-
+/* The frontmatter that makes a contact and dates it. */
+struct note_person {
 	const char *title;	/* NULL unless a non-empty string */
 	const char **types;
 	size_t ntypes;
@@ -54,9 +56,7 @@ struct note {
 	size_t ntags;
 	const char **aliases;
 	size_t naliases;
-	const char **attendees;	/* wikilink targets as written */
-	size_t nattendees;
-	struct fm_date last_contact, created, date, snooze_until;
+	struct fm_date last_contact, created, snooze_until;
 	/*
 	 * birthday: "YYYY-MM-DD" (day set) or "--MM-DD" (no year: day is
 	 * DATE_NONE). birthday_month and birthday_day are 0 unless it is valid.
@@ -64,10 +64,24 @@ struct note {
 	struct fm_date birthday;
 	int birthday_month, birthday_day;
 	struct fm_cadence cadence;
-
-	size_t task_first, ntasks;	/* range in vault->tasks */
-	size_t query_first, nqueries;	/* range in vault->queries */
 };
+
+struct note {
+	const char *path;	/* relative to the root, "/" separated */
+	const char *filename;	/* with ".md": the end of path */
+	/* NULL when the note has none of its keys: see note_person(). */
+	const struct note_person *person;
+	const char **attendees;	/* wikilink targets as written */
+	struct fm_date date;	/* a meeting's */
+	unsigned folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
+	unsigned flags;
+	uint32_t nattendees;
+	uint32_t task_first, ntasks;	/* range in vault->tasks */
+	uint32_t query_first, nqueries;	/* range in vault->queries */
+};
+
+/* The note's person keys; all absent (never NULL) when it has none. */
+const struct note_person *note_person(const struct note *note);
 
 /* The note's folder with its "/", or "/" at the vault root; n: its length. */
 const char *note_folder(const struct note *note, size_t *n);

@@ -338,10 +338,11 @@ query_parse(struct arena *a, const char *path, size_t note, int fence_line,
 static int
 tags_contain(const struct task *t, const char *needle, size_t n)
 {
+	const char *const *tags = task_tags(t);
 	size_t i;
 
 	for (i = 0; i < t->ntags; i++)
-		if (ascii_contains(t->tags[i], strlen(t->tags[i]), needle, n))
+		if (ascii_contains(tags[i], strlen(tags[i]), needle, n))
 			return 1;
 	return 0;
 }
@@ -448,17 +449,41 @@ struct selection {
 	size_t *stamp;		/* per query: 1 + last note it was tried on */
 };
 
+/* A filter on the note's path, folder or file name: the same for its tasks. */
+static int
+is_note_filter(const struct query_filter *f)
+{
+	return f->field == QF_PATH || f->field == QF_FOLDER ||
+	    f->field == QF_FILENAME;
+}
+
+/*
+ * query_matches() in two steps: the filters on the note once per note,
+ * then the others once per task. known is a filter already seen to hold
+ * (the anchor the automaton found), or NULL.
+ */
 static void
-try_query(const struct selection *sel, size_t i, size_t note)
+try_query(const struct selection *sel, size_t i, size_t note,
+    const struct query_filter *known)
 {
 	const struct vault *v = sel->v;
 	const struct query *q = &v->queries[sel->qs[i]];
 	const struct note *n = &v->notes[note];
-	size_t t;
+	size_t t, k;
 
-	for (t = n->task_first; t < n->task_first + n->ntasks; t++)
-		if (query_matches(q, &v->tasks[t], n, sel->today))
+	for (k = 0; k < q->nfilters; k++)
+		if (is_note_filter(&q->filters[k]) && &q->filters[k] != known &&
+		    !filter_matches(&q->filters[k], NULL, n, sel->today))
+			return;
+	for (t = n->task_first; t < n->task_first + n->ntasks; t++) {
+		for (k = 0; k < q->nfilters; k++)
+			if (!is_note_filter(&q->filters[k]) &&
+			    !filter_matches(&q->filters[k], &v->tasks[t], n,
+			    sel->today))
+				break;
+		if (k == q->nfilters)
 			sel->fn(sel->arg, i, t);
+	}
 }
 
 static void
@@ -470,7 +495,7 @@ on_needle(void *arg, size_t i, size_t end)
 	if (sel->stamp[i] == sel->note + 1)
 		return;
 	sel->stamp[i] = sel->note + 1;
-	try_query(sel, i, sel->note);
+	try_query(sel, i, sel->note, anchor_of(&sel->v->queries[sel->qs[i]]));
 }
 
 void
@@ -518,7 +543,7 @@ query_select(const struct vault *v, const size_t *qs, size_t n, int today,
 				acm_scan(by_field[k], hay[k], len[k], on_needle,
 				    &sel);
 		for (i = 0; i < nun; i++)
-			try_query(&sel, unanchored[i], note);
+			try_query(&sel, unanchored[i], note, NULL);
 	}
 	for (k = 0; k < NFIELDS; k++)
 		acm_free(by_field[k]);

@@ -288,16 +288,19 @@ add_task(struct scan *s, struct li *li, const char *sym,
 	struct vault *v = s->v;
 	struct task *t;
 
+	size_t ntags = 0;
+
 	GROW(v->tasks, v->captasks, v->ntasks + 1);
 	t = &v->tasks[v->ntasks];
 	memset(t, 0, sizeof(*t));
-	t->note = s->note;
+	t->note = (uint32_t)s->note;
 	t->line = line_of(s, li->first);
 	t->text = arena_strndup(&v->arena, text, textlen);
 	memcpy(t->symbol, sym, sizeof(t->symbol));
-	t->status = st;
+	t->status = (unsigned char)st;
 	task_read_fields(&v->arena, text, textlen, s->path, t->line, &t->due,
-	    &t->tags, &t->ntags, s->dl);
+	    &t->words, &ntags, s->dl);
+	t->ntags = (uint32_t)ntags;
 	li->task = v->ntasks++;
 }
 
@@ -468,8 +471,13 @@ add_link(struct scan *s, struct li *li, const MD_ATTRIBUTE *target)
 	if (bar != NULL)
 		n = (size_t)(bar - p);
 	trim_span(&p, &n);
-	if (n > 0)
-		arena_push_string(&s->v->arena, &t->links, &t->nlinks, p, n);
+	if (n > 0) {
+		/* After the tags, which were read when the task began. */
+		size_t nwords = (size_t)t->ntags + t->nlinks;
+
+		arena_push_string(&s->v->arena, &t->words, &nwords, p, n);
+		t->nlinks++;
+	}
 }
 
 static int

@@ -15,6 +15,7 @@
 #define FOLLOWUP_TASK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct vault;
 struct diag_list;
@@ -27,18 +28,36 @@ enum task_status {
 	TASK_CANCELLED,
 };
 
+/*
+ * A vault holds every open task at once: 48 bytes each, the strings in
+ * the arena.
+ */
 struct task {
-	size_t note;		/* index in vault->notes */
-	int line;		/* 1-based, in the file */
 	const char *text;	/* rest of the first line after "[c] ", trimmed */
-	char symbol[5];		/* the status character, UTF-8 */
-	enum task_status status;
+	/*
+	 * Its tags (without '#', as written), then its wikilink targets (as
+	 * written, before '|'): see task_tags() and task_links().
+	 */
+	const char **words;
+	uint32_t note;		/* index in vault->notes */
+	int line;		/* 1-based, in the file */
 	int due;		/* day number or DATE_NONE */
-	const char **links;	/* wikilink targets as written (before '|') */
-	size_t nlinks;
-	const char **tags;	/* without '#', as written */
-	size_t ntags;
+	uint32_t ntags, nlinks;
+	char symbol[5];		/* the status character, UTF-8 */
+	unsigned char status;	/* enum task_status */
 };
+
+static inline const char *const *
+task_tags(const struct task *t)
+{
+	return t->words;
+}
+
+static inline const char *const *
+task_links(const struct task *t)
+{
+	return t->words + t->ntags;
+}
 
 /* " " and other unknown symbols are todo, "/" in progress, ... (rules.md). */
 enum task_status task_status_from_symbol(const char *sym, size_t len);

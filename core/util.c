@@ -1,6 +1,7 @@
 /* util.c - allocation, arenas, strbuf and string helpers (see util.h). */
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,12 +199,33 @@ void
 arena_push_string(struct arena *a, const char ***arr, size_t *n,
     const char *s, size_t len)
 {
-	const char **grown = arena_alloc(a, (*n + 1) * sizeof(*grown));
+	/* Pointer-aligned, not 16: these small arrays are many. */
+	const char **grown = arena_take(a, (*n + 1) * sizeof(*grown),
+	    _Alignof(const char *));
 
 	if (*n)
 		memcpy(grown, *arr, *n * sizeof(*grown));
 	grown[(*n)++] = arena_strndup(a, s, len);
 	*arr = grown;
+}
+
+void
+arena_adopt(struct arena *dst, struct arena *src)
+{
+	struct arena_block *tail = src->head;
+
+	if (tail == NULL)
+		return;
+	while (tail->next != NULL)
+		tail = tail->next;
+	/* Behind dst's current block, which keeps taking the small pieces. */
+	if (dst->head == NULL)
+		dst->head = src->head;
+	else {
+		tail->next = dst->head->next;
+		dst->head->next = src->head;
+	}
+	src->head = NULL;
 }
 
 void
@@ -425,7 +447,16 @@ utf8_first_invalid(const unsigned char *s, size_t n)
 
 	while (i < n) {
 		size_t len;
+		uint64_t word;
 
+		/* Notes are mostly ASCII: eight bytes at a time. */
+		if (n - i >= 8) {
+			memcpy(&word, s + i, 8);
+			if ((word & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;

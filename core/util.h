@@ -43,6 +43,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Make src's memory dst's: it lives until arena_free(dst). src is empty. */
+void arena_adopt(struct arena *dst, struct arena *src);
 void arena_free(struct arena *a);
 /* Append a copy of s[0..len) to the arena array *arr of *n strings. */
 void arena_push_string(struct arena *a, const char ***arr, size_t *n,

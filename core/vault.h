@@ -1,11 +1,13 @@
 /*
  * vault.h - walk a vault and read every note into one struct vault.
  *
- * vault_scan() visits every *.md file under the root (DESIGN.md §3:
- * dot-folders and the configured excludes are skipped) in byte order of
- * path, reads it whole (refusing files over VAULT_MAX_FILE), checks that
- * it is UTF-8, and hands it to note_parse(). A bad note adds a diag and
- * the walk goes on. Files are only ever opened for reading.
+ * vault_scan() finds every *.md file under the root (DESIGN.md §3:
+ * dot-folders and the configured excludes are skipped), then reads each
+ * whole (refusing files over VAULT_MAX_FILE), checks that it is UTF-8, and
+ * hands it to note_parse(). Notes end up in byte order of path whatever
+ * thread read them: two threads read the two halves of the list, and the
+ * second half is appended after the first. A bad note adds a diag and the
+ * scan goes on. Files are only ever opened for reading.
  *
  * The vault owns everything it holds (one arena and the arrays);
  * vault_release() frees it. Note bodies are not kept.
@@ -39,6 +41,12 @@ struct vault {
 	 * count. tests/tasklines keeps them to compare every task line.
 	 */
 	int keep_closed_tasks;
+	/*
+	 * Set by vault_scan(): the paths it hands to note_parse() and the
+	 * cache are in the vault's arena already, and notes point at them
+	 * instead of copying.
+	 */
+	int paths_in_arena;
 };
 
 struct scan_cache;

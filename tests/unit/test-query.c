@@ -17,7 +17,7 @@ static struct note task_note = {
 	.filename = task_path + 14,
 };
 
-static const char *task_tags[] = { "work", "people/ana" };
+static const char *the_tags[] = { "work", "people/ana" };
 
 static const struct {
 	const char *line;
@@ -82,7 +82,7 @@ main(void)
 	struct task t = {
 		.text = "Send the budget \xF0\x9F\x93\x85 2026-01-15 #work",
 		.status = TASK_TODO,
-		.tags = task_tags,
+		.words = the_tags,
 		.ntags = 2,
 	};
 	int today = date_from_ymd(2026, 1, 10);
