@@ -34,10 +34,25 @@ notifier_request_header(struct notifier_request *req, int secret,
 }
 
 void
+notifier_request_mask(struct notifier_request *req, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return;
+	req->masks = xrealloc(req->masks, (req->nmasks + 1) *
+	    sizeof(*req->masks));
+	req->masks[req->nmasks++] = xstrdup(s);
+}
+
+void
 notifier_request_release(struct notifier_request *req)
 {
 	size_t i;
 
+	for (i = 0; i < req->nmasks; i++) {
+		memset(req->masks[i], 0, strlen(req->masks[i]));
+		free(req->masks[i]);
+	}
+	free(req->masks);
 	free(req->method);
 	if (req->url != NULL)
 		memset(req->url, 0, strlen(req->url));
@@ -193,6 +208,27 @@ notifier_format(const struct notifier *n, const struct reminder_batch *b,
 
 /* ------------------------------------------------------------ showing */
 
+/* s (n bytes) to out, each of req's masks in it as "****". */
+static void
+print_masked(FILE *out, const struct notifier_request *req, const char *s,
+    size_t n)
+{
+	size_t i = 0, k, len;
+
+	while (i < n) {
+		for (k = 0; k < req->nmasks; k++) {
+			len = strlen(req->masks[k]);
+			if (len <= n - i && memcmp(s + i, req->masks[k], len) == 0)
+				break;
+		}
+		if (k < req->nmasks) {
+			fputs("****", out);
+			i += strlen(req->masks[k]);
+		} else
+			fputc(s[i++], out);
+	}
+}
+
 void
 notifier_request_print(FILE *out, const struct notifier *n,
     const struct notifier_request *req)
@@ -207,12 +243,18 @@ notifier_request_print(FILE *out, const struct notifier *n,
 		fprintf(out, "MAIL FROM: <%s>\n", req->mail_from);
 	for (i = 0; i < req->nrcpt; i++)
 		fprintf(out, "RCPT TO: <%s>\n", req->rcpt[i]);
-	for (i = 0; i < req->nheaders; i++)
-		fprintf(out, "%s: %s\n", req->headers[i].name,
-		    req->headers[i].secret ? "****" : req->headers[i].value);
+	for (i = 0; i < req->nheaders; i++) {
+		fprintf(out, "%s: ", req->headers[i].name);
+		if (req->headers[i].secret)
+			fputs("****", out);
+		else
+			print_masked(out, req, req->headers[i].value,
+			    strlen(req->headers[i].value));
+		fputc('\n', out);
+	}
 	fputc('\n', out);
 	if (req->body != NULL) {
-		fwrite(req->body, 1, req->body_len, out);
+		print_masked(out, req, req->body, req->body_len);
 		if (req->body_len == 0 || req->body[req->body_len - 1] != '\n')
 			fputc('\n', out);
 	}

@@ -110,6 +110,10 @@ struct notifier_request {
 	/* The service drops a repeat of this request (Matrix transaction
 	 * ids): resending after an unknown outcome cannot double it. */
 	int idempotent;
+	/* Secret strings the body must carry (ntfy's topic): shown as
+	 * "****" wherever they appear when the request is printed. */
+	char **masks;
+	size_t nmasks;
 	/* How many of the batch's reminders the message shows, the first
 	 * ones; the others are only counted ("and N more") and wait for a
 	 * later message. notifier_format() sets it to the batch's shown;
@@ -120,6 +124,8 @@ struct notifier_request {
 void notifier_request_header(struct notifier_request *req, int secret,
     const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Never print s (a secret the body holds). Empty strings are ignored. */
+void notifier_request_mask(struct notifier_request *req, const char *s);
 void notifier_request_release(struct notifier_request *req);
 
 /* ------------------------------------------------------------ outcome */

@@ -389,6 +389,8 @@ ntfy_format(const struct notifier *n, const struct reminder_batch *b,
 	req->body_len = strlen(req->body);
 	req->method = xstrdup("POST");
 	req->url = xstrdup(t->url);
+	/* Who knows the topic may read it: like a token. */
+	notifier_request_mask(req, t->topic);
 	notifier_request_header(req, 0, "Content-Type", "application/json");
 	if (t->token != NULL)
 		notifier_request_header(req, 1, "Authorization", "Bearer %s",

@@ -224,6 +224,10 @@ parse_office(struct notifier *n, const struct notifier_url *u,
 	size_t i, ntokens = 0;
 	struct strbuf sb = STRBUF_INIT;
 
+	/* Until the URL is known good, its host may be anything (a token
+	 * in the wrong place): shown is the service's domain. */
+	free(n->hostport);
+	n->hostport = xstrdup("webhook.office.com");
 	if (u->user != NULL) {
 		*why = "msteams:// needs the team: "
 		    "msteams://TEAM/TokenA/TokenB/TokenC "

@@ -138,12 +138,14 @@ class Recorder:
 
     script: a list of responses used in turn, the last one repeated; each
     a dict: {"status": 200, "headers": {...}, "body": "...", "delay": 0,
-    "action": None | "close" | "hang"}.
+    "action": None | "close" | "hang"}. route, when given, answers first:
+    route(method, path) returns such a dict, or None for the script.
     """
 
-    def __init__(self, host="127.0.0.1", script=None, tls=None):
+    def __init__(self, host="127.0.0.1", script=None, tls=None, route=None):
         self.host = host
         self.tls = tls
+        self.route = route      # (method, path) -> a step, or None
         self.requests = []
         self.script = script or [{"status": 200}]
         self.lock = threading.Lock()
@@ -173,7 +175,8 @@ class Recorder:
             def _any(self):
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n) if n else b""
-                step = rec._next()
+                step = (rec.route and rec.route(self.command, self.path)
+                        ) or rec._next()
                 entry = {"method": self.command, "path": self.path,
                          "headers": {k: v for k, v in self.headers.items()},
                          "body": body, "time": time.time(),
