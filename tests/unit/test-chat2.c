@@ -154,6 +154,30 @@ test_ntfy_urls(void)
 	    "ntfy://topicSecret", "ntfy://ntfy.sh/****");
 	check_shown("ntfy/shown: own server", "ntfys://u:pw@push.example.org:"
 	    "8443/topicS", "ntfys://push.example.org:8443/****");
+	{
+		/* A refused URL is named in the error by what is shown of it:
+		 * in ntfy://TOPIC the host is the topic, a secret. */
+		static const char *const refused[] = {
+			"ntfy://topicSecret?priority=urgent",
+			"ntfy://topicSecret?mode=nosuch",
+			"ntfy://topicSecret?auth=nosuch",
+			"ntfys://topicSecret/?mode=cloud&to=other",
+			"ntfy://topicSecret,other",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+			struct opened o = open_url(refused[i]);
+			char *shown = notifier_shown_url(&o.n);
+
+			CHECK("ntfy/refused cloud URL: the topic is not shown",
+			    o.rc == -1 && strstr(shown, "topicSecret") == NULL &&
+			    strstr(o.why, "topicSecret") == NULL, "%s: %s",
+			    refused[i], shown);
+			free(shown);
+			close_url(&o);
+		}
+	}
 
 	root = format_json("ntfy://topicS", sample_digest(), &req);
 	CHECK("ntfy/cloud: POST https://ntfy.sh/ with the topic in the body",
