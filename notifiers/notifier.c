@@ -55,6 +55,9 @@ notifier_request_release(struct notifier_request *req)
 	for (i = 0; i < req->nrcpt; i++)
 		free(req->rcpt[i]);
 	free(req->rcpt);
+	if (req->body_secret != NULL)
+		memset(req->body_secret, 0, strlen(req->body_secret));
+	free(req->body_secret);
 	memset(req, 0, sizeof(*req));
 }
 
@@ -193,6 +196,22 @@ notifier_format(const struct notifier *n, const struct reminder_batch *b,
 
 /* ------------------------------------------------------------ showing */
 
+/* s[0..n) with every occurrence of secret (if any) as "****". */
+static void
+write_masked(FILE *out, const char *s, size_t n, const char *secret)
+{
+	size_t len = secret ? strlen(secret) : 0;
+	const char *p;
+
+	while (len > 0 && (p = memmem(s, n, secret, len)) != NULL) {
+		fwrite(s, 1, (size_t)(p - s), out);
+		fputs("****", out);
+		n -= (size_t)(p - s) + len;
+		s = p + len;
+	}
+	fwrite(s, 1, n, out);
+}
+
 void
 notifier_request_print(FILE *out, const struct notifier *n,
     const struct notifier_request *req)
@@ -212,7 +231,7 @@ notifier_request_print(FILE *out, const struct notifier *n,
 		    req->headers[i].secret ? "****" : req->headers[i].value);
 	fputc('\n', out);
 	if (req->body != NULL) {
-		fwrite(req->body, 1, req->body_len, out);
+		write_masked(out, req->body, req->body_len, req->body_secret);
 		if (req->body_len == 0 || req->body[req->body_len - 1] != '\n')
 			fputc('\n', out);
 	}

@@ -115,6 +115,9 @@ struct notifier_request {
 	 * later message. notifier_format() sets it to the batch's shown;
 	 * a format that shows fewer lowers it. */
 	size_t shown;
+	/* A secret the body itself carries (ntfy's topic): what
+	 * notifier_request_print() shows has "****" in its place. NULL: none. */
+	char *body_secret;
 };
 
 void notifier_request_header(struct notifier_request *req, int secret,
@@ -224,7 +227,7 @@ char *notifier_shown_url(const struct notifier *n);
 /*
  * Print req as --dry-run shows it: the method, the shown URL, every
  * header (secret ones as "****"), and the body (SMTP: the envelope and
- * the message).
+ * the message) with its body_secret as "****".
  */
 void notifier_request_print(FILE *out, const struct notifier *n,
     const struct notifier_request *req);

@@ -33,7 +33,7 @@
  *
  * The topic is a secret (on ntfy.sh, whoever knows it reads the
  * messages): what is shown is "ntfy://ntfy.sh/" or "ntfys://HOST/", and
- * four stars.
+ * four stars; --dry-run shows the body's "topic" as four stars too.
  *
  * Memory: struct ntfy_topic (n->priv) owns its strings, wiped on release.
  */
@@ -408,6 +408,7 @@ ntfy_format(const struct notifier *n, const struct reminder_batch *b,
 	req->body_len = strlen(req->body);
 	req->method = xstrdup("POST");
 	req->url = xstrdup(t->url);
+	req->body_secret = xstrdup(t->topic);
 	notifier_request_header(req, 0, "Content-Type", "application/json");
 	if (t->token != NULL)
 		notifier_request_header(req, 1, "Authorization", "Bearer %s",

@@ -286,6 +286,28 @@ test_ntfy_message(void)
 	json_decref(root);
 	notifier_request_release(&req);
 
+	{
+		/* --dry-run prints the request: the topic in the body is as
+		 * secret as in the URL. */
+		struct opened o = open_url("ntfy://topicSecret");
+		struct reminder_batch d = sample_digest();
+		char *out = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&out, &len);
+
+		if (o.rc == 0 && notifier_format(&o.n, &d, &req) == 0) {
+			notifier_request_print(f, &o.n, &req);
+			notifier_request_release(&req);
+		}
+		fclose(f);
+		CHECK("ntfy/dry run: the topic in the body is masked",
+		    o.rc == 0 && strstr(out, "topicSecret") == NULL &&
+		    strstr(out, "\"topic\":\"****\"") != NULL &&
+		    strstr(out, "Ada Lovelace") != NULL, "%s", out);
+		free(out);
+		close_url(&o);
+	}
+
 	root = format_json("ntfys://push.example.org/topicS", sample_test(),
 	    &req);
 	CHECK("ntfy/test message",
