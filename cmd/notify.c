@@ -130,6 +130,10 @@ prepare(struct prepared *p, const struct scan_result *res,
 		const struct contact *c = &res->contacts.items[i];
 		struct reminder *r = &p->reminders[i];
 		char *link = calendar_obsidian_url(vault_name, c->path);
+		/* Someone never contacted is due today, every day: the
+		 * episode is "never" itself (0), or each day would be a new
+		 * one and remind again, whatever repeat_days says. */
+		int due = c->state == STATE_NEVER ? 0 : c->due;
 
 		r->name = c->name;
 		r->path = c->path;
@@ -144,8 +148,8 @@ prepare(struct prepared *p, const struct scan_result *res,
 		r->cadence_days = c->cadence_days;
 		prepare_items(p, r, res, c);
 		r->episode = arena_printf(&p->arena, "%s|%s|%s", c->path,
-		    r->due, r->state);
-		p->episodes[i] = (struct ledger_episode){ c->path, c->due,
+		    due ? r->due : "-", r->state);
+		p->episodes[i] = (struct ledger_episode){ c->path, due,
 		    r->state };
 		p->since[i] = since_day(c, cfg);
 		p->state[i] = (int)c->state;
@@ -532,10 +536,12 @@ settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
 			diag_warn(run->dl, DIAG_TEMPFAIL, rows[i].contact, 0,
 			    "check the service; it is not sent again before "
 			    "notify.repeat_days, so that it never arrives "
-			    "twice", "the reminder (%s, due %s) to notifier %s "
+			    "twice", "the reminder (%s%s%s) to notifier %s "
 			    "may not have arrived: followup stopped while "
-			    "sending it", rows[i].state,
-			    date_format(rows[i].due, buf), rows[i].notifier);
+			    "sending it", rows[i].state, rows[i].due ?
+			    ", due " : "", rows[i].due ?
+			    date_format(rows[i].due, buf) : "",
+			    rows[i].notifier);
 	}
 	ledger_rows_release(rows, n);
 }

@@ -244,6 +244,42 @@ def service_limit_carries_the_rest_over():
 
 
 @section
+def never_contacted_once_per_repeat():
+    # A contact never contacted is due "today", every day: the episode
+    # must not be new each day, or states [never] would remind daily.
+    vault = os.path.join(t.TMP, "vault-never")
+    t.write(os.path.join(vault, "People", "Nina Never.md"),
+            "---\ntype: people\n---\n# Nina\n", 0o644)
+    t.write(os.path.join(vault, "People", "Ivo Item.md"),
+            "---\ntype: people\n---\n- [ ] Call Ivo 📅 2026-01-12\n",
+            0o644)
+    rec = t.Recorder().start()
+    c = Case(hook(rec, extra="    states: [never]\n"))
+
+    def go(today):
+        e = t.env(home=c.home, now=NOW)
+        return t.run(["notify", "--config", c.config, "--vault", vault,
+                      "--today", today], e)
+    r = go("2026-01-10")
+    first = names_in(rec.requests[0]) if rec.requests else []
+    report("never contacted: both reminded on the first run",
+           r.returncode == 0 and first == ["Ivo Item", "Nina Never"],
+           "%s %s %s" % (first, r.stdout, r.stderr))
+    for day in ("2026-01-11", "2026-01-12", "2026-01-13", "2026-01-16"):
+        go(day)
+    report("never contacted: not again on the days after, before "
+           "repeat_days", len(rec.requests) == 1,
+           "%d requests: %s" % (len(rec.requests),
+                                [names_in(q) for q in rec.requests]))
+    go("2026-01-17")
+    again = names_in(rec.requests[1]) if len(rec.requests) > 1 else []
+    report("never contacted: again after repeat_days (7)",
+           len(rec.requests) == 2 and again == ["Ivo Item", "Nina Never"],
+           "%d requests: %s" % (len(rec.requests), again))
+    rec.stop()
+
+
+@section
 def late_reminders():
     rec = t.Recorder().start()
     c = Case(hook(rec))
