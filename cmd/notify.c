@@ -349,17 +349,20 @@ out:
 
 /* ------------------------------------------------------------ choosing */
 
-/* Whether the ledger lets episode i go out to n today. */
+/*
+ * Whether the ledger lets episode i go out to n today. repeat_days 0 is
+ * never again: "again after 0 days" would be on every run, many a day.
+ */
 static int
 due_for(struct run *run, const struct notifier *n, size_t i)
 {
-	int day;
+	int day, repeat = run->c->cfg.notify.repeat_days;
 	enum ledger_status st = ledger_lookup(run->ledger, n->name,
 	    &run->p->episodes[i], &day);
 
 	if (st == LEDGER_NONE)
 		return 1;
-	return run->c->today - day >= run->c->cfg.notify.repeat_days &&
+	return repeat > 0 && run->c->today - day >= repeat &&
 	    st != LEDGER_SENDING;
 }
 

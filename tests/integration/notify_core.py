@@ -244,6 +244,19 @@ def service_limit_carries_the_rest_over():
 
 
 @section
+def repeat_days_zero_never_repeats():
+    rec = t.Recorder().start()
+    c = Case(hook(rec), notify="  repeat_days: 0\n")
+    for today in (TODAY, TODAY, "2026-01-11"):
+        r = c.run(today=today)
+    report("repeat_days 0: the same episode is never sent again (not on "
+           "every run)", r.returncode == 0 and len(rec.requests) == 1,
+           "%d requests: %s" % (len(rec.requests),
+                                [names_in(q) for q in rec.requests]))
+    rec.stop()
+
+
+@section
 def never_contacted_once_per_repeat():
     # A contact never contacted is due "today", every day: the episode
     # must not be new each day, or states [never] would remind daily.
