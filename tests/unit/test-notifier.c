@@ -75,6 +75,17 @@ test_open_and_show(void)
 	    "%s", why ? why : "");
 	free(why);
 	notifier_release(&n);
+	CHECK("open/json: a +Header= name that is no header name is refused",
+	    notifier_open(&n, "json://127.0.0.1/h?+X-A%0D%0AEvil=1", &why)
+	    == -1 && strstr(why, "Evil") == NULL, "%s", why ? why : "");
+	free(why);
+	notifier_release(&n);
+	CHECK("open/json: a +Header= value with a line break is refused",
+	    notifier_open(&n, "json://127.0.0.1/h?+X-Token=a%0D%0AEvil:%201",
+	    &why) == -1 && strstr(why, "Evil") == NULL, "%s",
+	    why ? why : "");
+	free(why);
+	notifier_release(&n);
 	CHECK("open/unknown https webhook is refused",
 	    notifier_open(&n, "https://example.org/secret-hook", &why) == -1 &&
 	    strstr(why, "secret-hook") == NULL, "%s", why ? why : "");
