@@ -185,6 +185,12 @@ unfit_text(const char *s)
 	return 0;
 }
 
+int
+notifier_text_ok(const char *s)
+{
+	return !unfit_text(s);
+}
+
 /*
  * s as a message can carry it: every byte that is not UTF-8 as U+FFFD,
  * every control character (the texts are one line each: a newline would

@@ -270,6 +270,12 @@ enum text_style {
  */
 char *reminder_text(const struct reminder_batch *b, enum text_style style);
 
+/*
+ * Whether s is UTF-8 without control characters: text from a URL (a bot's
+ * name) that a JSON message can carry as it is. NULL is.
+ */
+int notifier_text_ok(const char *s);
+
 /* Escape <, >, & (and quotes) for HTML and Slack mrkdwn. */
 void strbuf_add_html_escaped(struct strbuf *sb, const char *s);
 

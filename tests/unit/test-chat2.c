@@ -344,6 +344,12 @@ test_mattermost_urls(void)
 	check_refused("mattermost/https://HOST/hooks/A/B is not",
 	    "https://chat.example.org/hooks/tokenSECRET/x", NULL,
 	    "tokenSECRET");
+	check_refused("mattermost/a bot name that is not UTF-8",
+	    "mmosts://Bot%FF@chat.example.org/tokenSECRET", "name",
+	    "tokenSECRET");
+	check_refused("mattermost/a bot name with a line break",
+	    "mmosts://Bot%0A@chat.example.org/tokenSECRET", "name",
+	    "tokenSECRET");
 	check_refused("mattermost/no token", "mmosts://chat.example.org/",
 	    "token", "chat.example.org/");
 	check_refused("mattermost/no token, only a channel",
