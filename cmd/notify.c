@@ -526,14 +526,24 @@ settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
 	if (ledger_interrupted(run->ledger, &rows, &n) != 0)
 		return;
 	for (i = 0; i < n; i++) {
-		int forget = 0;
+		int forget = 0, ours = 0;
 		char buf[16];
 
 		/* Services that drop repeats get it again, same id. */
 		for (k = 0; k < nn; k++)
 			if (ns[k].ops != NULL && strcmp(ns[k].name,
-			    rows[i].notifier) == 0 && ns[k].ops->idempotent)
-				forget = 1;
+			    rows[i].notifier) == 0) {
+				ours = 1;
+				forget = ns[k].ops->idempotent;
+			}
+		/*
+		 * With --only, another notifier's rows wait for a run that
+		 * sends to it: only that run knows whether its service takes
+		 * a resend (settled here as unknown, a Matrix reminder would
+		 * be held back for repeat_days).
+		 */
+		if (!ours && run->o->only != NULL)
+			continue;
 		ledger_settle(run->ledger, &rows[i], forget);
 		if (!forget)
 			diag_warn(run->dl, DIAG_TEMPFAIL, rows[i].contact, 0,

@@ -469,6 +469,44 @@ def killed_while_sending():
 
 
 @section
+def killed_then_only_another():
+    # A run that sends to one notifier only (--only) leaves what a stopped
+    # run left for the others to the run that sends to them: it may be a
+    # service that takes a resend (Matrix), which only that run can say.
+    rec = t.Recorder(script=[{"action": "hang", "hang": 20}]).start()
+    other = t.Recorder().start()
+    c = Case(hook(rec).replace("timeout: 2", "timeout: 30") +
+             hook(other, "other", TOKENS[1]))
+    e = t.env(home=c.home, now=NOW)
+    p = subprocess.Popen([t.FOLLOWUP, "notify", "--config", c.config,
+                          "--vault", VAULT, "--today", TODAY, "--only",
+                          "hook"], env=e, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while not rec.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.communicate()
+    r = c.run("--only", "other")
+    rows = [x for x in c.rows() if x[0] == "hook"]
+    report("--only another notifier: what a stopped run left for this one "
+           "is left for a run that sends to it",
+           r.returncode == 0 and len(other.requests) == 1 and
+           len(rows) == 4 and all(x[3] == "sending" for x in rows) and
+           "may not have arrived" not in r.stderr,
+           "rows %s, %s" % (rows, r.stderr[-300:]))
+    r = c.run()
+    rows = [x for x in c.rows() if x[0] == "hook"]
+    report("the next run that sends to it settles them (unknown, said so)",
+           "may not have arrived" in r.stderr and len(rows) == 4 and
+           all(x[3] == "unknown" for x in rows) and len(rec.requests) == 1,
+           "rows %s, %d requests, %s" % (rows, len(rec.requests),
+                                         r.stderr[-300:]))
+    rec.stop()
+    other.stop()
+
+
+@section
 def two_processes():
     rec = t.Recorder(script=[{"status": 200, "delay": 1.5}]).start()
     c = Case(hook(rec))
