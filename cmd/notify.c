@@ -317,8 +317,11 @@ deliver(struct run *run, const struct notifier *n,
 	}
 	send_with_retry(n, &req, deadline, &res);
 	if (!test) {
+		/* Unknown: sent again next run only where that cannot
+		 * double it (n->resend_safe; req.idempotent may hold for
+		 * this run's session only). */
 		after = res.outcome == SEND_ACCEPTED ? LEDGER_SENT :
-		    res.outcome == SEND_UNKNOWN && !req.idempotent ?
+		    res.outcome == SEND_UNKNOWN && !n->resend_safe ?
 		    LEDGER_UNKNOWN : LEDGER_NONE;
 		if (ledger_end(run->ledger, n->name, eps, count, after,
 		    run->c->today) != 0)
@@ -329,7 +332,7 @@ deliver(struct run *run, const struct notifier *n,
 	}
 	if (res.outcome != SEND_ACCEPTED)
 		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0,
-		    res.outcome == SEND_UNKNOWN && !req.idempotent ?
+		    res.outcome == SEND_UNKNOWN && !n->resend_safe ?
 		    "not sent again before notify.repeat_days, so that it "
 		    "never arrives twice; check the service" :
 		    res.outcome == SEND_REJECTED ? "check the notifier's URL "
@@ -534,7 +537,7 @@ settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
 			if (ns[k].ops != NULL && strcmp(ns[k].name,
 			    rows[i].notifier) == 0) {
 				ours = 1;
-				forget = ns[k].ops->idempotent;
+				forget = ns[k].resend_safe;
 			}
 		/*
 		 * With --only, another notifier's rows wait for a run that

@@ -136,6 +136,7 @@ notifier_open(struct notifier *n, const char *url, char **why_out)
 		url_release(&u);
 		return -1;
 	}
+	n->resend_safe = n->ops->idempotent;
 	if (n->ops->parse(n, &u, &why, &why_owned) != 0) {
 		*why_out = why_owned ? why_owned :
 		    xstrdup(why ? why : "the URL cannot be used");

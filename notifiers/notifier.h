@@ -199,6 +199,10 @@ struct notifier {
 	char *ca_file;		/* MAY: PEM CA certificates to trust */
 	long timeout_ms;	/* per request */
 	int attach_calendar;	/* email: attach the feed */
+	/* A request of unknown outcome may be sent again on a later run:
+	 * ops->idempotent, unless parse finds that repeats are dropped only
+	 * within one run (a Matrix login: a new access token each run). */
+	int resend_safe;
 	void *priv;
 };
 

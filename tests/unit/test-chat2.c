@@ -518,6 +518,22 @@ test_matrix_urls(void)
 	    "example.org/#room?msgtype=shout", "msgtype=", "tokSECRET");
 	check_shown("matrix/shown", "matrixs://bot:pwSECRET@hs.example.org/"
 	    "#roomSECRET", "matrixs://hs.example.org/****");
+	{
+		/* Transaction ids are the access token's (matrix-spec #1133):
+		 * a login makes a new token each run, so only a token given
+		 * in the URL makes a resend on a later run harmless. */
+		struct opened login = open_url("matrixs://bot:pwSECRET@hs."
+		    "example.org/#room:example.org");
+		struct opened token = open_url("matrixs://tokSECRET@hs."
+		    "example.org/#room:example.org");
+
+		CHECK("matrix/a resend on a later run: only with a token",
+		    login.rc == 0 && token.rc == 0 && !login.n.resend_safe &&
+		    token.n.resend_safe, "login %d token %d",
+		    login.n.resend_safe, token.n.resend_safe);
+		close_url(&login);
+		close_url(&token);
+	}
 
 	root = format_json("matrixs://bot:pwSECRET@hs.example.org/%23room:"
 	    "example.org", sample_digest(), &req);
