@@ -130,6 +130,10 @@ prepare(struct prepared *p, const struct scan_result *res,
 		const struct contact *c = &res->contacts.items[i];
 		struct reminder *r = &p->reminders[i];
 		char *link = calendar_obsidian_url(vault_name, c->path);
+		/* Someone never contacted is due today, every day: the
+		 * episode is "never" itself (0), or each day would be a new
+		 * one and remind again, whatever repeat_days says. */
+		int due = c->state == STATE_NEVER ? 0 : c->due;
 
 		r->name = c->name;
 		r->path = c->path;
@@ -144,8 +148,8 @@ prepare(struct prepared *p, const struct scan_result *res,
 		r->cadence_days = c->cadence_days;
 		prepare_items(p, r, res, c);
 		r->episode = arena_printf(&p->arena, "%s|%s|%s", c->path,
-		    r->due, r->state);
-		p->episodes[i] = (struct ledger_episode){ c->path, c->due,
+		    due ? r->due : "-", r->state);
+		p->episodes[i] = (struct ledger_episode){ c->path, due,
 		    r->state };
 		p->since[i] = since_day(c, cfg);
 		p->state[i] = (int)c->state;
@@ -313,8 +317,11 @@ deliver(struct run *run, const struct notifier *n,
 	}
 	send_with_retry(n, &req, deadline, &res);
 	if (!test) {
+		/* Unknown: sent again next run only where that cannot
+		 * double it (n->resend_safe; req.idempotent may hold for
+		 * this run's session only). */
 		after = res.outcome == SEND_ACCEPTED ? LEDGER_SENT :
-		    res.outcome == SEND_UNKNOWN && !req.idempotent ?
+		    res.outcome == SEND_UNKNOWN && !n->resend_safe ?
 		    LEDGER_UNKNOWN : LEDGER_NONE;
 		if (ledger_end(run->ledger, n->name, eps, count, after,
 		    run->c->today) != 0)
@@ -325,7 +332,7 @@ deliver(struct run *run, const struct notifier *n,
 	}
 	if (res.outcome != SEND_ACCEPTED)
 		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0,
-		    res.outcome == SEND_UNKNOWN && !req.idempotent ?
+		    res.outcome == SEND_UNKNOWN && !n->resend_safe ?
 		    "not sent again before notify.repeat_days, so that it "
 		    "never arrives twice; check the service" :
 		    res.outcome == SEND_REJECTED ? "check the notifier's URL "
@@ -345,17 +352,20 @@ out:
 
 /* ------------------------------------------------------------ choosing */
 
-/* Whether the ledger lets episode i go out to n today. */
+/*
+ * Whether the ledger lets episode i go out to n today. repeat_days 0 is
+ * never again: "again after 0 days" would be on every run, many a day.
+ */
 static int
 due_for(struct run *run, const struct notifier *n, size_t i)
 {
-	int day;
+	int day, repeat = run->c->cfg.notify.repeat_days;
 	enum ledger_status st = ledger_lookup(run->ledger, n->name,
 	    &run->p->episodes[i], &day);
 
 	if (st == LEDGER_NONE)
 		return 1;
-	return run->c->today - day >= run->c->cfg.notify.repeat_days &&
+	return repeat > 0 && run->c->today - day >= repeat &&
 	    st != LEDGER_SENDING;
 }
 
@@ -519,23 +529,35 @@ settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
 	if (ledger_interrupted(run->ledger, &rows, &n) != 0)
 		return;
 	for (i = 0; i < n; i++) {
-		int forget = 0;
+		int forget = 0, ours = 0;
 		char buf[16];
 
 		/* Services that drop repeats get it again, same id. */
 		for (k = 0; k < nn; k++)
 			if (ns[k].ops != NULL && strcmp(ns[k].name,
-			    rows[i].notifier) == 0 && ns[k].ops->idempotent)
-				forget = 1;
+			    rows[i].notifier) == 0) {
+				ours = 1;
+				forget = ns[k].resend_safe;
+			}
+		/*
+		 * With --only, another notifier's rows wait for a run that
+		 * sends to it: only that run knows whether its service takes
+		 * a resend (settled here as unknown, a Matrix reminder would
+		 * be held back for repeat_days).
+		 */
+		if (!ours && run->o->only != NULL)
+			continue;
 		ledger_settle(run->ledger, &rows[i], forget);
 		if (!forget)
 			diag_warn(run->dl, DIAG_TEMPFAIL, rows[i].contact, 0,
 			    "check the service; it is not sent again before "
 			    "notify.repeat_days, so that it never arrives "
-			    "twice", "the reminder (%s, due %s) to notifier %s "
+			    "twice", "the reminder (%s%s%s) to notifier %s "
 			    "may not have arrived: followup stopped while "
-			    "sending it", rows[i].state,
-			    date_format(rows[i].due, buf), rows[i].notifier);
+			    "sending it", rows[i].state, rows[i].due ?
+			    ", due " : "", rows[i].due ?
+			    date_format(rows[i].due, buf) : "",
+			    rows[i].notifier);
 	}
 	ledger_rows_release(rows, n);
 }

@@ -153,6 +153,10 @@ discord_parse(struct notifier *n, const struct notifier_url *u,
 		    "discord://WebhookID/WebhookToken";
 		return -1;
 	}
+	if (!notifier_text_ok(u->user)) {
+		*why = "the name to post as (\"Name@\") is not UTF-8 text";
+		return -1;
+	}
 	if (thread != NULL && !all_digits(thread)) {
 		*why = "thread= must be a Discord thread id (digits)";
 		return -1;

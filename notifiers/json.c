@@ -81,6 +81,27 @@ target_url(const struct notifier_url *u, const char *scheme)
 	return strbuf_detach(&sb);
 }
 
+/*
+ * A "+Name=value" header libcurl can send as it is: the name a token of
+ * RFC 9110 (letters, digits, '-', '_', ...), the value without control
+ * characters (a line break would start a header of its own).
+ */
+static int
+header_ok(const char *name, const char *value)
+{
+	const char *p;
+
+	for (p = name; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$%&'*+-.^_`|~",
+		    *p) != NULL))
+			return 0;
+	for (p = value; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int
 json_parse(struct notifier *n, const struct notifier_url *u,
     const char **why, char **why_owned)
@@ -99,6 +120,13 @@ json_parse(struct notifier *n, const struct notifier_url *u,
 		*why = "method= must be POST or PUT";
 		return -1;
 	}
+	for (i = 0; i < u->nparams; i++)
+		if (u->params[i].key[0] == '+' && !header_ok(u->params[i].key +
+		    1, u->params[i].value)) {
+			*why = "a +Header= parameter is no HTTP header name, or "
+			    "its value holds a control character";
+			return -1;
+		}
 	h = xcalloc(1, sizeof(*h));
 	h->url = target_url(u, strcmp(u->scheme, "jsons") == 0 ? "https" :
 	    "http");

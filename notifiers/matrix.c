@@ -26,6 +26,9 @@
  * message_id and the room as written: a resent message (after a timeout,
  * or the next run) has the same id and the server drops the repeat, so
  * the request is idempotent. Rooms that took it take it again harmlessly.
+ * Servers scope the ids to the access token, and a login makes a new one
+ * each run: with a login, a message of unknown outcome is resent within
+ * the run only (n->resend_safe is 0), never on a later one.
  *
  * The event: {"msgtype", "body" (plain text: title, then the reminders),
  * "format": "org.matrix.custom.html", "formatted_body" (HTML: names as
@@ -232,6 +235,11 @@ matrix_parse(struct notifier *n, const struct notifier_url *u,
 		matrix_release(m);
 		return -1;
 	}
+	/* Transaction ids are scoped to the access token (matrix-spec
+	 * #1133): a login makes a new one each run, so a repeat is dropped
+	 * within the run only. */
+	if (m->token == NULL)
+		n->resend_safe = 0;
 	hostport = url_hostport(u);
 	m->api = xasprintf("%s://%s" MATRIX_API, secure ? "https" : "http",
 	    hostport);

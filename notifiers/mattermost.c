@@ -171,6 +171,12 @@ mm_parse(struct notifier *n, const struct notifier_url *u,
 	}
 	if (pick_channel(u, &channel, why) != 0)
 		return -1;
+	/* Else the post could never be made: JSON carries UTF-8 only. */
+	if (!notifier_text_ok(u->user) || !notifier_text_ok(channel)) {
+		*why = "the bot name or the channel is not UTF-8 text (a "
+		    "control character, or bytes of another encoding)";
+		return -1;
+	}
 	h = xcalloc(1, sizeof(*h));
 	h->url = hook_url(u);
 	h->username = xstrdup(u->user && u->user[0] && strcmp(u->scheme,

@@ -148,6 +148,7 @@ notifier_open(struct notifier *n, const char *url, char **why_out)
 		url_release(&u);
 		return -1;
 	}
+	n->resend_safe = n->ops->idempotent;
 	if (n->ops->parse(n, &u, &why, &why_owned) != 0) {
 		*why_out = why_owned ? why_owned :
 		    xstrdup(why ? why : "the URL cannot be used");
@@ -179,13 +180,136 @@ notifier_shown_url(const struct notifier *n)
 	    n->hostport ? n->hostport : "");
 }
 
+/* Whether s holds a byte a message cannot carry: not UTF-8, or a control. */
+static int
+unfit_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left, len;
+
+	if (s == NULL)
+		return 0;
+	for (left = strlen(s); left > 0; p += len, left -= len) {
+		if (*p < ' ' || *p == 0x7f)
+			return 1;
+		if ((len = utf8_seq_len(p, left)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+notifier_text_ok(const char *s)
+{
+	return !unfit_text(s);
+}
+
+/*
+ * s as a message can carry it: every byte that is not UTF-8 as U+FFFD,
+ * every control character (the texts are one line each: a newline would
+ * make a heading or a header of a name) as a space. s itself when it is
+ * fit already.
+ */
+static const char *
+fit_text(struct arena *a, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	const char *out;
+	size_t left, len;
+
+	if (!unfit_text(s))
+		return s;
+	for (left = strlen(s); left > 0; p += len, left -= len) {
+		if (*p < ' ' || *p == 0x7f) {
+			strbuf_addch(&sb, ' ');
+			len = 1;
+		} else if ((len = utf8_seq_len(p, left)) == 0) {
+			strbuf_adds(&sb, "\xEF\xBF\xBD");
+			len = 1;
+		} else
+			strbuf_add(&sb, (const char *)p, len);
+	}
+	out = arena_strdup(a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return out;
+}
+
+/*
+ * b with every text a message shows made fit (fit_text) in *fit, the
+ * copies in a: a name from a file name need not be UTF-8, and JSON
+ * (jansson) refuses what is not, which would fail the whole message, or
+ * leave a reminder out of a message that counts it as shown. Returns
+ * whether anything was copied.
+ */
+static int
+fit_batch(const struct reminder_batch *b, struct reminder_batch *fit,
+    struct arena *a)
+{
+	struct reminder *rs;
+	size_t i, k;
+	int unfit = unfit_text(b->today) || unfit_text(b->vault_name);
+
+	*fit = *b;
+	for (i = 0; i < b->n && !unfit; i++) {
+		const struct reminder *r = &b->items[i];
+
+		unfit = unfit_text(r->name) || unfit_text(r->path) ||
+		    unfit_text(r->link) || unfit_text(r->state) ||
+		    unfit_text(r->due) || unfit_text(r->last_contact) ||
+		    unfit_text(r->late_since) || unfit_text(r->episode);
+		for (k = 0; k < r->nitems && !unfit; k++)
+			unfit = unfit_text(r->items[k].text) ||
+			    unfit_text(r->items[k].due) ||
+			    unfit_text(r->items[k].path);
+	}
+	if (!unfit)
+		return 0;
+	fit->today = b->today ? fit_text(a, b->today) : NULL;
+	fit->vault_name = b->vault_name ? fit_text(a, b->vault_name) : NULL;
+	rs = arena_alloc(a, (b->n ? b->n : 1) * sizeof(*rs));
+	for (i = 0; i < b->n; i++) {
+		const struct reminder *r = &b->items[i];
+		struct reminder_item *items;
+
+		rs[i] = *r;
+		rs[i].name = r->name ? fit_text(a, r->name) : NULL;
+		rs[i].path = r->path ? fit_text(a, r->path) : NULL;
+		rs[i].link = r->link ? fit_text(a, r->link) : NULL;
+		rs[i].state = r->state ? fit_text(a, r->state) : NULL;
+		rs[i].due = r->due ? fit_text(a, r->due) : NULL;
+		rs[i].last_contact = r->last_contact ?
+		    fit_text(a, r->last_contact) : NULL;
+		rs[i].late_since = r->late_since ? fit_text(a, r->late_since) :
+		    NULL;
+		rs[i].episode = r->episode ? fit_text(a, r->episode) : NULL;
+		items = arena_alloc(a, (r->nitems ? r->nitems : 1) *
+		    sizeof(*items));
+		for (k = 0; k < r->nitems; k++) {
+			items[k] = r->items[k];
+			items[k].text = r->items[k].text ?
+			    fit_text(a, r->items[k].text) : NULL;
+			items[k].due = r->items[k].due ?
+			    fit_text(a, r->items[k].due) : NULL;
+			items[k].path = r->items[k].path ?
+			    fit_text(a, r->items[k].path) : NULL;
+		}
+		rs[i].items = items;
+	}
+	fit->items = rs;
+	return 1;
+}
+
 int
 notifier_format(const struct notifier *n, const struct reminder_batch *b,
     struct notifier_request *req)
 {
-	struct reminder_batch fit = *b;
+	struct reminder_batch fit;
+	struct arena copies = { 0 };
 	size_t limit = n->ops->max_body;
+	int rc;
 
+	fit_batch(b, &fit, &copies);
 	if (fit.shown == 0 || fit.shown > fit.n)
 		fit.shown = fit.n;
 	for (;;) {
@@ -193,10 +317,13 @@ notifier_format(const struct notifier *n, const struct reminder_batch *b,
 		req->shown = fit.shown;
 		if (n->ops->format(n, &fit, req) != 0) {
 			notifier_request_release(req);
-			return -1;
+			rc = -1;
+			break;
 		}
-		if (limit == 0 || req->body_len <= limit || fit.shown <= 1)
-			return 0;
+		if (limit == 0 || req->body_len <= limit || fit.shown <= 1) {
+			rc = 0;
+			break;
+		}
 		notifier_request_release(req);
 		/* Shorter by a quarter each time: a few tries at most. */
 		fit.shown = fit.shown * 3 / 4 < fit.shown - 1 ?
@@ -204,6 +331,8 @@ notifier_format(const struct notifier *n, const struct reminder_batch *b,
 		if (fit.shown == 0)
 			fit.shown = 1;
 	}
+	arena_free(&copies);
+	return rc;
 }
 
 /* ------------------------------------------------------------ showing */

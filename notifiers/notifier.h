@@ -202,6 +202,10 @@ struct notifier {
 	char *ca_file;		/* MAY: PEM CA certificates to trust */
 	long timeout_ms;	/* per request */
 	int attach_calendar;	/* email: attach the feed */
+	/* A request of unknown outcome may be sent again on a later run:
+	 * ops->idempotent, unless parse finds that repeats are dropped only
+	 * within one run (a Matrix login: a new access token each run). */
+	int resend_safe;
 	void *priv;
 };
 
@@ -230,7 +234,7 @@ char *notifier_shown_url(const struct notifier *n);
 /*
  * Print req as --dry-run shows it: the method, the shown URL, every
  * header (secret ones as "****"), and the body (SMTP: the envelope and
- * the message).
+ * the message), each of its masks as "****".
  */
 void notifier_request_print(FILE *out, const struct notifier *n,
     const struct notifier_request *req);
@@ -272,6 +276,12 @@ enum text_style {
  * "and N more" for the reminders not shown. For a test, one sentence.
  */
 char *reminder_text(const struct reminder_batch *b, enum text_style style);
+
+/*
+ * Whether s is UTF-8 without control characters: text from a URL (a bot's
+ * name) that a JSON message can carry as it is. NULL is.
+ */
+int notifier_text_ok(const char *s);
 
 /* Escape <, >, & (and quotes) for HTML and Slack mrkdwn. */
 void strbuf_add_html_escaped(struct strbuf *sb, const char *s);

@@ -33,7 +33,7 @@
  *
  * The topic is a secret (on ntfy.sh, whoever knows it reads the
  * messages): what is shown is "ntfy://ntfy.sh/" or "ntfys://HOST/", and
- * four stars.
+ * four stars; --dry-run shows the body's "topic" as four stars too.
  *
  * Memory: struct ntfy_topic (n->priv) owns its strings, wiped on release.
  */
@@ -188,6 +188,18 @@ cloud_mode(const struct notifier_url *u, int *cloud, const char **why)
 	return -1;
 }
 
+/* Whether u (ntfy:// or ntfys://) names a server of its own: its host is
+ * no topic. */
+static int
+private_server(const struct notifier_url *u)
+{
+	const char *mode = url_param(u, "mode");
+
+	if (mode == NULL || mode[0] == '\0')
+		return u->nsegments > 0 && !is_cloud_host(u->host);
+	return strcasecmp(mode, "private") == 0;
+}
+
 /* The token: token=, or with auth=token the URL's password (or user). */
 static int
 pick_token(const struct notifier_url *u, const char **token, const char **why)
@@ -252,6 +264,13 @@ ntfy_parse(struct notifier *n, const struct notifier_url *u,
 	int cloud, level = 0;
 
 	(void)why_owned;
+	/* In ntfy://TOPIC the host is the topic: unless the URL names a
+	 * server of its own for sure, what is shown, even of a URL refused
+	 * below, is ntfy.sh. */
+	if (strcmp(u->scheme, "https") != 0 && !private_server(u)) {
+		free(n->hostport);
+		n->hostport = xstrdup(NTFY_CLOUD_HOST);
+	}
 	if (cloud_mode(u, &cloud, why) != 0 ||
 	    pick_topic(u, cloud, &topic, why) != 0 ||
 	    pick_token(u, &token, why) != 0)

@@ -192,6 +192,10 @@ slack_parse(struct notifier *n, const struct notifier_url *u,
 		*why = slack_needs_tokens;
 		return -1;
 	}
+	if (!notifier_text_ok(u->user)) {
+		*why = "the name to post as (\"Name@\") is not UTF-8 text";
+		return -1;
+	}
 	ntokens = !https && bot_token(parts[0]) ? 1 : 3;
 	if (ntokens == 1 && u->user != NULL) {
 		*why = "a Slack bot posts under its own name: drop \"Name@\" "

@@ -244,6 +244,55 @@ def service_limit_carries_the_rest_over():
 
 
 @section
+def repeat_days_zero_never_repeats():
+    rec = t.Recorder().start()
+    c = Case(hook(rec), notify="  repeat_days: 0\n")
+    for today in (TODAY, TODAY, "2026-01-11"):
+        r = c.run(today=today)
+    report("repeat_days 0: the same episode is never sent again (not on "
+           "every run)", r.returncode == 0 and len(rec.requests) == 1,
+           "%d requests: %s" % (len(rec.requests),
+                                [names_in(q) for q in rec.requests]))
+    rec.stop()
+
+
+@section
+def never_contacted_once_per_repeat():
+    # A contact never contacted is due "today", every day: the episode
+    # must not be new each day, or states [never] would remind daily.
+    vault = os.path.join(t.TMP, "vault-never")
+    t.write(os.path.join(vault, "People", "Nina Never.md"),
+            "---\ntype: people\n---\n# Nina\n", 0o644)
+    t.write(os.path.join(vault, "People", "Ivo Item.md"),
+            "---\ntype: people\n---\n- [ ] Call Ivo 📅 2026-01-12\n",
+            0o644)
+    rec = t.Recorder().start()
+    c = Case(hook(rec, extra="    states: [never]\n"))
+
+    def go(today):
+        e = t.env(home=c.home, now=NOW)
+        return t.run(["notify", "--config", c.config, "--vault", vault,
+                      "--today", today], e)
+    r = go("2026-01-10")
+    first = names_in(rec.requests[0]) if rec.requests else []
+    report("never contacted: both reminded on the first run",
+           r.returncode == 0 and first == ["Ivo Item", "Nina Never"],
+           "%s %s %s" % (first, r.stdout, r.stderr))
+    for day in ("2026-01-11", "2026-01-12", "2026-01-13", "2026-01-16"):
+        go(day)
+    report("never contacted: not again on the days after, before "
+           "repeat_days", len(rec.requests) == 1,
+           "%d requests: %s" % (len(rec.requests),
+                                [names_in(q) for q in rec.requests]))
+    go("2026-01-17")
+    again = names_in(rec.requests[1]) if len(rec.requests) > 1 else []
+    report("never contacted: again after repeat_days (7)",
+           len(rec.requests) == 2 and again == ["Ivo Item", "Nina Never"],
+           "%d requests: %s" % (len(rec.requests), again))
+    rec.stop()
+
+
+@section
 def late_reminders():
     rec = t.Recorder().start()
     c = Case(hook(rec))
@@ -417,6 +466,44 @@ def killed_while_sending():
            "%d requests, rows %s, %s" % (len(rec.requests), rows,
                                         r.stderr[-300:]))
     rec.stop()
+
+
+@section
+def killed_then_only_another():
+    # A run that sends to one notifier only (--only) leaves what a stopped
+    # run left for the others to the run that sends to them: it may be a
+    # service that takes a resend (Matrix), which only that run can say.
+    rec = t.Recorder(script=[{"action": "hang", "hang": 20}]).start()
+    other = t.Recorder().start()
+    c = Case(hook(rec).replace("timeout: 2", "timeout: 30") +
+             hook(other, "other", TOKENS[1]))
+    e = t.env(home=c.home, now=NOW)
+    p = subprocess.Popen([t.FOLLOWUP, "notify", "--config", c.config,
+                          "--vault", VAULT, "--today", TODAY, "--only",
+                          "hook"], env=e, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while not rec.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.communicate()
+    r = c.run("--only", "other")
+    rows = [x for x in c.rows() if x[0] == "hook"]
+    report("--only another notifier: what a stopped run left for this one "
+           "is left for a run that sends to it",
+           r.returncode == 0 and len(other.requests) == 1 and
+           len(rows) == 4 and all(x[3] == "sending" for x in rows) and
+           "may not have arrived" not in r.stderr,
+           "rows %s, %s" % (rows, r.stderr[-300:]))
+    r = c.run()
+    rows = [x for x in c.rows() if x[0] == "hook"]
+    report("the next run that sends to it settles them (unknown, said so)",
+           "may not have arrived" in r.stderr and len(rows) == 4 and
+           all(x[3] == "unknown" for x in rows) and len(rec.requests) == 1,
+           "rows %s, %d requests, %s" % (rows, len(rec.requests),
+                                         r.stderr[-300:]))
+    rec.stop()
+    other.stop()
 
 
 @section

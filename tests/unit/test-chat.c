@@ -231,6 +231,8 @@ test_slack_urls(void)
 	notifier_request_release(&req);
 	notifier_release(&n);
 
+	check_refused("slack/refused: a name that is not UTF-8",
+	    "slack://Bot%FF@T0AAA1/B0BBB2/cccSECRET3", "name", secrets);
 	check_refused("slack/refused: two tokens", "slack://T0AAA1/B0BBB2",
 	    "three tokens", secrets);
 	check_refused("slack/refused: no token", "slack:///", "three tokens",
@@ -412,6 +414,8 @@ test_discord_urls(void)
 	notifier_request_release(&req);
 	notifier_release(&n);
 
+	check_refused("discord/refused: a name with a control character",
+	    "discord://Bot%1B@81726354/tokSECRET", "name", secrets);
 	check_refused("discord/refused: no token", "discord://81726354",
 	    "id and token", secrets);
 	check_refused("discord/refused: id not digits",

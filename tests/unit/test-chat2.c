@@ -154,6 +154,30 @@ test_ntfy_urls(void)
 	    "ntfy://topicSecret", "ntfy://ntfy.sh/****");
 	check_shown("ntfy/shown: own server", "ntfys://u:pw@push.example.org:"
 	    "8443/topicS", "ntfys://push.example.org:8443/****");
+	{
+		/* A refused URL is named in the error by what is shown of it:
+		 * in ntfy://TOPIC the host is the topic, a secret. */
+		static const char *const refused[] = {
+			"ntfy://topicSecret?priority=urgent",
+			"ntfy://topicSecret?mode=nosuch",
+			"ntfy://topicSecret?auth=nosuch",
+			"ntfys://topicSecret/?mode=cloud&to=other",
+			"ntfy://topicSecret,other",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+			struct opened o = open_url(refused[i]);
+			char *shown = notifier_shown_url(&o.n);
+
+			CHECK("ntfy/refused cloud URL: the topic is not shown",
+			    o.rc == -1 && strstr(shown, "topicSecret") == NULL &&
+			    strstr(o.why, "topicSecret") == NULL, "%s: %s",
+			    refused[i], shown);
+			free(shown);
+			close_url(&o);
+		}
+	}
 
 	root = format_json("ntfy://topicS", sample_digest(), &req);
 	CHECK("ntfy/cloud: POST https://ntfy.sh/ with the topic in the body",
@@ -262,6 +286,28 @@ test_ntfy_message(void)
 	json_decref(root);
 	notifier_request_release(&req);
 
+	{
+		/* --dry-run prints the request: the topic in the body is as
+		 * secret as in the URL. */
+		struct opened o = open_url("ntfy://topicSecret");
+		struct reminder_batch d = sample_digest();
+		char *out = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&out, &len);
+
+		if (o.rc == 0 && notifier_format(&o.n, &d, &req) == 0) {
+			notifier_request_print(f, &o.n, &req);
+			notifier_request_release(&req);
+		}
+		fclose(f);
+		CHECK("ntfy/dry run: the topic in the body is masked",
+		    o.rc == 0 && strstr(out, "topicSecret") == NULL &&
+		    strstr(out, "\"topic\":\"****\"") != NULL &&
+		    strstr(out, "Ada Lovelace") != NULL, "%s", out);
+		free(out);
+		close_url(&o);
+	}
+
 	root = format_json("ntfys://push.example.org/topicS", sample_test(),
 	    &req);
 	CHECK("ntfy/test message",
@@ -297,6 +343,12 @@ test_mattermost_urls(void)
 	    "https://chat.example.org/hooks/tokenSECRET", "mattermost");
 	check_refused("mattermost/https://HOST/hooks/A/B is not",
 	    "https://chat.example.org/hooks/tokenSECRET/x", NULL,
+	    "tokenSECRET");
+	check_refused("mattermost/a bot name that is not UTF-8",
+	    "mmosts://Bot%FF@chat.example.org/tokenSECRET", "name",
+	    "tokenSECRET");
+	check_refused("mattermost/a bot name with a line break",
+	    "mmosts://Bot%0A@chat.example.org/tokenSECRET", "name",
 	    "tokenSECRET");
 	check_refused("mattermost/no token", "mmosts://chat.example.org/",
 	    "token", "chat.example.org/");
@@ -466,6 +518,22 @@ test_matrix_urls(void)
 	    "example.org/#room?msgtype=shout", "msgtype=", "tokSECRET");
 	check_shown("matrix/shown", "matrixs://bot:pwSECRET@hs.example.org/"
 	    "#roomSECRET", "matrixs://hs.example.org/****");
+	{
+		/* Transaction ids are the access token's (matrix-spec #1133):
+		 * a login makes a new token each run, so only a token given
+		 * in the URL makes a resend on a later run harmless. */
+		struct opened login = open_url("matrixs://bot:pwSECRET@hs."
+		    "example.org/#room:example.org");
+		struct opened token = open_url("matrixs://tokSECRET@hs."
+		    "example.org/#room:example.org");
+
+		CHECK("matrix/a resend on a later run: only with a token",
+		    login.rc == 0 && token.rc == 0 && !login.n.resend_safe &&
+		    token.n.resend_safe, "login %d token %d",
+		    login.n.resend_safe, token.n.resend_safe);
+		close_url(&login);
+		close_url(&token);
+	}
 
 	root = format_json("matrixs://bot:pwSECRET@hs.example.org/%23room:"
 	    "example.org", sample_digest(), &req);

@@ -75,6 +75,17 @@ test_open_and_show(void)
 	    "%s", why ? why : "");
 	free(why);
 	notifier_release(&n);
+	CHECK("open/json: a +Header= name that is no header name is refused",
+	    notifier_open(&n, "json://127.0.0.1/h?+X-A%0D%0AEvil=1", &why)
+	    == -1 && strstr(why, "Evil") == NULL, "%s", why ? why : "");
+	free(why);
+	notifier_release(&n);
+	CHECK("open/json: a +Header= value with a line break is refused",
+	    notifier_open(&n, "json://127.0.0.1/h?+X-Token=a%0D%0AEvil:%201",
+	    &why) == -1 && strstr(why, "Evil") == NULL, "%s",
+	    why ? why : "");
+	free(why);
+	notifier_release(&n);
 	CHECK("open/unknown https webhook is refused",
 	    notifier_open(&n, "https://example.org/secret-hook", &why) == -1 &&
 	    strstr(why, "secret-hook") == NULL, "%s", why ? why : "");
@@ -135,11 +146,93 @@ test_json_message(void)
 	notifier_release(&n);
 }
 
+/*
+ * Names come from file names too, which need not be UTF-8 (a Latin-1
+ * "Café.md"), and a title may hold control characters. Every service
+ * makes its message all the same, showing every reminder it says it
+ * shows, the bytes it cannot carry replaced.
+ */
+static void
+test_text_not_utf8(void)
+{
+	static const char *const urls[] = {
+		"json://127.0.0.1:8080/hook", "slack://T1/B2/C3",
+		"slack://xoxb-1-2/#c", "discord://1/tok",
+		"msteams://team/a@b/c/d", "workflows://h.example.org/wf/sig",
+		"gchat://sp/k/t", "mmosts://h.example.org/tok",
+		"ntfys://h.example.org/topic", "matrixs://tok@h.example.org/#r",
+		"mailto://u:p@example.org",
+	};
+	static const struct reminder_item bad_items[] = {
+		{ "Caf\xe9 \xff\xfe \x1b[31m red\r\nBcc: x@example.org",
+		    "2026-11-20", "People/Caf\xe9.md", 3 },
+	};
+	struct reminder rs[2];
+	size_t i, k;
+
+	rs[0] = sample_reminders[0];
+	rs[0].name = "Jos\xe9 \x01\r\nB\xc3";
+	rs[0].path = "People/Jos\xe9.md";
+	rs[0].link = "obsidian://open?vault=v&file=People%2FJos%E9";
+	rs[0].items = bad_items;
+	rs[0].nitems = 1;
+	rs[0].nitems_total = 1;
+	rs[0].episode = "People/Jos\xe9.md|2026-11-20|overdue";
+	rs[1] = sample_reminders[2];
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+			struct notifier n = { 0 };
+			struct notifier_request req;
+			struct reminder_batch b = sample_digest();
+			char *why = NULL, name[160];
+			int rc;
+
+			b.items = rs;
+			b.n = b.shown = k ? 2 : 1;
+			b.digest = (int)k;
+			b.vault_name = "v\xe9";
+			n.name = xstrdup("t");
+			snprintf(name, sizeof(name), "text not UTF-8/%s %s: "
+			    "made, all shown, valid UTF-8", urls[i],
+			    k ? "digest" : "single");
+			if (notifier_open(&n, urls[i], &why) != 0) {
+				CHECK(name, 0, "open: %s", why);
+				free(why);
+				continue;
+			}
+			rc = notifier_format(&n, &b, &req);
+			CHECK(name, rc == 0 && req.shown == b.n &&
+			    utf8_first_invalid((const unsigned char *)req.body,
+			    req.body_len) == req.body_len &&
+			    (k == 0 || strstr(req.body, "Grace Hopper")) &&
+			    strstr(req.body, "\\u001b") == NULL &&
+			    strstr(req.body, "\\r") == NULL &&
+			    strchr(req.body, '\x1b') == NULL,
+			    "rc %d shown %zu: %.300s", rc, rc ? 0 : req.shown,
+			    rc ? "" : req.body);
+			if (rc == 0 && req.body[0] == '{') {
+				json_t *root = json_loadb(req.body,
+				    req.body_len, 0, NULL);
+				json_t *e = json_object_get(root, "embeds");
+
+				CHECK("text not UTF-8/JSON, every embed there",
+				    root != NULL && (e == NULL ||
+				    json_array_size(e) == b.n), "%s",
+				    req.body);
+				json_decref(root);
+			}
+			if (rc == 0)
+				notifier_request_release(&req);
+			notifier_release(&n);
+		}
+}
+
 int
 main(void)
 {
 	test_url_parse();
 	test_open_and_show();
 	test_json_message();
+	test_text_not_utf8();
 	return unit_exit();
 }
