@@ -60,6 +60,10 @@ struct run {
 	struct calendar *cal;	/* for attach_calendar; NULL */
 	int last_run;
 	struct diag_list *dl;
+	/* Messages a stopped run left unanswered, for services that drop
+	 * a repeat: sent again as they were, by message id. */
+	struct ledger_row *again;
+	size_t nagain;
 };
 
 /* ------------------------------------------------------------ reminders */
@@ -259,18 +263,22 @@ message_id(const struct notifier *n, const struct reminder *const *rs,
  * Send one message for the reminders sel[0..count) through n, with the
  * ledger around it. A message that shows fewer than count (the service's
  * limit) carries only those: *carried says how many; the others wait for
- * the next message. Returns the outcome.
+ * the next message. again_id, when set, is the id of the message these
+ * reminders went in before, with no answer: the service drops the repeat.
+ * Returns the outcome.
  */
 static enum send_outcome
 deliver(struct run *run, const struct notifier *n,
     const struct reminder *const *sel, const struct ledger_episode *eps,
-    size_t count, int digest, int test, double deadline, size_t *carried)
+    size_t count, int digest, int test, double deadline, size_t *carried,
+    const char *again_id)
 {
 	struct reminder *copy = xcalloc(count ? count : 1, sizeof(*copy));
 	struct reminder_batch b = { 0 };
 	struct notifier_request req;
 	struct send_result res = { 0 };
-	char *id = message_id(n, sel, count, run->today, test), *shown;
+	char *id = again_id ? xstrdup(again_id) :
+	    message_id(n, sel, count, run->today, test), *shown;
 	enum ledger_status after;
 	size_t i;
 
@@ -305,7 +313,7 @@ deliver(struct run *run, const struct notifier *n,
 		res.outcome = SEND_ACCEPTED;
 		goto done;
 	}
-	if (!test && ledger_begin(run->ledger, n->name, eps, count,
+	if (!test && ledger_begin(run->ledger, n->name, eps, count, id,
 	    run->c->today, run->c->now) != 0) {
 		/* Never send what the ledger could not record. */
 		diag_error(run->dl, DIAG_CANT_WRITE, NULL, 0, "check the disk "
@@ -317,12 +325,12 @@ deliver(struct run *run, const struct notifier *n,
 	}
 	send_with_retry(n, &req, deadline, &res);
 	if (!test) {
-		/* Unknown: sent again next run only where that cannot
-		 * double it (n->resend_safe; req.idempotent may hold for
-		 * this run's session only). */
+		/* Unknown: sent again next run, as the same message, only
+		 * where that cannot double it (n->resend_safe; req.idempotent
+		 * may hold for this run's session only). */
 		after = res.outcome == SEND_ACCEPTED ? LEDGER_SENT :
-		    res.outcome == SEND_UNKNOWN && !n->resend_safe ?
-		    LEDGER_UNKNOWN : LEDGER_NONE;
+		    res.outcome != SEND_UNKNOWN ? LEDGER_NONE :
+		    n->resend_safe ? LEDGER_SENDING : LEDGER_UNKNOWN;
 		if (ledger_end(run->ledger, n->name, eps, count, after,
 		    run->c->today) != 0)
 			diag_error(run->dl, DIAG_CANT_WRITE, NULL, 0, "check "
@@ -367,6 +375,75 @@ due_for(struct run *run, const struct notifier *n, size_t i)
 		return 1;
 	return repeat > 0 && run->c->today - day >= repeat &&
 	    st != LEDGER_SENDING;
+}
+
+static void report_unknown(struct run *run, const struct ledger_row *row);
+
+/* The index of the contact whose episode row is, or -1. */
+static long
+find_episode(const struct run *run, const struct ledger_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < run->p->n; i++) {
+		const struct ledger_episode *e = &run->p->episodes[i];
+
+		if (e->due == row->due && strcmp(e->contact, row->contact) == 0 &&
+		    strcmp(e->state, row->state) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * Send again, as the same message (same id: the service drops the
+ * repeat), what n's rows in run->again hold: rows[first..end) per message.
+ * A message whose reminders are not all still due cannot be made the same
+ * again: it is settled as unknown, reported, not resent.
+ */
+static void
+send_again(struct run *run, const struct notifier *n, double deadline)
+{
+	size_t first = 0, end, k, carried;
+
+	while (first < run->nagain) {
+		const struct ledger_row *r = &run->again[first];
+		const struct reminder **sel;
+		struct ledger_episode *eps;
+		size_t count = 0;
+		int whole = 1;
+
+		for (end = first; end < run->nagain &&
+		    strcmp(run->again[end].notifier, r->notifier) == 0 &&
+		    strcmp(run->again[end].message, r->message) == 0; end++)
+			;
+		if (strcmp(r->notifier, n->name) != 0) {
+			first = end;
+			continue;
+		}
+		sel = xcalloc(end - first, sizeof(*sel));
+		eps = xcalloc(end - first, sizeof(*eps));
+		for (k = first; k < end; k++) {
+			long i = find_episode(run, &run->again[k]);
+
+			if (i < 0) {
+				whole = 0;
+				break;
+			}
+			sel[count] = &run->p->reminders[i];
+			eps[count++] = run->p->episodes[i];
+		}
+		if (whole)
+			deliver(run, n, sel, eps, count, count > 1 ||
+			    run->c->cfg.notify.digest, 0, deadline, &carried,
+			    r->message);
+		else
+			for (k = first; k < end; k++)
+				report_unknown(run, &run->again[k]);
+		free(sel);
+		free(eps);
+		first = end;
+	}
 }
 
 /* Late: it became due on a day no run came by. */
@@ -419,15 +496,17 @@ notify_one(struct run *run, const struct notifier *n)
 	int digest = run->c->cfg.notify.digest;
 
 	if (run->o->test) {
-		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline, &carried) ==
-		    SEND_ACCEPTED && !run->c->quiet && !run->o->dry_run)
+		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline, &carried,
+		    NULL) == SEND_ACCEPTED && !run->c->quiet &&
+		    !run->o->dry_run)
 			printf("%s: test message sent\n", n->name);
 		goto out;
 	}
+	send_again(run, n, deadline);
 	count = choose(run, n, sel, eps, &waiting);
 	if (count > 0 && digest) {
 		if (deliver(run, n, sel, eps, count, 1, 0, deadline,
-		    &carried) == SEND_ACCEPTED)
+		    &carried, NULL) == SEND_ACCEPTED)
 			sent = carried;
 		/* What the service could not take waits for the next run. */
 		waiting += count - carried;
@@ -435,7 +514,7 @@ notify_one(struct run *run, const struct notifier *n)
 	} else {
 		for (i = 0; i < count; i++)
 			if (deliver(run, n, &sel[i], &eps[i], 1, 0, 0,
-			    deadline, &carried) == SEND_ACCEPTED)
+			    deadline, &carried, NULL) == SEND_ACCEPTED)
 				sent++;
 	}
 	for (i = 0; i < count; i++)
@@ -519,6 +598,21 @@ quiet_now(const struct common *c)
 	return m >= q->quiet_start || m < q->quiet_end;
 }
 
+/* Settle row as of unknown outcome, and say so. */
+static void
+report_unknown(struct run *run, const struct ledger_row *row)
+{
+	char buf[16];
+
+	ledger_settle(run->ledger, row, 0);
+	diag_warn(run->dl, DIAG_TEMPFAIL, row->contact, 0, "check the "
+	    "service; it is not sent again before notify.repeat_days, so "
+	    "that it never arrives twice", "the reminder (%s%s%s) to notifier "
+	    "%s may not have arrived: followup stopped while sending it, or "
+	    "no answer came", row->state, row->due ? ", due " : "",
+	    row->due ? date_format(row->due, buf) : "", row->notifier);
+}
+
 /* What a run that stopped while sending left: unknown, or to resend. */
 static void
 settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
@@ -530,7 +624,6 @@ settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
 		return;
 	for (i = 0; i < n; i++) {
 		int forget = 0, ours = 0;
-		char buf[16];
 
 		/* Services that drop repeats get it again, same id. */
 		for (k = 0; k < nn; k++)
@@ -547,17 +640,15 @@ settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
 		 */
 		if (!ours && run->o->only != NULL)
 			continue;
-		ledger_settle(run->ledger, &rows[i], forget);
-		if (!forget)
-			diag_warn(run->dl, DIAG_TEMPFAIL, rows[i].contact, 0,
-			    "check the service; it is not sent again before "
-			    "notify.repeat_days, so that it never arrives "
-			    "twice", "the reminder (%s%s%s) to notifier %s "
-			    "may not have arrived: followup stopped while "
-			    "sending it", rows[i].state, rows[i].due ?
-			    ", due " : "", rows[i].due ?
-			    date_format(rows[i].due, buf) : "",
-			    rows[i].notifier);
+		if (forget) {
+			/* Kept as `sending`: send_again() sends it again. */
+			run->again = xrealloc(run->again, (run->nagain + 1) *
+			    sizeof(*run->again));
+			run->again[run->nagain++] = rows[i];
+			memset(&rows[i], 0, sizeof(rows[i]));
+			continue;
+		}
+		report_unknown(run, &rows[i]);
 	}
 	ledger_rows_release(rows, n);
 }
@@ -733,6 +824,7 @@ report:
 	common_print_diags(&c, scanned ? &r.diags : &dl);
 	rc = diag_exit_status(scanned ? &r.diags : &dl);
 out:
+	ledger_rows_release(run.again, run.nagain);
 	ledger_close(run.ledger);
 	if (run.cal != NULL) {
 		calendar_release(run.cal);

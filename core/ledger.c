@@ -31,6 +31,7 @@ static const char schema[] =
     " status TEXT NOT NULL CHECK (status IN ('sending','sent','unknown')),"
     " day INTEGER NOT NULL,"
     " attempted_at INTEGER NOT NULL,"
+    " message TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY (notifier, contact, due, state)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS meta ("
     " key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;";
@@ -249,8 +250,9 @@ ledger_interrupted(struct ledger *l, struct ledger_row **rows, size_t *n)
 	if (l->db == NULL)
 		return 0;
 	if (sqlite3_prepare_v2(l->db, "SELECT notifier, contact, due, state, "
-	    "day FROM reminders WHERE status = 'sending' ORDER BY notifier, "
-	    "contact, due, state", -1, &st, NULL) != SQLITE_OK)
+	    "day, message FROM reminders WHERE status = 'sending' ORDER BY "
+	    "notifier, message, contact, due, state", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ledger_row *r;
@@ -263,6 +265,7 @@ ledger_interrupted(struct ledger *l, struct ledger_row **rows, size_t *n)
 		r->state = column_dup(st, 3);
 		r->status = LEDGER_SENDING;
 		r->day = sqlite3_column_int(st, 4);
+		r->message = column_dup(st, 5);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -299,6 +302,7 @@ ledger_rows_release(struct ledger_row *rows, size_t n)
 		free(rows[i].notifier);
 		free(rows[i].contact);
 		free(rows[i].state);
+		free(rows[i].message);
 	}
 	free(rows);
 }
@@ -307,7 +311,7 @@ ledger_rows_release(struct ledger_row *rows, size_t n)
 static int
 for_each_episode(struct ledger *l, const char *sql, const char *notifier,
     const struct ledger_episode *e, size_t n, const char *status, int today,
-    time_t now)
+    time_t now, const char *message)
 {
 	sqlite3_stmt *st;
 	size_t i;
@@ -333,6 +337,8 @@ for_each_episode(struct ledger *l, const char *sql, const char *notifier,
 			sqlite3_bind_int(st, 6, today);
 		if (sqlite3_bind_parameter_count(st) >= 7)
 			sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
+		if (sqlite3_bind_parameter_count(st) >= 8)
+			sqlite3_bind_text(st, 8, message, -1, SQLITE_STATIC);
 		ok = sqlite3_step(st) == SQLITE_DONE;
 	}
 	sqlite3_finalize(st);
@@ -345,11 +351,13 @@ for_each_episode(struct ledger *l, const char *sql, const char *notifier,
 
 int
 ledger_begin(struct ledger *l, const char *notifier,
-    const struct ledger_episode *e, size_t n, int today, time_t now)
+    const struct ledger_episode *e, size_t n, const char *message, int today,
+    time_t now)
 {
 	return for_each_episode(l, "INSERT OR REPLACE INTO reminders (notifier, "
-	    "contact, due, state, status, day, attempted_at) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7)", notifier, e, n, "sending", today, now);
+	    "contact, due, state, status, day, attempted_at, message) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", notifier, e, n, "sending",
+	    today, now, message);
 }
 
 int
@@ -360,10 +368,10 @@ ledger_end(struct ledger *l, const char *notifier,
 	if (st == LEDGER_NONE)
 		return for_each_episode(l, "DELETE FROM reminders WHERE "
 		    "notifier = ?1 AND contact = ?2 AND due = ?3 AND state = ?4",
-		    notifier, e, n, NULL, today, 0);
+		    notifier, e, n, NULL, today, 0, NULL);
 	return for_each_episode(l, "UPDATE reminders SET status = ?5, day = ?6 "
 	    "WHERE notifier = ?1 AND contact = ?2 AND due = ?3 AND state = ?4",
-	    notifier, e, n, status_names[st], today, 0);
+	    notifier, e, n, status_names[st], today, 0, NULL);
 }
 
 int

@@ -54,6 +54,7 @@ struct ledger_row {
 	char *state;
 	enum ledger_status status;
 	int day;		/* the day it was (last) sent or tried */
+	char *message;		/* the id of the message it went in */
 };
 
 /*
@@ -84,15 +85,19 @@ int ledger_interrupted(struct ledger *l, struct ledger_row **rows,
     size_t *n);
 /*
  * Settle an interrupted row: as unknown (it may have arrived), or
- * forgotten (it will be sent again: only for services that drop repeats).
+ * forgotten (it will be sent again as a new message).
  */
 int ledger_settle(struct ledger *l, const struct ledger_row *row,
     int forget);
 void ledger_rows_release(struct ledger_row *rows, size_t n);
 
-/* Record episodes as `sending` for notifier, today, in one transaction. */
+/*
+ * Record episodes as `sending` for notifier, in the message with the id
+ * message, today, in one transaction.
+ */
 int ledger_begin(struct ledger *l, const char *notifier,
-    const struct ledger_episode *e, size_t n, int today, time_t now);
+    const struct ledger_episode *e, size_t n, const char *message, int today,
+    time_t now);
 /*
  * After the request: LEDGER_SENT or LEDGER_UNKNOWN marks them so;
  * LEDGER_NONE removes them (failed for sure: sent again next run).

@@ -507,6 +507,44 @@ def killed_then_only_another():
 
 
 @section
+def matrix_unanswered_sent_again_as_the_same_message():
+    import json
+    state = {"hang": True}
+
+    def route(method, path):
+        if "/join/" in path:
+            return {"status": 200, "body": json.dumps({"room_id":
+                                                       "!r:localhost"})}
+        if method == "PUT" and state["hang"]:
+            return {"action": "hang", "hang": 3}
+        return {"status": 200, "body": json.dumps({"event_id": "$e"})}
+    rec = t.Recorder(route=route).start()
+    c = Case("  - name: mx\n    url: matrix://%s@%s/!r:localhost\n"
+             "    timeout: 1\n" % (TOKENS[2], rec.hostport()))
+    r = c.run(today="2026-01-05")
+    puts = [q for q in rec.requests if q["method"] == "PUT"]
+    first_txn = puts[0]["path"] if puts else None
+    report("Matrix, no answer to the PUT: exit 75, kept as sending",
+           r.returncode == 75 and first_txn is not None and
+           all(x[3] == "sending" for x in c.rows()) and len(c.rows()) == 3,
+           "%d %s %s" % (r.returncode, c.rows(), r.stderr[-300:]))
+    state["hang"] = False
+    before = len(rec.requests)
+    r = c.run(today="2026-01-10")
+    puts = [q for q in rec.requests[before:] if q["method"] == "PUT"]
+    names = [json.loads(q["body"])["body"] for q in puts]
+    report("the next run sends the same message again (same transaction "
+           "id: the server drops a repeat), then the newly due one apart",
+           r.returncode == 0 and len(puts) == 2 and
+           puts[0]["path"] == first_txn and puts[1]["path"] != first_txn and
+           "Due Dana" in names[1] and "Due Dana" not in names[0] and
+           len(c.rows()) == 4 and all(x[3] == "sent" for x in c.rows()),
+           "%d %s %s %s" % (r.returncode, [q["path"] for q in puts],
+                            c.rows(), r.stderr[-300:]))
+    rec.stop()
+
+
+@section
 def two_processes():
     rec = t.Recorder(script=[{"status": 200, "delay": 1.5}]).start()
     c = Case(hook(rec))
