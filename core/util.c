@@ -493,6 +493,14 @@ edit_distance(const char *a, const char *b)
 	return prev[lb];
 }
 
+void
+free_secret(char *s)
+{
+	if (s != NULL)
+		memset(s, 0, strlen(s));
+	free(s);
+}
+
 int
 hex_value(char c)
 {

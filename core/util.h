@@ -76,6 +76,8 @@ const char *strbuf_str(const struct strbuf *sb);
 
 /* RFC 3986: every byte but the unreserved characters as %XX. */
 void strbuf_add_percent_encoded(struct strbuf *sb, const char *s);
+/* Overwrite s (a password, a token) with zeros, then free it. NULL is fine. */
+void free_secret(char *s);
 /* 0-15 for a hex digit, else -1. */
 int hex_value(char c);
 /* s (n bytes) with every "%XX" decoded (a stray '%' kept); the caller's. */

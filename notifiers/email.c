@@ -808,46 +808,6 @@ message_hash(const struct reminder_batch *b, char out[33])
 	free(salted);
 }
 
-static void
-add_html_reminder(struct strbuf *sb, const struct reminder *r)
-{
-	char *summary = reminder_summary(r), *late = reminder_late_note(r);
-	size_t i;
-
-	strbuf_adds(sb, "<li><a href=\"");
-	strbuf_add_html_escaped(sb, r->link);
-	strbuf_adds(sb, "\"><strong>");
-	strbuf_add_html_escaped(sb, r->name);
-	strbuf_adds(sb, "</strong></a> — ");
-	strbuf_add_html_escaped(sb, summary);
-	if (late != NULL) {
-		strbuf_adds(sb, "<br>\n<em>");
-		strbuf_add_html_escaped(sb, late);
-		strbuf_adds(sb, "</em>");
-	}
-	if (r->nitems > 0 || r->nitems_total > r->nitems) {
-		strbuf_adds(sb, "\n<ul>\n");
-		for (i = 0; i < r->nitems; i++) {
-			char *line = reminder_item_line(&r->items[i]);
-
-			strbuf_adds(sb, "<li>");
-			strbuf_add_html_escaped(sb, line);
-			strbuf_adds(sb, "</li>\n");
-			free(line);
-		}
-		if (r->nitems_total > r->nitems) {
-			char *more = reminder_more(r->nitems_total - r->nitems);
-
-			strbuf_addf(sb, "<li>%s</li>\n", more);
-			free(more);
-		}
-		strbuf_adds(sb, "</ul>");
-	}
-	strbuf_adds(sb, "</li>\n");
-	free(summary);
-	free(late);
-}
-
 static char *
 footer_text(const struct reminder_batch *b)
 {
@@ -889,7 +849,7 @@ html_body(const struct reminder_batch *b, const char *title)
 	} else {
 		strbuf_adds(&sb, "<ul>\n");
 		for (i = 0; i < shown; i++)
-			add_html_reminder(&sb, &b->items[i]);
+			reminder_add_html(&sb, &b->items[i]);
 		strbuf_adds(&sb, "</ul>\n");
 		if (shown < b->n) {
 			char *more = reminder_more(b->n - shown);

@@ -71,24 +71,16 @@ struct matrix_room_set {
 };
 
 static void
-wipe_free(char *s)
-{
-	if (s != NULL)
-		memset(s, 0, strlen(s));
-	free(s);
-}
-
-static void
 matrix_release(void *priv)
 {
 	struct matrix_room_set *m = priv;
 	size_t i;
 
 	free(m->api);
-	wipe_free(m->user);
-	wipe_free(m->password);
-	wipe_free(m->token);
-	wipe_free(m->session);
+	free_secret(m->user);
+	free_secret(m->password);
+	free_secret(m->token);
+	free_secret(m->session);
 	free(m->server);
 	for (i = 0; i < m->nrooms; i++) {
 		free(m->rooms[i].written);
@@ -287,52 +279,6 @@ send_url(const struct matrix_room_set *m, const char *room, const char *txn)
 	return strbuf_detach(&sb);
 }
 
-static void
-add_html_item(struct strbuf *sb, const char *text)
-{
-	strbuf_adds(sb, "<li>");
-	strbuf_add_html_escaped(sb, text);
-	strbuf_adds(sb, "</li>");
-}
-
-static void
-add_html_reminder(struct strbuf *sb, const struct reminder *r)
-{
-	char *summary = reminder_summary(r), *late = reminder_late_note(r);
-	size_t i;
-
-	strbuf_adds(sb, "<li><a href=\"");
-	strbuf_add_html_escaped(sb, r->link);
-	strbuf_adds(sb, "\"><strong>");
-	strbuf_add_html_escaped(sb, r->name);
-	strbuf_adds(sb, "</strong></a> — ");
-	strbuf_add_html_escaped(sb, summary);
-	if (late != NULL) {
-		strbuf_adds(sb, "<br><em>");
-		strbuf_add_html_escaped(sb, late);
-		strbuf_adds(sb, "</em>");
-	}
-	if (r->nitems > 0 || r->nitems_total > r->nitems)
-		strbuf_adds(sb, "<ul>");
-	for (i = 0; i < r->nitems; i++) {
-		char *line = reminder_item_line(&r->items[i]);
-
-		add_html_item(sb, line);
-		free(line);
-	}
-	if (r->nitems_total > r->nitems) {
-		char *more = reminder_more(r->nitems_total - r->nitems);
-
-		add_html_item(sb, more);
-		free(more);
-	}
-	if (r->nitems > 0 || r->nitems_total > r->nitems)
-		strbuf_adds(sb, "</ul>");
-	strbuf_adds(sb, "</li>");
-	free(summary);
-	free(late);
-}
-
 /* The message as HTML: a heading, a list of the shown reminders. */
 static char *
 html_text(const struct reminder_batch *b, const char *title)
@@ -354,7 +300,7 @@ html_text(const struct reminder_batch *b, const char *title)
 	}
 	strbuf_adds(&sb, "<ul>");
 	for (i = 0; i < shown; i++)
-		add_html_reminder(&sb, &b->items[i]);
+		reminder_add_html(&sb, &b->items[i]);
 	strbuf_adds(&sb, "</ul>");
 	if (shown < b->n) {
 		char *more = reminder_more(b->n - shown);
@@ -495,7 +441,7 @@ api_call(const struct notifier *n, const char *method, const char *url,
 	}
 	http_response_release(&resp);
 	if (auth != NULL)
-		wipe_free(auth);
+		free_secret(auth);
 	free(shown);
 	return answer;
 }
@@ -537,7 +483,7 @@ log_in(const struct notifier *n, struct matrix_room_set *m,
 	json_decref(body);
 	url = xasprintf("%s/login", m->api);
 	answer = api_call(n, "POST", url, NULL, text, "log in to Matrix", res);
-	wipe_free(text);
+	free_secret(text);
 	free(url);
 	if (answer == NULL)
 		return -1;
@@ -701,7 +647,7 @@ matrix_send(const struct notifier *n, const struct notifier_request *req,
 		merge_result(res, &one);
 	}
 	if (m->token == NULL) {
-		wipe_free(auth.value);
+		free_secret(auth.value);
 		free(with_token.headers);
 	}
 }

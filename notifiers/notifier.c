@@ -639,6 +639,48 @@ reminder_text(const struct reminder_batch *b, enum text_style style)
 }
 
 void
+reminder_add_html(struct strbuf *sb, const struct reminder *r)
+{
+	char *summary = reminder_summary(r), *late = reminder_late_note(r);
+	size_t i;
+
+	strbuf_adds(sb, "<li><a href=\"");
+	strbuf_add_html_escaped(sb, r->link);
+	strbuf_adds(sb, "\"><strong>");
+	strbuf_add_html_escaped(sb, r->name);
+	strbuf_adds(sb, "</strong></a> — ");
+	strbuf_add_html_escaped(sb, summary);
+	if (late != NULL) {
+		strbuf_adds(sb, "<br>\n<em>");
+		strbuf_add_html_escaped(sb, late);
+		strbuf_adds(sb, "</em>");
+	}
+	if (r->nitems > 0 || r->nitems_total > r->nitems) {
+		strbuf_adds(sb, "\n<ul>\n");
+		for (i = 0; i < r->nitems; i++) {
+			char *line = reminder_item_line(&r->items[i]);
+
+			strbuf_adds(sb, "<li>");
+			strbuf_add_html_escaped(sb, line);
+			strbuf_adds(sb, "</li>\n");
+			free(line);
+		}
+		if (r->nitems_total > r->nitems) {
+			char *more = reminder_more(r->nitems_total - r->nitems);
+
+			strbuf_adds(sb, "<li>");
+			strbuf_add_html_escaped(sb, more);
+			strbuf_adds(sb, "</li>\n");
+			free(more);
+		}
+		strbuf_adds(sb, "</ul>");
+	}
+	strbuf_adds(sb, "</li>\n");
+	free(summary);
+	free(late);
+}
+
+void
 strbuf_add_html_escaped(struct strbuf *sb, const char *s)
 {
 	for (; *s; s++) {

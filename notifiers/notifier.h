@@ -283,6 +283,12 @@ char *reminder_text(const struct reminder_batch *b, enum text_style style);
  */
 int notifier_text_ok(const char *s);
 
+/*
+ * r as an HTML list item: the name linked to its note, the summary, the
+ * late note, the open items in a list of their own; all of it escaped.
+ */
+void reminder_add_html(struct strbuf *sb, const struct reminder *r);
+
 /* Escape <, >, & (and quotes) for HTML and Slack mrkdwn. */
 void strbuf_add_html_escaped(struct strbuf *sb, const char *s);
 

@@ -61,21 +61,13 @@ struct ntfy_topic {
 };
 
 static void
-wipe_free(char *s)
-{
-	if (s != NULL)
-		memset(s, 0, strlen(s));
-	free(s);
-}
-
-static void
 ntfy_release(void *priv)
 {
 	struct ntfy_topic *t = priv;
 
-	wipe_free(t->url);
-	wipe_free(t->topic);
-	wipe_free(t->token);
+	free_secret(t->url);
+	free_secret(t->topic);
+	free_secret(t->token);
 	free(t->click);
 	free(t->tags);
 	free(t);

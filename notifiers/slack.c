@@ -62,20 +62,12 @@ struct slack_hook {
 };
 
 static void
-wipe_free(char *s)
-{
-	if (s != NULL)
-		memset(s, 0, strlen(s));
-	free(s);
-}
-
-static void
 slack_release(void *priv)
 {
 	struct slack_hook *h = priv;
 
-	wipe_free(h->url);
-	wipe_free(h->token);
+	free_secret(h->url);
+	free_secret(h->token);
 	free(h->channel);
 	free(h->username);
 	free(h);
