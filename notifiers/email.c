@@ -60,6 +60,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "http.h"
 #include "notifier.h"
 #include "../core/calendar.h"
 #include "../core/util.h"
@@ -290,22 +291,6 @@ email_release(void *priv)
 	free(m);
 }
 
-/* Whether host (a name or an address, no brackets) is this machine. */
-static int
-is_loopback(const char *host)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (strcasecmp(host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
-	return 0;
-}
-
 /* A host name or an IP address, nothing a URL would read otherwise. */
 static int
 valid_host(const char *s)
@@ -508,7 +493,7 @@ email_parse(struct notifier *n, const struct notifier_url *u,
 		    "or an IP address";
 		return -1;
 	}
-	if (sec == MAIL_INSECURE && u->password != NULL && !is_loopback(host)) {
+	if (sec == MAIL_INSECURE && u->password != NULL && !http_host_is_loopback(host)) {
 		*why = "mode=insecure sends the password in the clear: only to "
 		    "a server on this machine (use mode=starttls or ssl)";
 		return -1;

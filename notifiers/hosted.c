@@ -10,25 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http.h"
 #include "notifier.h"
 #include "url.h"
 #include "../core/util.h"
-
-/* Whether host (brackets already taken off) is this machine. */
-static int
-loopback_host(const char *host)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (strcasecmp(host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
-	return 0;
-}
 
 /* "scheme://host[:port]" of a loopback override, or NULL. */
 static char *
@@ -42,7 +27,7 @@ test_origin(const char *value)
 		return NULL;
 	if ((strcmp(u.scheme, "http") == 0 || strcmp(u.scheme, "https") == 0) &&
 	    u.user == NULL && u.nparams == 0 && u.nsegments == 0 &&
-	    loopback_host(u.host)) {
+	    http_host_is_loopback(u.host)) {
 		hostport = url_hostport(&u);
 		origin = xasprintf("%s://%s", u.scheme, hostport);
 		free(hostport);
@@ -102,13 +87,8 @@ hosted_json_request(struct notifier_request *req, struct json_t *root,
 {
 	char *target;
 
-	if (root == NULL)
+	if (notifier_request_json(req, root) != 0)
 		return -1;
-	req->body = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (req->body == NULL)
-		return -1;
-	req->body_len = strlen(req->body);
 	if ((target = hosted_target(url)) == NULL)
 		return -1;
 	req->method = xstrdup("POST");

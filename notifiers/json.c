@@ -195,13 +195,8 @@ json_format(const struct notifier *n, const struct reminder_batch *b,
 	    "more", (json_int_t)(b->n - (b->shown < b->n ? b->shown : b->n)));
 	free(title);
 	free(text);
-	if (root == NULL)
+	if (notifier_request_json(req, root) != 0)
 		return -1;
-	req->body = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (req->body == NULL)
-		return -1;
-	req->body_len = strlen(req->body);
 	req->method = xstrdup(h->method);
 	req->url = xstrdup(h->url);
 	notifier_request_header(req, 0, "Content-Type", "application/json");

@@ -328,13 +328,8 @@ matrix_format(const struct notifier *n, const struct reminder_batch *b,
 	free(text);
 	free(plain);
 	free(html);
-	if (root == NULL)
+	if (notifier_request_json(req, root) != 0)
 		return -1;
-	req->body = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (req->body == NULL)
-		return -1;
-	req->body_len = strlen(req->body);
 	req->method = xstrdup("PUT");
 	txn = txn_id(b->message_id ? b->message_id : "", m->rooms[0].written);
 	req->url = send_url(m, m->rooms[0].written, txn);

@@ -322,11 +322,8 @@ mm_format(const struct notifier *n, const struct reminder_batch *b,
 		return -1;
 	if (h->channel != NULL)
 		json_object_set_new(root, "channel", json_string(h->channel));
-	req->body = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (req->body == NULL)
+	if (notifier_request_json(req, root) != 0)
 		return -1;
-	req->body_len = strlen(req->body);
 	req->method = xstrdup("POST");
 	req->url = xstrdup(h->url);
 	notifier_request_header(req, 0, "Content-Type", "application/json");

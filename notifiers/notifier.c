@@ -6,6 +6,7 @@
 #include "notifier.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,19 @@ notifier_request_header(struct notifier_request *req, int secret,
 	h->value = xvasprintf(fmt, ap);
 	va_end(ap);
 	h->secret = secret;
+}
+
+int
+notifier_request_json(struct notifier_request *req, json_t *root)
+{
+	if (root == NULL)
+		return -1;
+	req->body = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	if (req->body == NULL)
+		return -1;
+	req->body_len = strlen(req->body);
+	return 0;
 }
 
 void

@@ -32,6 +32,7 @@
 
 #include "url.h"
 
+struct json_t;
 struct strbuf;
 
 /* ------------------------------------------------------------ input */
@@ -124,6 +125,11 @@ struct notifier_request {
 void notifier_request_header(struct notifier_request *req, int secret,
     const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/*
+ * root (taken: released here) as the request's body, compact UTF-8 JSON.
+ * Returns 0, or -1 when root is NULL or cannot be written.
+ */
+int notifier_request_json(struct notifier_request *req, struct json_t *root);
 /* Never print s (a secret the body holds). Empty strings are ignored. */
 void notifier_request_mask(struct notifier_request *req, const char *s);
 void notifier_request_release(struct notifier_request *req);

@@ -393,11 +393,8 @@ ntfy_format(const struct notifier *n, const struct reminder_batch *b,
 	if (batch_click(t, b) != NULL)
 		json_object_set_new(root, "click",
 		    json_string(batch_click(t, b)));
-	req->body = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (req->body == NULL)
+	if (notifier_request_json(req, root) != 0)
 		return -1;
-	req->body_len = strlen(req->body);
 	req->method = xstrdup("POST");
 	req->url = xstrdup(t->url);
 	/* Who knows the topic may read it: like a token. */
