@@ -9,6 +9,7 @@
  * as `sending`, send (retrying 429 and 5xx inside notify.retry_seconds),
  * and record the outcome. One notifier failing never stops the others.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -582,6 +583,32 @@ open_notifier(const struct common *c, size_t i, struct notifier *n,
 	return rc;
 }
 
+/*
+ * Whether notifier i is the one called name: its `name`, or else the
+ * "SCHEME-N" it goes by (its URL read only for the scheme).
+ */
+static int
+named(const struct config_notifier *nf, size_t i, const char *name)
+{
+	struct diag_list quiet = DIAG_LIST_INIT;
+	char *url = NULL, *dflt;
+	size_t n;
+	int same;
+
+	if (nf->name != NULL)
+		return strcmp(nf->name, name) == 0;
+	config_secret_read(&nf->url, "a URL", &url, &quiet);
+	diag_list_release(&quiet);
+	n = url && strstr(url, "://") ? (size_t)(strstr(url, "://") - url) : 0;
+	dflt = xasprintf("%.*s-%zu", (int)n, n ? url : "notifier", i + 1);
+	for (n = 0; dflt[n] != '-'; n++)
+		dflt[n] = (char)tolower((unsigned char)dflt[n]);
+	same = strcmp(dflt, name) == 0;
+	free(dflt);
+	free_secret(url);
+	return same;
+}
+
 /* Whether local time now is inside notify.quiet_hours. */
 static int
 quiet_now(const struct common *c)
@@ -760,9 +787,7 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 	/* The notifiers first: a bad one is a config error, found early. */
 	ns = xcalloc(c.cfg.nnotifiers + 1, sizeof(*ns));
 	for (i = 0; i < c.cfg.nnotifiers; i++) {
-		const char *want = c.cfg.notifiers[i].name;
-
-		if (o.only != NULL && (want == NULL || strcmp(want, o.only)))
+		if (o.only != NULL && !named(&c.cfg.notifiers[i], i, o.only))
 			continue;
 		matched++;
 		if (open_notifier(&c, i, &ns[nn], &dl) == 0) {

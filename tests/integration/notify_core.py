@@ -202,6 +202,15 @@ def digest_off_max_per_run_states_only():
            names_in(rec3.requests[0]) == ["Cold Carla"] and
            rec4.requests == [], "%d %d" % (len(rec3.requests),
                                            len(rec4.requests)))
+    rec5 = t.Recorder().start()
+    c2 = Case("  - url: json://%s/a/%s\n    timeout: 2\n" % (
+        rec5.hostport(), TOKENS[0]) + hook(rec5, "named", TOKENS[1]))
+    c2.run("--only", "json-1")
+    report("--only json-1: a notifier without a name goes by SCHEME-N",
+           len(rec5.requests) == 1 and
+           rec5.requests[0]["path"].startswith("/a/"),
+           [q["path"] for q in rec5.requests])
+    rec5.stop()
     r = c.run("--only", "nosuch")
     report("--only with an unknown name: usage error 64",
            r.returncode == 64 and "nosuch" in r.stderr, r.stderr)
