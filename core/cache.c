@@ -24,7 +24,7 @@
 #include "version.h"
 
 /* Raise when the blob layout or what the engine extracts changes. */
-#define CACHE_SCHEMA "followup-scan-cache 2 " FOLLOWUP_VERSION
+#define CACHE_SCHEMA "followup-scan-cache 3 " FOLLOWUP_VERSION
 #define RACY_NS 1000000000LL
 
 struct scan_cache {
@@ -142,8 +142,7 @@ encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
 		put_str(b, t->symbol);
 		put_i32(b, (int)t->status);
 		put_i32(b, t->due);
-		put_u32(b, t->ntags);
-		put_strs(b, t->words, (size_t)t->ntags + t->nlinks);
+		put_strs(b, task_links(t), t->nlinks);
 	}
 	put_u32(b, (uint32_t)n->nqueries);
 	for (i = 0; i < n->nqueries; i++) {
@@ -230,6 +229,22 @@ get_str(struct reader *r)
 	return s;
 }
 
+/* A string as it stands in the blob (not NUL-terminated); 0 when bad. */
+static int
+get_span(struct reader *r, const char **s, size_t *n)
+{
+	uint32_t len = get_u32(r);
+
+	if (r->bad || len == NULL_STR || (size_t)(r->end - r->p) < len) {
+		r->bad = 1;
+		return 0;
+	}
+	*s = (const char *)r->p;
+	*n = len;
+	r->p += len;
+	return 1;
+}
+
 /* A count that cannot be larger than the bytes left: a guard on garbage. */
 static uint32_t
 get_count(struct reader *r)
@@ -261,6 +276,25 @@ get_strs(struct reader *r, const char ***v, size_t *n)
 	*v = arr;
 }
 
+/*
+ * A list of names (attendees, wikilinks) into *names (grown as needed),
+ * each kept once in v (vault_name()). Returns how many.
+ */
+static size_t
+get_names(struct reader *r, struct vault *v, const char ***names,
+    size_t *cap)
+{
+	uint32_t count = get_count(r), i;
+	const char *s;
+	size_t n;
+
+	GROW(*names, *cap, (size_t)count + 1);
+	for (i = 0; i < count && !r->bad; i++)
+		if (get_span(r, &s, &n))
+			(*names)[i] = vault_name(v, s, n);
+	return r->bad ? 0 : count;
+}
+
 static void
 get_date(struct reader *r, struct fm_date *d)
 {
@@ -285,11 +319,13 @@ static void
 decode_tasks(struct reader *r, struct vault *v, size_t note)
 {
 	uint32_t n = get_count(r), i;
+	const char **links = NULL;
+	size_t caplinks = 0;
 
 	for (i = 0; i < n && !r->bad; i++) {
 		struct task *t;
-		const char *sym;
-		size_t nwords;
+		const char *sym, *text = NULL;
+		size_t textlen = 0, nlinks;
 		int status;
 
 		GROW(v->tasks, v->captasks, v->ntasks + 1);
@@ -297,22 +333,23 @@ decode_tasks(struct reader *r, struct vault *v, size_t note)
 		memset(t, 0, sizeof(*t));
 		t->note = (uint32_t)note;
 		t->line = get_i32(r);
-		t->text = get_str(r);
+		get_span(r, &text, &textlen);
 		sym = get_str(r);
 		if (sym != NULL && strlen(sym) < sizeof(t->symbol))
 			memcpy(t->symbol, sym, strlen(sym) + 1);
 		status = get_i32(r);
 		t->due = get_i32(r);
-		t->ntags = get_u32(r);
-		get_strs(r, &t->words, &nwords);
-		if (t->text == NULL || (unsigned)status > TASK_CANCELLED ||
-		    t->ntags > nwords)
+		nlinks = get_names(r, v, &links, &caplinks);
+		if (r->bad || (unsigned)status > TASK_CANCELLED)
 			r->bad = 1;
 		else {
 			t->status = (unsigned char)status;
-			t->nlinks = (uint32_t)(nwords - t->ntags);
+			t->text = task_store_text(v, text, textlen, links,
+			    nlinks);
+			t->nlinks = (uint32_t)nlinks;
 		}
 	}
+	free(links);
 }
 
 static void
@@ -373,16 +410,17 @@ decode_person(struct reader *r)
 static void
 decode_note(struct reader *r, struct vault *v, const char *relpath)
 {
-	size_t index = v->nnotes, nattendees;
+	size_t index = v->nnotes, nattendees, cap = 0;
 	struct note *n = note_new(v, relpath);
-	const char **attendees;
+	const char **attendees = NULL;
 
 	n->flags = get_u32(r);
 	if (get_u32(r))
 		n->person = decode_person(r);
-	get_strs(r, &attendees, &nattendees);
-	n->attendees = attendees;
+	nattendees = get_names(r, v, &attendees, &cap);
+	n->attendees = arena_copy_ptrs(&v->arena, attendees, nattendees);
 	n->nattendees = (uint32_t)nattendees;
+	free(attendees);
 	get_date(r, &n->date);
 	decode_tasks(r, v, index);
 	decode_queries(r, v, index);

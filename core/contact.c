@@ -76,6 +76,7 @@ struct builder {
 	int today;
 	struct diag_list *dl;
 	struct arena keys;	/* lowercased names for the map */
+	struct strbuf lookup;	/* a lowercased link target; reused */
 	struct strmap names;
 	struct contact *contacts;
 	size_t ncontacts, capcontacts;
@@ -205,7 +206,7 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	c = &b->contacts[b->ncontacts++];
 	memset(c, 0, sizeof(*c));
 	c->note = index;
-	stem = arena_strndup(&set->names, note->filename,
+	stem = arena_strndup(&set->names, note_filename(note),
 	    note_stem_len(note));
 	c->name = p->title ? p->title : stem;
 	c->path = note->path;
@@ -264,8 +265,7 @@ resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
 	const char *hash = strchr(target, '#');
 	size_t n = hash ? (size_t)(hash - target) : strlen(target);
 	const char *base, *slash;
-	char *key;
-	size_t blen, it, c;
+	size_t blen, it, c, i;
 
 	trim_span(&target, &n);
 	if (n >= 3 && ascii_casecmp_n(target + n - 3, 3, ".md", 3) == 0)
@@ -275,8 +275,14 @@ resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
 	blen = n - (size_t)(base - target);
 	if (blen == 0)
 		return;
-	key = arena_lowercase(&b->keys, base, blen);
-	for (c = strmap_first(&b->names, key, blen, &it); c != STRMAP_NONE;
+	/* Every wikilink and attendee is looked up: no copy of each kept. */
+	strbuf_reset(&b->lookup);
+	strbuf_add(&b->lookup, base, blen);
+	for (i = 0; i < blen; i++)
+		if (b->lookup.buf[i] >= 'A' && b->lookup.buf[i] <= 'Z')
+			b->lookup.buf[i] += 'a' - 'A';
+	for (c = strmap_first(&b->names, b->lookup.buf, blen, &it);
+	    c != STRMAP_NONE;
 	    c = strmap_next(&b->names, &it)) {
 		if (slash != NULL && !path_matches(&b->contacts[c], target, n))
 			continue;
@@ -477,7 +483,8 @@ void
 contact_build(struct contact_set *set, const struct vault *v,
     const struct config *cfg, int today, struct diag_list *dl)
 {
-	struct builder b = { .v = v, .cfg = cfg, .today = today, .dl = dl };
+	struct builder b = { .v = v, .cfg = cfg, .today = today, .dl = dl,
+		.lookup = STRBUF_INIT };
 	size_t i;
 
 	memset(set, 0, sizeof(*set));
@@ -504,6 +511,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 	free(b.meeting);
 	strmap_release(&b.names);
 	arena_free(&b.keys);
+	strbuf_release(&b.lookup);
 }
 
 void

@@ -4,6 +4,7 @@
  */
 #include "note.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -48,7 +49,9 @@ struct fm_ctx {
 	struct vault *v;
 	struct note *note;
 	struct note_person *person;	/* made on the first person key */
-	size_t nattendees;
+	/* Attendees as read, copied to the arena once all are known. */
+	const char **attendees;
+	size_t nattendees, capattendees;
 	yaml_document_t *doc;
 	int first_line;		/* file line of the YAML's first line */
 	struct diag_list *dl;
@@ -230,11 +233,17 @@ read_aliases(struct fm_ctx *c, yaml_node_t *node)
 	}
 }
 
+static void
+add_attendee(struct fm_ctx *c, const char *s, size_t len)
+{
+	GROW(c->attendees, c->capattendees, c->nattendees + 1);
+	c->attendees[c->nattendees++] = vault_name(c->v, s, len);
+}
+
 /* Every [[target]] in s; the target stops at '|'. */
 static void
 add_wikilinks(struct fm_ctx *c, const char *s, size_t len)
 {
-	struct note *note = c->note;
 	size_t i = 0;
 
 	while (i + 1 < len) {
@@ -257,8 +266,7 @@ add_wikilinks(struct fm_ctx *c, const char *s, size_t len)
 				break;
 			}
 		if (end > start)
-			arena_push_string(&c->v->arena, &note->attendees,
-			    &c->nattendees, s + start, end - start);
+			add_attendee(c, s + start, end - start);
 	}
 }
 
@@ -282,8 +290,7 @@ add_nested_links(struct fm_ctx *c, yaml_node_t *node, int depth)
 			len = (size_t)(bar - s);
 		trim_span(&s, &len);
 		if (len > 0)
-			arena_push_string(&c->v->arena, &c->note->attendees,
-			    &c->nattendees, s, len);
+			add_attendee(c, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -330,6 +337,7 @@ raw_value(struct fm_ctx *c, yaml_node_t *node, int *line, int *present,
 	const char *s;
 
 	*line = file_line(c, node);
+	*present = 0;
 	if ((s = scalar(node, len)) == NULL) {
 		*present = 1;
 		*raw = "(a list or a mapping)";
@@ -344,7 +352,7 @@ raw_value(struct fm_ctx *c, yaml_node_t *node, int *line, int *present,
 
 /* Only a bad value is kept as written: the message quotes it. */
 static void
-keep_raw_if_bad(struct fm_ctx *c, int bad, const char *s, size_t len,
+keep_raw_if_bad(struct fm_ctx *c, unsigned bad, const char *s, size_t len,
     const char **raw)
 {
 	if (bad && s != NULL)
@@ -355,11 +363,13 @@ static void
 read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
 {
 	size_t len;
-	const char *s = raw_value(c, node, &d->line, &d->present, &d->raw,
-	    &len);
+	int line, present;
+	const char *s = raw_value(c, node, &line, &present, &d->raw, &len);
 
+	d->line = (unsigned)line;
+	d->present = (unsigned)present;
 	if (s != NULL)
-		d->bad = (int)date_parse_datetime(s, len, &d->day);
+		d->bad = date_parse_datetime(s, len, &d->day);
 	else if (d->present)
 		d->bad = DATE_NOT_A_DATE;
 	keep_raw_if_bad(c, d->bad, s, len, &d->raw);
@@ -382,7 +392,7 @@ read_birthday(struct fm_ctx *c, yaml_node_t *node)
 		/* In a leap year, so that --02-29 is a real date. */
 		memcpy(ymd, "2000", 4);
 		memcpy(ymd + 4, d->raw + 1, 7);
-		d->bad = (int)date_parse_exact(ymd, 10, &day);
+		d->bad = date_parse_exact(ymd, 10, &day);
 		d->day = DATE_NONE;
 	}
 	if (d->present && !d->bad)
@@ -394,9 +404,11 @@ read_cadence(struct fm_ctx *c, yaml_node_t *node)
 {
 	struct fm_cadence *cad = &person_of(c)->cadence;
 	size_t len;
-	const char *s = raw_value(c, node, &cad->line, &cad->present,
-	    &cad->raw, &len);
+	int line, present;
+	const char *s = raw_value(c, node, &line, &present, &cad->raw, &len);
 
+	cad->line = (unsigned)line;
+	cad->present = (unsigned)present;
 	if (s != NULL)
 		cad->bad = cadence_parse(s, len, &cad->days) != 0;
 	else if (cad->present)
@@ -560,6 +572,8 @@ parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 		c->note->flags |= NOTE_FRONTMATTER_BAD;
 	} else
 		read_mapping(c, root);
+	c->note->attendees = arena_copy_ptrs(&c->v->arena, c->attendees,
+	    c->nattendees);
 	c->note->nattendees = (uint32_t)c->nattendees;
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
@@ -629,8 +643,7 @@ set_names(struct vault *v, struct note *note, const char *relpath)
 	note->path = v->paths_in_arena ? relpath :
 	    arena_strdup(&v->arena, relpath);
 	slash = strrchr(note->path, '/');
-	note->filename = slash ? slash + 1 : note->path;
-	note->folder_len = slash ? (unsigned)(slash - note->path) + 1 : 0;
+	note->folder_len = slash ? (uint32_t)(slash - note->path) + 1 : 0;
 }
 
 const char *
@@ -643,9 +656,10 @@ note_folder(const struct note *note, size_t *n)
 size_t
 note_stem_len(const struct note *note)
 {
-	size_t n = strlen(note->filename);
+	const char *name = note_filename(note);
+	size_t n = strlen(name);
 
-	if (n >= 3 && ascii_casecmp_n(note->filename + n - 3, 3, ".md", 3) == 0)
+	if (n >= 3 && ascii_casecmp_n(name + n - 3, 3, ".md", 3) == 0)
 		n -= 3;
 	return n;
 }
@@ -691,11 +705,13 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		c.v = v;
 		c.note = note;
 		c.person = NULL;
-		c.nattendees = 0;
+		c.attendees = NULL;
+		c.nattendees = c.capattendees = 0;
 		c.doc = NULL;
 		c.first_line = 2;
 		c.dl = dl;
 		parse_yaml(&c, buf + yaml_off, yaml_len);
+		free(c.attendees);
 	} else
 		body_off = off;
 

@@ -9,8 +9,8 @@
  *
  * A vault holds every note at once, so a note is kept small: what only a
  * contact reads is in a struct note_person, which only notes with such
- * keys have (in the arena too), and a date keeps its text only when it is
- * bad, for the message.
+ * keys have (in the arena too), a date keeps its text only when it is
+ * bad, for the message, and attendees are names kept once (vault.h).
  */
 #ifndef FOLLOWUP_NOTE_H
 #define FOLLOWUP_NOTE_H
@@ -27,19 +27,19 @@ struct diag_list;
  * records it with its line and contact.c reports it.
  */
 struct fm_date {
-	int present;		/* key given with a non-empty value */
-	int bad;		/* enum date_parse, 0 when valid */
-	int day;
-	int line;
 	const char *raw;	/* the value as written when bad, else NULL */
+	int day;
+	unsigned line : 28;	/* a file of VAULT_MAX_FILE has fewer */
+	unsigned present : 1;	/* key given with a non-empty value */
+	unsigned bad : 3;	/* enum date_parse, 0 when valid */
 };
 
 struct fm_cadence {
-	int present;
-	int bad;
-	int days;
-	int line;
 	const char *raw;	/* the value as written when bad, else NULL */
+	int days;
+	unsigned line : 28;
+	unsigned present : 1;
+	unsigned bad : 1;
 };
 
 #define NOTE_HAS_FRONTMATTER	(1u << 0)
@@ -68,17 +68,23 @@ struct note_person {
 
 struct note {
 	const char *path;	/* relative to the root, "/" separated */
-	const char *filename;	/* with ".md": the end of path */
 	/* NULL when the note has none of its keys: see note_person(). */
 	const struct note_person *person;
 	const char **attendees;	/* wikilink targets as written */
 	struct fm_date date;	/* a meeting's */
-	unsigned folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
-	unsigned flags;
+	uint32_t folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
+	uint32_t flags;
 	uint32_t nattendees;
 	uint32_t task_first, ntasks;	/* range in vault->tasks */
 	uint32_t query_first, nqueries;	/* range in vault->queries */
 };
+
+/* The file name, with ".md": the end of the path. */
+static inline const char *
+note_filename(const struct note *note)
+{
+	return note->path + note->folder_len;
+}
 
 /* The note's person keys; all absent (never NULL) when it has none. */
 const struct note_person *note_person(const struct note *note);

@@ -338,11 +338,11 @@ query_parse(struct arena *a, const char *path, size_t note, int fence_line,
 static int
 tags_contain(const struct task *t, const char *needle, size_t n)
 {
-	const char *const *tags = task_tags(t);
-	size_t i;
+	size_t pos = 0, textlen = strlen(t->text), len;
+	const char *tag;
 
-	for (i = 0; i < t->ntags; i++)
-		if (ascii_contains(tags[i], strlen(tags[i]), needle, n))
+	while (task_next_tag(t->text, textlen, &pos, &tag, &len))
+		if (ascii_contains(tag, len, needle, n))
 			return 1;
 	return 0;
 }
@@ -395,7 +395,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
 		hay = note_folder(tn, &haylen);
 		break;
 	case QF_FILENAME:
-		hay = tn->filename;
+		hay = note_filename(tn);
 		break;
 	case QF_DESCRIPTION:
 		hay = t->text;
@@ -535,8 +535,8 @@ query_select(const struct vault *v, const size_t *qs, size_t n, int today,
 		hay[FIELD_PATH] = nt->path;
 		len[FIELD_PATH] = strlen(nt->path);
 		hay[FIELD_FOLDER] = note_folder(nt, &len[FIELD_FOLDER]);
-		hay[FIELD_FILENAME] = nt->filename;
-		len[FIELD_FILENAME] = strlen(nt->filename);
+		hay[FIELD_FILENAME] = note_filename(nt);
+		len[FIELD_FILENAME] = strlen(hay[FIELD_FILENAME]);
 		sel.note = note;
 		for (k = 0; k < NFIELDS; k++)
 			if (by_field[k] != NULL)

@@ -1,4 +1,7 @@
-/* strmap.c - string → values hash table (see strmap.h). FNV-1a hashing. */
+/*
+ * strmap.c - string → values hash table and string set (see strmap.h).
+ * FNV-1a hashing.
+ */
 #include "strmap.h"
 
 #include <stdint.h>
@@ -126,4 +129,66 @@ strmap_release(struct strmap *m)
 	free(m->slots);
 	free(m->values);
 	memset(m, 0, sizeof(*m));
+}
+
+struct strset_slot {
+	const char *s;		/* NULL: empty slot */
+	uint32_t len;
+	uint32_t hash;
+};
+
+static struct strset_slot *
+strset_slot(struct strset_slot *slots, size_t cap, const char *s,
+    size_t len, uint32_t h)
+{
+	size_t i = h & (cap - 1);
+
+	while (slots[i].s != NULL && (slots[i].hash != h ||
+	    slots[i].len != len || memcmp(slots[i].s, s, len) != 0))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void
+strset_grow(struct strset *set)
+{
+	size_t ncap = set->cap ? set->cap * 2 : 256, i;
+	struct strset_slot *slots = xcalloc(ncap, sizeof(*slots));
+
+	for (i = 0; i < set->cap; i++) {
+		struct strset_slot *e = &set->slots[i];
+
+		if (e->s != NULL)
+			*strset_slot(slots, ncap, e->s, e->len, e->hash) = *e;
+	}
+	free(set->slots);
+	set->slots = slots;
+	set->cap = ncap;
+}
+
+const char *
+strset_intern(struct strset *set, struct arena *a, const char *s, size_t len)
+{
+	uint32_t h = (uint32_t)(hash_bytes(s, len) >> 32);
+	struct strset_slot *e;
+
+	if (len > UINT32_MAX)	/* never a name: no need to share it */
+		return arena_strndup(a, s, len);
+	if ((set->used + 1) * 2 > set->cap)
+		strset_grow(set);
+	e = strset_slot(set->slots, set->cap, s, len, h);
+	if (e->s == NULL) {
+		e->s = arena_strndup(a, s, len);
+		e->len = (uint32_t)len;
+		e->hash = h;
+		set->used++;
+	}
+	return e->s;
+}
+
+void
+strset_release(struct strset *set)
+{
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
 }

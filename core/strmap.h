@@ -4,6 +4,12 @@
  *
  * Keys are borrowed: they must outlive the map. Lookups are O(1) on
  * average; the table doubles when it is half full.
+ *
+ * struct strset keeps one copy of each string it is given: the names
+ * that thousands of notes repeat (attendees, wikilink targets) are then
+ * stored once per reading thread instead of once per mention. The copies
+ * live in the arena the caller passes (always the same one for a set);
+ * the set's table is its own, and can be released before the copies.
  */
 #ifndef FOLLOWUP_STRMAP_H
 #define FOLLOWUP_STRMAP_H
@@ -33,5 +39,21 @@ size_t strmap_first(const struct strmap *m, const char *key, size_t len,
     size_t *it);
 size_t strmap_next(const struct strmap *m, size_t *it);
 void strmap_release(struct strmap *m);
+
+struct strset_slot;
+struct arena;
+
+struct strset {
+	struct strset_slot *slots;
+	size_t cap;		/* a power of two */
+	size_t used;
+};
+
+#define STRSET_INIT { NULL, 0, 0 }
+
+/* The set's copy of s[0..len), NUL-terminated, made in a when new. */
+const char *strset_intern(struct strset *set, struct arena *a,
+    const char *s, size_t len);
+void strset_release(struct strset *set);
 
 #endif

@@ -156,15 +156,13 @@ tag_char(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
 }
 
-void
-task_read_fields(struct arena *a, const char *text, size_t n,
-    const char *path, int line, int *due, const char ***tags,
-    size_t *ntags, struct diag_list *dl)
+int
+task_next_tag(const char *text, size_t n, size_t *pos, const char **tag,
+    size_t *len)
 {
 	size_t i;
 
-	read_due(text, n, path, line, due, dl);
-	for (i = 0; i < n; i++) {
+	for (i = *pos; i < n; i++) {
 		size_t start, j;
 		int digits_only = 1;
 
@@ -175,11 +173,44 @@ task_read_fields(struct arena *a, const char *text, size_t n,
 		for (j = start; j < n && tag_char((unsigned char)text[j]); j++)
 			if (text[j] < '0' || text[j] > '9')
 				digits_only = 0;
-		if (j > start && !digits_only)
-			arena_push_string(a, tags, ntags, text + start,
-			    j - start);
+		if (j > start && !digits_only) {
+			*tag = text + start;
+			*len = j - start;
+			*pos = j;
+			return 1;
+		}
 		i = j - 1 < i ? i : j - 1;
 	}
+	*pos = n;
+	return 0;
+}
+
+void
+task_read_fields(struct arena *a, const char *text, size_t n,
+    const char *path, int line, int *due, const char ***tags,
+    size_t *ntags, struct diag_list *dl)
+{
+	size_t pos = 0, len;
+	const char *tag;
+
+	read_due(text, n, path, line, due, dl);
+	while (task_next_tag(text, n, &pos, &tag, &len))
+		arena_push_string(a, tags, ntags, tag, len);
+}
+
+const char *
+task_store_text(struct vault *v, const char *text, size_t len,
+    const char *const *links, size_t nlinks)
+{
+	size_t head = nlinks * sizeof(*links);
+	char *record = arena_take_aligned(&v->arena, head + len + 1,
+	    nlinks ? _Alignof(const char *) : 1);
+
+	if (nlinks)
+		memcpy(record, links, head);
+	memcpy(record + head, text, len);
+	record[head + len] = '\0';
+	return record + head;
 }
 
 /* Where an item stands in being decided. */
@@ -194,6 +225,8 @@ struct li {
 	enum li_state state;
 	int in_para;		/* first paragraph was opened with a P block */
 	size_t task;		/* index in v->tasks when it is a task */
+	const char *text;	/* its text in the file, until it is stored */
+	size_t textlen;
 	const char *first;	/* where the leading text begins */
 	char lead[LEAD_MAX];
 	size_t leadlen;
@@ -212,6 +245,10 @@ struct scan {
 
 	struct li *stack;
 	size_t depth, cap;
+
+	/* The wikilinks of the task being read (one at a time). */
+	const char **links;
+	size_t nlinks, caplinks;
 
 	int in_query;
 	int query_fence_line;
@@ -281,6 +318,10 @@ rest_of_line(const struct scan *s, const struct li *li, size_t *len)
 	return avail ? p : NULL;
 }
 
+/*
+ * A task is stored once its first paragraph is over: its wikilinks are
+ * known then, and go in one record with its text.
+ */
 static void
 add_task(struct scan *s, struct li *li, const char *sym,
     enum task_status st, const char *text, size_t textlen)
@@ -288,20 +329,29 @@ add_task(struct scan *s, struct li *li, const char *sym,
 	struct vault *v = s->v;
 	struct task *t;
 
-	size_t ntags = 0;
-
 	GROW(v->tasks, v->captasks, v->ntasks + 1);
 	t = &v->tasks[v->ntasks];
 	memset(t, 0, sizeof(*t));
 	t->note = (uint32_t)s->note;
 	t->line = line_of(s, li->first);
-	t->text = arena_strndup(&v->arena, text, textlen);
 	memcpy(t->symbol, sym, sizeof(t->symbol));
 	t->status = (unsigned char)st;
-	task_read_fields(&v->arena, text, textlen, s->path, t->line, &t->due,
-	    &t->words, &ntags, s->dl);
-	t->ntags = (uint32_t)ntags;
+	read_due(text, textlen, s->path, t->line, &t->due, s->dl);
 	li->task = v->ntasks++;
+	li->text = text;
+	li->textlen = textlen;
+	s->nlinks = 0;
+}
+
+static void
+store_task(struct scan *s, struct li *li)
+{
+	struct task *t = &s->v->tasks[li->task];
+
+	t->text = task_store_text(s->v, li->text, li->textlen, s->links,
+	    s->nlinks);
+	t->nlinks = (uint32_t)s->nlinks;
+	s->nlinks = 0;
 }
 
 /* The leading text of the item is over: is it a task? */
@@ -344,8 +394,10 @@ static void
 end_first_block(struct scan *s, struct li *li)
 {
 	decide(s, li);
-	if (li->state == LI_TASK_TEXT)
+	if (li->state == LI_TASK_TEXT) {
+		store_task(s, li);
 		li->state = LI_DONE;
+	}
 }
 
 static int
@@ -461,9 +513,8 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 }
 
 static void
-add_link(struct scan *s, struct li *li, const MD_ATTRIBUTE *target)
+add_link(struct scan *s, const MD_ATTRIBUTE *target)
 {
-	struct task *t = &s->v->tasks[li->task];
 	const char *p = target->text;
 	size_t n = target->size;
 	const char *bar = memchr(p, '|', n);
@@ -472,11 +523,8 @@ add_link(struct scan *s, struct li *li, const MD_ATTRIBUTE *target)
 		n = (size_t)(bar - p);
 	trim_span(&p, &n);
 	if (n > 0) {
-		/* After the tags, which were read when the task began. */
-		size_t nwords = (size_t)t->ntags + t->nlinks;
-
-		arena_push_string(&s->v->arena, &t->words, &nwords, p, n);
-		t->nlinks++;
+		GROW(s->links, s->caplinks, s->nlinks + 1);
+		s->links[s->nlinks++] = vault_name(s->v, p, n);
 	}
 }
 
@@ -490,7 +538,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		return 0;
 	decide(s, li);
 	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK)
-		add_link(s, li, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
+		add_link(s, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
 	return 0;
 }
 
@@ -581,6 +629,11 @@ task_scan_body(struct vault *v, size_t note, const char *buf, size_t len,
 		    "the Markdown parser gave up on this note");
 		rc = -1;
 	}
+	/* md4c gave up inside a task's first paragraph: store it as read. */
+	for (; s.depth > 0; s.depth--)
+		if (s.stack[s.depth - 1].state == LI_TASK_TEXT)
+			store_task(&s, &s.stack[s.depth - 1]);
+	free(s.links);
 	free(s.stack);
 	free(s.qlines);
 	strbuf_release(&s.qline);

@@ -10,6 +10,8 @@
  * handed to query.h.
  *
  * Everything task_scan_body() extracts lives in the vault's arena.
+ * Wikilink targets are kept once per name when the vault has a set of
+ * names (vault.h).
  */
 #ifndef FOLLOWUP_TASK_H
 #define FOLLOWUP_TASK_H
@@ -29,35 +31,44 @@ enum task_status {
 };
 
 /*
- * A vault holds every open task at once: 48 bytes each, the strings in
- * the arena.
+ * A vault holds every open task at once: 32 bytes each, the text in the
+ * arena with its wikilinks just before it (one record), its tags read
+ * from the text when asked.
  */
 struct task {
-	const char *text;	/* rest of the first line after "[c] ", trimmed */
 	/*
-	 * Its tags (without '#', as written), then its wikilink targets (as
-	 * written, before '|'): see task_tags() and task_links().
+	 * The rest of the first line after "[c] ", trimmed. The nlinks
+	 * pointers before it are its wikilink targets (as written, before
+	 * '|'): see task_links().
 	 */
-	const char **words;
+	const char *text;
 	uint32_t note;		/* index in vault->notes */
 	int line;		/* 1-based, in the file */
 	int due;		/* day number or DATE_NONE */
-	uint32_t ntags, nlinks;
+	uint32_t nlinks;
 	char symbol[5];		/* the status character, UTF-8 */
 	unsigned char status;	/* enum task_status */
 };
 
 static inline const char *const *
-task_tags(const struct task *t)
-{
-	return t->words;
-}
-
-static inline const char *const *
 task_links(const struct task *t)
 {
-	return t->words + t->ntags;
+	return (const char *const *)(const void *)t->text - t->nlinks;
 }
+
+/*
+ * The record task_links() and text read: the nlinks pointers at links,
+ * then a copy of text[0..len), in v's arena. Returns the copy's text.
+ */
+const char *task_store_text(struct vault *v, const char *text, size_t len,
+    const char *const *links, size_t nlinks);
+
+/*
+ * The tags of text[0..n) one after the other (without '#', as written):
+ * start with *pos at 0; returns 1 with the next tag's span, 0 at the end.
+ */
+int task_next_tag(const char *text, size_t n, size_t *pos,
+    const char **tag, size_t *len);
 
 /* " " and other unknown symbols are todo, "/" in progress, ... (rules.md). */
 enum task_status task_status_from_symbol(const char *sym, size_t len);
