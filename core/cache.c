@@ -123,9 +123,10 @@ encode_person(struct strbuf *b, const struct note_person *p)
 }
 
 static void
-encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
+encode_note(struct strbuf *b, const struct vault *v, size_t index)
 {
-	size_t i, k;
+	const struct note *n = &v->notes[index];
+	size_t i, k, first, nqueries = vault_queries(v, index, &first);
 
 	put_u32(b, n->flags);
 	put_u32(b, n->person != NULL);
@@ -142,11 +143,13 @@ encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
 		put_str(b, t->symbol);
 		put_i32(b, (int)t->status);
 		put_i32(b, t->due);
-		put_strs(b, task_links(t), t->nlinks);
+		put_u32(b, t->nlinks);
+		for (k = 0; k < t->nlinks; k++)
+			put_str(b, task_link(t, k));
 	}
-	put_u32(b, (uint32_t)n->nqueries);
-	for (i = 0; i < n->nqueries; i++) {
-		const struct query *q = &v->queries[n->query_first + i];
+	put_u32(b, (uint32_t)nqueries);
+	for (i = 0; i < nqueries; i++) {
+		const struct query *q = &v->queries[first + i];
 
 		put_i32(b, q->line);
 		put_u32(b, (uint32_t)q->nfilters);
@@ -172,7 +175,7 @@ encode(struct strbuf *b, const struct vault *v, size_t note_first,
 
 	put_u32(b, (uint32_t)(v->nnotes - note_first));
 	for (i = note_first; i < v->nnotes; i++)
-		encode_note(b, v, &v->notes[i]);
+		encode_note(b, v, i);
 	put_u32(b, (uint32_t)(dl->n - diag_first));
 	for (i = diag_first; i < dl->n; i++) {
 		const struct diag *d = &dl->items[i];
@@ -372,11 +375,11 @@ decode_queries(struct reader *r, struct vault *v, size_t note)
 		for (k = 0; k < nf && !r->bad; k++) {
 			struct query_filter *f = &q->filters[k];
 
-			f->field = (enum query_field)get_i32(r);
+			f->field = (unsigned char)get_i32(r);
 			f->negate = get_i32(r);
 			f->text = get_str(r);
-			f->textlen = f->text ? strlen(f->text) : 0;
-			f->cmp = (enum query_cmp)get_i32(r);
+			f->textlen = f->text ? (uint32_t)strlen(f->text) : 0;
+			f->cmp = (unsigned char)get_i32(r);
 			f->date = get_i32(r);
 			f->date_relative = get_i32(r);
 			f->status = get_i32(r);
@@ -426,7 +429,6 @@ decode_note(struct reader *r, struct vault *v, const char *relpath)
 	decode_queries(r, v, index);
 	n = &v->notes[index];
 	n->ntasks = (uint32_t)(v->ntasks - n->task_first);
-	n->nqueries = (uint32_t)(v->nqueries - n->query_first);
 }
 
 /*

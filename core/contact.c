@@ -185,9 +185,8 @@ cadence_of(const struct note *note, const struct config *cfg)
 }
 
 static void
-add_name(struct builder *b, const char *name, size_t contact)
+add_name(struct builder *b, const char *name, size_t len, size_t contact)
 {
-	size_t len = strlen(name);
 	char *key = arena_lowercase(&b->keys, name, len);
 
 	strmap_add(&b->names, key, len, contact);
@@ -199,16 +198,13 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	const struct note *note = &b->v->notes[index];
 	const struct note_person *p = note_person(note);
 	struct contact *c;
-	size_t i, id = b->ncontacts;
-	const char *stem;
 
 	GROW(b->contacts, b->capcontacts, b->ncontacts + 1);
 	c = &b->contacts[b->ncontacts++];
 	memset(c, 0, sizeof(*c));
 	c->note = index;
-	stem = arena_strndup(&set->names, note_filename(note),
-	    note_stem_len(note));
-	c->name = p->title ? p->title : stem;
+	c->name = p->title ? p->title : arena_strndup(&set->names,
+	    note_filename(note), note_stem_len(note));
 	c->path = note->path;
 	c->cadence_days = cadence_of(note, b->cfg);
 	c->snooze_until = p->snooze_until.present ? p->snooze_until.day :
@@ -223,10 +219,24 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 		c->last_contact = DATE_NONE;
 		c->source = SOURCE_NONE;
 	}
-	add_name(b, stem, id);
-	add_name(b, c->name, id);
-	for (i = 0; i < p->naliases; i++)
-		add_name(b, p->aliases[i], id);
+}
+
+/* The names a wikilink can call each contact by: file name, name, aliases. */
+static void
+add_names(struct builder *b)
+{
+	size_t id, i;
+
+	for (id = 0; id < b->ncontacts; id++) {
+		const struct contact *c = &b->contacts[id];
+		const struct note *note = &b->v->notes[c->note];
+		const struct note_person *p = note_person(note);
+
+		add_name(b, note_filename(note), note_stem_len(note), id);
+		add_name(b, c->name, strlen(c->name), id);
+		for (i = 0; i < p->naliases; i++)
+			add_name(b, p->aliases[i], strlen(p->aliases[i]), id);
+	}
 }
 
 static void
@@ -344,7 +354,7 @@ associate_links(struct builder *b)
 
 	for (t = 0; t < v->ntasks; t++)
 		for (k = 0; k < v->tasks[t].nlinks; k++)
-			resolve_link(b, task_links(&v->tasks[t])[k], link_task,
+			resolve_link(b, task_link(&v->tasks[t], k), link_task,
 			    &t);
 }
 
@@ -367,17 +377,18 @@ associate_own(struct builder *b)
 {
 	const struct vault *v = b->v;
 	struct query_owner owner = { b, NULL };
-	size_t *qs = NULL, nq = 0, cap = 0, capc = 0, c, t, q;
+	size_t *qs = NULL, nq = 0, cap = 0, capc = 0, c, t, q, first, n;
 
 	for (c = 0; c < b->ncontacts; c++) {
 		const struct note *note = &v->notes[b->contacts[c].note];
 
 		for (t = 0; t < note->ntasks; t++)
 			add_pair(b, c, note->task_first + t);
-		for (q = 0; q < note->nqueries; q++) {
+		n = vault_queries(v, b->contacts[c].note, &first);
+		for (q = 0; q < n; q++) {
 			GROW(qs, cap, nq + 1);
 			GROW(owner.contact_of, capc, nq + 1);
-			qs[nq] = note->query_first + q;
+			qs[nq] = first + q;
 			owner.contact_of[nq++] = c;
 		}
 	}
@@ -499,7 +510,9 @@ contact_build(struct contact_set *set, const struct vault *v,
 		b.meeting[i] = DATE_NONE;
 		b.contacts[i].earliest_item_due = DATE_NONE;
 	}
+	/* The queries' automaton is gone before the names' table comes. */
 	associate_own(&b);
+	add_names(&b);
 	associate_links(&b);
 	associate_meetings(&b);
 	collect_items(&b);

@@ -45,13 +45,37 @@ static const char *const fm_key_names[K_COUNT] = {
 	[K_BIRTHDAY] = "birthday",
 };
 
+/* Names (vault_name()) gathered for one list. */
+struct names {
+	const char **items;
+	size_t n, cap;
+};
+
+static void
+names_add(struct vault *v, struct names *l, const char *s, size_t len)
+{
+	GROW(l->items, l->cap, l->n + 1);
+	l->items[l->n++] = vault_name(v, s, len);
+}
+
+/* The list in v's arena, its exact size; l's own array is freed. */
+static const char **
+names_keep(struct vault *v, struct names *l, size_t *n)
+{
+	const char **kept = arena_copy_ptrs(&v->arena, l->items, l->n);
+
+	*n = l->n;
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+	return kept;
+}
+
 struct fm_ctx {
 	struct vault *v;
 	struct note *note;
 	struct note_person *person;	/* made on the first person key */
-	/* Attendees as read, copied to the arena once all are known. */
-	const char **attendees;
-	size_t nattendees, capattendees;
+	/* Lists as read, copied to the arena once all are known. */
+	struct names types, tags, aliases, attendees;
 	yaml_document_t *doc;
 	int first_line;		/* file line of the YAML's first line */
 	struct diag_list *dl;
@@ -142,8 +166,7 @@ file_line(const struct fm_ctx *c, yaml_node_t *node)
 
 /* A tag or a type: trimmed, without a leading '#'. */
 static void
-add_word(struct fm_ctx *c, const char ***arr, size_t *n, const char *s,
-    size_t len)
+add_word(struct fm_ctx *c, struct names *l, const char *s, size_t len)
 {
 	trim_span(&s, &len);
 	if (len > 0 && s[0] == '#') {
@@ -151,13 +174,13 @@ add_word(struct fm_ctx *c, const char ***arr, size_t *n, const char *s,
 		len--;
 	}
 	if (len > 0)
-		arena_push_string(&c->v->arena, arr, n, s, len);
+		names_add(c->v, l, s, len);
 }
 
 /* A string that lists words: "a, b c" is three. */
 static void
-add_words_split(struct fm_ctx *c, const char ***arr, size_t *n,
-    const char *s, size_t len)
+add_words_split(struct fm_ctx *c, struct names *l, const char *s,
+    size_t len)
 {
 	size_t i = 0;
 
@@ -170,14 +193,13 @@ add_words_split(struct fm_ctx *c, const char ***arr, size_t *n,
 		while (i < len && s[i] != ',' && s[i] != ' ' && s[i] != '\t')
 			i++;
 		if (i > start)
-			add_word(c, arr, n, s + start, i - start);
+			add_word(c, l, s + start, i - start);
 	}
 }
 
 /* A scalar or a list of scalars; a scalar is split when split is set. */
 static void
-read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
-    size_t *n, int split)
+read_words(struct fm_ctx *c, yaml_node_t *node, struct names *l, int split)
 {
 	yaml_node_item_t *it;
 	const char *s;
@@ -187,9 +209,9 @@ read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
 		if (scalar_is_null(node))
 			return;
 		if (split)
-			add_words_split(c, arr, n, s, len);
+			add_words_split(c, l, s, len);
 		else
-			add_word(c, arr, n, s, len);
+			add_word(c, l, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -199,14 +221,14 @@ read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
 		yaml_node_t *child = yaml_document_get_node(c->doc, *it);
 
 		if ((s = scalar(child, &len)) != NULL && !scalar_is_null(child))
-			add_word(c, arr, n, s, len);
+			add_word(c, l, s, len);
 	}
 }
 
 static void
 read_aliases(struct fm_ctx *c, yaml_node_t *node)
 {
-	struct note_person *note = person_of(c);
+	person_of(c);
 	yaml_node_item_t *it;
 	const char *s;
 	size_t len;
@@ -214,8 +236,7 @@ read_aliases(struct fm_ctx *c, yaml_node_t *node)
 	if ((s = scalar(node, &len)) != NULL) {
 		trim_span(&s, &len);
 		if (len > 0 && !scalar_is_null(node))
-			arena_push_string(&c->v->arena, &note->aliases,
-			    &note->naliases, s, len);
+			names_add(c->v, &c->aliases, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -228,16 +249,14 @@ read_aliases(struct fm_ctx *c, yaml_node_t *node)
 			continue;
 		trim_span(&s, &len);
 		if (len > 0)
-			arena_push_string(&c->v->arena, &note->aliases,
-			    &note->naliases, s, len);
+			names_add(c->v, &c->aliases, s, len);
 	}
 }
 
 static void
 add_attendee(struct fm_ctx *c, const char *s, size_t len)
 {
-	GROW(c->attendees, c->capattendees, c->nattendees + 1);
-	c->attendees[c->nattendees++] = vault_name(c->v, s, len);
+	names_add(c->v, &c->attendees, s, len);
 }
 
 /* Every [[target]] in s; the target stops at '|'. */
@@ -436,18 +455,17 @@ static void
 read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 {
 	struct note *note = c->note;
-	struct note_person *p;
 	const char *s;
 	size_t len;
 
 	switch (key) {
 	case K_TYPE:
-		p = person_of(c);
-		read_words(c, value, &p->types, &p->ntypes, 0);
+		person_of(c);
+		read_words(c, value, &c->types, 0);
 		break;
 	case K_TAGS:
-		p = person_of(c);
-		read_words(c, value, &p->tags, &p->ntags, 1);
+		person_of(c);
+		read_words(c, value, &c->tags, 1);
 		break;
 	case K_FOLLOWUP:
 		if (is_false(value))
@@ -537,6 +555,22 @@ read_mapping(struct fm_ctx *c, yaml_node_t *root)
 }
 
 static void
+keep_lists(struct fm_ctx *c)
+{
+	size_t n;
+
+	if (c->person != NULL) {
+		c->person->types = names_keep(c->v, &c->types,
+		    &c->person->ntypes);
+		c->person->tags = names_keep(c->v, &c->tags, &c->person->ntags);
+		c->person->aliases = names_keep(c->v, &c->aliases,
+		    &c->person->naliases);
+	}
+	c->note->attendees = names_keep(c->v, &c->attendees, &n);
+	c->note->nattendees = (uint32_t)n;
+}
+
+static void
 parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 {
 	yaml_parser_t parser;
@@ -572,9 +606,7 @@ parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 		c->note->flags |= NOTE_FRONTMATTER_BAD;
 	} else
 		read_mapping(c, root);
-	c->note->attendees = arena_copy_ptrs(&c->v->arena, c->attendees,
-	    c->nattendees);
-	c->note->nattendees = (uint32_t)c->nattendees;
+	keep_lists(c);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 }
@@ -674,7 +706,6 @@ note_new(struct vault *v, const char *relpath)
 	memset(note, 0, sizeof(*note));
 	set_names(v, note, relpath);
 	note->task_first = (uint32_t)v->ntasks;
-	note->query_first = (uint32_t)v->nqueries;
 	return note;
 }
 
@@ -702,20 +733,15 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 	}
 	if (found > 0) {
 		note->flags |= NOTE_HAS_FRONTMATTER;
+		memset(&c, 0, sizeof(c));
 		c.v = v;
 		c.note = note;
-		c.person = NULL;
-		c.attendees = NULL;
-		c.nattendees = c.capattendees = 0;
-		c.doc = NULL;
 		c.first_line = 2;
 		c.dl = dl;
 		parse_yaml(&c, buf + yaml_off, yaml_len);
-		free(c.attendees);
 	} else
 		body_off = off;
 
 	task_scan_body(v, index, buf, len, body_off, dl);
 	note->ntasks = (uint32_t)(v->ntasks - note->task_first);
-	note->nqueries = (uint32_t)(v->nqueries - note->query_first);
 }

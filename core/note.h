@@ -7,7 +7,8 @@
  * line, impossible dates. It records what it read; deciding who is a
  * contact is contact.h's job. Strings live in the vault's arena.
  *
- * A vault holds every note at once, so a note is kept small: what only a
+ * A vault holds every note at once, so a note is kept small (64 bytes):
+ * what only a
  * contact reads is in a struct note_person, which only notes with such
  * keys have (in the arena too), a date keeps its text only when it is
  * bad, for the message, and attendees are names kept once (vault.h).
@@ -76,7 +77,7 @@ struct note {
 	uint32_t flags;
 	uint32_t nattendees;
 	uint32_t task_first, ntasks;	/* range in vault->tasks */
-	uint32_t query_first, nqueries;	/* range in vault->queries */
+	/* Its query blocks: vault_queries() finds them. */
 };
 
 /* The file name, with ".md": the end of the path. */

@@ -227,7 +227,7 @@ parse_includes(struct arena *a, const char *s, size_t n,
 		}
 		f->negate = verbs[i].negate;
 		f->text = arena_strndup(a, s, n);
-		f->textlen = n;
+		f->textlen = (uint32_t)n;
 		return 0;
 	}
 	return -1;
@@ -354,7 +354,7 @@ due_matches(const struct query_filter *f, const struct task *t, int today)
 
 	if (t->due == DATE_NONE)
 		return 0;
-	switch (f->cmp) {
+	switch ((enum query_cmp)f->cmp) {
 	case QC_BEFORE:
 		return t->due < date;
 	case QC_AFTER:
@@ -377,7 +377,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
 	size_t haylen = 0;
 	int hit;
 
-	switch (f->field) {
+	switch ((enum query_field)f->field) {
 	case QF_DONE:
 		return (!task_is_open(t)) != f->negate;
 	case QF_HAS_DUE:

@@ -203,8 +203,7 @@ task_store_text(struct vault *v, const char *text, size_t len,
     const char *const *links, size_t nlinks)
 {
 	size_t head = nlinks * sizeof(*links);
-	char *record = arena_take_aligned(&v->arena, head + len + 1,
-	    nlinks ? _Alignof(const char *) : 1);
+	char *record = arena_take_aligned(&v->arena, head + len + 1, 1);
 
 	if (nlinks)
 		memcpy(record, links, head);
@@ -254,7 +253,12 @@ struct scan {
 	int query_fence_line;
 	struct query_line *qlines;
 	size_t nqlines, capqlines;
+	/*
+	 * The block's lines so far, each ended by a NUL; the current one
+	 * begins at qline_start. They are needed only until it is parsed.
+	 */
 	struct strbuf qline;
+	size_t qline_start;
 	int qline_line;
 	int last_qline;
 };
@@ -415,6 +419,7 @@ query_begin(struct scan *s, const MD_BLOCK_CODE_DETAIL *d)
 	s->nqlines = 0;
 	s->last_qline = s->query_fence_line;
 	strbuf_reset(&s->qline);
+	s->qline_start = 0;
 	s->qline_line = 0;
 }
 
@@ -427,11 +432,11 @@ query_end_line(struct scan *s)
 	GROW(s->qlines, s->capqlines, s->nqlines + 1);
 	ql = &s->qlines[s->nqlines++];
 	ql->line = line;
-	ql->len = s->qline.len;
-	ql->text = arena_strndup(&s->v->arena, strbuf_str(&s->qline),
-	    s->qline.len);
+	ql->len = s->qline.len - s->qline_start;
+	ql->text = NULL;	/* the buffer may move: see query_finish() */
+	strbuf_addch(&s->qline, '\0');
+	s->qline_start = s->qline.len;
 	s->last_qline = line;
-	strbuf_reset(&s->qline);
 	s->qline_line = 0;
 }
 
@@ -443,7 +448,8 @@ query_text(struct scan *s, const MD_CHAR *text, MD_SIZE size)
 		size_t piece = nl ? (size_t)(nl - text) : size;
 
 		if (piece > 0) {
-			if (s->qline.len == 0 && s->qline_line == 0)
+			if (s->qline.len == s->qline_start &&
+			    s->qline_line == 0)
 				s->qline_line = line_of(s, text);
 			strbuf_add(&s->qline, text, piece);
 		}
@@ -460,10 +466,17 @@ query_finish(struct scan *s)
 {
 	struct vault *v = s->v;
 	struct query q;
+	const char *text;
+	size_t i;
 
-	if (s->qline.len > 0)
+	if (s->qline.len > s->qline_start)
 		query_end_line(s);
 	s->in_query = 0;
+	text = strbuf_str(&s->qline);
+	for (i = 0; i < s->nqlines; i++) {
+		s->qlines[i].text = text;
+		text += s->qlines[i].len + 1;
+	}
 	if (query_parse(&v->arena, s->path, s->note, s->query_fence_line,
 	    s->qlines, s->nqlines, &q, s->dl) != 0)
 		return;

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct vault;
 struct diag_list;
@@ -39,7 +40,7 @@ struct task {
 	/*
 	 * The rest of the first line after "[c] ", trimmed. The nlinks
 	 * pointers before it are its wikilink targets (as written, before
-	 * '|'): see task_links().
+	 * '|'): see task_link().
 	 */
 	const char *text;
 	uint32_t note;		/* index in vault->notes */
@@ -50,14 +51,18 @@ struct task {
 	unsigned char status;	/* enum task_status */
 };
 
-static inline const char *const *
-task_links(const struct task *t)
+/* Wikilink target k (< nlinks); the record need not be aligned. */
+static inline const char *
+task_link(const struct task *t, size_t k)
 {
-	return (const char *const *)(const void *)t->text - t->nlinks;
+	const char *link;
+
+	memcpy(&link, t->text - (t->nlinks - k) * sizeof(link), sizeof(link));
+	return link;
 }
 
 /*
- * The record task_links() and text read: the nlinks pointers at links,
+ * The record task_link() and text read: the nlinks pointers at links,
  * then a copy of text[0..len), in v's arena. Returns the copy's text.
  */
 const char *task_store_text(struct vault *v, const char *text, size_t len,

@@ -585,7 +585,6 @@ vault_append(struct vault *dst, struct vault *src)
 
 		*n = src->notes[i];
 		n->task_first += (uint32_t)tasks;
-		n->query_first += (uint32_t)queries;
 	}
 	for (i = 0; i < src->ntasks; i++) {
 		dst->tasks[tasks + i] = src->tasks[i];
@@ -718,6 +717,26 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		close(w.folders[--w.nfolders]);
 	close(rootfd);
 	return 0;
+}
+
+size_t
+vault_queries(const struct vault *v, size_t note, size_t *first)
+{
+	size_t lo = 0, hi = v->nqueries, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->queries[mid].note < note)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < v->nqueries && v->queries[end].note == note;
+	    end++)
+		;
+	*first = lo;
+	return end - lo;
 }
 
 const char *

@@ -74,6 +74,12 @@ void vault_add_file(struct vault *v, const char *relpath, const char *buf,
     size_t len, struct diag_list *dl);
 
 /*
+ * The query blocks of note `note`: how many, from *first on in
+ * v->queries (which are in note order).
+ */
+size_t vault_queries(const struct vault *v, size_t note, size_t *first);
+
+/*
  * A copy of the name s[0..len) in v's arena: the one copy of it when v
  * has a set of names, a copy of its own otherwise.
  */
