@@ -68,6 +68,7 @@ contact_source_name(enum last_source src)
 struct found {
 	uint32_t *tasks;
 	size_t n, cap;
+	size_t sorted;		/* tasks[0..sorted) are sorted, each once */
 };
 
 struct builder {
@@ -184,11 +185,28 @@ cadence_of(const struct note *note, const struct config *cfg)
 	return cfg->cadence_days;
 }
 
+/* Put s[0..len), lowercased, in b->lookup. */
+static void
+lowercase_lookup(struct builder *b, const char *s, size_t len)
+{
+	size_t i;
+
+	strbuf_reset(&b->lookup);
+	strbuf_add(&b->lookup, s, len);
+	for (i = 0; i < len; i++)
+		if (b->lookup.buf[i] >= 'A' && b->lookup.buf[i] <= 'Z')
+			b->lookup.buf[i] += 'a' - 'A';
+}
+
 static void
 add_name(struct builder *b, const char *name, size_t len, size_t contact)
 {
-	char *key = arena_lowercase(&b->keys, name, len);
+	const char *key;
 
+	lowercase_lookup(b, name, len);
+	/* A title is most often the file name: one copy of the key. */
+	key = strmap_has(&b->names, b->lookup.buf, len) ? b->lookup.buf :
+	    arena_strndup(&b->keys, b->lookup.buf, len);
 	strmap_add(&b->names, key, len, contact);
 }
 
@@ -239,12 +257,31 @@ add_names(struct builder *b)
 	}
 }
 
+static int
+in_sorted(const uint32_t *a, size_t n, uint32_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == x;
+}
+
 static void
 add_pair(struct builder *b, size_t contact, size_t task)
 {
 	struct found *f = &b->found[contact];
 
 	if (!task_is_open(&b->v->tasks[task]))
+		return;
+	/* A meeting's tasks are often a query's too: not kept twice. */
+	if (in_sorted(f->tasks, f->sorted, (uint32_t)task))
 		return;
 	GROW(f->tasks, f->cap, f->n + 1);
 	f->tasks[f->n++] = (uint32_t)task;
@@ -275,7 +312,7 @@ resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
 	const char *hash = strchr(target, '#');
 	size_t n = hash ? (size_t)(hash - target) : strlen(target);
 	const char *base, *slash;
-	size_t blen, it, c, i;
+	size_t blen, it, c;
 
 	trim_span(&target, &n);
 	if (n >= 3 && ascii_casecmp_n(target + n - 3, 3, ".md", 3) == 0)
@@ -286,11 +323,7 @@ resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
 	if (blen == 0)
 		return;
 	/* Every wikilink and attendee is looked up: no copy of each kept. */
-	strbuf_reset(&b->lookup);
-	strbuf_add(&b->lookup, base, blen);
-	for (i = 0; i < blen; i++)
-		if (b->lookup.buf[i] >= 'A' && b->lookup.buf[i] <= 'Z')
-			b->lookup.buf[i] += 'a' - 'A';
+	lowercase_lookup(b, base, blen);
 	for (c = strmap_first(&b->names, b->lookup.buf, blen, &it);
 	    c != STRMAP_NONE;
 	    c = strmap_next(&b->names, &it)) {
@@ -428,42 +461,76 @@ sort_tasks(uint32_t *a, size_t n, uint32_t *scratch)
 	}
 }
 
+/* Sort a[0..n) (with scratch for n) and keep each task once: the new n. */
+static size_t
+sort_unique(uint32_t *a, size_t n, uint32_t *scratch)
+{
+	size_t i, kept = 0;
+
+	sort_tasks(a, n, scratch);
+	for (i = 0; i < n; i++)
+		if (kept == 0 || a[i] != a[kept - 1])
+			a[kept++] = a[i];	/* kept never passes i */
+	return kept;
+}
+
+/* A scratch array as long as the longest list, for sort_tasks(). */
+static uint32_t *
+sort_scratch(const struct builder *b)
+{
+	size_t c, longest = 1;
+
+	for (c = 0; c < b->ncontacts; c++)
+		if (b->found[c].n > longest)
+			longest = b->found[c].n;
+	return xmalloc(longest * sizeof(uint32_t));
+}
+
+/*
+ * Sort each contact's tasks so far and keep each once: what comes later
+ * is looked up in them (add_pair()) instead of piling up as repeats.
+ */
+static void
+compact_found(struct builder *b)
+{
+	uint32_t *scratch = sort_scratch(b);
+	size_t c;
+
+	for (c = 0; c < b->ncontacts; c++) {
+		struct found *f = &b->found[c];
+
+		f->n = f->sorted = sort_unique(f->tasks, f->n, scratch);
+	}
+	free(scratch);
+}
+
 /*
  * Give each contact its tasks in path/line order (task order), each once,
  * the open ones only, and the earliest due date among them. The contact
- * takes over its list.
+ * takes over its list, cut to its size.
  */
 static void
 collect_items(struct builder *b)
 {
 	const struct vault *v = b->v;
-	size_t i, c, longest = 1;
-	uint32_t *scratch;
+	uint32_t *scratch = sort_scratch(b);
+	size_t i, c;
 
-	for (c = 0; c < b->ncontacts; c++)
-		if (b->found[c].n > longest)
-			longest = b->found[c].n;
-	scratch = xmalloc(longest * sizeof(*scratch));
 	for (c = 0; c < b->ncontacts; c++) {
 		struct contact *ct = &b->contacts[c];
 		uint32_t *mine = b->found[c].tasks;
-		size_t count = b->found[c].n, n = 0;
+		size_t n = sort_unique(mine, b->found[c].n, scratch);
 
-		sort_tasks(mine, count, scratch);
-		for (i = 0; i < count; i++) {
+		for (i = 0; i < n; i++) {
 			const struct task *t = &v->tasks[mine[i]];
 
-			if (i > 0 && mine[i] == mine[i - 1])
-				continue;
-			/* n never passes i: compacting in place. */
-			mine[n++] = mine[i];
 			if (t->due != DATE_NONE &&
 			    (ct->earliest_item_due == DATE_NONE ||
 			    t->due < ct->earliest_item_due))
 				ct->earliest_item_due = t->due;
 		}
 		ct->nitems = n;
-		ct->items = n ? mine : NULL;
+		ct->items = n ? xrealloc(mine, n * sizeof(*mine)) : NULL;
 		if (n == 0)
 			free(mine);
 		b->found[c].tasks = NULL;
@@ -512,8 +579,10 @@ contact_build(struct contact_set *set, const struct vault *v,
 	}
 	/* The queries' automaton is gone before the names' table comes. */
 	associate_own(&b);
+	compact_found(&b);
 	add_names(&b);
 	associate_links(&b);
+	compact_found(&b);
 	associate_meetings(&b);
 	collect_items(&b);
 	apply_meetings(&b);

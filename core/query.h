@@ -85,7 +85,8 @@ struct vault;
  * a positive path/folder/filename "includes" filter is looked up with one
  * Aho-Corasick pass over every note's path, so the work grows with the
  * vault plus the matches, not with queries times tasks; a query without
- * one has to look at every task.
+ * one has to look at every task. The automaton's memory is bounded: past
+ * some tens of thousands of such queries, more passes are made.
  */
 void query_select(const struct vault *v, const size_t *qs, size_t n,
     int today, void (*fn)(void *arg, size_t i, size_t task), void *arg);

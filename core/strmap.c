@@ -10,11 +10,13 @@
 
 #include "util.h"
 
+#define VALUE_NONE UINT32_MAX	/* the end of a chain in m->values */
+
+/* 16 bytes: a vault's contacts put tens of thousands of names in a map. */
 struct strmap_entry {
 	const char *key;	/* NULL: empty slot */
-	size_t len;
-	uint64_t hash;
-	size_t head;		/* first value in m->values (pairs) */
+	uint32_t len;
+	uint32_t head;		/* first value in m->values (pairs) */
 };
 
 static uint64_t
@@ -38,14 +40,14 @@ strmap_init(struct strmap *m)
 
 static struct strmap_entry *
 find_slot(struct strmap_entry *slots, size_t cap, const char *key,
-    size_t len, uint64_t h)
+    size_t len)
 {
-	size_t i = (size_t)h & (cap - 1);
+	size_t i = (size_t)hash_bytes(key, len) & (cap - 1);
 
 	for (;;) {
 		struct strmap_entry *e = &slots[i];
 
-		if (e->key == NULL || (e->hash == h && e->len == len &&
+		if (e->key == NULL || (e->len == len &&
 		    memcmp(e->key, key, len) == 0))
 			return e;
 		i = (i + 1) & (cap - 1);
@@ -62,37 +64,44 @@ rehash(struct strmap *m)
 		struct strmap_entry *e = &m->slots[i];
 
 		if (e->key != NULL)
-			*find_slot(slots, ncap, e->key, e->len, e->hash) = *e;
+			*find_slot(slots, ncap, e->key, e->len) = *e;
 	}
 	free(m->slots);
 	m->slots = slots;
 	m->cap = ncap;
 }
 
+int
+strmap_has(const struct strmap *m, const char *key, size_t len)
+{
+	return m->cap > 0 && find_slot(m->slots, m->cap, key, len)->key !=
+	    NULL;
+}
+
 void
 strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 {
-	uint64_t h = hash_bytes(key, len);
 	struct strmap_entry *e;
-	size_t v;
+	uint32_t v;
 
+	if (len > UINT32_MAX || value >= VALUE_NONE)
+		BUG("strmap_add: key of %zu bytes, value %zu", len, value);
 	if ((m->used + 1) * 2 > m->cap)
 		rehash(m);
-	e = find_slot(m->slots, m->cap, key, len, h);
+	e = find_slot(m->slots, m->cap, key, len);
 	if (e->key == NULL) {
 		e->key = key;
-		e->len = len;
-		e->hash = h;
-		e->head = STRMAP_NONE;
+		e->len = (uint32_t)len;
+		e->head = VALUE_NONE;
 		m->used++;
 	}
-	for (v = e->head; v != STRMAP_NONE; v = m->values[v + 1])
+	for (v = e->head; v != VALUE_NONE; v = m->values[v + 1])
 		if (m->values[v] == value)
 			return;
 	GROW(m->values, m->capvalues, m->nvalues + 2);
-	m->values[m->nvalues] = value;
+	m->values[m->nvalues] = (uint32_t)value;
 	m->values[m->nvalues + 1] = e->head;
-	e->head = m->nvalues;
+	e->head = (uint32_t)m->nvalues;
 	m->nvalues += 2;
 }
 
@@ -104,10 +113,10 @@ strmap_first(const struct strmap *m, const char *key, size_t len, size_t *it)
 	*it = STRMAP_NONE;
 	if (m->cap == 0)
 		return STRMAP_NONE;
-	e = find_slot(m->slots, m->cap, key, len, hash_bytes(key, len));
+	e = find_slot(m->slots, m->cap, key, len);
 	if (e->key == NULL)
 		return STRMAP_NONE;
-	*it = e->head;
+	*it = e->head == VALUE_NONE ? STRMAP_NONE : e->head;
 	return strmap_next(m, it);
 }
 
@@ -119,7 +128,8 @@ strmap_next(const struct strmap *m, size_t *it)
 	if (*it == STRMAP_NONE)
 		return STRMAP_NONE;
 	v = m->values[*it];
-	*it = m->values[*it + 1];
+	*it = m->values[*it + 1] == VALUE_NONE ? STRMAP_NONE :
+	    m->values[*it + 1];
 	return v;
 }
 

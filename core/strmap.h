@@ -15,6 +15,7 @@
 #define FOLLOWUP_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap_entry;
 
@@ -22,19 +23,23 @@ struct strmap {
 	struct strmap_entry *slots;
 	size_t cap;		/* a power of two */
 	size_t used;
-	size_t *values;		/* chains: value, next index */
+	uint32_t *values;	/* chains: value, next index */
 	size_t nvalues, capvalues;
 };
 
 #define STRMAP_NONE ((size_t)-1)
 
 void strmap_init(struct strmap *m);
-/* Add value under key (len bytes); a value already there is not added. */
+/*
+ * Add value (below UINT32_MAX) under key (len bytes); a value already
+ * there is not added. key is kept only when it is new (strmap_has()).
+ */
 void strmap_add(struct strmap *m, const char *key, size_t len, size_t value);
 /*
  * Iterate the values of key: start with it = strmap_first(), then
  * strmap_next() until it returns STRMAP_NONE.
  */
+int strmap_has(const struct strmap *m, const char *key, size_t len);
 size_t strmap_first(const struct strmap *m, const char *key, size_t len,
     size_t *it);
 size_t strmap_next(const struct strmap *m, size_t *it);
