@@ -24,7 +24,7 @@
 #include "version.h"
 
 /* Raise when the blob layout or what the engine extracts changes. */
-#define CACHE_SCHEMA "followup-scan-cache 3 " FOLLOWUP_VERSION
+#define CACHE_SCHEMA "followup-scan-cache 4 " FOLLOWUP_VERSION
 #define RACY_NS 1000000000LL
 
 struct scan_cache {
@@ -97,6 +97,15 @@ put_date(struct strbuf *b, const struct fm_date *d)
 }
 
 static void
+put_day(struct strbuf *b, const struct fm_day *d)
+{
+	put_i32(b, d->present);
+	put_i32(b, d->bad);
+	put_i32(b, d->day);
+	put_i32(b, d->line);
+}
+
+static void
 put_cadence(struct strbuf *b, const struct fm_cadence *cad)
 {
 	put_i32(b, cad->present);
@@ -133,18 +142,18 @@ encode_note(struct strbuf *b, const struct vault *v, size_t index)
 	if (n->person != NULL)
 		encode_person(b, n->person);
 	put_strs(b, n->attendees, n->nattendees);
-	put_date(b, &n->date);
+	put_day(b, &n->date);
 	put_u32(b, (uint32_t)n->ntasks);
 	for (i = 0; i < n->ntasks; i++) {
 		const struct task *t = &v->tasks[n->task_first + i];
 
-		put_i32(b, t->line);
+		put_i32(b, (int)t->line);
 		put_str(b, t->text);
-		put_str(b, t->symbol);
-		put_i32(b, (int)t->status);
+		put_u32(b, (uint32_t)strnlen(t->symbol, sizeof(t->symbol)));
+		strbuf_add(b, t->symbol, strnlen(t->symbol, sizeof(t->symbol)));
 		put_i32(b, t->due);
-		put_u32(b, t->nlinks);
-		for (k = 0; k < t->nlinks; k++)
+		put_u32(b, (uint32_t)task_nlinks(t));
+		for (k = 0; k < task_nlinks(t); k++)
 			put_str(b, task_link(t, k));
 	}
 	put_u32(b, (uint32_t)nqueries);
@@ -309,6 +318,15 @@ get_date(struct reader *r, struct fm_date *d)
 }
 
 static void
+get_day(struct reader *r, struct fm_day *d)
+{
+	d->present = get_i32(r);
+	d->bad = get_i32(r);
+	d->day = get_i32(r);
+	d->line = get_i32(r);
+}
+
+static void
 get_cadence(struct reader *r, struct fm_cadence *cad)
 {
 	cad->present = get_i32(r);
@@ -327,29 +345,26 @@ decode_tasks(struct reader *r, struct vault *v, size_t note)
 
 	for (i = 0; i < n && !r->bad; i++) {
 		struct task *t;
-		const char *sym, *text = NULL;
-		size_t textlen = 0, nlinks;
-		int status;
+		const char *sym = NULL, *text = NULL;
+		size_t textlen = 0, symlen = 0, nlinks;
 
 		GROW(v->tasks, v->captasks, v->ntasks + 1);
 		t = &v->tasks[v->ntasks++];
 		memset(t, 0, sizeof(*t));
 		t->note = (uint32_t)note;
-		t->line = get_i32(r);
+		t->line = (unsigned)get_i32(r);
 		get_span(r, &text, &textlen);
-		sym = get_str(r);
-		if (sym != NULL && strlen(sym) < sizeof(t->symbol))
-			memcpy(t->symbol, sym, strlen(sym) + 1);
-		status = get_i32(r);
+		get_span(r, &sym, &symlen);
 		t->due = get_i32(r);
 		nlinks = get_names(r, v, &links, &caplinks);
-		if (r->bad || (unsigned)status > TASK_CANCELLED)
+		if (r->bad || symlen == 0 || symlen > sizeof(t->symbol) ||
+		    memchr(sym, '\0', symlen) != NULL)
 			r->bad = 1;
 		else {
-			t->status = (unsigned char)status;
+			memcpy(t->symbol, sym, symlen);
 			t->text = task_store_text(v, text, textlen, links,
 			    nlinks);
-			t->nlinks = (uint32_t)nlinks;
+			t->has_links = nlinks > 0;
 		}
 	}
 	free(links);
@@ -424,7 +439,7 @@ decode_note(struct reader *r, struct vault *v, const char *relpath)
 	n->attendees = arena_copy_ptrs(&v->arena, attendees, nattendees);
 	n->nattendees = (uint32_t)nattendees;
 	free(attendees);
-	get_date(r, &n->date);
+	get_day(r, &n->date);
 	decode_tasks(r, v, index);
 	decode_queries(r, v, index);
 	n = &v->notes[index];

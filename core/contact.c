@@ -129,11 +129,8 @@ date_ok(struct builder *b, const struct note *note, const char *key,
 {
 	if (!d->present || !d->bad)
 		return 1;
-	diag_error(b->dl, DIAG_NOTE, note->path, d->line,
-	    "write a real calendar date as YYYY-MM-DD (e.g. 2025-12-01); the "
-	    "contact is left out until then",
-	    "%s \"%s\" is %s", key, d->raw, d->bad == DATE_IMPOSSIBLE ?
-	    "not a real calendar date" : "not a date");
+	note_bad_date(b->dl, note->path, key, (int)d->line, (int)d->bad,
+	    d->raw, strlen(d->raw));
 	return 0;
 }
 
@@ -370,8 +367,6 @@ associate_meetings(struct builder *b)
 
 		if (note->nattendees == 0)
 			continue;
-		if (note->date.present && note->date.bad)
-			date_ok(b, note, "date", &note->date);
 		m.dated = note->date.present && !note->date.bad &&
 		    note->date.day <= b->today;
 		for (k = 0; k < note->nattendees; k++)
@@ -386,7 +381,7 @@ associate_links(struct builder *b)
 	size_t t, k;
 
 	for (t = 0; t < v->ntasks; t++)
-		for (k = 0; k < v->tasks[t].nlinks; k++)
+		for (k = 0; k < task_nlinks(&v->tasks[t]); k++)
 			resolve_link(b, task_link(&v->tasks[t], k), link_task,
 			    &t);
 }

@@ -76,6 +76,9 @@ struct fm_ctx {
 	struct note_person *person;	/* made on the first person key */
 	/* Lists as read, copied to the arena once all are known. */
 	struct names types, tags, aliases, attendees;
+	/* The meeting date as written, while the YAML document lives. */
+	const char *date_text;
+	size_t date_len;
 	yaml_document_t *doc;
 	int first_line;		/* file line of the YAML's first line */
 	struct diag_list *dl;
@@ -378,20 +381,73 @@ keep_raw_if_bad(struct fm_ctx *c, unsigned bad, const char *s, size_t len,
 		*raw = arena_strndup(&c->v->arena, s, len);
 }
 
-static void
-read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
+/*
+ * Read a date value into d (its text not kept) and return it as written:
+ * the trimmed value, or what it is when not a scalar; NULL when absent.
+ */
+static const char *
+parse_date_value(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d,
+    size_t *len)
 {
-	size_t len;
 	int line, present;
-	const char *s = raw_value(c, node, &line, &present, &d->raw, &len);
+	const char *what = NULL;
+	const char *s = raw_value(c, node, &line, &present, &what, len);
 
 	d->line = (unsigned)line;
 	d->present = (unsigned)present;
 	if (s != NULL)
-		d->bad = date_parse_datetime(s, len, &d->day);
-	else if (d->present)
+		d->bad = date_parse_datetime(s, *len, &d->day);
+	else if (d->present) {
 		d->bad = DATE_NOT_A_DATE;
+		s = what;
+		*len = strlen(what);
+	}
+	return s;
+}
+
+static void
+read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
+{
+	size_t len = 0;
+	const char *s = parse_date_value(c, node, d, &len);
+
 	keep_raw_if_bad(c, d->bad, s, len, &d->raw);
+}
+
+static void
+read_meeting_date(struct fm_ctx *c, yaml_node_t *node)
+{
+	struct fm_date d = { 0 };
+	struct fm_day *day = &c->note->date;
+
+	c->date_text = parse_date_value(c, node, &d, &c->date_len);
+	day->day = d.day;
+	day->line = d.line;
+	day->present = d.present;
+	day->bad = d.bad;
+}
+
+void
+note_bad_date(struct diag_list *dl, const char *path, const char *key,
+    int line, int bad, const char *raw, size_t rawlen)
+{
+	diag_error(dl, DIAG_NOTE, path, line,
+	    "write a real calendar date as YYYY-MM-DD (e.g. 2025-12-01); the "
+	    "contact is left out until then",
+	    "%s \"%.*s\" is %s", key, (int)rawlen, raw,
+	    bad == DATE_IMPOSSIBLE ? "not a real calendar date" :
+	    "not a date");
+}
+
+/* The date of a meeting counts only with attendees: so does its error. */
+static void
+check_meeting_date(struct fm_ctx *c)
+{
+	const struct fm_day *d = &c->note->date;
+
+	if (c->note->nattendees > 0 && d->present && d->bad)
+		note_bad_date(c->dl, c->note->path, "date", (int)d->line,
+		    (int)d->bad, c->date_text, c->date_len);
 }
 
 /* "YYYY-MM-DD", or "--MM-DD" without a year (as in RFC 6350). */
@@ -489,7 +545,7 @@ read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 		read_date(c, value, &person_of(c)->created);
 		break;
 	case K_DATE:
-		read_date(c, value, &note->date);
+		read_meeting_date(c, value);
 		break;
 	case K_ATTENDEES:
 		read_attendees(c, value);
@@ -607,6 +663,7 @@ parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 	} else
 		read_mapping(c, root);
 	keep_lists(c);
+	check_meeting_date(c);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 }

@@ -7,7 +7,7 @@
  * line, impossible dates. It records what it read; deciding who is a
  * contact is contact.h's job. Strings live in the vault's arena.
  *
- * A vault holds every note at once, so a note is kept small (64 bytes):
+ * A vault holds every note at once, so a note is kept small (56 bytes):
  * what only a
  * contact reads is in a struct note_person, which only notes with such
  * keys have (in the arena too), a date keeps its text only when it is
@@ -33,6 +33,14 @@ struct fm_date {
 	unsigned line : 28;	/* a file of VAULT_MAX_FILE has fewer */
 	unsigned present : 1;	/* key given with a non-empty value */
 	unsigned bad : 3;	/* enum date_parse, 0 when valid */
+};
+
+/* A meeting's date: what struct fm_date holds but its text. */
+struct fm_day {
+	int day;
+	unsigned line : 28;
+	unsigned present : 1;
+	unsigned bad : 3;
 };
 
 struct fm_cadence {
@@ -72,7 +80,11 @@ struct note {
 	/* NULL when the note has none of its keys: see note_person(). */
 	const struct note_person *person;
 	const char **attendees;	/* wikilink targets as written */
-	struct fm_date date;	/* a meeting's */
+	/*
+	 * A meeting's: when it is bad and the note has attendees, the error
+	 * is reported as the note is read, which needs no copy of its text.
+	 */
+	struct fm_day date;
 	uint32_t folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
 	uint32_t flags;
 	uint32_t nattendees;
@@ -94,6 +106,13 @@ const struct note_person *note_person(const struct note *note);
 const char *note_folder(const struct note *note, size_t *n);
 /* The length of the file name without ".md". */
 size_t note_stem_len(const struct note *note);
+
+/*
+ * Report a date value that is not a date (bad: enum date_parse) for key
+ * at path:line; raw[0..rawlen) is the value as written.
+ */
+void note_bad_date(struct diag_list *dl, const char *path, const char *key,
+    int line, int bad, const char *raw, size_t rawlen);
 
 /* Cadence as in DESIGN.md §3: "14", "14d", "2w". Returns 0 or -1. */
 int cadence_parse(const char *s, size_t n, int *days);

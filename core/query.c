@@ -385,7 +385,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
 	case QF_DUE:
 		return due_matches(f, t, today);
 	case QF_STATUS_TYPE:
-		return ((int)t->status == f->status) != f->negate;
+		return ((int)task_status(t) == f->status) != f->negate;
 	case QF_TAGS:
 		return tags_contain(t, f->text, f->textlen) != f->negate;
 	case QF_PATH:

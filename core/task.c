@@ -55,10 +55,19 @@ task_status_name(enum task_status st)
 	BUG("task status %d", (int)st);
 }
 
+enum task_status
+task_status(const struct task *t)
+{
+	return task_status_from_symbol(t->symbol, strnlen(t->symbol,
+	    sizeof(t->symbol)));
+}
+
 int
 task_is_open(const struct task *t)
 {
-	return t->status == TASK_TODO || t->status == TASK_IN_PROGRESS;
+	enum task_status st = task_status(t);
+
+	return st == TASK_TODO || st == TASK_IN_PROGRESS;
 }
 
 size_t
@@ -202,11 +211,14 @@ const char *
 task_store_text(struct vault *v, const char *text, size_t len,
     const char *const *links, size_t nlinks)
 {
-	size_t head = nlinks * sizeof(*links);
+	uint32_t n = (uint32_t)nlinks;
+	size_t head = nlinks ? nlinks * sizeof(*links) + sizeof(n) : 0;
 	char *record = arena_take_aligned(&v->arena, head + len + 1, 1);
 
-	if (nlinks)
-		memcpy(record, links, head);
+	if (nlinks) {
+		memcpy(record, links, nlinks * sizeof(*links));
+		memcpy(record + head - sizeof(n), &n, sizeof(n));
+	}
 	memcpy(record + head, text, len);
 	record[head + len] = '\0';
 	return record + head;
@@ -337,10 +349,10 @@ add_task(struct scan *s, struct li *li, const char *sym,
 	t = &v->tasks[v->ntasks];
 	memset(t, 0, sizeof(*t));
 	t->note = (uint32_t)s->note;
-	t->line = line_of(s, li->first);
-	memcpy(t->symbol, sym, sizeof(t->symbol));
-	t->status = (unsigned char)st;
-	read_due(text, textlen, s->path, t->line, &t->due, s->dl);
+	t->line = (unsigned)line_of(s, li->first);
+	memcpy(t->symbol, sym, strnlen(sym, sizeof(t->symbol)));
+	(void)st;	/* the symbol says it: task_status() */
+	read_due(text, textlen, s->path, (int)t->line, &t->due, s->dl);
 	li->task = v->ntasks++;
 	li->text = text;
 	li->textlen = textlen;
@@ -354,7 +366,7 @@ store_task(struct scan *s, struct li *li)
 
 	t->text = task_store_text(s->v, li->text, li->textlen, s->links,
 	    s->nlinks);
-	t->nlinks = (uint32_t)s->nlinks;
+	t->has_links = s->nlinks > 0;
 	s->nlinks = 0;
 }
 

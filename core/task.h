@@ -32,38 +32,49 @@ enum task_status {
 };
 
 /*
- * A vault holds every open task at once: 32 bytes each, the text in the
- * arena with its wikilinks just before it (one record), its tags read
- * from the text when asked.
+ * A vault holds every open task at once: 24 bytes each, its text in the
+ * arena (in one record with its wikilinks), its status read from its
+ * symbol and its tags from its text when asked.
  */
 struct task {
 	/*
-	 * The rest of the first line after "[c] ", trimmed. The nlinks
-	 * pointers before it are its wikilink targets (as written, before
-	 * '|'): see task_link().
+	 * The rest of the first line after "[c] ", trimmed. When it has
+	 * wikilinks, their targets (as written, before '|') and their count
+	 * come just before it: see task_link().
 	 */
 	const char *text;
 	uint32_t note;		/* index in vault->notes */
-	int line;		/* 1-based, in the file */
+	unsigned line : 31;	/* 1-based, in the file */
+	unsigned has_links : 1;
 	int due;		/* day number or DATE_NONE */
-	uint32_t nlinks;
-	char symbol[5];		/* the status character, UTF-8 */
-	unsigned char status;	/* enum task_status */
+	char symbol[4];		/* the status character, UTF-8, NUL-padded */
 };
 
-/* Wikilink target k (< nlinks); the record need not be aligned. */
+/* The record before the text: nlinks pointers, then nlinks (uint32_t). */
+static inline size_t
+task_nlinks(const struct task *t)
+{
+	uint32_t n = 0;
+
+	if (t->has_links)
+		memcpy(&n, t->text - sizeof(n), sizeof(n));
+	return n;
+}
+
+/* Wikilink target k (< task_nlinks()); the record need not be aligned. */
 static inline const char *
 task_link(const struct task *t, size_t k)
 {
 	const char *link;
 
-	memcpy(&link, t->text - (t->nlinks - k) * sizeof(link), sizeof(link));
+	memcpy(&link, t->text - sizeof(uint32_t) -
+	    (task_nlinks(t) - k) * sizeof(link), sizeof(link));
 	return link;
 }
 
 /*
- * The record task_link() and text read: the nlinks pointers at links,
- * then a copy of text[0..len), in v's arena. Returns the copy's text.
+ * Store text[0..len) and the nlinks pointers at links as the record
+ * task_link() reads, in v's arena. Returns the copy's text.
  */
 const char *task_store_text(struct vault *v, const char *text, size_t len,
     const char *const *links, size_t nlinks);
@@ -78,6 +89,7 @@ int task_next_tag(const char *text, size_t n, size_t *pos,
 /* " " and other unknown symbols are todo, "/" in progress, ... (rules.md). */
 enum task_status task_status_from_symbol(const char *sym, size_t len);
 const char *task_status_name(enum task_status st);	/* "todo", ... */
+enum task_status task_status(const struct task *t);
 int task_is_open(const struct task *t);
 
 /*

@@ -79,7 +79,7 @@ main(void)
 	struct task t = {
 		.text = "Send the budget \xF0\x9F\x93\x85 2026-01-15 #work "
 		    "#people/ana",
-		.status = TASK_TODO,
+		.symbol = " ",
 	};
 	int today = date_from_ymd(2026, 1, 10);
 	char name[256];
