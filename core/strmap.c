@@ -15,9 +15,12 @@
 /* 16 bytes: a vault's contacts put tens of thousands of names in a map. */
 struct strmap_entry {
 	const char *key;	/* NULL: empty slot */
-	uint32_t len;
+	uint32_t len : 24;	/* a key comes from a note: under 16 MiB */
+	uint32_t tag : 8;	/* hash bits the slot does not tell */
 	uint32_t head;		/* first value in m->values (pairs) */
 };
+
+#define KEY_MAX ((1u << 24) - 1)
 
 static uint64_t
 hash_bytes(const char *s, size_t n)
@@ -38,16 +41,22 @@ strmap_init(struct strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static unsigned
+tag_of(uint64_t h)
+{
+	return (unsigned)(h >> 56);
+}
+
 static struct strmap_entry *
 find_slot(struct strmap_entry *slots, size_t cap, const char *key,
-    size_t len)
+    size_t len, uint64_t h)
 {
-	size_t i = (size_t)hash_bytes(key, len) & (cap - 1);
+	size_t i = (size_t)h & (cap - 1);
 
 	for (;;) {
 		struct strmap_entry *e = &slots[i];
 
-		if (e->key == NULL || (e->len == len &&
+		if (e->key == NULL || (e->tag == tag_of(h) && e->len == len &&
 		    memcmp(e->key, key, len) == 0))
 			return e;
 		i = (i + 1) & (cap - 1);
@@ -64,7 +73,8 @@ rehash(struct strmap *m)
 		struct strmap_entry *e = &m->slots[i];
 
 		if (e->key != NULL)
-			*find_slot(slots, ncap, e->key, e->len) = *e;
+			*find_slot(slots, ncap, e->key, e->len,
+			    hash_bytes(e->key, e->len)) = *e;
 	}
 	free(m->slots);
 	m->slots = slots;
@@ -74,24 +84,26 @@ rehash(struct strmap *m)
 int
 strmap_has(const struct strmap *m, const char *key, size_t len)
 {
-	return m->cap > 0 && find_slot(m->slots, m->cap, key, len)->key !=
-	    NULL;
+	return m->cap > 0 && len <= KEY_MAX && find_slot(m->slots, m->cap,
+	    key, len, hash_bytes(key, len))->key != NULL;
 }
 
 void
 strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 {
+	uint64_t h = hash_bytes(key, len);
 	struct strmap_entry *e;
 	uint32_t v;
 
-	if (len > UINT32_MAX || value >= VALUE_NONE)
+	if (len > KEY_MAX || value >= VALUE_NONE)
 		BUG("strmap_add: key of %zu bytes, value %zu", len, value);
 	if ((m->used + 1) * 2 > m->cap)
 		rehash(m);
-	e = find_slot(m->slots, m->cap, key, len);
+	e = find_slot(m->slots, m->cap, key, len, h);
 	if (e->key == NULL) {
 		e->key = key;
 		e->len = (uint32_t)len;
+		e->tag = tag_of(h);
 		e->head = VALUE_NONE;
 		m->used++;
 	}
@@ -113,7 +125,9 @@ strmap_first(const struct strmap *m, const char *key, size_t len, size_t *it)
 	*it = STRMAP_NONE;
 	if (m->cap == 0)
 		return STRMAP_NONE;
-	e = find_slot(m->slots, m->cap, key, len);
+	if (len > KEY_MAX)
+		return STRMAP_NONE;
+	e = find_slot(m->slots, m->cap, key, len, hash_bytes(key, len));
 	if (e->key == NULL)
 		return STRMAP_NONE;
 	*it = e->head == VALUE_NONE ? STRMAP_NONE : e->head;
