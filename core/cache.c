@@ -761,7 +761,12 @@ cache_view_open(struct scan_cache *c)
 
 	w->c = c;
 	w->rd = open_db(c->path);
-	if (w->rd != NULL && exec(w->rd, "BEGIN") != SQLITE_OK) {
+	/*
+	 * A view reads each page once, in order: a page cache of its own
+	 * (2 MiB by default) would only hold memory until the scan ends.
+	 */
+	if (w->rd != NULL && (exec(w->rd, "PRAGMA cache_size=-256") !=
+	    SQLITE_OK || exec(w->rd, "BEGIN") != SQLITE_OK)) {
 		sqlite3_close(w->rd);
 		w->rd = NULL;
 	}
