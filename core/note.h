@@ -1,6 +1,7 @@
 /*
  * note.h - one note: its names, its frontmatter (read with libyaml) and
- * where its tasks and query blocks sit in the vault's arrays.
+ * where its tasks sit in the vault's array (its query blocks are found
+ * by note: vault_queries()).
  *
  * note_parse() implements the "Frontmatter" and "Dates" parts of
  * docs/rules.md: BOM, "---" ... "---"/"...", libyaml errors at the file's
@@ -8,10 +9,10 @@
  * contact is contact.h's job. Strings live in the vault's arena.
  *
  * A vault holds every note at once, so a note is kept small (56 bytes):
- * what only a
- * contact reads is in a struct note_person, which only notes with such
- * keys have (in the arena too), a date keeps its text only when it is
- * bad, for the message, and attendees are names kept once (vault.h).
+ * what only a contact reads is in a struct note_person, which only notes
+ * with such keys have (in the arena too); a contact's date keeps its text
+ * only when it is bad, for the message, and a meeting's bad date is
+ * reported as the note is read; attendees are names kept once (vault.h).
  */
 #ifndef FOLLOWUP_NOTE_H
 #define FOLLOWUP_NOTE_H
