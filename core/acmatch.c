@@ -320,6 +320,12 @@ acm_needles(const struct acm *m)
 	return m->nouts;
 }
 
+size_t
+acm_states(const struct acm *m)
+{
+	return m->nstates;
+}
+
 void
 acm_free(struct acm *m)
 {

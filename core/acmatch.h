@@ -29,6 +29,8 @@ void acm_build(struct acm *m);
 void acm_scan(const struct acm *m, const char *text, size_t len,
     void (*fn)(void *arg, size_t id, size_t end), void *arg);
 size_t acm_needles(const struct acm *m);
+/* How many states the automaton has: what its memory grows with. */
+size_t acm_states(const struct acm *m);
 void acm_free(struct acm *m);
 
 #endif

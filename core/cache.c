@@ -24,7 +24,7 @@
 #include "version.h"
 
 /* Raise when the blob layout or what the engine extracts changes. */
-#define CACHE_SCHEMA "followup-scan-cache 2 " FOLLOWUP_VERSION
+#define CACHE_SCHEMA "followup-scan-cache 4 " FOLLOWUP_VERSION
 #define RACY_NS 1000000000LL
 
 struct scan_cache {
@@ -97,6 +97,15 @@ put_date(struct strbuf *b, const struct fm_date *d)
 }
 
 static void
+put_day(struct strbuf *b, const struct fm_day *d)
+{
+	put_i32(b, d->present);
+	put_i32(b, d->bad);
+	put_i32(b, d->day);
+	put_i32(b, d->line);
+}
+
+static void
 put_cadence(struct strbuf *b, const struct fm_cadence *cad)
 {
 	put_i32(b, cad->present);
@@ -123,31 +132,33 @@ encode_person(struct strbuf *b, const struct note_person *p)
 }
 
 static void
-encode_note(struct strbuf *b, const struct vault *v, const struct note *n)
+encode_note(struct strbuf *b, const struct vault *v, size_t index)
 {
-	size_t i, k;
+	const struct note *n = &v->notes[index];
+	size_t i, k, first, nqueries = vault_queries(v, index, &first);
 
 	put_u32(b, n->flags);
 	put_u32(b, n->person != NULL);
 	if (n->person != NULL)
 		encode_person(b, n->person);
 	put_strs(b, n->attendees, n->nattendees);
-	put_date(b, &n->date);
+	put_day(b, &n->date);
 	put_u32(b, (uint32_t)n->ntasks);
 	for (i = 0; i < n->ntasks; i++) {
 		const struct task *t = &v->tasks[n->task_first + i];
 
-		put_i32(b, t->line);
+		put_i32(b, (int)t->line);
 		put_str(b, t->text);
-		put_str(b, t->symbol);
-		put_i32(b, (int)t->status);
+		put_u32(b, (uint32_t)strnlen(t->symbol, sizeof(t->symbol)));
+		strbuf_add(b, t->symbol, strnlen(t->symbol, sizeof(t->symbol)));
 		put_i32(b, t->due);
-		put_u32(b, t->ntags);
-		put_strs(b, t->words, (size_t)t->ntags + t->nlinks);
+		put_u32(b, (uint32_t)task_nlinks(t));
+		for (k = 0; k < task_nlinks(t); k++)
+			put_str(b, task_link(t, k));
 	}
-	put_u32(b, (uint32_t)n->nqueries);
-	for (i = 0; i < n->nqueries; i++) {
-		const struct query *q = &v->queries[n->query_first + i];
+	put_u32(b, (uint32_t)nqueries);
+	for (i = 0; i < nqueries; i++) {
+		const struct query *q = &v->queries[first + i];
 
 		put_i32(b, q->line);
 		put_u32(b, (uint32_t)q->nfilters);
@@ -173,7 +184,7 @@ encode(struct strbuf *b, const struct vault *v, size_t note_first,
 
 	put_u32(b, (uint32_t)(v->nnotes - note_first));
 	for (i = note_first; i < v->nnotes; i++)
-		encode_note(b, v, &v->notes[i]);
+		encode_note(b, v, i);
 	put_u32(b, (uint32_t)(dl->n - diag_first));
 	for (i = diag_first; i < dl->n; i++) {
 		const struct diag *d = &dl->items[i];
@@ -230,6 +241,22 @@ get_str(struct reader *r)
 	return s;
 }
 
+/* A string as it stands in the blob (not NUL-terminated); 0 when bad. */
+static int
+get_span(struct reader *r, const char **s, size_t *n)
+{
+	uint32_t len = get_u32(r);
+
+	if (r->bad || len == NULL_STR || (size_t)(r->end - r->p) < len) {
+		r->bad = 1;
+		return 0;
+	}
+	*s = (const char *)r->p;
+	*n = len;
+	r->p += len;
+	return 1;
+}
+
 /* A count that cannot be larger than the bytes left: a guard on garbage. */
 static uint32_t
 get_count(struct reader *r)
@@ -261,6 +288,25 @@ get_strs(struct reader *r, const char ***v, size_t *n)
 	*v = arr;
 }
 
+/*
+ * A list of names (attendees, wikilinks) into *names (grown as needed),
+ * each kept once in v (vault_name()). Returns how many.
+ */
+static size_t
+get_names(struct reader *r, struct vault *v, const char ***names,
+    size_t *cap)
+{
+	uint32_t count = get_count(r), i;
+	const char *s;
+	size_t n;
+
+	GROW(*names, *cap, (size_t)count + 1);
+	for (i = 0; i < count && !r->bad; i++)
+		if (get_span(r, &s, &n))
+			(*names)[i] = vault_name(v, s, n);
+	return r->bad ? 0 : count;
+}
+
 static void
 get_date(struct reader *r, struct fm_date *d)
 {
@@ -269,6 +315,15 @@ get_date(struct reader *r, struct fm_date *d)
 	d->day = get_i32(r);
 	d->line = get_i32(r);
 	d->raw = get_str(r);
+}
+
+static void
+get_day(struct reader *r, struct fm_day *d)
+{
+	d->present = get_i32(r);
+	d->bad = get_i32(r);
+	d->day = get_i32(r);
+	d->line = get_i32(r);
 }
 
 static void
@@ -285,34 +340,34 @@ static void
 decode_tasks(struct reader *r, struct vault *v, size_t note)
 {
 	uint32_t n = get_count(r), i;
+	const char **links = NULL;
+	size_t caplinks = 0;
 
 	for (i = 0; i < n && !r->bad; i++) {
 		struct task *t;
-		const char *sym;
-		size_t nwords;
-		int status;
+		const char *sym = NULL, *text = NULL;
+		size_t textlen = 0, symlen = 0, nlinks;
 
 		GROW(v->tasks, v->captasks, v->ntasks + 1);
 		t = &v->tasks[v->ntasks++];
 		memset(t, 0, sizeof(*t));
 		t->note = (uint32_t)note;
-		t->line = get_i32(r);
-		t->text = get_str(r);
-		sym = get_str(r);
-		if (sym != NULL && strlen(sym) < sizeof(t->symbol))
-			memcpy(t->symbol, sym, strlen(sym) + 1);
-		status = get_i32(r);
+		t->line = (unsigned)get_i32(r);
+		get_span(r, &text, &textlen);
+		get_span(r, &sym, &symlen);
 		t->due = get_i32(r);
-		t->ntags = get_u32(r);
-		get_strs(r, &t->words, &nwords);
-		if (t->text == NULL || (unsigned)status > TASK_CANCELLED ||
-		    t->ntags > nwords)
+		nlinks = get_names(r, v, &links, &caplinks);
+		if (r->bad || symlen == 0 || symlen > sizeof(t->symbol) ||
+		    memchr(sym, '\0', symlen) != NULL)
 			r->bad = 1;
 		else {
-			t->status = (unsigned char)status;
-			t->nlinks = (uint32_t)(nwords - t->ntags);
+			memcpy(t->symbol, sym, symlen);
+			t->text = task_store_text(v, text, textlen, links,
+			    nlinks);
+			t->has_links = nlinks > 0;
 		}
 	}
+	free(links);
 }
 
 static void
@@ -335,11 +390,11 @@ decode_queries(struct reader *r, struct vault *v, size_t note)
 		for (k = 0; k < nf && !r->bad; k++) {
 			struct query_filter *f = &q->filters[k];
 
-			f->field = (enum query_field)get_i32(r);
+			f->field = (unsigned char)get_i32(r);
 			f->negate = get_i32(r);
 			f->text = get_str(r);
-			f->textlen = f->text ? strlen(f->text) : 0;
-			f->cmp = (enum query_cmp)get_i32(r);
+			f->textlen = f->text ? (uint32_t)strlen(f->text) : 0;
+			f->cmp = (unsigned char)get_i32(r);
 			f->date = get_i32(r);
 			f->date_relative = get_i32(r);
 			f->status = get_i32(r);
@@ -373,22 +428,22 @@ decode_person(struct reader *r)
 static void
 decode_note(struct reader *r, struct vault *v, const char *relpath)
 {
-	size_t index = v->nnotes, nattendees;
+	size_t index = v->nnotes, nattendees, cap = 0;
 	struct note *n = note_new(v, relpath);
-	const char **attendees;
+	const char **attendees = NULL;
 
 	n->flags = get_u32(r);
 	if (get_u32(r))
 		n->person = decode_person(r);
-	get_strs(r, &attendees, &nattendees);
-	n->attendees = attendees;
+	nattendees = get_names(r, v, &attendees, &cap);
+	n->attendees = arena_copy_ptrs(&v->arena, attendees, nattendees);
 	n->nattendees = (uint32_t)nattendees;
-	get_date(r, &n->date);
+	free(attendees);
+	get_day(r, &n->date);
 	decode_tasks(r, v, index);
 	decode_queries(r, v, index);
 	n = &v->notes[index];
 	n->ntasks = (uint32_t)(v->ntasks - n->task_first);
-	n->nqueries = (uint32_t)(v->nqueries - n->query_first);
 }
 
 /*
@@ -706,7 +761,12 @@ cache_view_open(struct scan_cache *c)
 
 	w->c = c;
 	w->rd = open_db(c->path);
-	if (w->rd != NULL && exec(w->rd, "BEGIN") != SQLITE_OK) {
+	/*
+	 * A view reads each page once, in order: a page cache of its own
+	 * (2 MiB by default) would only hold memory until the scan ends.
+	 */
+	if (w->rd != NULL && (exec(w->rd, "PRAGMA cache_size=-256") !=
+	    SQLITE_OK || exec(w->rd, "BEGIN") != SQLITE_OK)) {
 		sqlite3_close(w->rd);
 		w->rd = NULL;
 	}

@@ -68,6 +68,7 @@ contact_source_name(enum last_source src)
 struct found {
 	uint32_t *tasks;
 	size_t n, cap;
+	size_t sorted;		/* tasks[0..sorted) are sorted, each once */
 };
 
 struct builder {
@@ -76,6 +77,7 @@ struct builder {
 	int today;
 	struct diag_list *dl;
 	struct arena keys;	/* lowercased names for the map */
+	struct strbuf lookup;	/* a lowercased link target; reused */
 	struct strmap names;
 	struct contact *contacts;
 	size_t ncontacts, capcontacts;
@@ -127,11 +129,8 @@ date_ok(struct builder *b, const struct note *note, const char *key,
 {
 	if (!d->present || !d->bad)
 		return 1;
-	diag_error(b->dl, DIAG_NOTE, note->path, d->line,
-	    "write a real calendar date as YYYY-MM-DD (e.g. 2025-12-01); the "
-	    "contact is left out until then",
-	    "%s \"%s\" is %s", key, d->raw, d->bad == DATE_IMPOSSIBLE ?
-	    "not a real calendar date" : "not a date");
+	note_bad_date(b->dl, note->path, key, (int)d->line, (int)d->bad,
+	    d->raw, strlen(d->raw));
 	return 0;
 }
 
@@ -183,12 +182,28 @@ cadence_of(const struct note *note, const struct config *cfg)
 	return cfg->cadence_days;
 }
 
+/* Put s[0..len), lowercased, in b->lookup. */
 static void
-add_name(struct builder *b, const char *name, size_t contact)
+lowercase_lookup(struct builder *b, const char *s, size_t len)
 {
-	size_t len = strlen(name);
-	char *key = arena_lowercase(&b->keys, name, len);
+	size_t i;
 
+	strbuf_reset(&b->lookup);
+	strbuf_add(&b->lookup, s, len);
+	for (i = 0; i < len; i++)
+		if (b->lookup.buf[i] >= 'A' && b->lookup.buf[i] <= 'Z')
+			b->lookup.buf[i] += 'a' - 'A';
+}
+
+static void
+add_name(struct builder *b, const char *name, size_t len, size_t contact)
+{
+	const char *key;
+
+	lowercase_lookup(b, name, len);
+	/* A title is most often the file name: one copy of the key. */
+	key = strmap_has(&b->names, b->lookup.buf, len) ? b->lookup.buf :
+	    arena_strndup(&b->keys, b->lookup.buf, len);
 	strmap_add(&b->names, key, len, contact);
 }
 
@@ -198,16 +213,13 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	const struct note *note = &b->v->notes[index];
 	const struct note_person *p = note_person(note);
 	struct contact *c;
-	size_t i, id = b->ncontacts;
-	const char *stem;
 
 	GROW(b->contacts, b->capcontacts, b->ncontacts + 1);
 	c = &b->contacts[b->ncontacts++];
 	memset(c, 0, sizeof(*c));
 	c->note = index;
-	stem = arena_strndup(&set->names, note->filename,
-	    note_stem_len(note));
-	c->name = p->title ? p->title : stem;
+	c->name = p->title ? p->title : arena_strndup(&set->names,
+	    note_filename(note), note_stem_len(note));
 	c->path = note->path;
 	c->cadence_days = cadence_of(note, b->cfg);
 	c->snooze_until = p->snooze_until.present ? p->snooze_until.day :
@@ -222,10 +234,40 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 		c->last_contact = DATE_NONE;
 		c->source = SOURCE_NONE;
 	}
-	add_name(b, stem, id);
-	add_name(b, c->name, id);
-	for (i = 0; i < p->naliases; i++)
-		add_name(b, p->aliases[i], id);
+}
+
+/* The names a wikilink can call each contact by: file name, name, aliases. */
+static void
+add_names(struct builder *b)
+{
+	size_t id, i;
+
+	for (id = 0; id < b->ncontacts; id++) {
+		const struct contact *c = &b->contacts[id];
+		const struct note *note = &b->v->notes[c->note];
+		const struct note_person *p = note_person(note);
+
+		add_name(b, note_filename(note), note_stem_len(note), id);
+		add_name(b, c->name, strlen(c->name), id);
+		for (i = 0; i < p->naliases; i++)
+			add_name(b, p->aliases[i], strlen(p->aliases[i]), id);
+	}
+}
+
+static int
+in_sorted(const uint32_t *a, size_t n, uint32_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == x;
 }
 
 static void
@@ -234,6 +276,9 @@ add_pair(struct builder *b, size_t contact, size_t task)
 	struct found *f = &b->found[contact];
 
 	if (!task_is_open(&b->v->tasks[task]))
+		return;
+	/* A meeting's tasks are often a query's too: not kept twice. */
+	if (in_sorted(f->tasks, f->sorted, (uint32_t)task))
 		return;
 	GROW(f->tasks, f->cap, f->n + 1);
 	f->tasks[f->n++] = (uint32_t)task;
@@ -264,7 +309,6 @@ resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
 	const char *hash = strchr(target, '#');
 	size_t n = hash ? (size_t)(hash - target) : strlen(target);
 	const char *base, *slash;
-	char *key;
 	size_t blen, it, c;
 
 	trim_span(&target, &n);
@@ -275,8 +319,10 @@ resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
 	blen = n - (size_t)(base - target);
 	if (blen == 0)
 		return;
-	key = arena_lowercase(&b->keys, base, blen);
-	for (c = strmap_first(&b->names, key, blen, &it); c != STRMAP_NONE;
+	/* Every wikilink and attendee is looked up: no copy of each kept. */
+	lowercase_lookup(b, base, blen);
+	for (c = strmap_first(&b->names, b->lookup.buf, blen, &it);
+	    c != STRMAP_NONE;
 	    c = strmap_next(&b->names, &it)) {
 		if (slash != NULL && !path_matches(&b->contacts[c], target, n))
 			continue;
@@ -321,8 +367,6 @@ associate_meetings(struct builder *b)
 
 		if (note->nattendees == 0)
 			continue;
-		if (note->date.present && note->date.bad)
-			date_ok(b, note, "date", &note->date);
 		m.dated = note->date.present && !note->date.bad &&
 		    note->date.day <= b->today;
 		for (k = 0; k < note->nattendees; k++)
@@ -337,8 +381,8 @@ associate_links(struct builder *b)
 	size_t t, k;
 
 	for (t = 0; t < v->ntasks; t++)
-		for (k = 0; k < v->tasks[t].nlinks; k++)
-			resolve_link(b, task_links(&v->tasks[t])[k], link_task,
+		for (k = 0; k < task_nlinks(&v->tasks[t]); k++)
+			resolve_link(b, task_link(&v->tasks[t], k), link_task,
 			    &t);
 }
 
@@ -361,17 +405,18 @@ associate_own(struct builder *b)
 {
 	const struct vault *v = b->v;
 	struct query_owner owner = { b, NULL };
-	size_t *qs = NULL, nq = 0, cap = 0, capc = 0, c, t, q;
+	size_t *qs = NULL, nq = 0, cap = 0, capc = 0, c, t, q, first, n;
 
 	for (c = 0; c < b->ncontacts; c++) {
 		const struct note *note = &v->notes[b->contacts[c].note];
 
 		for (t = 0; t < note->ntasks; t++)
 			add_pair(b, c, note->task_first + t);
-		for (q = 0; q < note->nqueries; q++) {
+		n = vault_queries(v, b->contacts[c].note, &first);
+		for (q = 0; q < n; q++) {
 			GROW(qs, cap, nq + 1);
 			GROW(owner.contact_of, capc, nq + 1);
-			qs[nq] = note->query_first + q;
+			qs[nq] = first + q;
 			owner.contact_of[nq++] = c;
 		}
 	}
@@ -411,42 +456,76 @@ sort_tasks(uint32_t *a, size_t n, uint32_t *scratch)
 	}
 }
 
+/* Sort a[0..n) (with scratch for n) and keep each task once: the new n. */
+static size_t
+sort_unique(uint32_t *a, size_t n, uint32_t *scratch)
+{
+	size_t i, kept = 0;
+
+	sort_tasks(a, n, scratch);
+	for (i = 0; i < n; i++)
+		if (kept == 0 || a[i] != a[kept - 1])
+			a[kept++] = a[i];	/* kept never passes i */
+	return kept;
+}
+
+/* A scratch array as long as the longest list, for sort_tasks(). */
+static uint32_t *
+sort_scratch(const struct builder *b)
+{
+	size_t c, longest = 1;
+
+	for (c = 0; c < b->ncontacts; c++)
+		if (b->found[c].n > longest)
+			longest = b->found[c].n;
+	return xmalloc(longest * sizeof(uint32_t));
+}
+
+/*
+ * Sort each contact's tasks so far and keep each once: what comes later
+ * is looked up in them (add_pair()) instead of piling up as repeats.
+ */
+static void
+compact_found(struct builder *b)
+{
+	uint32_t *scratch = sort_scratch(b);
+	size_t c;
+
+	for (c = 0; c < b->ncontacts; c++) {
+		struct found *f = &b->found[c];
+
+		f->n = f->sorted = sort_unique(f->tasks, f->n, scratch);
+	}
+	free(scratch);
+}
+
 /*
  * Give each contact its tasks in path/line order (task order), each once,
  * the open ones only, and the earliest due date among them. The contact
- * takes over its list.
+ * takes over its list, cut to its size.
  */
 static void
 collect_items(struct builder *b)
 {
 	const struct vault *v = b->v;
-	size_t i, c, longest = 1;
-	uint32_t *scratch;
+	uint32_t *scratch = sort_scratch(b);
+	size_t i, c;
 
-	for (c = 0; c < b->ncontacts; c++)
-		if (b->found[c].n > longest)
-			longest = b->found[c].n;
-	scratch = xmalloc(longest * sizeof(*scratch));
 	for (c = 0; c < b->ncontacts; c++) {
 		struct contact *ct = &b->contacts[c];
 		uint32_t *mine = b->found[c].tasks;
-		size_t count = b->found[c].n, n = 0;
+		size_t n = sort_unique(mine, b->found[c].n, scratch);
 
-		sort_tasks(mine, count, scratch);
-		for (i = 0; i < count; i++) {
+		for (i = 0; i < n; i++) {
 			const struct task *t = &v->tasks[mine[i]];
 
-			if (i > 0 && mine[i] == mine[i - 1])
-				continue;
-			/* n never passes i: compacting in place. */
-			mine[n++] = mine[i];
 			if (t->due != DATE_NONE &&
 			    (ct->earliest_item_due == DATE_NONE ||
 			    t->due < ct->earliest_item_due))
 				ct->earliest_item_due = t->due;
 		}
 		ct->nitems = n;
-		ct->items = n ? mine : NULL;
+		ct->items = n ? xrealloc(mine, n * sizeof(*mine)) : NULL;
 		if (n == 0)
 			free(mine);
 		b->found[c].tasks = NULL;
@@ -477,7 +556,8 @@ void
 contact_build(struct contact_set *set, const struct vault *v,
     const struct config *cfg, int today, struct diag_list *dl)
 {
-	struct builder b = { .v = v, .cfg = cfg, .today = today, .dl = dl };
+	struct builder b = { .v = v, .cfg = cfg, .today = today, .dl = dl,
+		.lookup = STRBUF_INIT };
 	size_t i;
 
 	memset(set, 0, sizeof(*set));
@@ -492,8 +572,12 @@ contact_build(struct contact_set *set, const struct vault *v,
 		b.meeting[i] = DATE_NONE;
 		b.contacts[i].earliest_item_due = DATE_NONE;
 	}
+	/* The queries' automaton is gone before the names' table comes. */
 	associate_own(&b);
+	compact_found(&b);
+	add_names(&b);
 	associate_links(&b);
+	compact_found(&b);
 	associate_meetings(&b);
 	collect_items(&b);
 	apply_meetings(&b);
@@ -504,6 +588,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 	free(b.meeting);
 	strmap_release(&b.names);
 	arena_free(&b.keys);
+	strbuf_release(&b.lookup);
 }
 
 void

@@ -41,6 +41,17 @@ keep_big_arrays_mapped(void)
 #endif
 }
 
+/*
+ * What the reading thread freed (its buffers, the chunks it filled, its
+ * SQLite connection) stays in its malloc arena, where this thread cannot
+ * reuse it for the association: hand the free pages back to the system.
+ */
+static void
+give_back_reading_memory(void)
+{
+	malloc_trim(0);
+}
+
 int
 engine_scan_cached(struct scan_result *r, const char *root,
     const struct config *cfg, int today, const char *cache_path,
@@ -73,6 +84,7 @@ engine_scan_cached(struct scan_result *r, const char *root,
 	free(real);
 	if (rc != 0)
 		return -1;
+	give_back_reading_memory();
 	contact_build(&r->contacts, &r->vault, cfg, today, &r->diags);
 	schedule_apply(&r->contacts, &params);
 	schedule_sort(&r->contacts);

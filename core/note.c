@@ -4,6 +4,7 @@
  */
 #include "note.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -44,11 +45,40 @@ static const char *const fm_key_names[K_COUNT] = {
 	[K_BIRTHDAY] = "birthday",
 };
 
+/* Names (vault_name()) gathered for one list. */
+struct names {
+	const char **items;
+	size_t n, cap;
+};
+
+static void
+names_add(struct vault *v, struct names *l, const char *s, size_t len)
+{
+	GROW(l->items, l->cap, l->n + 1);
+	l->items[l->n++] = vault_name(v, s, len);
+}
+
+/* The list in v's arena, its exact size; l's own array is freed. */
+static const char **
+names_keep(struct vault *v, struct names *l, size_t *n)
+{
+	const char **kept = arena_copy_ptrs(&v->arena, l->items, l->n);
+
+	*n = l->n;
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+	return kept;
+}
+
 struct fm_ctx {
 	struct vault *v;
 	struct note *note;
 	struct note_person *person;	/* made on the first person key */
-	size_t nattendees;
+	/* Lists as read, copied to the arena once all are known. */
+	struct names types, tags, aliases, attendees;
+	/* The meeting date as written, while the YAML document lives. */
+	const char *date_text;
+	size_t date_len;
 	yaml_document_t *doc;
 	int first_line;		/* file line of the YAML's first line */
 	struct diag_list *dl;
@@ -139,8 +169,7 @@ file_line(const struct fm_ctx *c, yaml_node_t *node)
 
 /* A tag or a type: trimmed, without a leading '#'. */
 static void
-add_word(struct fm_ctx *c, const char ***arr, size_t *n, const char *s,
-    size_t len)
+add_word(struct fm_ctx *c, struct names *l, const char *s, size_t len)
 {
 	trim_span(&s, &len);
 	if (len > 0 && s[0] == '#') {
@@ -148,13 +177,13 @@ add_word(struct fm_ctx *c, const char ***arr, size_t *n, const char *s,
 		len--;
 	}
 	if (len > 0)
-		arena_push_string(&c->v->arena, arr, n, s, len);
+		names_add(c->v, l, s, len);
 }
 
 /* A string that lists words: "a, b c" is three. */
 static void
-add_words_split(struct fm_ctx *c, const char ***arr, size_t *n,
-    const char *s, size_t len)
+add_words_split(struct fm_ctx *c, struct names *l, const char *s,
+    size_t len)
 {
 	size_t i = 0;
 
@@ -167,14 +196,13 @@ add_words_split(struct fm_ctx *c, const char ***arr, size_t *n,
 		while (i < len && s[i] != ',' && s[i] != ' ' && s[i] != '\t')
 			i++;
 		if (i > start)
-			add_word(c, arr, n, s + start, i - start);
+			add_word(c, l, s + start, i - start);
 	}
 }
 
 /* A scalar or a list of scalars; a scalar is split when split is set. */
 static void
-read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
-    size_t *n, int split)
+read_words(struct fm_ctx *c, yaml_node_t *node, struct names *l, int split)
 {
 	yaml_node_item_t *it;
 	const char *s;
@@ -184,9 +212,9 @@ read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
 		if (scalar_is_null(node))
 			return;
 		if (split)
-			add_words_split(c, arr, n, s, len);
+			add_words_split(c, l, s, len);
 		else
-			add_word(c, arr, n, s, len);
+			add_word(c, l, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -196,14 +224,14 @@ read_words(struct fm_ctx *c, yaml_node_t *node, const char ***arr,
 		yaml_node_t *child = yaml_document_get_node(c->doc, *it);
 
 		if ((s = scalar(child, &len)) != NULL && !scalar_is_null(child))
-			add_word(c, arr, n, s, len);
+			add_word(c, l, s, len);
 	}
 }
 
 static void
 read_aliases(struct fm_ctx *c, yaml_node_t *node)
 {
-	struct note_person *note = person_of(c);
+	person_of(c);
 	yaml_node_item_t *it;
 	const char *s;
 	size_t len;
@@ -211,8 +239,7 @@ read_aliases(struct fm_ctx *c, yaml_node_t *node)
 	if ((s = scalar(node, &len)) != NULL) {
 		trim_span(&s, &len);
 		if (len > 0 && !scalar_is_null(node))
-			arena_push_string(&c->v->arena, &note->aliases,
-			    &note->naliases, s, len);
+			names_add(c->v, &c->aliases, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -225,16 +252,20 @@ read_aliases(struct fm_ctx *c, yaml_node_t *node)
 			continue;
 		trim_span(&s, &len);
 		if (len > 0)
-			arena_push_string(&c->v->arena, &note->aliases,
-			    &note->naliases, s, len);
+			names_add(c->v, &c->aliases, s, len);
 	}
+}
+
+static void
+add_attendee(struct fm_ctx *c, const char *s, size_t len)
+{
+	names_add(c->v, &c->attendees, s, len);
 }
 
 /* Every [[target]] in s; the target stops at '|'. */
 static void
 add_wikilinks(struct fm_ctx *c, const char *s, size_t len)
 {
-	struct note *note = c->note;
 	size_t i = 0;
 
 	while (i + 1 < len) {
@@ -257,8 +288,7 @@ add_wikilinks(struct fm_ctx *c, const char *s, size_t len)
 				break;
 			}
 		if (end > start)
-			arena_push_string(&c->v->arena, &note->attendees,
-			    &c->nattendees, s + start, end - start);
+			add_attendee(c, s + start, end - start);
 	}
 }
 
@@ -282,8 +312,7 @@ add_nested_links(struct fm_ctx *c, yaml_node_t *node, int depth)
 			len = (size_t)(bar - s);
 		trim_span(&s, &len);
 		if (len > 0)
-			arena_push_string(&c->v->arena, &c->note->attendees,
-			    &c->nattendees, s, len);
+			add_attendee(c, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -330,6 +359,7 @@ raw_value(struct fm_ctx *c, yaml_node_t *node, int *line, int *present,
 	const char *s;
 
 	*line = file_line(c, node);
+	*present = 0;
 	if ((s = scalar(node, len)) == NULL) {
 		*present = 1;
 		*raw = "(a list or a mapping)";
@@ -344,25 +374,80 @@ raw_value(struct fm_ctx *c, yaml_node_t *node, int *line, int *present,
 
 /* Only a bad value is kept as written: the message quotes it. */
 static void
-keep_raw_if_bad(struct fm_ctx *c, int bad, const char *s, size_t len,
+keep_raw_if_bad(struct fm_ctx *c, unsigned bad, const char *s, size_t len,
     const char **raw)
 {
 	if (bad && s != NULL)
 		*raw = arena_strndup(&c->v->arena, s, len);
 }
 
+/*
+ * Read a date value into d (its text not kept) and return it as written:
+ * the trimmed value, or what it is when not a scalar; NULL when absent.
+ */
+static const char *
+parse_date_value(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d,
+    size_t *len)
+{
+	int line, present;
+	const char *what = NULL;
+	const char *s = raw_value(c, node, &line, &present, &what, len);
+
+	d->line = (unsigned)line;
+	d->present = (unsigned)present;
+	if (s != NULL)
+		d->bad = date_parse_datetime(s, *len, &d->day);
+	else if (d->present) {
+		d->bad = DATE_NOT_A_DATE;
+		s = what;
+		*len = strlen(what);
+	}
+	return s;
+}
+
 static void
 read_date(struct fm_ctx *c, yaml_node_t *node, struct fm_date *d)
 {
-	size_t len;
-	const char *s = raw_value(c, node, &d->line, &d->present, &d->raw,
-	    &len);
+	size_t len = 0;
+	const char *s = parse_date_value(c, node, d, &len);
 
-	if (s != NULL)
-		d->bad = (int)date_parse_datetime(s, len, &d->day);
-	else if (d->present)
-		d->bad = DATE_NOT_A_DATE;
 	keep_raw_if_bad(c, d->bad, s, len, &d->raw);
+}
+
+static void
+read_meeting_date(struct fm_ctx *c, yaml_node_t *node)
+{
+	struct fm_date d = { 0 };
+	struct fm_day *day = &c->note->date;
+
+	c->date_text = parse_date_value(c, node, &d, &c->date_len);
+	day->day = d.day;
+	day->line = d.line;
+	day->present = d.present;
+	day->bad = d.bad;
+}
+
+void
+note_bad_date(struct diag_list *dl, const char *path, const char *key,
+    int line, int bad, const char *raw, size_t rawlen)
+{
+	diag_error(dl, DIAG_NOTE, path, line,
+	    "write a real calendar date as YYYY-MM-DD (e.g. 2025-12-01); the "
+	    "contact is left out until then",
+	    "%s \"%.*s\" is %s", key, (int)rawlen, raw,
+	    bad == DATE_IMPOSSIBLE ? "not a real calendar date" :
+	    "not a date");
+}
+
+/* The date of a meeting counts only with attendees: so does its error. */
+static void
+check_meeting_date(struct fm_ctx *c)
+{
+	const struct fm_day *d = &c->note->date;
+
+	if (c->note->nattendees > 0 && d->present && d->bad)
+		note_bad_date(c->dl, c->note->path, "date", (int)d->line,
+		    (int)d->bad, c->date_text, c->date_len);
 }
 
 /* "YYYY-MM-DD", or "--MM-DD" without a year (as in RFC 6350). */
@@ -382,7 +467,7 @@ read_birthday(struct fm_ctx *c, yaml_node_t *node)
 		/* In a leap year, so that --02-29 is a real date. */
 		memcpy(ymd, "2000", 4);
 		memcpy(ymd + 4, d->raw + 1, 7);
-		d->bad = (int)date_parse_exact(ymd, 10, &day);
+		d->bad = date_parse_exact(ymd, 10, &day);
 		d->day = DATE_NONE;
 	}
 	if (d->present && !d->bad)
@@ -394,9 +479,11 @@ read_cadence(struct fm_ctx *c, yaml_node_t *node)
 {
 	struct fm_cadence *cad = &person_of(c)->cadence;
 	size_t len;
-	const char *s = raw_value(c, node, &cad->line, &cad->present,
-	    &cad->raw, &len);
+	int line, present;
+	const char *s = raw_value(c, node, &line, &present, &cad->raw, &len);
 
+	cad->line = (unsigned)line;
+	cad->present = (unsigned)present;
 	if (s != NULL)
 		cad->bad = cadence_parse(s, len, &cad->days) != 0;
 	else if (cad->present)
@@ -424,18 +511,17 @@ static void
 read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 {
 	struct note *note = c->note;
-	struct note_person *p;
 	const char *s;
 	size_t len;
 
 	switch (key) {
 	case K_TYPE:
-		p = person_of(c);
-		read_words(c, value, &p->types, &p->ntypes, 0);
+		person_of(c);
+		read_words(c, value, &c->types, 0);
 		break;
 	case K_TAGS:
-		p = person_of(c);
-		read_words(c, value, &p->tags, &p->ntags, 1);
+		person_of(c);
+		read_words(c, value, &c->tags, 1);
 		break;
 	case K_FOLLOWUP:
 		if (is_false(value))
@@ -459,7 +545,7 @@ read_key(struct fm_ctx *c, enum fm_key key, yaml_node_t *value)
 		read_date(c, value, &person_of(c)->created);
 		break;
 	case K_DATE:
-		read_date(c, value, &note->date);
+		read_meeting_date(c, value);
 		break;
 	case K_ATTENDEES:
 		read_attendees(c, value);
@@ -525,6 +611,22 @@ read_mapping(struct fm_ctx *c, yaml_node_t *root)
 }
 
 static void
+keep_lists(struct fm_ctx *c)
+{
+	size_t n;
+
+	if (c->person != NULL) {
+		c->person->types = names_keep(c->v, &c->types,
+		    &c->person->ntypes);
+		c->person->tags = names_keep(c->v, &c->tags, &c->person->ntags);
+		c->person->aliases = names_keep(c->v, &c->aliases,
+		    &c->person->naliases);
+	}
+	c->note->attendees = names_keep(c->v, &c->attendees, &n);
+	c->note->nattendees = (uint32_t)n;
+}
+
+static void
 parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 {
 	yaml_parser_t parser;
@@ -560,7 +662,8 @@ parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 		c->note->flags |= NOTE_FRONTMATTER_BAD;
 	} else
 		read_mapping(c, root);
-	c->note->nattendees = (uint32_t)c->nattendees;
+	keep_lists(c);
+	check_meeting_date(c);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 }
@@ -629,8 +732,7 @@ set_names(struct vault *v, struct note *note, const char *relpath)
 	note->path = v->paths_in_arena ? relpath :
 	    arena_strdup(&v->arena, relpath);
 	slash = strrchr(note->path, '/');
-	note->filename = slash ? slash + 1 : note->path;
-	note->folder_len = slash ? (unsigned)(slash - note->path) + 1 : 0;
+	note->folder_len = slash ? (uint32_t)(slash - note->path) + 1 : 0;
 }
 
 const char *
@@ -643,9 +745,10 @@ note_folder(const struct note *note, size_t *n)
 size_t
 note_stem_len(const struct note *note)
 {
-	size_t n = strlen(note->filename);
+	const char *name = note_filename(note);
+	size_t n = strlen(name);
 
-	if (n >= 3 && ascii_casecmp_n(note->filename + n - 3, 3, ".md", 3) == 0)
+	if (n >= 3 && ascii_casecmp_n(name + n - 3, 3, ".md", 3) == 0)
 		n -= 3;
 	return n;
 }
@@ -660,7 +763,6 @@ note_new(struct vault *v, const char *relpath)
 	memset(note, 0, sizeof(*note));
 	set_names(v, note, relpath);
 	note->task_first = (uint32_t)v->ntasks;
-	note->query_first = (uint32_t)v->nqueries;
 	return note;
 }
 
@@ -688,11 +790,9 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 	}
 	if (found > 0) {
 		note->flags |= NOTE_HAS_FRONTMATTER;
+		memset(&c, 0, sizeof(c));
 		c.v = v;
 		c.note = note;
-		c.person = NULL;
-		c.nattendees = 0;
-		c.doc = NULL;
 		c.first_line = 2;
 		c.dl = dl;
 		parse_yaml(&c, buf + yaml_off, yaml_len);
@@ -701,5 +801,4 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 
 	task_scan_body(v, index, buf, len, body_off, dl);
 	note->ntasks = (uint32_t)(v->ntasks - note->task_first);
-	note->nqueries = (uint32_t)(v->nqueries - note->query_first);
 }

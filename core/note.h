@@ -1,16 +1,18 @@
 /*
  * note.h - one note: its names, its frontmatter (read with libyaml) and
- * where its tasks and query blocks sit in the vault's arrays.
+ * where its tasks sit in the vault's array (its query blocks are found
+ * by note: vault_queries()).
  *
  * note_parse() implements the "Frontmatter" and "Dates" parts of
  * docs/rules.md: BOM, "---" ... "---"/"...", libyaml errors at the file's
  * line, impossible dates. It records what it read; deciding who is a
  * contact is contact.h's job. Strings live in the vault's arena.
  *
- * A vault holds every note at once, so a note is kept small: what only a
- * contact reads is in a struct note_person, which only notes with such
- * keys have (in the arena too), and a date keeps its text only when it is
- * bad, for the message.
+ * A vault holds every note at once, so a note is kept small (56 bytes):
+ * what only a contact reads is in a struct note_person, which only notes
+ * with such keys have (in the arena too); a contact's date keeps its text
+ * only when it is bad, for the message, and a meeting's bad date is
+ * reported as the note is read; attendees are names kept once (vault.h).
  */
 #ifndef FOLLOWUP_NOTE_H
 #define FOLLOWUP_NOTE_H
@@ -27,19 +29,27 @@ struct diag_list;
  * records it with its line and contact.c reports it.
  */
 struct fm_date {
-	int present;		/* key given with a non-empty value */
-	int bad;		/* enum date_parse, 0 when valid */
-	int day;
-	int line;
 	const char *raw;	/* the value as written when bad, else NULL */
+	int day;
+	unsigned line : 28;	/* a file of VAULT_MAX_FILE has fewer */
+	unsigned present : 1;	/* key given with a non-empty value */
+	unsigned bad : 3;	/* enum date_parse, 0 when valid */
+};
+
+/* A meeting's date: what struct fm_date holds but its text. */
+struct fm_day {
+	int day;
+	unsigned line : 28;
+	unsigned present : 1;
+	unsigned bad : 3;
 };
 
 struct fm_cadence {
-	int present;
-	int bad;
-	int days;
-	int line;
 	const char *raw;	/* the value as written when bad, else NULL */
+	int days;
+	unsigned line : 28;
+	unsigned present : 1;
+	unsigned bad : 1;
 };
 
 #define NOTE_HAS_FRONTMATTER	(1u << 0)
@@ -68,17 +78,27 @@ struct note_person {
 
 struct note {
 	const char *path;	/* relative to the root, "/" separated */
-	const char *filename;	/* with ".md": the end of path */
 	/* NULL when the note has none of its keys: see note_person(). */
 	const struct note_person *person;
 	const char **attendees;	/* wikilink targets as written */
-	struct fm_date date;	/* a meeting's */
-	unsigned folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
-	unsigned flags;
+	/*
+	 * A meeting's: when it is bad and the note has attendees, the error
+	 * is reported as the note is read, which needs no copy of its text.
+	 */
+	struct fm_day date;
+	uint32_t folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
+	uint32_t flags;
 	uint32_t nattendees;
 	uint32_t task_first, ntasks;	/* range in vault->tasks */
-	uint32_t query_first, nqueries;	/* range in vault->queries */
+	/* Its query blocks: vault_queries() finds them. */
 };
+
+/* The file name, with ".md": the end of the path. */
+static inline const char *
+note_filename(const struct note *note)
+{
+	return note->path + note->folder_len;
+}
 
 /* The note's person keys; all absent (never NULL) when it has none. */
 const struct note_person *note_person(const struct note *note);
@@ -87,6 +107,13 @@ const struct note_person *note_person(const struct note *note);
 const char *note_folder(const struct note *note, size_t *n);
 /* The length of the file name without ".md". */
 size_t note_stem_len(const struct note *note);
+
+/*
+ * Report a date value that is not a date (bad: enum date_parse) for key
+ * at path:line; raw[0..rawlen) is the value as written.
+ */
+void note_bad_date(struct diag_list *dl, const char *path, const char *key,
+    int line, int bad, const char *raw, size_t rawlen);
 
 /* Cadence as in DESIGN.md §3: "14", "14d", "2w". Returns 0 or -1. */
 int cadence_parse(const char *s, size_t n, int *days);

@@ -227,7 +227,7 @@ parse_includes(struct arena *a, const char *s, size_t n,
 		}
 		f->negate = verbs[i].negate;
 		f->text = arena_strndup(a, s, n);
-		f->textlen = n;
+		f->textlen = (uint32_t)n;
 		return 0;
 	}
 	return -1;
@@ -338,11 +338,11 @@ query_parse(struct arena *a, const char *path, size_t note, int fence_line,
 static int
 tags_contain(const struct task *t, const char *needle, size_t n)
 {
-	const char *const *tags = task_tags(t);
-	size_t i;
+	size_t pos = 0, textlen = strlen(t->text), len;
+	const char *tag;
 
-	for (i = 0; i < t->ntags; i++)
-		if (ascii_contains(tags[i], strlen(tags[i]), needle, n))
+	while (task_next_tag(t->text, textlen, &pos, &tag, &len))
+		if (ascii_contains(tag, len, needle, n))
 			return 1;
 	return 0;
 }
@@ -354,7 +354,7 @@ due_matches(const struct query_filter *f, const struct task *t, int today)
 
 	if (t->due == DATE_NONE)
 		return 0;
-	switch (f->cmp) {
+	switch ((enum query_cmp)f->cmp) {
 	case QC_BEFORE:
 		return t->due < date;
 	case QC_AFTER:
@@ -377,7 +377,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
 	size_t haylen = 0;
 	int hit;
 
-	switch (f->field) {
+	switch ((enum query_field)f->field) {
 	case QF_DONE:
 		return (!task_is_open(t)) != f->negate;
 	case QF_HAS_DUE:
@@ -385,7 +385,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
 	case QF_DUE:
 		return due_matches(f, t, today);
 	case QF_STATUS_TYPE:
-		return ((int)t->status == f->status) != f->negate;
+		return ((int)task_status(t) == f->status) != f->negate;
 	case QF_TAGS:
 		return tags_contain(t, f->text, f->textlen) != f->negate;
 	case QF_PATH:
@@ -395,7 +395,7 @@ filter_matches(const struct query_filter *f, const struct task *t,
 		hay = note_folder(tn, &haylen);
 		break;
 	case QF_FILENAME:
-		hay = tn->filename;
+		hay = note_filename(tn);
 		break;
 	case QF_DESCRIPTION:
 		hay = t->text;
@@ -498,33 +498,58 @@ on_needle(void *arg, size_t i, size_t end)
 	try_query(sel, i, sel->note, anchor_of(&sel->v->queries[sel->qs[i]]));
 }
 
-void
-query_select(const struct vault *v, const size_t *qs, size_t n, int today,
-    void (*fn)(void *arg, size_t i, size_t task), void *arg)
+/*
+ * The automata of one pass hold at most about this many states (28 bytes
+ * each, with their share of the edges): a vault with tens of thousands
+ * of query blocks is gone through in a few passes over the notes' paths
+ * instead of holding one automaton for all of them.
+ */
+#define PASS_STATES 40000
+
+static int
+anchor_field(const struct query_filter *f)
 {
-	struct acm *by_field[NFIELDS] = { NULL };
-	struct selection sel = { v, qs, today, fn, arg, 0, NULL };
-	size_t *unanchored = xcalloc(n, sizeof(*unanchored));
-	size_t nun = 0, i, k, note;
+	return f->field == QF_PATH ? FIELD_PATH : f->field == QF_FOLDER ?
+	    FIELD_FOLDER : FIELD_FILENAME;
+}
 
-	sel.stamp = xcalloc(n, sizeof(*sel.stamp));
-	for (i = 0; i < n; i++) {
-		const struct query_filter *f = anchor_of(&v->queries[qs[i]]);
-		int field;
+/*
+ * Add the anchored queries from *next on to automata until they are
+ * PASS_STATES big; *next is then the first query left for the next pass.
+ */
+static void
+fill_automata(const struct selection *sel, size_t n, size_t *next,
+    struct acm *by_field[NFIELDS])
+{
+	size_t states = 0, k;
 
-		if (f == NULL) {
-			unanchored[nun++] = i;
+	for (; *next < n && states < PASS_STATES; (*next)++) {
+		const struct query_filter *f = anchor_of(
+		    &sel->v->queries[sel->qs[*next]]);
+		struct acm *m;
+
+		if (f == NULL)
 			continue;
-		}
-		field = f->field == QF_PATH ? FIELD_PATH : f->field == QF_FOLDER
-		    ? FIELD_FOLDER : FIELD_FILENAME;
-		if (by_field[field] == NULL)
-			by_field[field] = acm_new();
-		acm_add(by_field[field], f->text, f->textlen, i);
+		m = by_field[anchor_field(f)];
+		if (m == NULL)
+			m = by_field[anchor_field(f)] = acm_new();
+		states -= acm_states(m);
+		acm_add(m, f->text, f->textlen, *next);
+		states += acm_states(m);
 	}
 	for (k = 0; k < NFIELDS; k++)
 		if (by_field[k] != NULL)
 			acm_build(by_field[k]);
+}
+
+/* One pass: the automata, and the unanchored[0..nun) queries, on every note. */
+static void
+select_pass(struct selection *sel, struct acm *const by_field[NFIELDS],
+    const size_t *unanchored, size_t nun)
+{
+	const struct vault *v = sel->v;
+	size_t note, k, i;
+
 	for (note = 0; note < v->nnotes; note++) {
 		const struct note *nt = &v->notes[note];
 		size_t len[NFIELDS];
@@ -535,18 +560,40 @@ query_select(const struct vault *v, const size_t *qs, size_t n, int today,
 		hay[FIELD_PATH] = nt->path;
 		len[FIELD_PATH] = strlen(nt->path);
 		hay[FIELD_FOLDER] = note_folder(nt, &len[FIELD_FOLDER]);
-		hay[FIELD_FILENAME] = nt->filename;
-		len[FIELD_FILENAME] = strlen(nt->filename);
-		sel.note = note;
+		hay[FIELD_FILENAME] = note_filename(nt);
+		len[FIELD_FILENAME] = strlen(hay[FIELD_FILENAME]);
+		sel->note = note;
 		for (k = 0; k < NFIELDS; k++)
 			if (by_field[k] != NULL)
 				acm_scan(by_field[k], hay[k], len[k], on_needle,
-				    &sel);
+				    sel);
 		for (i = 0; i < nun; i++)
-			try_query(&sel, unanchored[i], note, NULL);
+			try_query(sel, unanchored[i], note, NULL);
 	}
-	for (k = 0; k < NFIELDS; k++)
-		acm_free(by_field[k]);
+}
+
+void
+query_select(const struct vault *v, const size_t *qs, size_t n, int today,
+    void (*fn)(void *arg, size_t i, size_t task), void *arg)
+{
+	struct selection sel = { v, qs, today, fn, arg, 0, NULL };
+	size_t *unanchored = xcalloc(n ? n : 1, sizeof(*unanchored));
+	size_t nun = 0, i, k, next = 0;
+
+	sel.stamp = xcalloc(n ? n : 1, sizeof(*sel.stamp));
+	for (i = 0; i < n; i++)
+		if (anchor_of(&v->queries[qs[i]]) == NULL)
+			unanchored[nun++] = i;
+	/* The unanchored queries go with the first pass. */
+	do {
+		struct acm *by_field[NFIELDS] = { NULL };
+
+		fill_automata(&sel, n, &next, by_field);
+		select_pass(&sel, by_field, unanchored, nun);
+		nun = 0;
+		for (k = 0; k < NFIELDS; k++)
+			acm_free(by_field[k]);
+	} while (next < n);
 	free(unanchored);
 	free(sel.stamp);
 }

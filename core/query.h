@@ -12,6 +12,7 @@
 #define FOLLOWUP_QUERY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct diag_list;
@@ -38,15 +39,16 @@ enum query_cmp {
 	QC_ON_OR_AFTER,
 };
 
+/* 24 bytes: a vault can hold a query block per contact. */
 struct query_filter {
-	enum query_field field;
-	int negate;		/* "not done", "does not include", "is not" */
 	const char *text;	/* needle for the includes filters */
-	size_t textlen;
-	enum query_cmp cmp;
+	uint32_t textlen;
 	int date;		/* absolute day, or offset from today */
-	int date_relative;
-	int status;		/* enum task_status for QF_STATUS_TYPE */
+	unsigned char field;	/* enum query_field */
+	unsigned char negate;	/* "not done", "does not include", "is not" */
+	unsigned char cmp;	/* enum query_cmp */
+	unsigned char date_relative;
+	unsigned char status;	/* enum task_status for QF_STATUS_TYPE */
 };
 
 struct query {
@@ -83,7 +85,8 @@ struct vault;
  * a positive path/folder/filename "includes" filter is looked up with one
  * Aho-Corasick pass over every note's path, so the work grows with the
  * vault plus the matches, not with queries times tasks; a query without
- * one has to look at every task.
+ * one has to look at every task. The automaton's memory is bounded: past
+ * some tens of thousands of such queries, more passes are made.
  */
 void query_select(const struct vault *v, const size_t *qs, size_t n,
     int today, void (*fn)(void *arg, size_t i, size_t task), void *arg);

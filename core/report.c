@@ -34,7 +34,7 @@ item_json(const struct vault *v, const struct task *t)
 	json_object_set_new(o, "line", json_integer(t->line));
 	json_object_set_new(o, "text", json_string(t->text));
 	json_object_set_new(o, "status", json_string(task_status_name(
-	    t->status)));
+	    task_status(t))));
 	json_object_set_new(o, "due", json_date(t->due));
 	return o;
 }
@@ -162,8 +162,8 @@ print_contact(FILE *out, const struct vault *v, const struct contact *c,
 	for (i = 0; i < c->nitems; i++) {
 		const struct task *t = &v->tasks[c->items[i]];
 
-		fprintf(out, "%10s- [%s] %s  (%s:%d)\n", "", t->symbol, t->text,
-		    v->notes[t->note].path, t->line);
+		fprintf(out, "%10s- [%.4s] %s  (%s:%d)\n", "", t->symbol,
+		    t->text, v->notes[t->note].path, (int)t->line);
 	}
 }
 

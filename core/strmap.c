@@ -1,4 +1,7 @@
-/* strmap.c - string → values hash table (see strmap.h). FNV-1a hashing. */
+/*
+ * strmap.c - string → values hash table and string set (see strmap.h).
+ * FNV-1a hashing.
+ */
 #include "strmap.h"
 
 #include <stdint.h>
@@ -7,12 +10,17 @@
 
 #include "util.h"
 
+#define VALUE_NONE UINT32_MAX	/* the end of a chain in m->values */
+
+/* 16 bytes: a vault's contacts put tens of thousands of names in a map. */
 struct strmap_entry {
 	const char *key;	/* NULL: empty slot */
-	size_t len;
-	uint64_t hash;
-	size_t head;		/* first value in m->values (pairs) */
+	uint32_t len : 24;	/* a key comes from a note: under 16 MiB */
+	uint32_t tag : 8;	/* hash bits the slot does not tell */
+	uint32_t head;		/* first value in m->values (pairs) */
 };
+
+#define KEY_MAX ((1u << 24) - 1)
 
 static uint64_t
 hash_bytes(const char *s, size_t n)
@@ -33,6 +41,12 @@ strmap_init(struct strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static unsigned
+tag_of(uint64_t h)
+{
+	return (unsigned)(h >> 56);
+}
+
 static struct strmap_entry *
 find_slot(struct strmap_entry *slots, size_t cap, const char *key,
     size_t len, uint64_t h)
@@ -42,7 +56,7 @@ find_slot(struct strmap_entry *slots, size_t cap, const char *key,
 	for (;;) {
 		struct strmap_entry *e = &slots[i];
 
-		if (e->key == NULL || (e->hash == h && e->len == len &&
+		if (e->key == NULL || (e->tag == tag_of(h) && e->len == len &&
 		    memcmp(e->key, key, len) == 0))
 			return e;
 		i = (i + 1) & (cap - 1);
@@ -59,11 +73,19 @@ rehash(struct strmap *m)
 		struct strmap_entry *e = &m->slots[i];
 
 		if (e->key != NULL)
-			*find_slot(slots, ncap, e->key, e->len, e->hash) = *e;
+			*find_slot(slots, ncap, e->key, e->len,
+			    hash_bytes(e->key, e->len)) = *e;
 	}
 	free(m->slots);
 	m->slots = slots;
 	m->cap = ncap;
+}
+
+int
+strmap_has(const struct strmap *m, const char *key, size_t len)
+{
+	return m->cap > 0 && len <= KEY_MAX && find_slot(m->slots, m->cap,
+	    key, len, hash_bytes(key, len))->key != NULL;
 }
 
 void
@@ -71,25 +93,27 @@ strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 {
 	uint64_t h = hash_bytes(key, len);
 	struct strmap_entry *e;
-	size_t v;
+	uint32_t v;
 
+	if (len > KEY_MAX || value >= VALUE_NONE)
+		BUG("strmap_add: key of %zu bytes, value %zu", len, value);
 	if ((m->used + 1) * 2 > m->cap)
 		rehash(m);
 	e = find_slot(m->slots, m->cap, key, len, h);
 	if (e->key == NULL) {
 		e->key = key;
-		e->len = len;
-		e->hash = h;
-		e->head = STRMAP_NONE;
+		e->len = (uint32_t)len;
+		e->tag = tag_of(h);
+		e->head = VALUE_NONE;
 		m->used++;
 	}
-	for (v = e->head; v != STRMAP_NONE; v = m->values[v + 1])
+	for (v = e->head; v != VALUE_NONE; v = m->values[v + 1])
 		if (m->values[v] == value)
 			return;
 	GROW(m->values, m->capvalues, m->nvalues + 2);
-	m->values[m->nvalues] = value;
+	m->values[m->nvalues] = (uint32_t)value;
 	m->values[m->nvalues + 1] = e->head;
-	e->head = m->nvalues;
+	e->head = (uint32_t)m->nvalues;
 	m->nvalues += 2;
 }
 
@@ -101,10 +125,12 @@ strmap_first(const struct strmap *m, const char *key, size_t len, size_t *it)
 	*it = STRMAP_NONE;
 	if (m->cap == 0)
 		return STRMAP_NONE;
+	if (len > KEY_MAX)
+		return STRMAP_NONE;
 	e = find_slot(m->slots, m->cap, key, len, hash_bytes(key, len));
 	if (e->key == NULL)
 		return STRMAP_NONE;
-	*it = e->head;
+	*it = e->head == VALUE_NONE ? STRMAP_NONE : e->head;
 	return strmap_next(m, it);
 }
 
@@ -116,7 +142,8 @@ strmap_next(const struct strmap *m, size_t *it)
 	if (*it == STRMAP_NONE)
 		return STRMAP_NONE;
 	v = m->values[*it];
-	*it = m->values[*it + 1];
+	*it = m->values[*it + 1] == VALUE_NONE ? STRMAP_NONE :
+	    m->values[*it + 1];
 	return v;
 }
 
@@ -126,4 +153,66 @@ strmap_release(struct strmap *m)
 	free(m->slots);
 	free(m->values);
 	memset(m, 0, sizeof(*m));
+}
+
+struct strset_slot {
+	const char *s;		/* NULL: empty slot */
+	uint32_t len;
+	uint32_t hash;
+};
+
+static struct strset_slot *
+strset_slot(struct strset_slot *slots, size_t cap, const char *s,
+    size_t len, uint32_t h)
+{
+	size_t i = h & (cap - 1);
+
+	while (slots[i].s != NULL && (slots[i].hash != h ||
+	    slots[i].len != len || memcmp(slots[i].s, s, len) != 0))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void
+strset_grow(struct strset *set)
+{
+	size_t ncap = set->cap ? set->cap * 2 : 256, i;
+	struct strset_slot *slots = xcalloc(ncap, sizeof(*slots));
+
+	for (i = 0; i < set->cap; i++) {
+		struct strset_slot *e = &set->slots[i];
+
+		if (e->s != NULL)
+			*strset_slot(slots, ncap, e->s, e->len, e->hash) = *e;
+	}
+	free(set->slots);
+	set->slots = slots;
+	set->cap = ncap;
+}
+
+const char *
+strset_intern(struct strset *set, struct arena *a, const char *s, size_t len)
+{
+	uint32_t h = (uint32_t)(hash_bytes(s, len) >> 32);
+	struct strset_slot *e;
+
+	if (len > UINT32_MAX)	/* never a name: no need to share it */
+		return arena_strndup(a, s, len);
+	if ((set->used + 1) * 2 > set->cap)
+		strset_grow(set);
+	e = strset_slot(set->slots, set->cap, s, len, h);
+	if (e->s == NULL) {
+		e->s = arena_strndup(a, s, len);
+		e->len = (uint32_t)len;
+		e->hash = h;
+		set->used++;
+	}
+	return e->s;
+}
+
+void
+strset_release(struct strset *set)
+{
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
 }

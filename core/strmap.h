@@ -4,11 +4,18 @@
  *
  * Keys are borrowed: they must outlive the map. Lookups are O(1) on
  * average; the table doubles when it is half full.
+ *
+ * struct strset keeps one copy of each string it is given: the names
+ * that thousands of notes repeat (attendees, wikilink targets) are then
+ * stored once per reading thread instead of once per mention. The copies
+ * live in the arena the caller passes (always the same one for a set);
+ * the set's table is its own, and can be released before the copies.
  */
 #ifndef FOLLOWUP_STRMAP_H
 #define FOLLOWUP_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap_entry;
 
@@ -16,22 +23,42 @@ struct strmap {
 	struct strmap_entry *slots;
 	size_t cap;		/* a power of two */
 	size_t used;
-	size_t *values;		/* chains: value, next index */
+	uint32_t *values;	/* chains: value, next index */
 	size_t nvalues, capvalues;
 };
 
 #define STRMAP_NONE ((size_t)-1)
 
 void strmap_init(struct strmap *m);
-/* Add value under key (len bytes); a value already there is not added. */
+/*
+ * Add value (below UINT32_MAX) under key (len bytes); a value already
+ * there is not added. key is kept only when it is new (strmap_has()).
+ */
 void strmap_add(struct strmap *m, const char *key, size_t len, size_t value);
 /*
  * Iterate the values of key: start with it = strmap_first(), then
  * strmap_next() until it returns STRMAP_NONE.
  */
+int strmap_has(const struct strmap *m, const char *key, size_t len);
 size_t strmap_first(const struct strmap *m, const char *key, size_t len,
     size_t *it);
 size_t strmap_next(const struct strmap *m, size_t *it);
 void strmap_release(struct strmap *m);
+
+struct strset_slot;
+struct arena;
+
+struct strset {
+	struct strset_slot *slots;
+	size_t cap;		/* a power of two */
+	size_t used;
+};
+
+#define STRSET_INIT { NULL, 0, 0 }
+
+/* The set's copy of s[0..len), NUL-terminated, made in a when new. */
+const char *strset_intern(struct strset *set, struct arena *a,
+    const char *s, size_t len);
+void strset_release(struct strset *set);
 
 #endif

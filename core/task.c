@@ -55,10 +55,19 @@ task_status_name(enum task_status st)
 	BUG("task status %d", (int)st);
 }
 
+enum task_status
+task_status(const struct task *t)
+{
+	return task_status_from_symbol(t->symbol, strnlen(t->symbol,
+	    sizeof(t->symbol)));
+}
+
 int
 task_is_open(const struct task *t)
 {
-	return t->status == TASK_TODO || t->status == TASK_IN_PROGRESS;
+	enum task_status st = task_status(t);
+
+	return st == TASK_TODO || st == TASK_IN_PROGRESS;
 }
 
 size_t
@@ -156,15 +165,13 @@ tag_char(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/';
 }
 
-void
-task_read_fields(struct arena *a, const char *text, size_t n,
-    const char *path, int line, int *due, const char ***tags,
-    size_t *ntags, struct diag_list *dl)
+int
+task_next_tag(const char *text, size_t n, size_t *pos, const char **tag,
+    size_t *len)
 {
 	size_t i;
 
-	read_due(text, n, path, line, due, dl);
-	for (i = 0; i < n; i++) {
+	for (i = *pos; i < n; i++) {
 		size_t start, j;
 		int digits_only = 1;
 
@@ -175,11 +182,46 @@ task_read_fields(struct arena *a, const char *text, size_t n,
 		for (j = start; j < n && tag_char((unsigned char)text[j]); j++)
 			if (text[j] < '0' || text[j] > '9')
 				digits_only = 0;
-		if (j > start && !digits_only)
-			arena_push_string(a, tags, ntags, text + start,
-			    j - start);
+		if (j > start && !digits_only) {
+			*tag = text + start;
+			*len = j - start;
+			*pos = j;
+			return 1;
+		}
 		i = j - 1 < i ? i : j - 1;
 	}
+	*pos = n;
+	return 0;
+}
+
+void
+task_read_fields(struct arena *a, const char *text, size_t n,
+    const char *path, int line, int *due, const char ***tags,
+    size_t *ntags, struct diag_list *dl)
+{
+	size_t pos = 0, len;
+	const char *tag;
+
+	read_due(text, n, path, line, due, dl);
+	while (task_next_tag(text, n, &pos, &tag, &len))
+		arena_push_string(a, tags, ntags, tag, len);
+}
+
+const char *
+task_store_text(struct vault *v, const char *text, size_t len,
+    const char *const *links, size_t nlinks)
+{
+	uint32_t n = (uint32_t)nlinks;
+	size_t head = nlinks ? nlinks * sizeof(*links) + sizeof(n) : 0;
+	char *record = arena_take_aligned(&v->arena, head + len + 1, 1);
+
+	if (nlinks) {
+		memcpy(record, links, nlinks * sizeof(*links));
+		memcpy(record + head - sizeof(n), &n, sizeof(n));
+	}
+	memcpy(record + head, text, len);
+	record[head + len] = '\0';
+	return record + head;
 }
 
 /* Where an item stands in being decided. */
@@ -194,6 +236,8 @@ struct li {
 	enum li_state state;
 	int in_para;		/* first paragraph was opened with a P block */
 	size_t task;		/* index in v->tasks when it is a task */
+	const char *text;	/* its text in the file, until it is stored */
+	size_t textlen;
 	const char *first;	/* where the leading text begins */
 	char lead[LEAD_MAX];
 	size_t leadlen;
@@ -213,11 +257,20 @@ struct scan {
 	struct li *stack;
 	size_t depth, cap;
 
+	/* The wikilinks of the task being read (one at a time). */
+	const char **links;
+	size_t nlinks, caplinks;
+
 	int in_query;
 	int query_fence_line;
 	struct query_line *qlines;
 	size_t nqlines, capqlines;
+	/*
+	 * The block's lines so far, each ended by a NUL; the current one
+	 * begins at qline_start. They are needed only until it is parsed.
+	 */
 	struct strbuf qline;
+	size_t qline_start;
 	int qline_line;
 	int last_qline;
 };
@@ -281,6 +334,10 @@ rest_of_line(const struct scan *s, const struct li *li, size_t *len)
 	return avail ? p : NULL;
 }
 
+/*
+ * A task is stored once its first paragraph is over: its wikilinks are
+ * known then, and go in one record with its text.
+ */
 static void
 add_task(struct scan *s, struct li *li, const char *sym,
     enum task_status st, const char *text, size_t textlen)
@@ -288,20 +345,29 @@ add_task(struct scan *s, struct li *li, const char *sym,
 	struct vault *v = s->v;
 	struct task *t;
 
-	size_t ntags = 0;
-
 	GROW(v->tasks, v->captasks, v->ntasks + 1);
 	t = &v->tasks[v->ntasks];
 	memset(t, 0, sizeof(*t));
 	t->note = (uint32_t)s->note;
-	t->line = line_of(s, li->first);
-	t->text = arena_strndup(&v->arena, text, textlen);
-	memcpy(t->symbol, sym, sizeof(t->symbol));
-	t->status = (unsigned char)st;
-	task_read_fields(&v->arena, text, textlen, s->path, t->line, &t->due,
-	    &t->words, &ntags, s->dl);
-	t->ntags = (uint32_t)ntags;
+	t->line = (unsigned)line_of(s, li->first);
+	memcpy(t->symbol, sym, strnlen(sym, sizeof(t->symbol)));
+	(void)st;	/* the symbol says it: task_status() */
+	read_due(text, textlen, s->path, (int)t->line, &t->due, s->dl);
 	li->task = v->ntasks++;
+	li->text = text;
+	li->textlen = textlen;
+	s->nlinks = 0;
+}
+
+static void
+store_task(struct scan *s, struct li *li)
+{
+	struct task *t = &s->v->tasks[li->task];
+
+	t->text = task_store_text(s->v, li->text, li->textlen, s->links,
+	    s->nlinks);
+	t->has_links = s->nlinks > 0;
+	s->nlinks = 0;
 }
 
 /* The leading text of the item is over: is it a task? */
@@ -344,8 +410,10 @@ static void
 end_first_block(struct scan *s, struct li *li)
 {
 	decide(s, li);
-	if (li->state == LI_TASK_TEXT)
+	if (li->state == LI_TASK_TEXT) {
+		store_task(s, li);
 		li->state = LI_DONE;
+	}
 }
 
 static int
@@ -363,6 +431,7 @@ query_begin(struct scan *s, const MD_BLOCK_CODE_DETAIL *d)
 	s->nqlines = 0;
 	s->last_qline = s->query_fence_line;
 	strbuf_reset(&s->qline);
+	s->qline_start = 0;
 	s->qline_line = 0;
 }
 
@@ -375,11 +444,11 @@ query_end_line(struct scan *s)
 	GROW(s->qlines, s->capqlines, s->nqlines + 1);
 	ql = &s->qlines[s->nqlines++];
 	ql->line = line;
-	ql->len = s->qline.len;
-	ql->text = arena_strndup(&s->v->arena, strbuf_str(&s->qline),
-	    s->qline.len);
+	ql->len = s->qline.len - s->qline_start;
+	ql->text = NULL;	/* the buffer may move: see query_finish() */
+	strbuf_addch(&s->qline, '\0');
+	s->qline_start = s->qline.len;
 	s->last_qline = line;
-	strbuf_reset(&s->qline);
 	s->qline_line = 0;
 }
 
@@ -391,7 +460,8 @@ query_text(struct scan *s, const MD_CHAR *text, MD_SIZE size)
 		size_t piece = nl ? (size_t)(nl - text) : size;
 
 		if (piece > 0) {
-			if (s->qline.len == 0 && s->qline_line == 0)
+			if (s->qline.len == s->qline_start &&
+			    s->qline_line == 0)
 				s->qline_line = line_of(s, text);
 			strbuf_add(&s->qline, text, piece);
 		}
@@ -408,10 +478,17 @@ query_finish(struct scan *s)
 {
 	struct vault *v = s->v;
 	struct query q;
+	const char *text;
+	size_t i;
 
-	if (s->qline.len > 0)
+	if (s->qline.len > s->qline_start)
 		query_end_line(s);
 	s->in_query = 0;
+	text = strbuf_str(&s->qline);
+	for (i = 0; i < s->nqlines; i++) {
+		s->qlines[i].text = text;
+		text += s->qlines[i].len + 1;
+	}
 	if (query_parse(&v->arena, s->path, s->note, s->query_fence_line,
 	    s->qlines, s->nqlines, &q, s->dl) != 0)
 		return;
@@ -461,9 +538,8 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 }
 
 static void
-add_link(struct scan *s, struct li *li, const MD_ATTRIBUTE *target)
+add_link(struct scan *s, const MD_ATTRIBUTE *target)
 {
-	struct task *t = &s->v->tasks[li->task];
 	const char *p = target->text;
 	size_t n = target->size;
 	const char *bar = memchr(p, '|', n);
@@ -472,11 +548,8 @@ add_link(struct scan *s, struct li *li, const MD_ATTRIBUTE *target)
 		n = (size_t)(bar - p);
 	trim_span(&p, &n);
 	if (n > 0) {
-		/* After the tags, which were read when the task began. */
-		size_t nwords = (size_t)t->ntags + t->nlinks;
-
-		arena_push_string(&s->v->arena, &t->words, &nwords, p, n);
-		t->nlinks++;
+		GROW(s->links, s->caplinks, s->nlinks + 1);
+		s->links[s->nlinks++] = vault_name(s->v, p, n);
 	}
 }
 
@@ -490,7 +563,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		return 0;
 	decide(s, li);
 	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK)
-		add_link(s, li, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
+		add_link(s, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
 	return 0;
 }
 
@@ -581,6 +654,11 @@ task_scan_body(struct vault *v, size_t note, const char *buf, size_t len,
 		    "the Markdown parser gave up on this note");
 		rc = -1;
 	}
+	/* md4c gave up inside a task's first paragraph: store it as read. */
+	for (; s.depth > 0; s.depth--)
+		if (s.stack[s.depth - 1].state == LI_TASK_TEXT)
+			store_task(&s, &s.stack[s.depth - 1]);
+	free(s.links);
 	free(s.stack);
 	free(s.qlines);
 	strbuf_release(&s.qline);

@@ -10,12 +10,15 @@
  * handed to query.h.
  *
  * Everything task_scan_body() extracts lives in the vault's arena.
+ * Wikilink targets are kept once per name when the vault has a set of
+ * names (vault.h).
  */
 #ifndef FOLLOWUP_TASK_H
 #define FOLLOWUP_TASK_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct vault;
 struct diag_list;
@@ -29,39 +32,64 @@ enum task_status {
 };
 
 /*
- * A vault holds every open task at once: 48 bytes each, the strings in
- * the arena.
+ * A vault holds every open task at once: 24 bytes each, its text in the
+ * arena (in one record with its wikilinks), its status read from its
+ * symbol and its tags from its text when asked.
  */
 struct task {
-	const char *text;	/* rest of the first line after "[c] ", trimmed */
 	/*
-	 * Its tags (without '#', as written), then its wikilink targets (as
-	 * written, before '|'): see task_tags() and task_links().
+	 * The rest of the first line after "[c] ", trimmed. When it has
+	 * wikilinks, their targets (as written, before '|') and their count
+	 * come just before it: see task_link().
 	 */
-	const char **words;
+	const char *text;
 	uint32_t note;		/* index in vault->notes */
-	int line;		/* 1-based, in the file */
+	unsigned line : 31;	/* 1-based, in the file */
+	unsigned has_links : 1;
 	int due;		/* day number or DATE_NONE */
-	uint32_t ntags, nlinks;
-	char symbol[5];		/* the status character, UTF-8 */
-	unsigned char status;	/* enum task_status */
+	char symbol[4];		/* the status character, UTF-8, NUL-padded */
 };
 
-static inline const char *const *
-task_tags(const struct task *t)
+/* The record before the text: nlinks pointers, then nlinks (uint32_t). */
+static inline size_t
+task_nlinks(const struct task *t)
 {
-	return t->words;
+	uint32_t n = 0;
+
+	if (t->has_links)
+		memcpy(&n, t->text - sizeof(n), sizeof(n));
+	return n;
 }
 
-static inline const char *const *
-task_links(const struct task *t)
+/* Wikilink target k (< task_nlinks()); the record need not be aligned. */
+static inline const char *
+task_link(const struct task *t, size_t k)
 {
-	return t->words + t->ntags;
+	const char *link;
+
+	memcpy(&link, t->text - sizeof(uint32_t) -
+	    (task_nlinks(t) - k) * sizeof(link), sizeof(link));
+	return link;
 }
+
+/*
+ * Store text[0..len) and the nlinks pointers at links as the record
+ * task_link() reads, in v's arena. Returns the copy's text.
+ */
+const char *task_store_text(struct vault *v, const char *text, size_t len,
+    const char *const *links, size_t nlinks);
+
+/*
+ * The tags of text[0..n) one after the other (without '#', as written):
+ * start with *pos at 0; returns 1 with the next tag's span, 0 at the end.
+ */
+int task_next_tag(const char *text, size_t n, size_t *pos,
+    const char **tag, size_t *len);
 
 /* " " and other unknown symbols are todo, "/" in progress, ... (rules.md). */
 enum task_status task_status_from_symbol(const char *sym, size_t len);
 const char *task_status_name(enum task_status st);	/* "todo", ... */
+enum task_status task_status(const struct task *t);
 int task_is_open(const struct task *t);
 
 /*

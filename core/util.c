@@ -165,6 +165,12 @@ arena_alloc(struct arena *a, size_t n)
 	return arena_take(a, n, 16);
 }
 
+void *
+arena_take_aligned(struct arena *a, size_t n, size_t align)
+{
+	return arena_take(a, n, align);
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
@@ -193,6 +199,18 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	p = arena_strdup(a, tmp);
 	free(tmp);
 	return p;
+}
+
+const char **
+arena_copy_ptrs(struct arena *a, const char *const *src, size_t n)
+{
+	const char **copy;
+
+	if (n == 0)
+		return NULL;
+	copy = arena_take(a, n * sizeof(*copy), _Alignof(const char *));
+	memcpy(copy, src, n * sizeof(*copy));
+	return copy;
 }
 
 void

@@ -39,6 +39,8 @@ struct arena {
 };
 
 void *arena_alloc(struct arena *a, size_t n);
+/* align: a power of two up to 16. */
+void *arena_take_aligned(struct arena *a, size_t n, size_t align);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
@@ -46,6 +48,9 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 /* Make src's memory dst's: it lives until arena_free(dst). src is empty. */
 void arena_adopt(struct arena *dst, struct arena *src);
 void arena_free(struct arena *a);
+/* An array of exactly the n pointers at src, in a (NULL when n is 0). */
+const char **arena_copy_ptrs(struct arena *a, const char *const *src,
+    size_t n);
 /* Append a copy of s[0..len) to the arena array *arr of *n strings. */
 void arena_push_string(struct arena *a, const char ***arr, size_t *n,
     const char *s, size_t len);

@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "diag.h"
+#include "strmap.h"
 
 /*
  * Folders kept open after the walk, so that a note is opened by its name
@@ -390,6 +391,7 @@ struct reading {
 	 * would leave half a block unused per chunk.
 	 */
 	struct arena arena;
+	struct strset names;	/* the names it read, in arena */
 };
 
 static const char *
@@ -526,12 +528,14 @@ read_chunk(struct reading *t, struct chunk *c, const char *from,
 	size_t i;
 
 	c->v.arena = t->arena;
+	c->v.names = &t->names;
 	if (t->view != NULL)
 		cache_view_range(t->view, from, to);
 	for (i = 0; i < c->nfiles; i++)
 		read_file(t, &c->files[i], &c->v, &c->dl);
 	t->arena = c->v.arena;
 	c->v.arena.head = NULL;
+	c->v.names = NULL;
 	pthread_mutex_lock(&r->lock);
 	c->done = 1;
 	pthread_mutex_unlock(&r->lock);
@@ -581,7 +585,6 @@ vault_append(struct vault *dst, struct vault *src)
 
 		*n = src->notes[i];
 		n->task_first += (uint32_t)tasks;
-		n->query_first += (uint32_t)queries;
 	}
 	for (i = 0; i < src->ntasks; i++) {
 		dst->tasks[tasks + i] = src->tasks[i];
@@ -628,8 +631,10 @@ scan_files(struct walk *w, int rootfd, struct scan_cache *cache)
 {
 	struct reader r = { .rootfd = rootfd, .cache = cache,
 		.keep_closed_tasks = w->v->keep_closed_tasks };
-	struct reading t[2] = { { &r, NULL, STRBUF_INIT, { NULL } },
-		{ &r, NULL, STRBUF_INIT, { NULL } } };
+	struct reading t[2] = {
+		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT },
+		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT },
+	};
 	size_t merged = 0, i;
 	struct chunk *c;
 	const char *from, *to;
@@ -659,6 +664,7 @@ scan_files(struct walk *w, int rootfd, struct scan_cache *cache)
 	for (i = 0; i < 2; i++) {
 		cache_view_close(t[i].view);
 		strbuf_release(&t[i].buf);
+		strset_release(&t[i].names);
 		arena_adopt(&w->v->arena, &t[i].arena);
 	}
 	pthread_cond_destroy(&r.ready);
@@ -711,6 +717,34 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		close(w.folders[--w.nfolders]);
 	close(rootfd);
 	return 0;
+}
+
+size_t
+vault_queries(const struct vault *v, size_t note, size_t *first)
+{
+	size_t lo = 0, hi = v->nqueries, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->queries[mid].note < note)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < v->nqueries && v->queries[end].note == note;
+	    end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+const char *
+vault_name(struct vault *v, const char *s, size_t len)
+{
+	if (v->names == NULL)
+		return arena_strndup(&v->arena, s, len);
+	return strset_intern(v->names, &v->arena, s, len);
 }
 
 void

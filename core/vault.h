@@ -25,6 +25,7 @@
 #define VAULT_MAX_FILE ((size_t)16 << 20)
 
 struct diag_list;
+struct strset;
 
 struct vault {
 	char *root;
@@ -47,6 +48,11 @@ struct vault {
 	 * instead of copying.
 	 */
 	int paths_in_arena;
+	/*
+	 * Set by vault_scan() while a thread reads: attendees and wikilink
+	 * targets are kept once each, in the set (borrowed, not owned).
+	 */
+	struct strset *names;
 };
 
 struct scan_cache;
@@ -66,6 +72,18 @@ int vault_scan(struct vault *v, const char *root, char *const *exclude,
  */
 void vault_add_file(struct vault *v, const char *relpath, const char *buf,
     size_t len, struct diag_list *dl);
+
+/*
+ * The query blocks of note `note`: how many, from *first on in
+ * v->queries (which are in note order).
+ */
+size_t vault_queries(const struct vault *v, size_t note, size_t *first);
+
+/*
+ * A copy of the name s[0..len) in v's arena: the one copy of it when v
+ * has a set of names, a copy of its own otherwise.
+ */
+const char *vault_name(struct vault *v, const char *s, size_t len);
 
 void vault_release(struct vault *v);
 

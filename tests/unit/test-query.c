@@ -14,10 +14,7 @@ static const char task_path[] = "Meetings/2025/Ana Lima 1-1.md";
 static struct note task_note = {
 	.path = task_path,
 	.folder_len = 14,	/* "Meetings/2025/" */
-	.filename = task_path + 14,
 };
-
-static const char *the_tags[] = { "work", "people/ana" };
 
 static const struct {
 	const char *line;
@@ -80,10 +77,9 @@ int
 main(void)
 {
 	struct task t = {
-		.text = "Send the budget \xF0\x9F\x93\x85 2026-01-15 #work",
-		.status = TASK_TODO,
-		.words = the_tags,
-		.ntags = 2,
+		.text = "Send the budget \xF0\x9F\x93\x85 2026-01-15 #work "
+		    "#people/ana",
+		.symbol = " ",
 	};
 	int today = date_from_ymd(2026, 1, 10);
 	char name[256];
