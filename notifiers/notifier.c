@@ -445,6 +445,17 @@ void
 notifier_http_send(const struct notifier *n,
     const struct notifier_request *req, struct send_result *res)
 {
+	struct http_response resp;
+
+	notifier_http_exchange(n, req, res, &resp);
+	http_response_release(&resp);
+}
+
+void
+notifier_http_exchange(const struct notifier *n,
+    const struct notifier_request *req, struct send_result *res,
+    struct http_response *resp_out)
+{
 	const char **headers = xcalloc(req->nheaders + 1, sizeof(*headers));
 	struct http_request hr = { 0 };
 	struct http_response resp;
@@ -492,7 +503,7 @@ notifier_http_send(const struct notifier *n,
 		    " (check the URL: the webhook may have been deleted)" :
 		    resp.status == 429 ? " (too many requests)" : "");
 	}
-	http_response_release(&resp);
+	*resp_out = resp;
 	for (i = 0; i < req->nheaders; i++) {
 		memset((char *)headers[i], 0, strlen(headers[i]));
 		free((char *)headers[i]);

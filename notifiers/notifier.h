@@ -253,6 +253,15 @@ void notifier_request_print(FILE *out, const struct notifier *n,
  */
 void notifier_http_send(const struct notifier *n,
     const struct notifier_request *req, struct send_result *res);
+/*
+ * The same, handing back the answer (the caller releases it with
+ * http_response_release()) for a service whose answer says more than its
+ * status (Slack's API: {"ok": false, "error": ...} with HTTP 200).
+ */
+struct http_response;
+void notifier_http_exchange(const struct notifier *n,
+    const struct notifier_request *req, struct send_result *res,
+    struct http_response *resp);
 
 /* ------------------------------------------------------------ text */
 

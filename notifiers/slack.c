@@ -475,82 +475,25 @@ read_bot_answer(const struct http_response *resp, struct send_result *res)
 	json_decref(root);
 }
 
-/* Outcome of a failure or a non-2xx answer, as notifier_http_send() has it. */
-static void
-read_failure(enum http_failure f, const struct http_response *resp,
-    const char *shown, struct send_result *res)
-{
-	const char *after;
-
-	if (f != HTTP_OK) {
-		res->outcome = f == HTTP_FAIL_INSECURE || f == HTTP_FAIL_URL ||
-		    f == HTTP_FAIL_REDIRECT ? SEND_REJECTED :
-		    resp->request_sent && f != HTTP_FAIL_TLS &&
-		    f != HTTP_FAIL_CONNECT ? SEND_UNKNOWN : SEND_RETRY;
-		res->error = xstrdup(resp->error ? resp->error : "no answer");
-		return;
-	}
-	res->outcome = resp->status == 408 || resp->status == 425 ||
-	    resp->status == 429 || resp->status >= 500 ? SEND_RETRY :
-	    SEND_REJECTED;
-	after = http_response_header(resp, "Retry-After");
-	if (after != NULL && atol(after) > 0 && atol(after) < 86400)
-		res->retry_after_ms = atol(after) * 1000;
-	res->error = xasprintf("POST %s: the service answered HTTP %ld%s",
-	    shown, resp->status, resp->status == 401 || resp->status == 403 ?
-	    " (check the token)" : "");
-}
-
 /*
- * A webhook's answer is its status; a bot's is in its body too. Sent once,
- * like notifier_http_send(), with the same timeouts and TLS.
+ * A webhook's answer is its status; a bot's is in its body too: a 2xx
+ * with {"ok": false} is read there.
  */
 static void
 slack_send(const struct notifier *n, const struct notifier_request *req,
     struct send_result *res)
 {
 	const struct slack_hook *h = n->priv;
-	const char **headers;
-	struct http_request hr = { 0 };
 	struct http_response resp;
-	enum http_failure f;
-	char *shown;
-	size_t i;
 
 	if (!h->bot) {
 		notifier_http_send(n, req, res);
 		return;
 	}
-	memset(res, 0, sizeof(*res));
-	res->retry_after_ms = -1;
-	shown = notifier_shown_url(n);
-	headers = xcalloc(req->nheaders + 1, sizeof(*headers));
-	for (i = 0; i < req->nheaders; i++)
-		headers[i] = xasprintf("%s: %s", req->headers[i].name,
-		    req->headers[i].value);
-	hr.method = req->method;
-	hr.url = req->url;
-	hr.headers = headers;
-	hr.body = req->body;
-	hr.body_len = req->body_len;
-	hr.ca_file = n->ca_file;
-	hr.shown_url = shown;
-	hr.timeout_ms = n->timeout_ms;
-	if (n->timeout_ms > 0 && n->timeout_ms < HTTP_CONNECT_TIMEOUT_MS)
-		hr.connect_timeout_ms = n->timeout_ms;
-	f = http_perform(&hr, &resp);
-	res->status = resp.status;
-	if (f == HTTP_OK && resp.status >= 200 && resp.status < 300)
+	notifier_http_exchange(n, req, res, &resp);
+	if (res->outcome == SEND_ACCEPTED)
 		read_bot_answer(&resp, res);
-	else
-		read_failure(f, &resp, shown, res);
 	http_response_release(&resp);
-	for (i = 0; i < req->nheaders; i++) {
-		memset((char *)headers[i], 0, strlen(headers[i]));
-		free((char *)headers[i]);
-	}
-	free(headers);
-	free(shown);
 }
 
 static const char *const slack_schemes[] = { "slack", NULL };
