@@ -173,8 +173,7 @@ discord_parse(struct notifier *n, const struct notifier_url *u,
 static char *
 discord_redact(const struct notifier *n)
 {
-	return xasprintf("%s://%s****", n->scheme, strcmp(n->scheme, "https") ==
-	    0 ? "discord.com/api/webhooks/" : "");
+	return hosted_redact(n, "discord.com/api/webhooks/");
 }
 
 /* ------------------------------------------------------------ format */

@@ -149,8 +149,7 @@ gchat_parse(struct notifier *n, const struct notifier_url *u,
 static char *
 gchat_redact(const struct notifier *n)
 {
-	return xasprintf("%s://%s****", n->scheme, strcmp(n->scheme, "https") ==
-	    0 ? "chat.googleapis.com/v1/spaces/" : "");
+	return hosted_redact(n, "chat.googleapis.com/v1/spaces/");
 }
 
 /* ------------------------------------------------------------ format */

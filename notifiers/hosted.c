@@ -97,3 +97,10 @@ hosted_json_request(struct notifier_request *req, struct json_t *root,
 	    "application/json; charset=utf-8");
 	return 0;
 }
+
+char *
+hosted_redact(const struct notifier *n, const char *https_prefix)
+{
+	return xasprintf("%s://%s****", n->scheme,
+	    strcmp(n->scheme, "https") == 0 ? https_prefix : "");
+}

@@ -23,9 +23,18 @@
 
 struct strbuf;
 struct json_t;
+struct notifier;
 struct notifier_request;
 
 #define HOSTED_TEST_ENDPOINT "FOLLOWUP_TEST_ENDPOINT"
+
+/*
+ * What may be shown of a service at one host: "https://" and the webhook
+ * prefix (https_prefix, as in "hooks.slack.com/services/") for its own
+ * URL, just "scheme://" for Apprise's form (whose host is a token), then
+ * "****". The caller frees it.
+ */
+char *hosted_redact(const struct notifier *n, const char *https_prefix);
 
 /*
  * url, or url with FOLLOWUP_TEST_ENDPOINT's origin in place of its own;

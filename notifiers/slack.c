@@ -241,8 +241,7 @@ slack_parse(struct notifier *n, const struct notifier_url *u,
 static char *
 slack_redact(const struct notifier *n)
 {
-	return xasprintf("%s://%s****", n->scheme, strcmp(n->scheme, "https") ==
-	    0 ? "hooks.slack.com/services/" : "");
+	return hosted_redact(n, "hooks.slack.com/services/");
 }
 
 /* ------------------------------------------------------------ format */
