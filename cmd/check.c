@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 #include "../core/engine.h"
+#include "../core/util.h"
 
 int
 cmd_check(const struct command *cmd, int argc, char **argv)
@@ -21,11 +22,23 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 		goto out;
 	/* A config error does not stop the check: the vault is checked too. */
 	rc = common_setup(&c, &dl);
+	if (rc != EXIT_CONFIG) {
+		struct diag_list out = DIAG_LIST_INIT;
+		FILE *say = c.quiet ? NULL : stdout;
+
+		/* What run would write to and send through, untouched. */
+		feed_check(&c, say, &out);
+		notify_check(&c, say, &out);
+		if (diag_exit_status(&out) == EXIT_CONFIG)
+			rc = EXIT_CONFIG;
+		diag_list_move(&dl, &out);
+	}
 	if (c.vault != NULL) {
 		common_scan(&c, &r);
 		diag_list_move(&dl, &r.diags);
 		scanned = 1;
 	}
+	fflush(stdout);
 	common_print_diags(&c, &dl);
 	if (!c.quiet) {
 		size_t errors = diag_count(&dl, DIAG_ERROR);

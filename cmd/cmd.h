@@ -14,8 +14,10 @@
 #include <time.h>
 
 #include "../config/config.h"
+#include "../core/calendar.h"
 #include "../core/diag.h"
 #include "../core/version.h"
+#include "../notifiers/publish.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 64
@@ -119,9 +121,73 @@ void common_print_diags(const struct common *c, const struct diag_list *dl);
 /* The vault's name as Obsidian knows it: its folder's name; the caller's. */
 char *common_vault_name(const struct common *c);
 
+/*
+ * The steps of `followup run` that are commands of their own too: the
+ * feed (ics.c) and the reminders (notify.c). Each puts what went wrong on
+ * dl and says what it did in its result, printing nothing.
+ */
+struct feed_result {
+	struct calendar cal;	/* valid when built */
+	int built;
+	int todo;		/* VTODOs */
+	int written;		/* 1 written, 0 unchanged, -1 not written */
+	struct publish_result published;
+	char *previous;		/* the feed on disk before; NULL */
+	size_t previous_len;
+	int had_previous;
+};
+
+/*
+ * Where the feed goes: output_arg, else ics.path, else the default (its
+ * folder created). NULL when there is no HOME. The caller's.
+ */
+char *feed_path(const struct common *c, const char *output_arg);
+/* Build the feed of r, going on from the feed at path (NULL: none). */
+int feed_build(const struct common *c, const struct scan_result *r,
+    const char *path, struct feed_result *fr, struct diag_list *dl);
+/* Write it to path atomically, unless only DTSTAMP would change. */
+int feed_write(const char *path, struct feed_result *fr,
+    struct diag_list *dl);
+/* PUT it to ics.publish. */
+int feed_publish(const struct common *c, struct feed_result *fr,
+    struct diag_list *dl);
+/* "(12 events)", or "(10 to-dos, 2 events)". */
+void feed_print_count(FILE *out, const struct feed_result *fr);
+void feed_result_release(struct feed_result *fr);
+/*
+ * For `followup check`: the feed's folder writable, a file already there
+ * a feed, ics.publish usable (its password at hand); nothing contacted.
+ * Says a line each on say (NULL: silent). Returns 0, or -1 (diags).
+ */
+int feed_check(const struct common *c, FILE *say, struct diag_list *dl);
+
+struct notify_counts {
+	size_t notifiers;	/* that could be opened */
+	size_t broken;		/* that the config could not open */
+	size_t sent;		/* reminders the services took */
+	size_t failed;		/* not delivered: tried again next run */
+	size_t unknown;		/* no answer: may have arrived */
+	size_t waiting;		/* over a limit: for the next run */
+	int quiet_hours;	/* nothing sent: notify.quiet_hours */
+};
+
+/*
+ * Send the reminders of r through every notifier, as `followup notify`
+ * does. cal, when not NULL, is attached where a notifier asks for it.
+ * say, when not NULL, gets a line per notifier.
+ */
+void notify_step(struct common *c, const struct scan_result *r,
+    const struct calendar *cal, FILE *say, struct notify_counts *nc,
+    struct diag_list *dl);
+
+/* For `followup check`: every notifier opened (URL, secret, CA file);
+ * nothing sent. Returns 0, or -1 (diags). */
+int notify_check(const struct common *c, FILE *say, struct diag_list *dl);
+
 int cmd_status(const struct command *cmd, int argc, char **argv);
 int cmd_check(const struct command *cmd, int argc, char **argv);
 int cmd_ics(const struct command *cmd, int argc, char **argv);
 int cmd_notify(const struct command *cmd, int argc, char **argv);
+int cmd_run(const struct command *cmd, int argc, char **argv);
 
 #endif

@@ -29,6 +29,13 @@ const struct command commands[] = {
 	    "  --only NAME         only the notifier with this name\n"
 	    "  --test              one short test message to each notifier;\n"
 	    "                      the ledger is not touched\n" },
+	{ "run", "What the timer calls: scan once, write the feed, publish "
+	    "it, send reminders.", cmd_run,
+	    "Options:\n"
+	    "  --wait SECONDS      when another run holds the lock, wait up\n"
+	    "                      to this long for it (default 0: exit 75)\n"
+	    "  --log-format FMT    text (default) or json: one JSON object a\n"
+	    "                      line, on standard error\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

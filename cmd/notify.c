@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "../core/calendar.h"
@@ -58,13 +59,16 @@ struct run {
 	struct ledger *ledger;
 	const char *today;
 	const char *vault_name;
-	struct calendar *cal;	/* for attach_calendar; NULL */
+	const struct calendar *cal;	/* for attach_calendar; NULL */
+	struct calendar *own_cal;	/* built here for it */
 	int last_run;
 	struct diag_list *dl;
 	/* Messages a stopped run left unanswered, for services that drop
 	 * a repeat: sent again as they were, by message id. */
 	struct ledger_row *again;
 	size_t nagain;
+	FILE *say;		/* a line per notifier; NULL */
+	struct notify_counts *nc;
 };
 
 /* ------------------------------------------------------------ reminders */
@@ -173,24 +177,6 @@ prepared_release(struct prepared *p)
 
 /* ------------------------------------------------------------ sending */
 
-static double
-monotonic_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 /*
  * Send req, again after a 429, a 5xx or no connection (and, where the
  * service drops repeats, after no answer) while *deadline allows: after
@@ -239,6 +225,17 @@ outcome_words(enum send_outcome o)
 		return "refused by the service, sent again next run";
 	}
 	return "?";
+}
+
+static void
+count_outcome(struct notify_counts *nc, enum send_outcome o, size_t count)
+{
+	if (o == SEND_ACCEPTED)
+		nc->sent += count;
+	else if (o == SEND_UNKNOWN)
+		nc->unknown += count;
+	else
+		nc->failed += count;
 }
 
 /* A stable id of the message: the notifier and the episodes it carries. */
@@ -325,6 +322,8 @@ deliver(struct run *run, const struct notifier *n,
 		goto done;
 	}
 	send_with_retry(n, &req, deadline, &res);
+	if (!test)
+		count_outcome(run->nc, res.outcome, count);
 	if (!test) {
 		/* Unknown: sent again next run, as the same message, only
 		 * where that cannot double it (n->resend_safe; req.idempotent
@@ -498,9 +497,8 @@ notify_one(struct run *run, const struct notifier *n)
 
 	if (run->o->test) {
 		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline, &carried,
-		    NULL) == SEND_ACCEPTED && !run->c->quiet &&
-		    !run->o->dry_run)
-			printf("%s: test message sent\n", n->name);
+		    NULL) == SEND_ACCEPTED && run->say != NULL)
+			fprintf(run->say, "%s: test message sent\n", n->name);
 		goto out;
 	}
 	send_again(run, n, deadline);
@@ -520,16 +518,18 @@ notify_one(struct run *run, const struct notifier *n)
 	}
 	for (i = 0; i < count; i++)
 		late += sel[i]->late_since != NULL;
-	if (!run->c->quiet && !run->o->dry_run) {
+	run->nc->waiting += waiting;
+	if (run->say != NULL) {
 		if (count == 0)
-			printf("%s: nothing new\n", n->name);
+			fprintf(run->say, "%s: nothing new\n", n->name);
 		else
-			printf("%s: %zu of %zu reminder%s sent%s%s\n", n->name,
+			fprintf(run->say, "%s: %zu of %zu reminder%s sent%s%s\n",
+			    n->name,
 			    sent, count, count == 1 ? "" : "s",
 			    digest ? " in one message" : "",
 			    late ? " (some late)" : "");
 		if (waiting)
-			printf("%s: %zu more wait for the next run (the "
+			fprintf(run->say, "%s: %zu more wait for the next run (the "
 			    "service's message limit, or notify.max_per_run, "
 			    "%d)\n", n->name, waiting,
 			    run->c->cfg.notify.max_per_run);
@@ -752,6 +752,163 @@ open_ledger(struct run *run, int readonly)
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * Open the notifiers of the config (with --only, the one so named) into
+ * *ns. Returns how many the config names that way; those that cannot be
+ * opened are config errors on dl, counted as broken.
+ */
+static size_t
+open_all(const struct common *c, const char *only, struct notifier **ns,
+    size_t *nn, struct notify_counts *nc, struct diag_list *dl)
+{
+	size_t i, matched = 0;
+
+	*ns = xcalloc(c->cfg.nnotifiers + 1, sizeof(**ns));
+	*nn = 0;
+	for (i = 0; i < c->cfg.nnotifiers; i++) {
+		struct notifier *n = &(*ns)[*nn];
+
+		if (only != NULL && !named(&c->cfg.notifiers[i], i, only))
+			continue;
+		matched++;
+		if (open_notifier(c, i, n, dl) == 0) {
+			(*nn)++;
+		} else {
+			notifier_release(n);
+			nc->broken++;
+		}
+	}
+	nc->notifiers = *nn;
+	return matched;
+}
+
+static void
+close_all(struct notifier *ns, size_t nn)
+{
+	size_t i;
+
+	for (i = 0; i < nn; i++)
+		notifier_release(&ns[i]);
+	free(ns);
+}
+
+/*
+ * Everything after the scan: the reminders of r through ns[0..nn), with
+ * the ledger around them. cal: the feed for attach_calendar, or NULL to
+ * build it here when a notifier wants it.
+ */
+static void
+send_all(struct run *run, struct notifier *ns, size_t nn,
+    const struct scan_result *r, const struct calendar *cal)
+{
+	const struct notify_options *o = run->o;
+	struct prepared p;
+	char *name = common_vault_name(run->c);
+	size_t i;
+	int any_attach = 0;
+
+	for (i = 0; i < nn; i++)
+		any_attach |= ns[i].attach_calendar;
+	run->vault_name = name;
+	prepare(&p, r, &run->c->cfg, name);
+	run->p = &p;
+	if (any_attach && cal == NULL)
+		cal = run->own_cal = build_calendar(run->c, r, name, run->dl);
+	run->cal = cal;
+	if (!o->test && open_ledger(run, o->dry_run) != 0)
+		goto out;
+	if (!o->test && !o->dry_run) {
+		settle_interrupted(run, ns, nn);
+		run->last_run = ledger_last_run(run->ledger);
+	}
+	http_global_init();
+	for (i = 0; i < nn; i++)
+		notify_one(run, &ns[i]);
+	http_global_cleanup();
+	if (!o->test && !o->dry_run)
+		ledger_set_last_run(run->ledger, run->c->today);
+out:
+	ledger_rows_release(run->again, run->nagain);
+	run->again = NULL;
+	run->nagain = 0;
+	ledger_close(run->ledger);
+	run->ledger = NULL;
+	if (run->own_cal != NULL) {
+		calendar_release(run->own_cal);
+		free(run->own_cal);
+		run->own_cal = NULL;
+	}
+	run->cal = NULL;
+	prepared_release(&p);
+	run->p = NULL;
+	run->vault_name = NULL;
+	free(name);
+}
+
+static void
+say_quiet_hours(const struct common *c, FILE *say)
+{
+	fprintf(say, "quiet hours (notify.quiet_hours): no reminders now; "
+	    "they go out on the first run after %02d:%02d\n",
+	    c->cfg.notify.quiet_end / 60, c->cfg.notify.quiet_end % 60);
+}
+
+void
+notify_step(struct common *c, const struct scan_result *r,
+    const struct calendar *cal, FILE *say, struct notify_counts *nc,
+    struct diag_list *dl)
+{
+	static const struct notify_options o = { 0 };
+	struct run run = { .c = c, .o = &o, .dl = dl, .say = say, .nc = nc };
+	struct notifier *ns;
+	char today[16];
+	size_t nn;
+
+	memset(nc, 0, sizeof(*nc));
+	run.today = date_format(c->today, today);
+	open_all(c, NULL, &ns, &nn, nc, dl);
+	if (nn > 0 && quiet_now(c)) {
+		nc->quiet_hours = 1;
+		if (say != NULL)
+			say_quiet_hours(c, say);
+	} else if (nn > 0) {
+		send_all(&run, ns, nn, r, cal);
+	}
+	close_all(ns, nn);
+}
+
+int
+notify_check(const struct common *c, FILE *say, struct diag_list *dl)
+{
+	struct notify_counts nc = { 0 };
+	struct notifier *ns;
+	size_t nn, i;
+	char *shown;
+
+	open_all(c, NULL, &ns, &nn, &nc, dl);
+	for (i = 0; i < nn; i++) {
+		if (ns[i].ca_file != NULL && access(ns[i].ca_file, R_OK) != 0) {
+			diag_error(dl, DIAG_CONFIG, ns[i].ca_file, 0, "check "
+			    "the notifier's ca_file", "notifier %s: its "
+			    "ca_file cannot be read: %s", ns[i].name,
+			    strerror(errno));
+			nc.broken++;
+			continue;
+		}
+		if (say != NULL) {
+			shown = notifier_shown_url(&ns[i]);
+			fprintf(say, "notifier %s: %s ok (nothing sent)\n",
+			    ns[i].name, shown);
+			free(shown);
+		}
+	}
+	if (say != NULL && nc.broken > 0)
+		fprintf(say, "%zu notifier%s with problems (see above)\n",
+		    nc.broken, nc.broken == 1 ? "" : "s");
+	close_all(ns, nn);
+	return nc.broken > 0 ? -1 : 0;
+}
+
 int
 cmd_notify(const struct command *cmd, int argc, char **argv)
 {
@@ -763,15 +920,15 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct notify_options o = { 0 };
+	struct notify_counts nc = { 0 };
 	struct common c;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct scan_result r;
-	struct prepared p;
 	struct run run = { 0 };
 	struct notifier *ns = NULL;
-	char today[16], *name = NULL;
-	size_t i, nn = 0, matched = 0;
-	int rc, scanned = 0, prepared = 0, any_attach = 0;
+	char today[16];
+	size_t nn = 0;
+	int rc, scanned = 0;
 
 	common_init(&c, cmd);
 	if ((rc = common_parse(&c, argc, argv, options, notify_option,
@@ -782,21 +939,11 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 		goto out;
 	}
 	run = (struct run){ .c = &c, .o = &o, .dl = &dl, .today =
-	    date_format(c.today, today) };
+	    date_format(c.today, today), .nc = &nc,
+	    .say = c.quiet || o.dry_run ? NULL : stdout };
 
 	/* The notifiers first: a bad one is a config error, found early. */
-	ns = xcalloc(c.cfg.nnotifiers + 1, sizeof(*ns));
-	for (i = 0; i < c.cfg.nnotifiers; i++) {
-		if (o.only != NULL && !named(&c.cfg.notifiers[i], i, o.only))
-			continue;
-		matched++;
-		if (open_notifier(&c, i, &ns[nn], &dl) == 0) {
-			any_attach |= ns[nn].attach_calendar;
-			nn++;
-		} else
-			notifier_release(&ns[nn]);
-	}
-	if (o.only != NULL && matched == 0) {
+	if (open_all(&c, o.only, &ns, &nn, &nc, &dl) == 0 && o.only != NULL) {
 		rc = usage_error(&c, "--only %s: no notifier has this name",
 		    o.only);
 		goto out;
@@ -808,39 +955,16 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 		goto report;
 	if (!o.dry_run && !o.test && quiet_now(&c)) {
 		if (!c.quiet)
-			printf("quiet hours (notify.quiet_hours): no reminders "
-			    "now; they go out on the first run after %02d:%02d\n",
-			    c.cfg.notify.quiet_end / 60,
-			    c.cfg.notify.quiet_end % 60);
+			say_quiet_hours(&c, stdout);
 		goto report;
 	}
-
 	if (common_scan(&c, &r) != 0) {
 		diag_list_move(&dl, &r.diags);
 		scan_result_release(&r);
 		goto report;
 	}
 	scanned = 1;
-	name = common_vault_name(&c);
-	run.vault_name = name;
-	prepare(&p, &r, &c.cfg, name);
-	prepared = 1;
-	run.p = &p;
-	if (any_attach)
-		run.cal = build_calendar(&c, &r, name, &dl);
-	if (!o.test && open_ledger(&run, o.dry_run) != 0)
-		goto report;
-	if (!o.test && !o.dry_run) {
-		settle_interrupted(&run, ns, nn);
-		run.last_run = ledger_last_run(run.ledger);
-	}
-
-	http_global_init();
-	for (i = 0; i < nn; i++)
-		notify_one(&run, &ns[i]);
-	http_global_cleanup();
-	if (!o.test && !o.dry_run)
-		ledger_set_last_run(run.ledger, c.today);
+	send_all(&run, ns, nn, &r, NULL);
 
 report:
 	fflush(stdout);
@@ -849,20 +973,9 @@ report:
 	common_print_diags(&c, scanned ? &r.diags : &dl);
 	rc = diag_exit_status(scanned ? &r.diags : &dl);
 out:
-	ledger_rows_release(run.again, run.nagain);
-	ledger_close(run.ledger);
-	if (run.cal != NULL) {
-		calendar_release(run.cal);
-		free(run.cal);
-	}
-	for (i = 0; i < nn; i++)
-		notifier_release(&ns[i]);
-	free(ns);
-	if (prepared)
-		prepared_release(&p);
+	close_all(ns, nn);
 	if (scanned)
 		scan_result_release(&r);
-	free(name);
 	diag_list_release(&dl);
 	common_release(&c);
 	return common_finish_output(rc);

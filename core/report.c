@@ -212,6 +212,8 @@ report_diags(FILE *out, const struct diag_list *dl, int quiet,
 
 		if (!err && quiet)
 			continue;
+		if (flags & REPORT_JOURNAL)
+			fputs(err ? "<3>" : "<4>", out);
 		fputs(bold, out);
 		if (d->path && d->line)
 			fprintf(out, "%s:%d: ", d->path, d->line);
@@ -220,6 +222,7 @@ report_diags(FILE *out, const struct diag_list *dl, int quiet,
 		fprintf(out, "%s%s%s:%s %s\n", off, err ? red : yellow,
 		    err ? "error" : "warning", off, d->message);
 		if (d->hint)
-			fprintf(out, "  hint: %s\n", d->hint);
+			fprintf(out, "%s  hint: %s\n", flags & REPORT_JOURNAL ?
+			    (err ? "<3>" : "<4>") : "", d->hint);
 	}
 }

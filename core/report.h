@@ -18,6 +18,9 @@ struct diag_list;
 
 #define REPORT_COLOR	(1u << 0)
 #define REPORT_ITEMS	(1u << 1)	/* list open items under each contact */
+/* Each line starts with its syslog priority, "<3>", which the journal
+ * reads off a service's stderr (sd-daemon(3)). */
+#define REPORT_JOURNAL	(1u << 2)
 
 /* The JSON document, NUL-terminated, owned by the caller. */
 char *report_json(const struct scan_result *r, const char *vault,

@@ -1,10 +1,12 @@
 /* util.c - allocation, arenas, strbuf and string helpers (see util.h). */
 #include "util.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define EXIT_OSERR 71
 
@@ -548,4 +550,22 @@ percent_decode(const char *s, size_t n)
 			strbuf_addch(&sb, s[i]);
 	}
 	return sb.len ? strbuf_detach(&sb) : xstrdup("");
+}
+
+double
+monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }

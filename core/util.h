@@ -111,6 +111,11 @@ size_t utf8_seq_len(const unsigned char *s, size_t avail);
 /* Offset of the first invalid UTF-8 byte, or n when all is valid. */
 size_t utf8_first_invalid(const unsigned char *s, size_t n);
 
+/* Seconds on a clock that only goes forward: for budgets and timings. */
+double monotonic_seconds(void);
+/* Sleep ms milliseconds, through interrupting signals. */
+void sleep_ms(long ms);
+
 /* Levenshtein distance, capped at 64; for "did you mean" hints. */
 int edit_distance(const char *a, const char *b);
 
