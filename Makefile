@@ -1,6 +1,7 @@
 # followup - see README.md. `make demo` and `make test` work on a fresh
 # Debian/Ubuntu machine: both install what is missing first (make deps).
 
+SHELL = /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
@@ -89,6 +90,16 @@ demo:
 		--config examples/config.yml --today 2026-01-10 2>&1; \
 	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 65 ] || exit $$status; \
 	echo "(exit $$status: the example vault holds a few broken notes on purpose, reported above)"
+	@rm -rf $(BUILD)/demo; mkdir -p $(BUILD)/demo/runtime
+	@echo; echo '$$ followup run -q --vault examples/vault --config examples/config.yml --today 2026-01-10 \'
+	@echo '      (what the timer calls; its files under $(BUILD)/demo, the broken notes, shown above, left out)'
+	@env HOME=$(CURDIR)/$(BUILD)/demo XDG_CONFIG_HOME=$(CURDIR)/$(BUILD)/demo/config \
+		XDG_STATE_HOME=$(CURDIR)/$(BUILD)/demo/state XDG_DATA_HOME=$(CURDIR)/$(BUILD)/demo/data \
+		XDG_RUNTIME_DIR=$(CURDIR)/$(BUILD)/demo/runtime \
+		$(BUILD)/followup run --vault examples/vault --config examples/config.yml \
+		--today 2026-01-10 2>&1 | grep -v -e '^  hint:' -e ': error:' -e ': warning:'; \
+	status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || [ $$status -eq 65 ] || exit $$status; \
+	echo "(the feed: $(BUILD)/demo/data/followup/followup.ics)"
 
 check-suite: $(BUILD)/followup $(UNIT_BIN) $(TOOL_BIN)
 	$(TEST_ENV) $(PYTHON) tests/run.py $(BUILD)
