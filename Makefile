@@ -91,7 +91,7 @@ demo:
 	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 65 ] || exit $$status; \
 	echo "(exit $$status: the example vault holds a few broken notes on purpose, reported above)"
 	@rm -rf $(BUILD)/demo; mkdir -p $(BUILD)/demo/runtime
-	@echo; echo '$$ followup run -q --vault examples/vault --config examples/config.yml --today 2026-01-10 \'
+	@echo; echo '$$ followup run --vault examples/vault --config examples/config.yml --today 2026-01-10 \'
 	@echo '      (what the timer calls; its files under $(BUILD)/demo, the broken notes, shown above, left out)'
 	@env HOME=$(CURDIR)/$(BUILD)/demo XDG_CONFIG_HOME=$(CURDIR)/$(BUILD)/demo/config \
 		XDG_STATE_HOME=$(CURDIR)/$(BUILD)/demo/state XDG_DATA_HOME=$(CURDIR)/$(BUILD)/demo/data \
