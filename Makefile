@@ -4,6 +4,16 @@
 SHELL = /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+# The systemd user units (followup.service, followup.timer): under $HOME in
+# the folder for units of packages installed in the home directory
+# ($XDG_DATA_HOME/systemd/user), else in $(PREFIX)/lib/systemd/user. Both
+# are on the user manager's search path (for PREFIX /usr and /usr/local).
+ifneq ($(and $(HOME),$(filter $(HOME) $(HOME)/%,$(PREFIX))),)
+USERUNITDIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/systemd/user
+else
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PYTHON ?= /usr/bin/python3
@@ -15,7 +25,7 @@ BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev \
 # node of another origin (NodeSource) counts when `node` and `npm` run.
 TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev strace \
 	python3-icalendar khal radicale apache2-utils python3-bcrypt rclone \
-	openssl apprise python3-aiosmtpd \
+	openssl apprise python3-aiosmtpd systemd \
 	nodejs npm
 PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl
 
@@ -120,11 +130,18 @@ install: $(BUILD)/followup
 	install -m 644 docs/followup.yml.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 config/followup.example.yml docs/rules.md \
 		$(DESTDIR)$(PREFIX)/share/doc/followup/
+	install -d $(DESTDIR)$(USERUNITDIR)
+	sed 's|@BINDIR@|$(subst %,%%,$(BINDIR))|g' systemd/followup.service.in \
+		> $(DESTDIR)$(USERUNITDIR)/followup.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/followup.service
+	install -m 644 systemd/followup.timer $(DESTDIR)$(USERUNITDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/followup \
 		$(DESTDIR)$(PREFIX)/share/man/man1/followup.1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5/followup.yml.5
+		$(DESTDIR)$(PREFIX)/share/man/man5/followup.yml.5 \
+		$(DESTDIR)$(USERUNITDIR)/followup.service \
+		$(DESTDIR)$(USERUNITDIR)/followup.timer
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/followup
 
 # libFuzzer harnesses; FUZZ_SECONDS each (see tests/fuzz/README.md).
