@@ -270,7 +270,8 @@ resolve(const struct scan_result *r, const char *name,
 /*
  * Tests only: FOLLOWUP_TEST_EDIT_PAUSE_MS makes the command wait between
  * reading the note and replacing it, so that a test can change the note
- * in between and see the change detected.
+ * in between and see the change detected. The line on stderr tells the
+ * test when to make its change.
  */
 static void
 test_pause(void)
@@ -281,6 +282,9 @@ test_pause(void)
 
 	if (v <= 0 || v > 60000)
 		return;
+	fprintf(stderr, "followup: pausing %ld ms "
+	    "(FOLLOWUP_TEST_EDIT_PAUSE_MS)\n", v);
+	fflush(stderr);
 	ts.tv_sec = v / 1000;
 	ts.tv_nsec = (v % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0)
