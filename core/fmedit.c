@@ -2,8 +2,9 @@
  * fmedit.c - one frontmatter value replaced in place (see fmedit.h).
  *
  * libyaml's marks count characters, not bytes (a CRLF counts two), so a
- * mark becomes a byte offset by counting UTF-8 lead bytes; the parser is
- * told the input is UTF-8, so that it never decodes it as anything else.
+ * mark becomes a byte offset by counting UTF-8 lead bytes. The parser
+ * guesses the encoding as note.c's does, which for UTF-8 (the only text
+ * taken) means a BOM at the start is no character and moves no mark.
  *
  * The third file to include <yaml.h>, after note.c and config.c: only
  * libyaml's parser events carry the marks an edit in place needs, and
@@ -204,6 +205,38 @@ walk_event(struct walk *w, struct walk_pos *p, const yaml_event_t *ev,
 	return 0;
 }
 
+static void
+fail_yaml(struct walk *w, const yaml_parser_t *parser)
+{
+	walk_fail(w, &parser->problem_mark, "fix the YAML between the --- "
+	    "lines, then run again", "frontmatter is not valid YAML: %s%s%s",
+	    parser->problem ? parser->problem : "syntax error",
+	    parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/*
+ * Load yaml as note.c does: the events alone do not tell an alias whose
+ * anchor is missing, or an anchor given twice, which note.c refuses.
+ */
+static int
+loads(struct walk *w, const char *yaml, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int ok;
+
+	if (!yaml_parser_initialize(&parser))
+		BUG("yaml_parser_initialize failed");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml,
+	    len);
+	if ((ok = yaml_parser_load(&parser, &doc)) != 0)
+		yaml_document_delete(&doc);
+	else
+		fail_yaml(w, &parser);
+	yaml_parser_delete(&parser);
+	return ok;
+}
+
 /* Walk yaml (len bytes). Returns 0, or -1 with w->problem set. */
 static int
 walk_yaml(struct walk *w, const char *yaml, size_t len)
@@ -213,19 +246,16 @@ walk_yaml(struct walk *w, const char *yaml, size_t len)
 	yaml_event_t ev;
 	int docs = 0, end = 0;
 
+	if (!loads(w, yaml, len))
+		return -1;
+
 	if (!yaml_parser_initialize(&parser))
 		BUG("yaml_parser_initialize failed");
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml,
 	    len);
 	while (!end && w->problem == NULL) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			walk_fail(w, &parser.problem_mark, "fix the YAML "
-			    "between the --- lines, then run again",
-			    "frontmatter is not valid YAML: %s%s%s",
-			    parser.problem ? parser.problem : "syntax error",
-			    parser.context ? " " : "",
-			    parser.context ? parser.context : "");
+			fail_yaml(w, &parser);
 			break;
 		}
 		end = walk_event(w, &p, &ev, &docs);
@@ -235,13 +265,18 @@ walk_yaml(struct walk *w, const char *yaml, size_t len)
 	return w->problem ? -1 : 0;
 }
 
-/* The byte offset in s (len bytes of UTF-8) of character index. */
+/*
+ * The byte offset in s (len bytes of UTF-8) of character index, as
+ * libyaml counts: a BOM at the very start is not counted.
+ */
 static size_t
 char_to_byte(const char *s, size_t len, size_t index)
 {
-	size_t i, chars = 0;
+	size_t i = 0, chars = 0;
 
-	for (i = 0; i < len; i++) {
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (; i < len; i++) {
 		if (((unsigned char)s[i] & 0xC0) == 0x80)
 			continue;
 		if (chars++ == index)
@@ -315,7 +350,8 @@ fail_walk(struct job *j, struct walk *w)
 static int
 plan_addition(struct job *j, const struct walk *w, struct strbuf *ins)
 {
-	const char *eol = line_ending(j->text, j->len, j->body_off);
+	/* The first line's ending: the "---" line's, or the body's first. */
+	const char *eol = line_ending(j->text, j->len, 0);
 	size_t i;
 
 	if (!j->has_frontmatter) {
@@ -388,6 +424,14 @@ plan(struct job *j, char **out, size_t *outlen)
 		return -1;
 	}
 	j->has_frontmatter = found > 0;
+	/* libyaml would read other bytes as another encoding: no offsets. */
+	if (found > 0 && utf8_first_invalid((const unsigned char *)j->text +
+	    j->yaml_off, j->yaml_len) != j->yaml_len) {
+		diag_error(j->dl, DIAG_NOTE, j->path, FIRST_LINE,
+		    "save the note as UTF-8", "frontmatter is not valid "
+		    "UTF-8; nothing was changed");
+		return -1;
+	}
 	if (found > 0 && walk_yaml(&w, j->text + j->yaml_off, j->yaml_len) != 0) {
 		rc = fail_walk(j, &w);
 		goto out;

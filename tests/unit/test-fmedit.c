@@ -154,6 +154,22 @@ static const struct {
 	    NULL, NULL },
 	{ "flow mapping without the key", "---\n{type: people}\n---\n", LC,
 	    NULL, NULL },
+	{ "key missing, CRLF, no body", "---\r\ntype: people\r\n---", LC,
+	    "---\r\ntype: people\r\nlast_contact: " D "\r\n---", NULL },
+	{ "BOM at the start of the YAML",
+	    "---\n\xEF\xBB\xBFtype: people\nlast_contact: 1\n---\n", LC,
+	    "---\n\xEF\xBB\xBFtype: people\nlast_contact: " D "\n---\n",
+	    "1" },
+	{ "BOM at the start of the YAML, key missing",
+	    "---\r\n\xEF\xBB\xBFtype: people\r\n---\r\n", LC,
+	    "---\r\n\xEF\xBB\xBFtype: people\r\nlast_contact: " D "\r\n"
+	    "---\r\n", NULL },
+	{ "not UTF-8", "---\ntitle: \xFF\xFE\nlast_contact: 1\n---\n", LC,
+	    NULL, NULL },
+	{ "alias without its anchor", "---\nlast_contact: 2025-12-01\n"
+	    "x: *nowhere\n---\n", LC, NULL, NULL },
+	{ "anchor given twice", "---\na: &x 1\nb: &x 2\nlast_contact: 1\n"
+	    "---\n", LC, NULL, NULL },
 	{ "tab indentation", "---\nlast_contact:\t2025\n\tx: 1\n---\n", LC,
 	    NULL, NULL },
 };
