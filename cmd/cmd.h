@@ -189,5 +189,7 @@ int cmd_check(const struct command *cmd, int argc, char **argv);
 int cmd_ics(const struct command *cmd, int argc, char **argv);
 int cmd_notify(const struct command *cmd, int argc, char **argv);
 int cmd_run(const struct command *cmd, int argc, char **argv);
+int cmd_contacted(const struct command *cmd, int argc, char **argv);
+int cmd_snooze(const struct command *cmd, int argc, char **argv);
 
 #endif

@@ -36,6 +36,22 @@ const struct command commands[] = {
 	    "                      to this long for it (default 0: exit 75)\n"
 	    "  --log-format FMT    text (default) or json: one JSON object a\n"
 	    "                      line, on standard error\n" },
+	{ "contacted", "Record a contact: set last_contact in the note.",
+	    cmd_contacted,
+	    "  followup contacted NAME [--date YYYY-MM-DD]\n\n"
+	    "NAME is a contact's name, alias or file name, or a note's path in\n"
+	    "the vault (.md optional). The note is replaced atomically, every\n"
+	    "other byte kept.\n\n"
+	    "Options:\n"
+	    "  --date YYYY-MM-DD   the day of the contact (default today; not\n"
+	    "                      after today)\n" },
+	{ "snooze", "Put a contact off: set snooze_until in the note.",
+	    cmd_snooze,
+	    "  followup snooze NAME --until YYYY-MM-DD\n\n"
+	    "NAME as for contacted. Until that day the contact is snoozed and no\n"
+	    "reminder goes out.\n\n"
+	    "Options:\n"
+	    "  --until YYYY-MM-DD  the day the snooze ends (after today)\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -74,8 +90,12 @@ main(int argc, char **argv)
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		if (strcmp(cmd->name, argv[1]) == 0)
 			return cmd->run(cmd, argc - 1, argv + 1);
+	/* The list comes from the table, so that it never falls behind. */
 	fprintf(stderr, "followup: unknown command \"%s\"\n  hint: the "
-	    "commands are status, check and ics; see 'followup --help'\n",
-	    argv[1]);
+	    "commands are", argv[1]);
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		fprintf(stderr, "%s %s", cmd == commands ? "" :
+		    cmd[1].name == NULL ? " and" : ",", cmd->name);
+	fprintf(stderr, "; see 'followup --help'\n");
 	return EXIT_USAGE;
 }

@@ -125,15 +125,73 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int
-file_write_atomic(const char *path, const char *data, size_t len,
-    unsigned mode, struct diag_list *dl)
+/* What file_replace_if_unchanged() expects to find before it renames. */
+struct expect {
+	const char *old;
+	size_t oldlen;
+	const struct stat *was;	/* may be NULL */
+};
+
+/* Does path hold exactly data (len bytes)? */
+static int
+holds(const char *path, const char *data, size_t len)
+{
+	char chunk[65536];
+	size_t seen = 0;
+	ssize_t n;
+	int fd, same = 1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	while (same) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			same = n == 0 && seen == len;
+			break;
+		}
+		same = seen + (size_t)n <= len &&
+		    memcmp(data + seen, chunk, (size_t)n) == 0;
+		seen += (size_t)n;
+	}
+	close(fd);
+	return same;
+}
+
+/*
+ * Is target still what the caller read? The same file (device, inode),
+ * size and mtime, and the same bytes: an editor that saved the same bytes
+ * through a new file counts as a change too, which only costs a retry.
+ */
+static int
+unchanged(const char *target, const struct expect *x)
+{
+	struct stat st;
+
+	if (stat(target, &st) != 0)
+		return 0;
+	if (x->was != NULL && (st.st_dev != x->was->st_dev ||
+	    st.st_ino != x->was->st_ino || st.st_size != x->was->st_size ||
+	    st.st_mtim.tv_sec != x->was->st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != x->was->st_mtim.tv_nsec))
+		return 0;
+	return holds(target, x->old, x->oldlen);
+}
+
+/*
+ * file_write_atomic(), and with x the check of file_replace_if_unchanged()
+ * just before the rename (FILE_CHANGED when it fails).
+ */
+static int
+replace(const char *path, const char *data, size_t len, unsigned mode,
+    const struct expect *x, struct diag_list *dl)
 {
 	char *target = NULL, *dir = NULL, *tmp = NULL, *base;
 	const char *step = "create a temporary file in its folder";
 	struct stat st;
 	mode_t mask;
-	int fd = -1, dfd, err, rc = -1;
+	int fd = -1, dfd, err, rc = -1, existed = 0;
 
 	/* Follow a symbolic link, so that the link stays one. */
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
@@ -151,6 +209,7 @@ file_write_atomic(const char *path, const char *data, size_t len,
 			goto fail;
 		}
 		mode = st.st_mode & 07777;
+		existed = 1;
 	} else {
 		mask = umask(0);
 		umask(mask);
@@ -170,6 +229,13 @@ file_write_atomic(const char *path, const char *data, size_t len,
 		err = errno;
 		goto fail;
 	}
+	/*
+	 * A note keeps its owner when root edits it. Anyone else cannot give
+	 * a file away; then it stays theirs, which is no reason to stop.
+	 */
+	if (x != NULL && existed && (st.st_uid != geteuid() ||
+	    st.st_gid != getegid()))
+		err = fchown(fd, st.st_uid, st.st_gid);
 	step = "flush it to disk";
 	if (fsync(fd) != 0) {
 		err = errno;
@@ -181,6 +247,11 @@ file_write_atomic(const char *path, const char *data, size_t len,
 		goto fail;
 	}
 	fd = -1;
+	if (x != NULL && !unchanged(target, x)) {
+		unlink(tmp);
+		rc = FILE_CHANGED;
+		goto out;
+	}
 	step = "rename the temporary file over it";
 	if (rename(tmp, target) != 0) {
 		err = errno;
@@ -218,6 +289,86 @@ out:
 	free(dir);
 	free(target);
 	return rc;
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len,
+    unsigned mode, struct diag_list *dl)
+{
+	return replace(path, data, len, mode, NULL, dl);
+}
+
+/* Refuse a read-only file or folder (what: which, for the message). */
+static int
+refuse_read_only(const char *path, const char *what, const char *shown,
+    int err, struct diag_list *dl)
+{
+	char *hint = xasprintf("make it writable (chmod u+w %s), then run "
+	    "again; nothing was changed", shown);
+
+	diag_error(dl, DIAG_CANT_WRITE, path, 0, hint, "%s is read-only%s%s",
+	    what, err ? ": " : "", err ? strerror(err) : "");
+	free(hint);
+	return -1;
+}
+
+/*
+ * Writable to us, and marked writable at all: root may write anything,
+ * but a file its owner made read-only is not ours to replace.
+ */
+static int
+writable(const char *path, const struct stat *st, int *err)
+{
+	*err = 0;
+	if (access(path, W_OK) != 0) {
+		*err = errno;
+		return 0;
+	}
+	return (st->st_mode & 0222) != 0;
+}
+
+int
+file_check_writable(const char *path, struct diag_list *dl)
+{
+	char *target = realpath(path, NULL), *dir = NULL;
+	struct stat st;
+	int err, rc = -1;
+
+	if (target == NULL || stat(target, &st) != 0) {
+		diag_error(dl, DIAG_CANT_WRITE, path, 0, read_hint(errno),
+		    "cannot find this file: %s", strerror(errno));
+		goto out;
+	}
+	if (!writable(target, &st, &err)) {
+		refuse_read_only(path, "this file", target, err, dl);
+		goto out;
+	}
+	dir = folder_of(target);
+	if (stat(dir, &st) != 0 || !writable(dir, &st, &err)) {
+		char *what = xasprintf("its folder %s (where the new file is "
+		    "made)", dir);
+
+		refuse_read_only(path, what, dir, err, dl);
+		free(what);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	free(target);
+	return rc;
+}
+
+int
+file_replace_if_unchanged(const char *path, const char *old, size_t oldlen,
+    const struct stat *was, const char *data, size_t len,
+    struct diag_list *dl)
+{
+	struct expect x = { old, oldlen, was };
+
+	if (file_check_writable(path, dl) != 0)
+		return -1;
+	return replace(path, data, len, 0644, &x, dl);
 }
 
 int

@@ -17,6 +17,7 @@
 #define FOLLOWUP_FILEIO_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 struct diag_list;
 
@@ -32,6 +33,31 @@ int file_read_all(const char *path, size_t max, char **buf, size_t *len,
 /* Write data (len bytes) to path atomically. Returns 0, or -1 (diag). */
 int file_write_atomic(const char *path, const char *data, size_t len,
     unsigned mode, struct diag_list *dl);
+
+/*
+ * Can path (a link followed) be replaced as file_write_atomic() does? The
+ * file and its folder must be writable to us, and marked writable at all:
+ * root could replace a file whose owner made it read-only (chmod 0444) in
+ * a writable folder, or write in a read-only folder, and must not.
+ * Returns 0, or -1 (a DIAG_CANT_WRITE diag with the chmod to run).
+ */
+int file_check_writable(const char *path, struct diag_list *dl);
+
+#define FILE_CHANGED 1
+/*
+ * Replace path (which must exist) with data as file_write_atomic() does,
+ * keeping its mode (and its owner, when root runs this), but only while
+ * it is what the caller read: just before the rename it is read again and
+ * must hold old (oldlen bytes) and, when was is given, still be the file
+ * was describes (device, inode, size, mtime). A change that comes after
+ * that check and before the rename is not seen: the window is the time a
+ * rename takes. Returns 0; FILE_CHANGED when it changed (nothing written,
+ * the temporary file removed, no diag: the caller says what to do); -1 (a
+ * diag: not writable, or a step failed).
+ */
+int file_replace_if_unchanged(const char *path, const char *old,
+    size_t oldlen, const struct stat *was, const char *data, size_t len,
+    struct diag_list *dl);
 
 /*
  * Create folder path and its missing parents with mode (like mkdir -p).

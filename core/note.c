@@ -723,6 +723,18 @@ find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
 	return -1;
 }
 
+int
+note_find_frontmatter(const char *buf, size_t len, size_t *yaml_off,
+    size_t *yaml_len, size_t *body_off)
+{
+	size_t off = 0;
+
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		off = 3;
+	*body_off = off;
+	return find_frontmatter(buf, len, off, yaml_off, yaml_len, body_off);
+}
+
 /* Only the path is stored: the other names are parts of it. */
 static void
 set_names(struct vault *v, struct note *note, const char *relpath)

@@ -125,6 +125,16 @@ int cadence_parse(const char *s, size_t n, int *days);
 struct note *note_new(struct vault *v, const char *relpath);
 
 /*
+ * Where the frontmatter of buf (a whole file) is, by the rules
+ * note_parse() follows: after an optional UTF-8 BOM, a first line "---",
+ * up to the next line "---" or "...". Returns 1 with the YAML's span
+ * (between the fences) and where the body starts; 0 when there is none
+ * (*body_off: after the BOM); -1 when it is never closed.
+ */
+int note_find_frontmatter(const char *buf, size_t len, size_t *yaml_off,
+    size_t *yaml_len, size_t *body_off);
+
+/*
  * Parse buf (a whole file, valid UTF-8) as the note `relpath` and append
  * it, its tasks and its queries to v. Problems go to dl.
  */
