@@ -25,7 +25,7 @@ BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev \
 # node of another origin (NodeSource) counts when `node` and `npm` run.
 TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev strace \
 	python3-icalendar khal radicale apache2-utils python3-bcrypt rclone \
-	openssl apprise python3-aiosmtpd systemd \
+	openssl apprise python3-aiosmtpd systemd time \
 	nodejs npm
 PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl
 

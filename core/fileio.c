@@ -1,12 +1,14 @@
 /* fileio.c - whole-file reads and atomic writes (see fileio.h). */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -179,6 +181,51 @@ unchanged(const char *target, const struct expect *x)
 	return holds(target, x->old, x->oldlen);
 }
 
+/* Whether name is one of our temporary files for base: ".BASE.XXXXXX". */
+static int
+is_temporary_of(const char *name, const char *base)
+{
+	size_t n = strlen(base), i;
+
+	if (name[0] != '.' || strncmp(name + 1, base, n) != 0 ||
+	    name[1 + n] != '.' || strlen(name + 2 + n) != 6)
+		return 0;
+	for (i = 2 + n; name[i] != '\0'; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' &&
+		    name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+/*
+ * Remove the temporary files of base in dir that a writer stopped dead
+ * (SIGKILL, a power cut) left behind. Only ours, regular, and untouched
+ * for STALE_TEMPORARY_SECONDS: a live writer holds its file for the time
+ * a write takes, never that long. Best effort: a failure changes nothing.
+ */
+#define STALE_TEMPORARY_SECONDS 600
+
+static void
+remove_stale_temporaries(const char *dir, const char *base)
+{
+	time_t now = time(NULL);
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!is_temporary_of(e->d_name, base) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    now - st.st_mtime > STALE_TEMPORARY_SECONDS)
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
 /*
  * file_write_atomic(), and with x the check of file_replace_if_unchanged()
  * just before the rename (FILE_CHANGED when it fails).
@@ -275,6 +322,10 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 	}
 	if (dfd >= 0)
 		close(dfd);
+	/* Not in a note's folder: the vault is the user's, and others' tools
+	 * (rsync among them) name their temporary files the same way. */
+	if (x == NULL)
+		remove_stale_temporaries(dir, base ? base + 1 : target);
 	rc = 0;
 	goto out;
 fail:

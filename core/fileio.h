@@ -7,7 +7,9 @@
  * at any step leaves the old file exactly as it was (the temporary file
  * is removed). A target that is a symbolic link is followed, so the link
  * stays a link. An existing file keeps its permissions; a new one gets
- * `mode` less the umask.
+ * `mode` less the umask. A temporary file of the same target that a
+ * writer killed outright left behind, untouched for ten minutes, is
+ * removed after a successful write (never beside a note).
  *
  * Failures are DIAG_CANT_WRITE (or, for reads, DIAG_CANT_WRITE too: the
  * files read here are the ones followup writes) diags naming the path,

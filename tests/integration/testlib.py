@@ -9,7 +9,8 @@ runs only executable files).
 - run(args, ...): followup with that environment, output kept in OUTPUTS
   (for the grep for secrets).
 - Recorder: a loopback HTTP server (127.0.0.1 or ::1, a port of its own)
-  that records every request (method, path, headers, body) and answers
+  that records every request (method, path, headers, body; PROPFIND and
+  HEAD too) and answers
   from a script of responses: a status, headers, a delay, or "close" (drop
   the connection after reading the request) or "hang" (read it, never
   answer). With tls (an ssl.SSLContext) it speaks https.
@@ -200,15 +201,20 @@ class Recorder:
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
-                self.wfile.write(out)
+                if self.command != "HEAD":
+                    self.wfile.write(out)
 
             do_POST = do_PUT = do_GET = do_DELETE = do_PATCH = _any
+            do_PROPFIND = do_HEAD = _any
 
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
 
         class Server(http.server.ThreadingHTTPServer):
             address_family = family
             daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass    # a client gone before the answer (killed, timed out)
 
         self.httpd = Server((self.host, 0), Handler)
         if self.tls is not None:
