@@ -432,5 +432,40 @@ def check_names_what_run_uses():
     dav.stop()
 
 
+@section
+def valgrind_clean():
+    if os.environ.get("FOLLOWUP_SANITIZED"):
+        return  # valgrind cannot run an AddressSanitizer build; ASan runs it
+    hook = t.Recorder(script=[{"status": 503, "headers": {"Retry-After":
+                                                          "0"}},
+                              {"status": 200}]).start()
+    dav = t.Recorder(route=dav_file()).start()
+    c = Case(hook, dav)
+    vg = ["valgrind", "--error-exitcode=99", "--leak-check=full",
+          "--show-leak-kinds=all", "--errors-for-leak-kinds=all", "-q",
+          "--suppressions=" + os.path.join(t.SRC, "tests", "valgrind.supp"),
+          t.FOLLOWUP] + c.args()
+    for extra, what in (([], "first run: feed, publish, a retried send"),
+                        (["--log-format", "json"], "second run, JSON log")):
+        r = subprocess.run(vg + extra, env=c.env(), capture_output=True,
+                           text=True, timeout=300)
+        t.OUTPUTS.append(r.stdout + r.stderr)
+        report("valgrind run (%s): no error, no leak" % what,
+               r.returncode == 0, "exit %d\n%s" % (r.returncode,
+                                                    r.stderr[-2000:]))
+    report("valgrind runs: the reminders went out once, the feed once",
+           len(hook.answered()) == 2 and len(puts(dav)) == 1,
+           "%d requests, %d PUTs" % (len(hook.requests), len(puts(dav))))
+    hook.stop()
+    dav.stop()
+
+
+@section
+def no_secret_anywhere():
+    leaked = [o for o in t.OUTPUTS if TOKEN in o]
+    report("no output of any run or check holds the notifier's token (%d "
+           "outputs)" % len(t.OUTPUTS), t.OUTPUTS and not leaked, leaked[:1])
+
+
 if __name__ == "__main__":
     t.finish()
