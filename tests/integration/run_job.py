@@ -11,6 +11,8 @@ a WebDAV target, both recording HTTP servers this script starts on
   finds the feed unchanged, sends nothing and publishes nothing;
 - --log-format json: every line is one JSON object with step, status,
   level and time, the counts as numbers;
+- with stderr the journal (JOURNAL_STREAM names it), every line carries
+  its priority: <3> for a failed step and its error, <6> for the rest;
 - a step that fails does not stop the later ones: a publish server
   answering 503 still lets the reminders go (exit 75); a feed that cannot
   be written (exit 73) still lets them go, and the exit is the worse one;
@@ -25,7 +27,9 @@ a WebDAV target, both recording HTTP servers this script starts on
   first run after them sends;
 - `check` names the feed, the publish URL and every notifier, contacts
   none of them, and reports a notifier it cannot use, a feed path it
-  could not write, a publish URL it cannot use.
+  could not write, a publish URL it cannot use;
+- valgrind finds no error and no leak in a run that writes, publishes
+  and sends after a 503; no output holds the notifier's token.
 """
 import fcntl
 import json
@@ -230,6 +234,45 @@ def json_log_lines():
     r = c.run("--log-format", "yaml")
     report("--log-format yaml: usage error 64", r.returncode == 64 and
            "--log-format" in r.stderr, r.stderr)
+    hook.stop()
+
+
+@section
+def journal_priorities():
+    hook = t.Recorder(script=[{"status": 500}]).start()
+    c = Case(hook)
+    with open(c.config) as f:
+        t.write(c.config, f.read().replace("retry_seconds: 3",
+                                           "retry_seconds: 1"))
+    log = os.path.join(c.home, "journal")
+    with open(log, "w") as err:
+        st = os.fstat(err.fileno())
+        e = c.env(JOURNAL_STREAM="%d:%d" % (st.st_dev, st.st_ino))
+        code = subprocess.run([t.FOLLOWUP] + c.args(), env=e,
+                              stderr=err, stdout=subprocess.DEVNULL,
+                              timeout=120).returncode
+    with open(log) as f:
+        lines = f.read().splitlines()
+    t.OUTPUTS.append("\n".join(lines))
+    def has(prefix):
+        return any(l.startswith(prefix) for l in lines)
+    report("stderr is the journal (JOURNAL_STREAM): each line carries its "
+           "priority, <3> for a failed step and its error, <6> for the "
+           "others", code == 75 and has("<6>followup run: scan: ") and
+           has("<6>followup run: feed: ") and
+           has("<3>followup run: notify: ") and
+           has("<3>error: notifier hook") and
+           has("<3>followup run: done: exit 75") and
+           all(l.startswith(("<3>", "<4>", "<6>")) for l in lines),
+           "%d %s" % (code, lines))
+    with open(log, "w") as err:
+        e = c.env(JOURNAL_STREAM="1:1")
+        subprocess.run([t.FOLLOWUP] + c.args(), env=e, stderr=err,
+                       stdout=subprocess.DEVNULL, timeout=120)
+    with open(log) as f:
+        text = f.read()
+    report("JOURNAL_STREAM naming another stream: plain lines",
+           text.startswith("followup run: scan:"), text)
     hook.stop()
 
 
