@@ -64,25 +64,6 @@ def make_vault(where):
 VAULT = make_vault(os.path.join(t.TMP, "vault"))
 
 
-def dav_file():
-    """A route for Recorder: a plain WebDAV file (no PROPFIND), its ETag
-    answered to HEAD once a PUT made it."""
-    etag = []
-
-    def route(method, path):
-        if method == "PROPFIND":
-            return {"status": 405, "body": ""}
-        if method == "HEAD":
-            return ({"status": 200, "headers": {"ETag": etag[-1]},
-                     "body": ""} if etag else {"status": 404, "body": ""})
-        if method == "PUT":
-            etag.append('"e%d"' % len(etag))
-            return {"status": 201 if len(etag) == 1 else 204,
-                    "headers": {"ETag": etag[-1]}, "body": ""}
-        return None
-    return route
-
-
 class Case:
     """One home (config, ledger, feed, lock folder) and its servers."""
     count = 0
@@ -158,7 +139,7 @@ def wait_for(pred, seconds=15):
 
 @section
 def steps_in_order_then_nothing_new():
-    hook, dav = t.Recorder().start(), t.Recorder(route=dav_file()).start()
+    hook, dav = t.Recorder().start(), t.Recorder(route=t.dav_file()).start()
     c = Case(hook, dav)
     r = c.run()
     report("run: exit 0, one log line per step in order",
@@ -438,7 +419,7 @@ def quiet_hours_defer():
 
 @section
 def check_names_what_run_uses():
-    hook, dav = t.Recorder().start(), t.Recorder(route=dav_file()).start()
+    hook, dav = t.Recorder().start(), t.Recorder(route=t.dav_file()).start()
     c = Case(hook, dav)
     r = t.run(["check", "--config", c.config, "--vault", VAULT],
               c.env())
@@ -482,7 +463,7 @@ def valgrind_clean():
     hook = t.Recorder(script=[{"status": 503, "headers": {"Retry-After":
                                                           "0"}},
                               {"status": 200}]).start()
-    dav = t.Recorder(route=dav_file()).start()
+    dav = t.Recorder(route=t.dav_file()).start()
     c = Case(hook, dav)
     vg = ["valgrind", "--error-exitcode=99", "--leak-check=full",
           "--show-leak-kinds=all", "--errors-for-leak-kinds=all", "-q",

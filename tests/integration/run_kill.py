@@ -186,24 +186,12 @@ def killed_at_random_points():
     os.makedirs(os.path.dirname(FEED))
     os.makedirs(RUNTIME, mode=0o700)
     slow = {"on": True}
-    etags = []
-
-    def dav_route(method, path):
-        if method == "PROPFIND":
-            return {"status": 405, "body": ""}
-        if method == "HEAD":
-            return ({"status": 200, "headers": {"ETag": etags[-1]},
-                     "body": ""} if etags else {"status": 404, "body": ""})
-        if method == "PUT":
-            etags.append('"e%d"' % len(etags))
-            return {"status": 204, "headers": {"ETag": etags[-1]},
-                    "body": "", "delay": PUT_DELAY if slow["on"] else 0}
-        return None
 
     def hook_route(method, path):
         return {"status": 200, "delay": POST_DELAY if slow["on"] else 0}
 
-    dav = t.Recorder(route=dav_route).start()
+    dav = t.Recorder(route=t.dav_file(
+        lambda: PUT_DELAY if slow["on"] else 0)).start()
     hook = t.Recorder(route=hook_route).start()
     cfg = config(hook, dav)
     r = t.run(["run", "--config", cfg, "--vault", VAULT, "--today", TODAY],

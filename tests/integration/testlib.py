@@ -14,6 +14,7 @@ runs only executable files).
   from a script of responses: a status, headers, a delay, or "close" (drop
   the connection after reading the request) or "hang" (read it, never
   answer). With tls (an ssl.SSLContext) it speaks https.
+- dav_file(): a route that makes a Recorder a WebDAV file to publish to.
 - make_certificates(): a test CA and a server certificate for 127.0.0.1
   and localhost, made with openssl: (CA file, server SSLContext).
 """
@@ -132,6 +133,27 @@ def make_certificates():
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(cert, key)
     return ca, ctx
+
+
+def dav_file(put_delay=lambda: 0):
+    """A route for Recorder: one plain WebDAV file (no PROPFIND), not
+    there until a PUT makes it; HEAD then answers with its ETag. Each PUT
+    waits put_delay() seconds before its answer."""
+    etags = []
+
+    def route(method, path):
+        if method == "PROPFIND":
+            return {"status": 405, "body": ""}
+        if method == "HEAD":
+            return ({"status": 200, "headers": {"ETag": etags[-1]},
+                     "body": ""} if etags else {"status": 404, "body": ""})
+        if method == "PUT":
+            etags.append('"e%d"' % len(etags))
+            return {"status": 201 if len(etags) == 1 else 204,
+                    "headers": {"ETag": etags[-1]}, "body": "",
+                    "delay": put_delay()}
+        return None
+    return route
 
 
 class Recorder:
