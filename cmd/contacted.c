@@ -3,9 +3,11 @@
  * `followup snooze NAME --until D` sets snooze_until: the only commands
  * that write a note (DESIGN.md §6).
  *
- * NAME is a contact's name, one of its aliases, its file name, or the
- * path of any note relative to the vault (".md" optional); exact matches
- * first, then ASCII case-insensitive ones. fm_set_value() makes the new
+ * NAME is a contact's name, one of its aliases, its file name, or its
+ * path relative to the vault (".md" optional); exact matches first, then
+ * ASCII case-insensitive ones; any other note by its path only, and only
+ * when no contact is named (find_notes). A contact here is a note the
+ * config makes one, also when a bad date leaves it out of the contacts. fm_set_value() makes the new
  * bytes and file_replace_if_unchanged() writes them, so a note that
  * changed on disk meanwhile is left alone (exit 75).
  */
@@ -126,20 +128,38 @@ same(const char *s, size_t n, const char *want, size_t wantlen, int fold)
 	return n == wantlen && memcmp(s, want, n) == 0;
 }
 
-/* A note by its path, with or without ".md"; a contact by its names too. */
-static int
-named(const struct note *note, const struct contact *ct, const char *want,
-    int fold)
+/* A contact's name (DESIGN.md §3): its title, else its file name. */
+static const char *
+person_name(const struct note *note, size_t *len)
 {
 	const struct note_person *p = note_person(note);
-	size_t wl = strlen(want), n = strlen(note->path), i;
 
-	if (same(note->path, n, want, wl, fold) || same(note->path,
-	    note->folder_len + note_stem_len(note), want, wl, fold))
-		return 1;
-	if (ct == NULL)
-		return 0;
-	if (same(ct->name, strlen(ct->name), want, wl, fold) ||
+	if (p->title != NULL) {
+		*len = strlen(p->title);
+		return p->title;
+	}
+	*len = note_stem_len(note);
+	return note_filename(note);
+}
+
+/* A note by its path, with or without ".md". */
+static int
+path_named(const struct note *note, const char *want, size_t wl, int fold)
+{
+	return same(note->path, strlen(note->path), want, wl, fold) ||
+	    same(note->path, note->folder_len + note_stem_len(note), want, wl,
+	    fold);
+}
+
+/* A person's note by its path, its name, its file name or an alias. */
+static int
+named(const struct note *note, const char *want, int fold)
+{
+	const struct note_person *p = note_person(note);
+	size_t wl = strlen(want), n, i;
+	const char *name = person_name(note, &n);
+
+	if (path_named(note, want, wl, fold) || same(name, n, want, wl, fold) ||
 	    same(note_filename(note), note_stem_len(note), want, wl, fold))
 		return 1;
 	for (i = 0; i < p->naliases; i++)
@@ -153,20 +173,34 @@ struct matches {
 	size_t n, cap;
 };
 
-/* Every note NAME names: exact matches, else case-insensitive ones. */
+/*
+ * The notes NAME names, from the first of these that finds any: a
+ * contact's path, name, file name or alias as typed, then the same
+ * ASCII case-insensitively, then any note's path as typed, then
+ * case-insensitively. A contact that a bad date leaves out of the
+ * contacts counts as one: fixing that date is what the command is for.
+ * A note that is no contact is named by its path only, and never by a
+ * contact's name.
+ */
 static void
-find_notes(const struct scan_result *r, const struct contact **by_note,
+find_notes(const struct scan_result *r, const struct config *cfg,
     const char *want, struct matches *m)
 {
-	int fold;
-	size_t i;
+	size_t i, wl = strlen(want);
+	int tier;
 
-	for (fold = 0; fold < 2 && m->n == 0; fold++)
-		for (i = 0; i < r->vault.nnotes; i++)
-			if (named(&r->vault.notes[i], by_note[i], want, fold)) {
+	for (tier = 0; tier < 4 && m->n == 0; tier++)
+		for (i = 0; i < r->vault.nnotes; i++) {
+			const struct note *note = &r->vault.notes[i];
+			int fold = tier & 1;
+
+			if (tier < 2 ? contact_note_is_person(note, cfg) &&
+			    named(note, want, fold) :
+			    path_named(note, want, wl, fold)) {
 				GROW(m->notes, m->cap, m->n + 1);
 				m->notes[m->n++] = i;
 			}
+		}
 }
 
 /* Keep a copy of s[0..n) in *best when it is the nearest name yet. */
@@ -185,22 +219,25 @@ nearer(const char *want, const char *s, size_t n, char **best, int *dist)
 }
 
 static void
-not_found(const struct scan_result *r, const char *want,
-    struct diag_list *dl)
+not_found(const struct scan_result *r, const struct config *cfg,
+    const char *want, struct diag_list *dl)
 {
 	char *best = NULL, *hint;
 	int dist = 64;
-	size_t i, k;
+	size_t i, k, n;
 
-	for (i = 0; i < r->contacts.n; i++) {
-		const struct contact *ct = &r->contacts.items[i];
-		const struct note *note = &r->vault.notes[ct->note];
+	for (i = 0; i < r->vault.nnotes; i++) {
+		const struct note *note = &r->vault.notes[i];
 		const struct note_person *p = note_person(note);
+		const char *name;
 
-		nearer(want, ct->name, strlen(ct->name), &best, &dist);
+		if (!contact_note_is_person(note, cfg))
+			continue;
+		name = person_name(note, &n);
+		nearer(want, name, n, &best, &dist);
 		nearer(want, note_filename(note), note_stem_len(note), &best,
 		    &dist);
-		nearer(want, ct->path, strlen(ct->path), &best, &dist);
+		nearer(want, note->path, strlen(note->path), &best, &dist);
 		for (k = 0; k < p->naliases; k++)
 			nearer(want, p->aliases[k], strlen(p->aliases[k]),
 			    &best, &dist);
@@ -219,18 +256,19 @@ not_found(const struct scan_result *r, const char *want,
 }
 
 static void
-ambiguous(const struct scan_result *r, const struct contact **by_note,
-    const char *want, const struct matches *m, struct diag_list *dl)
+ambiguous(const struct scan_result *r, const char *want,
+    const struct matches *m, struct diag_list *dl)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
+	const char *name;
+	size_t i, n;
 
 	for (i = 0; i < m->n; i++) {
-		const struct contact *ct = by_note[m->notes[i]];
-		const char *path = r->vault.notes[m->notes[i]].path;
+		const struct note *note = &r->vault.notes[m->notes[i]];
 
-		strbuf_addf(&sb, "%s\"%s\" (%s)", i ? ", " : "",
-		    ct ? ct->name : path, path);
+		name = person_name(note, &n);
+		strbuf_addf(&sb, "%s\"%.*s\" (%s)", i ? ", " : "", (int)n,
+		    name, note->path);
 	}
 	diag_error(dl, DIAG_USAGE, NULL, 0, "name one by its path, as in "
 	    "followup contacted People/Name.md",
@@ -244,23 +282,19 @@ ambiguous(const struct scan_result *r, const struct contact **by_note,
  * or several).
  */
 static long
-resolve(const struct scan_result *r, const char *name,
-    const struct contact ***by_note, struct diag_list *dl)
+resolve(const struct scan_result *r, const struct config *cfg,
+    const char *name, struct diag_list *dl)
 {
 	struct matches m = { NULL, 0, 0 };
-	size_t i;
 	long found = -1;
 
 	if (strncmp(name, "./", 2) == 0)
 		name += 2;
-	*by_note = xcalloc(r->vault.nnotes + 1, sizeof(**by_note));
-	for (i = 0; i < r->contacts.n; i++)
-		(*by_note)[r->contacts.items[i].note] = &r->contacts.items[i];
-	find_notes(r, *by_note, name, &m);
+	find_notes(r, cfg, name, &m);
 	if (m.n == 0)
-		not_found(r, name, dl);
+		not_found(r, cfg, name, dl);
 	else if (m.n > 1)
-		ambiguous(r, *by_note, name, &m, dl);
+		ambiguous(r, name, &m, dl);
 	else
 		found = (long)m.notes[0];
 	free(m.notes);
@@ -370,7 +404,6 @@ static int
 run_edit(const struct command *cmd, int argc, char **argv,
     const struct option *options, struct edit_options *o)
 {
-	const struct contact **by_note = NULL;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct scan_result r;
 	struct common c;
@@ -393,15 +426,19 @@ run_edit(const struct command *cmd, int argc, char **argv,
 		goto out;
 	}
 	/* Other notes' problems are for status and check, not for this. */
-	if ((note = resolve(&r, o->name, &by_note, &dl)) < 0)
+	if ((note = resolve(&r, &c.cfg, o->name, &dl)) < 0) {
 		rc = EXIT_USAGE;
-	else {
-		const struct contact *ct = by_note[note];
+	} else {
+		const struct note *n = &r.vault.notes[note];
+		size_t len;
+		const char *name = person_name(n, &len);
+		char *shown = contact_note_is_person(n, &c.cfg) ?
+		    xstrndup(name, len) : NULL;
 
-		rc = edit_note(&c, r.vault.notes[note].path, o->key,
-		    date_format(day, date), ct ? ct->name : NULL, &dl);
+		rc = edit_note(&c, n->path, o->key, date_format(day, date),
+		    shown, &dl);
+		free(shown);
 	}
-	free(by_note);
 	scan_result_release(&r);
 out:
 	common_print_diags(&c, &dl);

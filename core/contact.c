@@ -105,8 +105,8 @@ word_in(const char *const *list, size_t n, const char *word)
 	return 0;
 }
 
-static int
-is_contact(const struct note *note, const struct config *cfg)
+int
+contact_note_is_person(const struct note *note, const struct config *cfg)
 {
 	const struct note_person *p = note->person;
 	size_t i;
@@ -563,7 +563,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 	memset(set, 0, sizeof(*set));
 	strmap_init(&b.names);
 	for (i = 0; i < v->nnotes; i++)
-		if (is_contact(&v->notes[i], cfg) &&
+		if (contact_note_is_person(&v->notes[i], cfg) &&
 		    valid_contact(&b, &v->notes[i]))
 			add_contact(&b, set, i);
 	b.meeting = xcalloc(b.ncontacts, sizeof(*b.meeting));

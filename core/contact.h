@@ -21,6 +21,7 @@
 #include "util.h"
 
 struct vault;
+struct note;
 struct config;
 struct diag_list;
 
@@ -73,6 +74,14 @@ struct contact_set {
  */
 void contact_build(struct contact_set *set, const struct vault *v,
     const struct config *cfg, int today, struct diag_list *dl);
+
+/*
+ * Does the config make note a contact (its type or tags, no `followup:
+ * false`, readable frontmatter)? True also of a contact that a bad date
+ * leaves out of the set: it is still a person's note.
+ */
+int contact_note_is_person(const struct note *note,
+    const struct config *cfg);
 
 const char *contact_state_name(enum contact_state st);
 /* -1 when name is not a state. */

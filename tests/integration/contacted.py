@@ -313,6 +313,32 @@ def names():
     report("NAME: the file name of a titled contact",
            r.returncode == 0 and "(Robert)" in r.stdout, r.stderr)
 
+    # A note that is no contact never wins over a contact's name.
+    files = {"People/Bob.md": b"---\ntype: people\n---\n",
+             "bob.md": b"# bob project\n"}
+    root = vault(files)
+    r = followup(root, "contacted", "bob")
+    t = tree(root)
+    report("NAME: a contact's name (any case) before a plain note's path",
+           r.returncode == 0 and t["bob.md"] == files["bob.md"] and
+           t["People/Bob.md"] ==
+           b"---\ntype: people\nlast_contact: 2026-11-25\n---\n",
+           "exit %d %r %r" % (r.returncode, r.stderr, t))
+
+    # A contact that a bad date leaves out is named all the same: fixing
+    # that date is what the command is for.
+    bad = (b"---\ntype: people\ntitle: Alice Smith\naliases: [Ali]\n"
+           b"last_contact: 2025-13-45\n---\n")
+    for name in ("Alice Smith", "Ali", "a"):
+        root = vault({"People/a.md": bad})
+        r = followup(root, "contacted", name)
+        report("NAME %r: a contact left out for a bad date is found and "
+               "mended" % name, r.returncode == 0 and
+               read(os.path.join(root, "People/a.md")) ==
+               bad.replace(b"2025-13-45", b"2026-11-25") and
+               "(Alice Smith)" in r.stdout,
+               "exit %d %r" % (r.returncode, r.stderr))
+
 
 @section
 def broken_frontmatter():
