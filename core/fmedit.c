@@ -119,6 +119,12 @@ node_begins(struct walk *w, struct walk_pos *p, const yaml_event_t *ev)
 	if (!p->is_value) {
 		if (w->nkeys++ == 0)
 			w->key_column = ev->start_mark.column;
+		/* note.c reads the key an alias stands for: it may be ours. */
+		if (ev->type == YAML_ALIAS_EVENT)
+			walk_fail(w, &ev->start_mark, "write the key itself "
+			    "instead of the alias, then run again", "a key is "
+			    "an alias (*%s)", (const char *)
+			    ev->data.alias.anchor);
 		p->matching = !w->found && scalar &&
 		    ev->data.scalar.length == klen &&
 		    memcmp(ev->data.scalar.value, w->key, klen) == 0;

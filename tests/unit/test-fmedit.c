@@ -148,6 +148,9 @@ static const struct {
 	    "---\n", LC, NULL, NULL },
 	{ "value is an alias", "---\nd: &d 2025-12-01\nlast_contact: *d\n"
 	    "---\n", LC, NULL, NULL },
+	{ "a key is an alias (note.c reads it as the key it stands for)",
+	    "---\na: &k last_contact\n*k : 2025-01-01\n---\n", LC, NULL,
+	    NULL },
 	{ "value has an anchor", "---\nlast_contact: &d 2025-12-01\n---\n", LC,
 	    NULL, NULL },
 	{ "value has a tag", "---\nlast_contact: !!str 2025-12-01\n---\n", LC,
