@@ -78,6 +78,17 @@ json_time(json_t *o)
 	    ts.tv_nsec / 1000000));
 }
 
+/* The syslog priority the journal reads at the start of a line. */
+static const char *
+journal_priority(const char *level)
+{
+	if (strcmp(level, "error") == 0)
+		return "<3>";
+	if (strcmp(level, "warning") == 0)
+		return "<4>";
+	return "<6>";
+}
+
 static void
 emit_json(const struct logger *lg, const char *level, json_t *o)
 {
@@ -85,11 +96,11 @@ emit_json(const struct logger *lg, const char *level, json_t *o)
 
 	json_time(o);
 	json_object_set_new(o, "level", json_string(level));
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6) |
-	    JSON_ENSURE_ASCII);
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(6) | JSON_ENSURE_ASCII);
 	if (line != NULL) {
-		fprintf(stderr, "%s%s\n", lg->journal ? (strcmp(level,
-		    "error") == 0 ? "<3>" : "<6>") : "", line);
+		fprintf(stderr, "%s%s\n", lg->journal ? journal_priority(level) :
+		    "", line);
 		free(line);
 	}
 }
@@ -151,15 +162,8 @@ log_diags(const struct logger *lg, const char *step,
 
 		if (d->level == DIAG_WARNING && lg->c->quiet)
 			continue;
-		o = json_object();
-		json_object_set_new(o, "step", json_string(step));
-		json_object_set_new(o, "path", d->path ? json_string(d->path) :
-		    json_null());
-		json_object_set_new(o, "line", d->line ? json_integer(d->line) :
-		    json_null());
-		json_object_set_new(o, "message", json_string(d->message));
-		json_object_set_new(o, "hint", d->hint ? json_string(d->hint) :
-		    json_null());
+		o = json_pack("{s:s}", "step", step);
+		json_object_update_new(o, report_diag_json(d));
 		emit_json(lg, d->level == DIAG_ERROR ? "error" : "warning", o);
 		json_decref(o);
 	}
@@ -293,13 +297,13 @@ scan_step(const struct logger *lg, struct common *c, struct scan_result *r,
 	warnings = diag_count(&dl, DIAG_WARNING);
 	status = diag_exit_status(&dl);
 	if (failed)
-		log_step(lg, "scan", status, json_pack("{s:s}", "vault",
-		    c->vault), "%s cannot be read; nothing else is done",
-		    c->vault);
+		log_step(lg, "scan", status, json_pack("{s:o}", "vault",
+		    report_json_text(c->vault)), "%s cannot be read; nothing "
+		    "else is done", c->vault);
 	else
-		log_step(lg, "scan", status, json_pack("{s:s,s:I,s:I,s:I,"
-		    "s:I,s:I,s:f}", "vault", c->vault, "notes",
-		    (json_int_t)r->vault.nnotes, "contacts",
+		log_step(lg, "scan", status, json_pack("{s:o,s:I,s:I,s:I,"
+		    "s:I,s:I,s:f}", "vault", report_json_text(c->vault),
+		    "notes", (json_int_t)r->vault.nnotes, "contacts",
 		    (json_int_t)r->contacts.n, "tasks",
 		    (json_int_t)r->vault.ntasks, "errors", (json_int_t)errors,
 		    "warnings", (json_int_t)warnings, "seconds",
@@ -335,9 +339,10 @@ feed_step(const struct logger *lg, const struct common *c,
 		feed_print_count(f, fr);
 		fclose(f);
 	}
-	log_step(lg, "feed", status, json_pack("{s:s?,s:s,s:I}", "path", path,
-	    "result", fr->written == 1 ? "written" : fr->written == 0 ?
-	    "unchanged" : "failed", "items", (json_int_t)(fr->built ?
+	log_step(lg, "feed", status, json_pack("{s:o,s:s,s:I}", "path",
+	    report_json_text(path), "result", fr->written == 1 ? "written" :
+	    fr->written == 0 ? "unchanged" : "failed", "items",
+	    (json_int_t)(fr->built ?
 	    fr->cal.nitems : 0)), "%s %s %s", fr->written == 1 ? "wrote" :
 	    fr->written == 0 ? "unchanged:" : "not written:", path ? path :
 	    "(no path)", count ? count : "");

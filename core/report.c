@@ -19,10 +19,42 @@ json_date(int day)
 	return json_string(date_format(day, buf));
 }
 
-static json_t *
-json_str_or_null(const char *s)
+json_t *
+report_json_text(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	const unsigned char *p = (const unsigned char *)s;
+	struct strbuf sb = STRBUF_INIT;
+	size_t left, len;
+	json_t *out;
+
+	if (s == NULL)
+		return json_null();
+	left = strlen(s);
+	if (utf8_first_invalid(p, left) == left)
+		return json_stringn(s, left);
+	for (; left > 0; p += len, left -= len) {
+		if ((len = utf8_seq_len(p, left)) == 0) {
+			strbuf_adds(&sb, "\xEF\xBF\xBD");
+			len = 1;
+		} else
+			strbuf_add(&sb, (const char *)p, len);
+	}
+	out = json_stringn(strbuf_str(&sb), sb.len);
+	strbuf_release(&sb);
+	return out;
+}
+
+json_t *
+report_diag_json(const struct diag *d)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "path", report_json_text(d->path));
+	json_object_set_new(o, "line", d->line ? json_integer(d->line) :
+	    json_null());
+	json_object_set_new(o, "message", report_json_text(d->message));
+	json_object_set_new(o, "hint", report_json_text(d->hint));
+	return o;
 }
 
 static json_t *
@@ -45,11 +77,11 @@ contact_json(const struct vault *v, const struct contact *c)
 	json_t *o = json_object(), *items = json_array();
 	size_t i;
 
-	json_object_set_new(o, "name", json_string(c->name));
-	json_object_set_new(o, "path", json_string(c->path));
+	json_object_set_new(o, "name", report_json_text(c->name));
+	json_object_set_new(o, "path", report_json_text(c->path));
 	json_object_set_new(o, "last_contact", json_date(c->last_contact));
 	json_object_set_new(o, "last_contact_source",
-	    json_str_or_null(contact_source_name(c->source)));
+	    report_json_text(contact_source_name(c->source)));
 	json_object_set_new(o, "days_since_contact",
 	    c->days_since_contact == DATE_NONE ? json_null() :
 	    json_integer(c->days_since_contact));
@@ -70,20 +102,10 @@ diags_json(const struct diag_list *dl, enum diag_level level)
 	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; i < dl->n; i++) {
-		const struct diag *d = &dl->items[i];
-		json_t *o;
-
-		if (d->level != level)
-			continue;
-		o = json_object();
-		json_object_set_new(o, "path", json_str_or_null(d->path));
-		json_object_set_new(o, "line", d->line ? json_integer(d->line)
-		    : json_null());
-		json_object_set_new(o, "message", json_string(d->message));
-		json_object_set_new(o, "hint", json_str_or_null(d->hint));
-		json_array_append_new(arr, o);
-	}
+	for (i = 0; i < dl->n; i++)
+		if (dl->items[i].level == level)
+			json_array_append_new(arr,
+			    report_diag_json(&dl->items[i]));
 	return arr;
 }
 
@@ -95,7 +117,7 @@ report_json(const struct scan_result *r, const char *vault, unsigned states)
 	size_t i;
 
 	json_object_set_new(root, "today", json_date(r->today));
-	json_object_set_new(root, "vault", json_string(vault));
+	json_object_set_new(root, "vault", report_json_text(vault));
 	for (i = 0; i < r->contacts.n; i++) {
 		const struct contact *c = &r->contacts.items[i];
 

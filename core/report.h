@@ -11,7 +11,10 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 struct scan_result;
+struct diag;
 struct diag_list;
 
 #define REPORT_ALL_STATES (~0u)
@@ -27,6 +30,15 @@ char *report_json(const struct scan_result *r, const char *vault,
     unsigned states);
 void report_text(FILE *out, const struct scan_result *r, unsigned states,
     unsigned flags);
+/*
+ * s as a JSON string (NULL: JSON null). File names, and the texts and
+ * messages that quote them, need not be UTF-8, which jansson refuses: a
+ * byte that is not UTF-8 becomes U+FFFD. A new reference.
+ */
+json_t *report_json_text(const char *s);
+/* One diag as {"path", "line", "message", "hint"}. A new reference. */
+json_t *report_diag_json(const struct diag *d);
+
 /* Print diags; warnings are left out when quiet. */
 void report_diags(FILE *out, const struct diag_list *dl, int quiet,
     unsigned flags);

@@ -258,6 +258,44 @@ def journal_priorities():
 
 
 @section
+def names_that_are_not_utf8():
+    root = os.path.join(t.TMP, "vault-\udcff")       # byte 0xFF
+    t.write(os.path.join(root, "People", "B\udce9a.md"),  # Latin-1 é
+            "---\ntype: people\nlast_contact: 2025-01-01\n---\n", 0o644)
+    t.write(os.path.join(root, "People", "Dup.md"),
+            "---\ntype: people\nlast_contact: 2025-01-01\n"
+            "last_contact: 2025-01-02\n---\n", 0o644)
+    c = Case(vault=root)
+    log = os.path.join(c.home, "journal")
+    with open(log, "w") as err:
+        st = os.fstat(err.fileno())
+        e = c.env(JOURNAL_STREAM="%d:%d" % (st.st_dev, st.st_ino))
+        code = subprocess.run([t.FOLLOWUP] + c.args("--log-format", "json"),
+                              env=e, stderr=err, stdout=subprocess.DEVNULL,
+                              timeout=120).returncode
+    with open(log, encoding="ascii") as f:
+        lines = f.read().splitlines()
+    objs = [json.loads(l[3:]) for l in lines]
+    scan = objs[0] if objs else {}
+    report("JSON log, a vault folder that is not UTF-8: the scan line keeps "
+           "its counts, the byte shown as U+FFFD",
+           code == 0 and scan.get("vault", "").endswith("vault-\ufffd") and
+           scan.get("contacts") == 2 and scan.get("warnings") == 1, lines)
+    warn = [l for l in lines if '"level":"warning"' in l]
+    report("JSON log in the journal: a warning is <4>",
+           len(warn) == 1 and warn[0].startswith("<4>") and
+           '"path":"People/Dup.md"' in warn[0], lines)
+    r = t.run(["status", "--format", "json", "--vault", root, "--today",
+               TODAY], c.env())
+    doc = json.loads(r.stdout)
+    names = sorted((x.get("name"), x.get("path")) for x in doc["contacts"])
+    report("status --format json: a file name that is not UTF-8 keeps its "
+           "name and path, the byte shown as U+FFFD",
+           names == [("B\ufffda", "People/B\ufffda.md"),
+                     ("Dup", "People/Dup.md")], names)
+
+
+@section
 def a_failed_step_does_not_stop_the_others():
     hook = t.Recorder().start()
     dav = t.Recorder(route=lambda m, p: {"status": 503, "body": ""}).start()
