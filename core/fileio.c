@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,11 +182,23 @@ unchanged(const char *target, const struct expect *x)
 	return holds(target, x->old, x->oldlen);
 }
 
-/* Whether name is one of our temporary files for base: ".BASE.XXXXXX". */
+/*
+ * How much of base names its temporary file, ".BASE.XXXXXX": all of it
+ * unless that would pass the longest name a folder takes.
+ */
+static size_t
+temporary_stem_len(const char *base)
+{
+	size_t n = strlen(base);
+
+	return n > NAME_MAX - 8 ? NAME_MAX - 8 : n;
+}
+
+/* Whether name is one of our temporary files for base. */
 static int
 is_temporary_of(const char *name, const char *base)
 {
-	size_t n = strlen(base), i;
+	size_t n = temporary_stem_len(base), i;
 
 	if (name[0] != '.' || strncmp(name + 1, base, n) != 0 ||
 	    name[1 + n] != '.' || strlen(name + 2 + n) != 6)
@@ -264,7 +277,9 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 	}
 	dir = folder_of(target);
 	base = strrchr(target, '/');
-	tmp = xasprintf("%s/.%s.XXXXXX", dir, base ? base + 1 : target);
+	base = base ? base + 1 : target;
+	tmp = xasprintf("%s/.%.*s.XXXXXX", dir, (int)temporary_stem_len(base),
+	    base);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		err = errno;
 		free(tmp);
@@ -325,7 +340,7 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 	/* Not in a note's folder: the vault is the user's, and others' tools
 	 * (rsync among them) name their temporary files the same way. */
 	if (x == NULL)
-		remove_stale_temporaries(dir, base ? base + 1 : target);
+		remove_stale_temporaries(dir, base);
 	rc = 0;
 	goto out;
 fail:

@@ -341,6 +341,19 @@ def names():
 
 
 @section
+def longest_file_name():
+    name = "a" * 251                # with ".md", the longest a folder takes
+    note = b"---\ntype: people\nlast_contact: 2025-12-01\n---\n"
+    root = vault({"People/%s.md" % name: note})
+    r = followup(root, "contacted", name)
+    report("a note whose name is as long as a folder takes is edited (its "
+           "temporary file's name is shortened)", r.returncode == 0 and
+           tree(root) == {"People/%s.md" % name: note.replace(
+               b"2025-12-01", b"2026-11-25")},
+           "exit %d %r %s" % (r.returncode, r.stderr, list(tree(root))))
+
+
+@section
 def broken_frontmatter():
     for label, note in [
             ("unclosed", b"---\ntype: people\nlast_contact: 2025-12-01\n"),
