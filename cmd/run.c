@@ -189,7 +189,8 @@ end_step(const struct logger *lg, const char *step, struct diag_list *dl,
 
 /*
  * Where the lock lives: in $XDG_RUNTIME_DIR, which goes away with the
- * session, else in the state folder. The caller's; NULL without HOME.
+ * session, else (unset, or not ours to write: a value inherited through
+ * sudo) in the state folder. The caller's; NULL without HOME.
  */
 static char *
 lock_path(void)
@@ -198,7 +199,7 @@ lock_path(void)
 	struct stat st;
 
 	if (rt != NULL && rt[0] == '/' && stat(rt, &st) == 0 &&
-	    S_ISDIR(st.st_mode))
+	    S_ISDIR(st.st_mode) && access(rt, W_OK | X_OK) == 0)
 		return xdg_path("XDG_RUNTIME_DIR", "", "run.lock");
 	return xdg_path("XDG_STATE_HOME", ".local/state", "run.lock");
 }
