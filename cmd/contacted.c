@@ -135,7 +135,8 @@ named(const struct note *note, const struct contact *ct, const char *want,
 	size_t wl = strlen(want), n = strlen(note->path), i;
 
 	if (same(note->path, n, want, wl, fold) || same(note->path,
-	    note->folder_len + note_stem_len(note), want, wl, fold))
+	    (size_t)(note_filename(note) - note->path) + note_stem_len(note),
+	    want, wl, fold))
 		return 1;
 	if (ct == NULL)
 		return 0;
