@@ -28,12 +28,17 @@ TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev strace \
 	openssl apprise python3-aiosmtpd systemd time \
 	nodejs npm
 PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl
+# What followup-net.so needs besides the binary (cmd/module.h).
+NET_PKGS = jansson libical libcurl
+CORE_PKGS = yaml-0.1 md4c jansson sqlite3
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null)
+NET_LIBS = $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-MMD -MP
 LDLIBS = $(PKG_LIBS) -lm -pthread
@@ -47,13 +52,24 @@ LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/test-%.c=$(BUILD)/tests/unit-%)
 TOOL_BIN = $(BUILD)/tests/tasklines $(BUILD)/tests/md2html
+# The commands that need libcurl or libical, and the code only they call,
+# make followup-net.so, which the binary loads for them alone
+# (cmd/module.h); the binary exports the engine's symbols to it. Its
+# objects are compiled apart, as position-independent code.
+NET_SRC = core/calendar.c $(wildcard notifiers/*.c) cmd/check.c cmd/ics.c \
+	cmd/notify.c cmd/run.c cmd/net.c
+NET_OBJ = $(NET_SRC:%.c=$(BUILD)/pic/%.o)
+MAIN_OBJ = $(filter-out $(NET_SRC:%.c=$(BUILD)/%.o),$(CMD_OBJ) $(LIB_OBJ))
+MODULE = $(BUILD)/followup-net.so
+# cmd/module.c looks for it in ../lib/followup from the binary's folder.
+MODULEDIR = $(PREFIX)/lib/followup
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 .PHONY: all deps demo test check-suite install uninstall fuzz lint clean bench
 
-all: $(BUILD)/followup
+all: $(BUILD)/followup $(MODULE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -62,8 +78,15 @@ $(BUILD)/%.o: %.c
 $(BUILD)/libfollowup.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BUILD)/followup: $(CMD_OBJ) $(BUILD)/libfollowup.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(BUILD)/followup: $(MAIN_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(CORE_LIBS) -lm -pthread
+
+$(MODULE): $(NET_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $^ $(NET_LIBS) -lm
 
 $(BUILD)/tests/unit-%: $(BUILD)/tests/unit/test-%.o $(BUILD)/libfollowup.a
 	@mkdir -p $(dir $@)
@@ -111,7 +134,7 @@ demo:
 	status=$${PIPESTATUS[0]}; [ $$status -eq 0 ] || [ $$status -eq 65 ] || exit $$status; \
 	echo "(the feed: $(BUILD)/demo/data/followup/followup.ics)"
 
-check-suite: $(BUILD)/followup $(UNIT_BIN) $(TOOL_BIN)
+check-suite: $(BUILD)/followup $(MODULE) $(UNIT_BIN) $(TOOL_BIN)
 	$(TEST_ENV) $(PYTHON) tests/run.py $(BUILD)
 
 test:
@@ -121,11 +144,13 @@ test:
 		CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
 		TEST_ENV="FOLLOWUP_SANITIZED=1 UBSAN_OPTIONS=print_stacktrace=1"
 
-install: $(BUILD)/followup
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+install: $(BUILD)/followup $(MODULE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MODULEDIR) \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/doc/followup
 	install -m 755 $(BUILD)/followup $(DESTDIR)$(PREFIX)/bin/followup
+	install -m 644 $(MODULE) $(DESTDIR)$(MODULEDIR)/
 	install -m 644 docs/followup.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 docs/followup.yml.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 config/followup.example.yml docs/rules.md \
@@ -142,7 +167,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/man/man5/followup.yml.5 \
 		$(DESTDIR)$(USERUNITDIR)/followup.service \
 		$(DESTDIR)$(USERUNITDIR)/followup.timer
-	rm -rf $(DESTDIR)$(PREFIX)/share/doc/followup
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/followup $(DESTDIR)$(MODULEDIR)
 
 # libFuzzer harnesses; FUZZ_SECONDS each (see tests/fuzz/README.md).
 FUZZ_SECONDS ?= 60
@@ -175,4 +200,4 @@ lint:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(wildcard $(BUILD)/tests/unit/*.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(wildcard $(BUILD)/tests/unit/*.d)

@@ -23,6 +23,7 @@
 #define EXIT_USAGE 64
 #define EXIT_DATAERR 65
 #define EXIT_NOINPUT 66
+#define EXIT_UNAVAILABLE 69	/* followup-net.so missing (module.h) */
 #define EXIT_CANTCREAT 73
 #define EXIT_TEMPFAIL 75
 #define EXIT_CONFIG 78
@@ -185,11 +186,12 @@ void notify_step(struct common *c, const struct scan_result *r,
 int notify_check(const struct common *c, FILE *say, struct diag_list *dl);
 
 int cmd_status(const struct command *cmd, int argc, char **argv);
+int cmd_contacted(const struct command *cmd, int argc, char **argv);
+int cmd_snooze(const struct command *cmd, int argc, char **argv);
+/* These four are in followup-net.so: main.c runs them through module.h. */
 int cmd_check(const struct command *cmd, int argc, char **argv);
 int cmd_ics(const struct command *cmd, int argc, char **argv);
 int cmd_notify(const struct command *cmd, int argc, char **argv);
 int cmd_run(const struct command *cmd, int argc, char **argv);
-int cmd_contacted(const struct command *cmd, int argc, char **argv);
-int cmd_snooze(const struct command *cmd, int argc, char **argv);
 
 #endif

@@ -147,8 +147,8 @@ static int
 path_named(const struct note *note, const char *want, size_t wl, int fold)
 {
 	return same(note->path, strlen(note->path), want, wl, fold) ||
-	    same(note->path, note->folder_len + note_stem_len(note), want, wl,
-	    fold);
+	    same(note->path, (size_t)(note_filename(note) - note->path) +
+	    note_stem_len(note), want, wl, fold);
 }
 
 /* A person's note by its path, its name, its file name or an alias. */

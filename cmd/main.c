@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "module.h"
 
 const struct command commands[] = {
 	{ "status", "List contacts: who is due for a follow-up, and when.",
@@ -12,9 +13,9 @@ const struct command commands[] = {
 	    "  --state S,...       only these states: snoozed, never, cold,\n"
 	    "                      overdue, due, ok\n" },
 	{ "check", "Check the vault and the config; print every problem, "
-	    "send nothing.", cmd_check, "" },
+	    "send nothing.", cmd_from_module, "" },
 	{ "ics", "Write the iCalendar feed of follow-ups, and publish it.",
-	    cmd_ics,
+	    cmd_from_module,
 	    "Options:\n"
 	    "  --output FILE       where the feed goes (else config\n"
 	    "                      ics.path, else\n"
@@ -22,7 +23,7 @@ const struct command commands[] = {
 	    "                      - for standard output\n"
 	    "  --no-publish        do not publish, even with ics.publish\n" },
 	{ "notify", "Send reminders of who is due through every notifier.",
-	    cmd_notify,
+	    cmd_from_module,
 	    "Options:\n"
 	    "  --dry-run           print every request that would go out\n"
 	    "                      (secrets as ****); send and change nothing\n"
@@ -30,7 +31,7 @@ const struct command commands[] = {
 	    "  --test              one short test message to each notifier;\n"
 	    "                      the ledger is not touched\n" },
 	{ "run", "What the timer calls: scan once, write the feed, publish "
-	    "it, send reminders.", cmd_run,
+	    "it, send reminders.", cmd_from_module,
 	    "Options:\n"
 	    "  --wait SECONDS      when another run holds the lock, wait up\n"
 	    "                      to this long for it (default 0: exit 75)\n"

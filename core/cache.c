@@ -270,24 +270,6 @@ get_count(struct reader *r)
 	return n;
 }
 
-/* A list of strings, in an array of its exact size. */
-static void
-get_strs(struct reader *r, const char ***v, size_t *n)
-{
-	uint32_t count = get_count(r), i;
-	const char **arr;
-
-	*v = NULL;
-	*n = 0;
-	if (count == 0 || r->bad)
-		return;
-	arr = arena_alloc(r->a, count * sizeof(*arr));
-	for (i = 0; i < count && !r->bad; i++)
-		if ((arr[*n] = get_str(r)) != NULL)
-			(*n)++;
-	*v = arr;
-}
-
 /*
  * A list of names (attendees, wikilinks) into *names (grown as needed),
  * each kept once in v (vault_name()). Returns how many.
@@ -305,6 +287,21 @@ get_names(struct reader *r, struct vault *v, const char ***names,
 		if (get_span(r, &s, &n))
 			(*names)[i] = vault_name(v, s, n);
 	return r->bad ? 0 : count;
+}
+
+/*
+ * A person's list (types, tags, aliases) in an array of its exact size,
+ * each name kept once in v as the scan keeps it: not a copy per note.
+ */
+static void
+get_strs(struct reader *r, struct vault *v, const char ***out, size_t *n)
+{
+	const char **names = NULL;
+	size_t cap = 0;
+
+	*n = get_names(r, v, &names, &cap);
+	*out = arena_copy_ptrs(&v->arena, names, *n);
+	free(names);
 }
 
 static void
@@ -406,15 +403,15 @@ decode_queries(struct reader *r, struct vault *v, size_t note)
 }
 
 static struct note_person *
-decode_person(struct reader *r)
+decode_person(struct reader *r, struct vault *v)
 {
 	struct note_person *p = arena_alloc(r->a, sizeof(*p));
 
 	memset(p, 0, sizeof(*p));
 	p->title = get_str(r);
-	get_strs(r, &p->types, &p->ntypes);
-	get_strs(r, &p->tags, &p->ntags);
-	get_strs(r, &p->aliases, &p->naliases);
+	get_strs(r, v, &p->types, &p->ntypes);
+	get_strs(r, v, &p->tags, &p->ntags);
+	get_strs(r, v, &p->aliases, &p->naliases);
 	get_date(r, &p->last_contact);
 	get_date(r, &p->created);
 	get_date(r, &p->snooze_until);
@@ -434,7 +431,7 @@ decode_note(struct reader *r, struct vault *v, const char *relpath)
 
 	n->flags = get_u32(r);
 	if (get_u32(r))
-		n->person = decode_person(r);
+		n->person = decode_person(r, v);
 	nattendees = get_names(r, v, &attendees, &cap);
 	n->attendees = arena_copy_ptrs(&v->arena, attendees, nattendees);
 	n->nattendees = (uint32_t)nattendees;

@@ -739,19 +739,17 @@ note_find_frontmatter(const char *buf, size_t len, size_t *yaml_off,
 static void
 set_names(struct vault *v, struct note *note, const char *relpath)
 {
-	const char *slash;
-
 	note->path = v->paths_in_arena ? relpath :
 	    arena_strdup(&v->arena, relpath);
-	slash = strrchr(note->path, '/');
-	note->folder_len = slash ? (uint32_t)(slash - note->path) + 1 : 0;
 }
 
 const char *
 note_folder(const struct note *note, size_t *n)
 {
-	*n = note->folder_len ? note->folder_len : 1;
-	return note->folder_len ? note->path : "/";
+	size_t len = (size_t)(note_filename(note) - note->path);
+
+	*n = len ? len : 1;
+	return len ? note->path : "/";
 }
 
 size_t

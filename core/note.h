@@ -8,7 +8,7 @@
  * line, impossible dates. It records what it read; deciding who is a
  * contact is contact.h's job. Strings live in the vault's arena.
  *
- * A vault holds every note at once, so a note is kept small (56 bytes):
+ * A vault holds every note at once, so a note is kept small (48 bytes):
  * what only a contact reads is in a struct note_person, which only notes
  * with such keys have (in the arena too); a contact's date keeps its text
  * only when it is bad, for the message, and a meeting's bad date is
@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct vault;
 struct diag_list;
@@ -86,18 +87,22 @@ struct note {
 	 * is reported as the note is read, which needs no copy of its text.
 	 */
 	struct fm_day date;
-	uint32_t folder_len;	/* path[0..folder_len) is "People/"; 0 at the root */
 	uint32_t flags;
 	uint32_t nattendees;
 	uint32_t task_first, ntasks;	/* range in vault->tasks */
 	/* Its query blocks: vault_queries() finds them. */
 };
 
-/* The file name, with ".md": the end of the path. */
+/*
+ * The file name, with ".md": the end of the path. Found when asked, not
+ * kept: a vault holds every note, and few notes are asked for it.
+ */
 static inline const char *
 note_filename(const struct note *note)
 {
-	return note->path + note->folder_len;
+	const char *slash = strrchr(note->path, '/');
+
+	return slash ? slash + 1 : note->path;
 }
 
 /* The note's person keys; all absent (never NULL) when it has none. */

@@ -127,6 +127,14 @@ def install_with_destdir():
                                oct(os.stat(path).st_mode)))
     report("PREFIX=/usr: the binary in /usr/bin",
            os.access(binary, os.X_OK), binary)
+    module = os.path.join(ROOT, "usr", "lib", "followup", "followup-net.so")
+    r = subprocess.run([binary, "ics", "--help"], capture_output=True,
+                       text=True, timeout=60)
+    report("PREFIX=/usr: followup-net.so in /usr/lib/followup, and the "
+           "installed binary loads it (ics --help)",
+           os.path.isfile(module) and r.returncode == 0 and
+           "--output" in r.stdout,
+           "exit %d\n%s" % (r.returncode, r.stderr))
     service = os.path.join(units, "followup.service")
     text = read(service)
     report("PREFIX=/usr: ExecStart=/usr/bin/followup run",
@@ -153,7 +161,8 @@ def install_with_destdir():
     left = [n for n in ("followup.service", "followup.timer")
             if os.path.exists(os.path.join(units, n))]
     report("make uninstall DESTDIR=... PREFIX=/usr removes the units",
-           r.returncode == 0 and not left and not os.path.exists(binary),
+           r.returncode == 0 and not left and not os.path.exists(binary) and
+           not os.path.exists(module),
            "exit %d left %s\n%s" % (r.returncode, left, r.stderr))
 
 

@@ -13,7 +13,6 @@
 static const char task_path[] = "Meetings/2025/Ana Lima 1-1.md";
 static struct note task_note = {
 	.path = task_path,
-	.folder_len = 14,	/* "Meetings/2025/" */
 };
 
 static const struct {
