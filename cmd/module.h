@@ -21,7 +21,7 @@ struct command;
 /*
  * The run of a command that lives in the module: load it (once) and run
  * its function cmd_NAME (cmd_ics for "ics"). When the module cannot be
- * loaded, says why on stderr and returns EXIT_SOFTWARE.
+ * loaded, says why on stderr and returns EXIT_UNAVAILABLE (69).
  */
 int cmd_from_module(const struct command *cmd, int argc, char **argv);
 
