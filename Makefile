@@ -68,6 +68,9 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 .PHONY: all deps demo test check-suite install uninstall fuzz lint clean bench
+# Keep the unit tests' objects: make would remove them after the link, and
+# print that after the suite's closing "N passed, N failed" line.
+.SECONDARY:
 
 all: $(BUILD)/followup $(MODULE)
 
