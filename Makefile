@@ -61,6 +61,11 @@ NET_SRC = core/calendar.c $(wildcard notifiers/*.c) cmd/check.c cmd/ics.c \
 NET_OBJ = $(NET_SRC:%.c=$(BUILD)/pic/%.o)
 MAIN_OBJ = $(filter-out $(NET_SRC:%.c=$(BUILD)/%.o),$(CMD_OBJ) $(LIB_OBJ))
 MODULE = $(BUILD)/followup-net.so
+# The binary loads only a module built from the same headers: their hash
+# marks both (cmd/module.c, cmd/net.c), so a module left from another
+# build is refused instead of sharing structs laid out otherwise.
+ABI_HEADERS = $(sort $(wildcard core/*.h cmd/*.h config/*.h notifiers/*.h))
+ABI = $(shell cat $(ABI_HEADERS) | sha256sum | cut -c1-16)
 # cmd/module.c looks for it in ../lib/followup from the binary's folder.
 MODULEDIR = $(PREFIX)/lib/followup
 
@@ -73,6 +78,10 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 .SECONDARY:
 
 all: $(BUILD)/followup $(MODULE)
+
+$(BUILD)/cmd/module.o $(BUILD)/pic/cmd/net.o: ALL_CFLAGS += \
+	-DFOLLOWUP_ABI='"$(ABI)"'
+$(BUILD)/cmd/module.o $(BUILD)/pic/cmd/net.o: $(ABI_HEADERS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -11,6 +11,9 @@
 #include "cmd.h"
 #include "../core/util.h"
 
+/* What net.c marks the module with: the version and the headers' hash. */
+#define MODULE_MARK FOLLOWUP_VERSION " " FOLLOWUP_ABI
+
 typedef int (*command_fn)(const struct command *cmd, int argc, char **argv);
 
 /* The folder of the running binary, with its "/"; NULL when unknown. */
@@ -33,8 +36,8 @@ binary_folder(void)
 
 /*
  * dlopen() the module from the first folder that has it. A module of
- * another version (left over from an older install) is refused: the
- * structs it shares with the binary may differ.
+ * another version or build (left over from an older install) is refused:
+ * the structs it shares with the binary may differ.
  */
 static void *
 module_open(char **why)
@@ -69,9 +72,10 @@ module_open(char **why)
 	if (handle == NULL)
 		return NULL;
 	version = dlsym(handle, "followup_net_version");
-	if (version == NULL || strcmp(version, FOLLOWUP_VERSION) != 0) {
-		*why = xasprintf("%s is of version %s, not %s", MODULE_NAME,
-		    version ? version : "unknown", FOLLOWUP_VERSION);
+	if (version == NULL || strcmp(version, MODULE_MARK) != 0) {
+		*why = xasprintf("%s is of another build of followup (%s), "
+		    "not this one (%s)", MODULE_NAME, version ? version :
+		    "unknown", MODULE_MARK);
 		dlclose(handle);
 		return NULL;
 	}

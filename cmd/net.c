@@ -1,8 +1,9 @@
 /*
  * net.c - the mark of followup-net.so (see module.h): the binary loads
- * only a module of its own version.
+ * only a module of its own version, built from the same headers
+ * (FOLLOWUP_ABI, their hash, from the Makefile).
  */
 #include "../core/version.h"
 
 extern const char followup_net_version[];
-const char followup_net_version[] = FOLLOWUP_VERSION;
+const char followup_net_version[] = FOLLOWUP_VERSION " " FOLLOWUP_ABI;

@@ -343,8 +343,8 @@ feed_step(const struct logger *lg, const struct common *c,
 	log_step(lg, "feed", status, json_pack("{s:o,s:s,s:I}", "path",
 	    report_json_text(path), "result", fr->written == 1 ? "written" :
 	    fr->written == 0 ? "unchanged" : "failed", "items",
-	    (json_int_t)(fr->built ?
-	    fr->cal.nitems : 0)), "%s %s %s", fr->written == 1 ? "wrote" :
+	    (json_int_t)(fr->built ? fr->cal.nitems : 0)), "%s %s %s",
+	    fr->written == 1 ? "wrote" :
 	    fr->written == 0 ? "unchanged:" : "not written:", path ? path :
 	    "(no path)", count ? count : "");
 	end_step(lg, "feed", &dl, all);

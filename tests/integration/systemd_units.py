@@ -135,6 +135,36 @@ def install_with_destdir():
            os.path.isfile(module) and r.returncode == 0 and
            "--output" in r.stdout,
            "exit %d\n%s" % (r.returncode, r.stderr))
+    # A binary whose module is missing, or of another build.
+    other = os.path.join(TMP, "other-build")
+    os.makedirs(os.path.join(other, "bin"))
+    os.makedirs(os.path.join(other, "lib", "followup"))
+    shutil.copy(binary, os.path.join(other, "bin", "followup"))
+    r = subprocess.run([os.path.join(other, "bin", "followup"), "ics",
+                        "--help"], capture_output=True, text=True,
+                       timeout=60)
+    report("no followup-net.so beside the binary: ics is exit 69, said so, "
+           "with a hint", r.returncode == 69 and "cannot load the command "
+           "\"ics\"" in r.stderr and "hint:" in r.stderr,
+           "exit %d\n%s" % (r.returncode, r.stderr))
+    with open(module, "rb") as f:
+        data = f.read()
+    mark = re.search(rb"\d+\.\d+\.\d+ ([0-9a-f]{16})\0", data)
+    if mark:
+        flipped = bytes(mark.group(1)[:-1]) + (
+            b"0" if mark.group(1)[-1:] != b"0" else b"1")
+        data = data[:mark.start(1)] + flipped + data[mark.end(1):]
+    with open(os.path.join(other, "lib", "followup", "followup-net.so"),
+              "wb") as f:
+        f.write(data)
+    r = subprocess.run([os.path.join(other, "bin", "followup"), "ics",
+                        "--help"], capture_output=True, text=True,
+                       timeout=60)
+    report("a followup-net.so of another build (its headers' hash differs): "
+           "refused, exit 69", mark is not None and r.returncode == 69 and
+           "another build of followup" in r.stderr,
+           "mark %s, exit %d\n%s" % (mark, r.returncode, r.stderr))
+
     service = os.path.join(units, "followup.service")
     text = read(service)
     report("PREFIX=/usr: ExecStart=/usr/bin/followup run",
