@@ -265,8 +265,9 @@ def killed_at_random_points():
                 x[2]) for x in rows if x[3] == "unknown"}
     lost = sorted(e for e in ever_due if e not in arrived and
                   e not in unknown)
-    report("%d kills: the kills landed in every phase (scan/feed, "
-           "publishing, sending)" % ROUNDS,
+    report("%d kills (seed %d) landed in every phase: %s" % (
+               ROUNDS, SEED, ", ".join("%s %d" % kv
+                                       for kv in sorted(phases.items()))),
            all(phases[k] > 0 for k in ("scanning or writing the feed",
                                        "publishing", "sending")),
            dict(phases))
