@@ -52,15 +52,7 @@ PEOPLE = {
 }
 
 
-def make_vault(where):
-    for name, fm in PEOPLE.items():
-        t.write(os.path.join(where, "People", name + ".md"),
-                "---\ntype: people\n" + fm + "---\n# %s\n\n- [ ] Call "
-                "%s about the plan 📅 2026-02-01\n" % (name, name), 0o644)
-    return where
-
-
-VAULT = make_vault(os.path.join(t.TMP, "vault"))
+VAULT = t.people_vault(os.path.join(t.TMP, "vault"), PEOPLE)
 
 
 class Case:

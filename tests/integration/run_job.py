@@ -45,23 +45,15 @@ NOW = 1768050000            # 2026-01-10 13:00 UTC
 TODAY = "2026-01-10"
 TOKEN = "RUNTOKEN-%d" % os.getpid()
 PEOPLE = {
-    "Cold Carla": "last_contact: 2025-10-01\n",
-    "Over Otto": "last_contact: 2025-12-01\n",
-    "Due Dana": "last_contact: 2025-12-15\n",
-    "Ok Olga": "last_contact: 2026-01-05\n",
+    "Cold Carla": "last_contact: 2025-10-01\ncadence: 30\n",
+    "Over Otto": "last_contact: 2025-12-01\ncadence: 30\n",
+    "Due Dana": "last_contact: 2025-12-15\ncadence: 30\n",
+    "Ok Olga": "last_contact: 2026-01-05\ncadence: 30\n",
 }
 DUE = ["Cold Carla", "Due Dana", "Over Otto"]
 
 
-def make_vault(where):
-    for name, fm in PEOPLE.items():
-        t.write(os.path.join(where, "People", name + ".md"),
-                "---\ntype: people\ncadence: 30\n" + fm + "---\n# %s\n\n"
-                "- [ ] Call %s 📅 2026-02-01\n" % (name, name), 0o644)
-    return where
-
-
-VAULT = make_vault(os.path.join(t.TMP, "vault"))
+VAULT = t.people_vault(os.path.join(t.TMP, "vault"), PEOPLE)
 
 
 class Case:

@@ -14,6 +14,7 @@ runs only executable files).
   from a script of responses: a status, headers, a delay, or "close" (drop
   the connection after reading the request) or "hang" (read it, never
   answer). With tls (an ssl.SSLContext) it speaks https.
+- people_vault(where, people): contact notes, one open task each.
 - dav_file(): a route that makes a Recorder a WebDAV file to publish to.
 - make_certificates(): a test CA and a server certificate for 127.0.0.1
   and localhost, made with openssl: (CA file, server SSLContext).
@@ -109,6 +110,17 @@ def write(path, text, mode=0o600):
         f.write(text)
     os.chmod(path, mode)
     return path
+
+
+def people_vault(where, people):
+    """A vault of contact notes under where/People: people maps a name to
+    the frontmatter lines after `type: people`; each note has one open
+    task dated 2026-02-01. Returns where."""
+    for name, fm in people.items():
+        write(os.path.join(where, "People", name + ".md"),
+              "---\ntype: people\n" + fm + "---\n# %s\n\n- [ ] Call "
+              "%s about the plan 📅 2026-02-01\n" % (name, name), 0o644)
+    return where
 
 
 def make_certificates():
