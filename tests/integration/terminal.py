@@ -2,7 +2,7 @@
 """Colour only on a terminal and never with NO_COLOR; --help and --version
 for every command."""
 import os
-import pty
+import select
 import subprocess
 import tempfile
 
@@ -15,22 +15,30 @@ def report(name, ok, detail=""):
 
 
 def run_in_pty(args, env):
-    """Run args with stdout and stderr on a pseudo-terminal; return output."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(args[0], args, env)
+    """Run args with stdout and stderr on a pseudo-terminal; return output.
+
+    This side keeps the terminal's other end open until it has read all:
+    when the last holder of that end closes it, Linux may drop what the
+    program wrote but this side has not read yet (a hang-up)."""
+    master, slave = os.openpty()
+    p = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave,
+                         env=env, close_fds=True)
     out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), out
+
+    def drain(timeout):
+        nonlocal out
+        while select.select([master], [], [], timeout)[0]:
+            chunk = os.read(master, 65536)
+            if not chunk:
+                return
+            out += chunk
+
+    while p.poll() is None:
+        drain(0.05)
+    drain(0.2)
+    os.close(slave)
+    os.close(master)
+    return p.returncode, out
 
 
 with tempfile.TemporaryDirectory() as vault:
