@@ -7,9 +7,10 @@
  * path relative to the vault (".md" optional); exact matches first, then
  * ASCII case-insensitive ones; any other note by its path only, and only
  * when no contact is named (find_notes). A contact here is a note the
- * config makes one, also when a bad date leaves it out of the contacts. fm_set_value() makes the new
- * bytes and file_replace_if_unchanged() writes them, so a note that
- * changed on disk meanwhile is left alone (exit 75).
+ * config makes one, also when a bad date leaves it out of the contacts.
+ * fm_set_value() makes the new bytes and file_replace_if_unchanged()
+ * writes them, so a note that changed on disk meanwhile is left alone
+ * (exit 75).
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -128,20 +129,6 @@ same(const char *s, size_t n, const char *want, size_t wantlen, int fold)
 	return n == wantlen && memcmp(s, want, n) == 0;
 }
 
-/* A contact's name (DESIGN.md §3): its title, else its file name. */
-static const char *
-person_name(const struct note *note, size_t *len)
-{
-	const struct note_person *p = note_person(note);
-
-	if (p->title != NULL) {
-		*len = strlen(p->title);
-		return p->title;
-	}
-	*len = note_stem_len(note);
-	return note_filename(note);
-}
-
 /* A note by its path, with or without ".md". */
 static int
 path_named(const struct note *note, const char *want, size_t wl, int fold)
@@ -157,7 +144,7 @@ named(const struct note *note, const char *want, int fold)
 {
 	const struct note_person *p = note_person(note);
 	size_t wl = strlen(want), n, i;
-	const char *name = person_name(note, &n);
+	const char *name = contact_note_name(note, &n);
 
 	if (path_named(note, want, wl, fold) || same(name, n, want, wl, fold) ||
 	    same(note_filename(note), note_stem_len(note), want, wl, fold))
@@ -233,7 +220,7 @@ not_found(const struct scan_result *r, const struct config *cfg,
 
 		if (!contact_note_is_person(note, cfg))
 			continue;
-		name = person_name(note, &n);
+		name = contact_note_name(note, &n);
 		nearer(want, name, n, &best, &dist);
 		nearer(want, note_filename(note), note_stem_len(note), &best,
 		    &dist);
@@ -266,7 +253,7 @@ ambiguous(const struct scan_result *r, const char *want,
 	for (i = 0; i < m->n; i++) {
 		const struct note *note = &r->vault.notes[m->notes[i]];
 
-		name = person_name(note, &n);
+		name = contact_note_name(note, &n);
 		strbuf_addf(&sb, "%s\"%.*s\" (%s)", i ? ", " : "", (int)n,
 		    name, note->path);
 	}
@@ -431,7 +418,7 @@ run_edit(const struct command *cmd, int argc, char **argv,
 	} else {
 		const struct note *n = &r.vault.notes[note];
 		size_t len;
-		const char *name = person_name(n, &len);
+		const char *name = contact_note_name(n, &len);
 		char *shown = contact_note_is_person(n, &c.cfg) ?
 		    xstrndup(name, len) : NULL;
 

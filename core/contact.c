@@ -123,6 +123,19 @@ contact_note_is_person(const struct note *note, const struct config *cfg)
 	return 0;
 }
 
+const char *
+contact_note_name(const struct note *note, size_t *len)
+{
+	const struct note_person *p = note_person(note);
+
+	if (p->title != NULL) {
+		*len = strlen(p->title);
+		return p->title;
+	}
+	*len = note_stem_len(note);
+	return note_filename(note);
+}
+
 static int
 date_ok(struct builder *b, const struct note *note, const char *key,
     const struct fm_date *d)
@@ -212,14 +225,16 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 {
 	const struct note *note = &b->v->notes[index];
 	const struct note_person *p = note_person(note);
+	const char *name;
 	struct contact *c;
+	size_t len;
 
 	GROW(b->contacts, b->capcontacts, b->ncontacts + 1);
 	c = &b->contacts[b->ncontacts++];
 	memset(c, 0, sizeof(*c));
 	c->note = index;
-	c->name = p->title ? p->title : arena_strndup(&set->names,
-	    note_filename(note), note_stem_len(note));
+	name = contact_note_name(note, &len);
+	c->name = p->title ? p->title : arena_strndup(&set->names, name, len);
 	c->path = note->path;
 	c->cadence_days = cadence_of(note, b->cfg);
 	c->snooze_until = p->snooze_until.present ? p->snooze_until.day :

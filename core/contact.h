@@ -82,6 +82,12 @@ void contact_build(struct contact_set *set, const struct vault *v,
  */
 int contact_note_is_person(const struct note *note,
     const struct config *cfg);
+/*
+ * A person's name (DESIGN.md §3): its title, else its file name without
+ * ".md"; *len bytes, not NUL-terminated in the second case. Points into
+ * the note.
+ */
+const char *contact_note_name(const struct note *note, size_t *len);
 
 const char *contact_state_name(enum contact_state st);
 /* -1 when name is not a state. */
