@@ -22,23 +22,16 @@ json_date(int day)
 json_t *
 report_json_text(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	struct strbuf sb = STRBUF_INIT;
-	size_t left, len;
+	size_t n;
 	json_t *out;
 
 	if (s == NULL)
 		return json_null();
-	left = strlen(s);
-	if (utf8_first_invalid(p, left) == left)
-		return json_stringn(s, left);
-	for (; left > 0; p += len, left -= len) {
-		if ((len = utf8_seq_len(p, left)) == 0) {
-			strbuf_adds(&sb, "\xEF\xBF\xBD");
-			len = 1;
-		} else
-			strbuf_add(&sb, (const char *)p, len);
-	}
+	n = strlen(s);
+	if (utf8_first_invalid((const unsigned char *)s, n) == n)
+		return json_stringn(s, n);
+	strbuf_add_utf8_mended(&sb, s, n, 0);
 	out = json_stringn(strbuf_str(&sb), sb.len);
 	strbuf_release(&sb);
 	return out;

@@ -489,6 +489,26 @@ utf8_first_invalid(const unsigned char *s, size_t n)
 	return n;
 }
 
+void
+strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
+    unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+
+	for (; n > 0; p += len, n -= len) {
+		if ((flags & UTF8_CONTROLS_AS_SPACE) && (*p < ' ' ||
+		    *p == 0x7f)) {
+			strbuf_addch(sb, ' ');
+			len = 1;
+		} else if ((len = utf8_seq_len(p, n)) == 0) {
+			strbuf_adds(sb, "\xEF\xBF\xBD");
+			len = 1;
+		} else
+			strbuf_add(sb, (const char *)p, len);
+	}
+}
+
 int
 edit_distance(const char *a, const char *b)
 {

@@ -110,6 +110,14 @@ void trim_span(const char **s, size_t *n);
 size_t utf8_seq_len(const unsigned char *s, size_t avail);
 /* Offset of the first invalid UTF-8 byte, or n when all is valid. */
 size_t utf8_first_invalid(const unsigned char *s, size_t n);
+/*
+ * Append s[0..n) with every byte that is not UTF-8 as U+FFFD and, with
+ * UTF8_CONTROLS_AS_SPACE, every control character (C0, DEL) as a space:
+ * text from file names that must become JSON, or a one-line message.
+ */
+#define UTF8_CONTROLS_AS_SPACE 1u
+void strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
+    unsigned flags);
 
 /* Seconds on a clock that only goes forward: for budgets and timings. */
 double monotonic_seconds(void);

@@ -228,22 +228,11 @@ static const char *
 fit_text(struct arena *a, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const unsigned char *p = (const unsigned char *)s;
 	const char *out;
-	size_t left, len;
 
 	if (!unfit_text(s))
 		return s;
-	for (left = strlen(s); left > 0; p += len, left -= len) {
-		if (*p < ' ' || *p == 0x7f) {
-			strbuf_addch(&sb, ' ');
-			len = 1;
-		} else if ((len = utf8_seq_len(p, left)) == 0) {
-			strbuf_adds(&sb, "\xEF\xBF\xBD");
-			len = 1;
-		} else
-			strbuf_add(&sb, (const char *)p, len);
-	}
+	strbuf_add_utf8_mended(&sb, s, strlen(s), UTF8_CONTROLS_AS_SPACE);
 	out = arena_strdup(a, strbuf_str(&sb));
 	strbuf_release(&sb);
 	return out;
