@@ -34,7 +34,6 @@ a WebDAV target, both recording HTTP servers this script starts on
 import fcntl
 import json
 import os
-import signal
 import subprocess
 import time
 

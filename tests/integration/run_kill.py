@@ -93,7 +93,7 @@ def events_of(data):
                        str(e["SUMMARY"]), str(e.get("DESCRIPTION", "")),
                        e["CATEGORIES"].to_ical().decode())
                       for e in cal.walk("VEVENT"))
-    except (ValueError, KeyError, IndexError) as e:
+    except (ValueError, KeyError, IndexError):
         return None
 
 

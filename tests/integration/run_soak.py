@@ -151,10 +151,6 @@ def run_once(cfg, e, i, hooks, errf):
         return p.returncode, int(f.read().split()[-1])
 
 
-def tail(values, n=50):
-    return values[-n:]
-
-
 @section
 def soak():
     names = ["Person %02d" % k for k in range(PEOPLE)]
@@ -215,7 +211,7 @@ def soak():
     # the ledger's history; the plain build reuses it.
     bound = 1.10 if os.environ.get("FOLLOWUP_SANITIZED") == "1" else 1.05
     first_rss = statistics.median(rss[1:51])
-    last_rss = statistics.median(tail(rss))
+    last_rss = statistics.median(rss[-50:])
     report("peak RSS: the last 50 runs within %d %% of runs 2-51 (medians "
            "%.1f and %.1f MiB, largest %.1f MiB)" % (
                round((bound - 1) * 100), first_rss / 1024, last_rss / 1024,
