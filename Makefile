@@ -29,7 +29,7 @@ TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev strace \
 	nodejs npm
 PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl
 # What followup-net.so needs besides the binary (cmd/module.h).
-NET_PKGS = jansson libical libcurl
+NET_PKGS = jansson libical libcurl sqlite3
 CORE_PKGS = yaml-0.1 md4c jansson sqlite3
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -44,8 +44,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 LDLIBS = $(PKG_LIBS) -lm -pthread
 
 BUILD ?= build
-LIB_SRC = $(wildcard core/*.c) $(wildcard config/*.c) \
-	$(wildcard notifiers/*.c)
+LIB_SRC = $(wildcard core/*.c config/*.c net/*.c feed/*.c notifiers/*.c)
 CMD_SRC = $(wildcard cmd/*.c)
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -56,7 +55,7 @@ TOOL_BIN = $(BUILD)/tests/tasklines $(BUILD)/tests/md2html
 # make followup-net.so, which the binary loads for them alone
 # (cmd/module.h); the binary exports the engine's symbols to it. Its
 # objects are compiled apart, as position-independent code.
-NET_SRC = core/calendar.c $(wildcard notifiers/*.c) cmd/check.c cmd/ics.c \
+NET_SRC = $(wildcard net/*.c feed/*.c notifiers/*.c) cmd/check.c cmd/ics.c \
 	cmd/notify.c cmd/run.c cmd/net.c
 NET_OBJ = $(NET_SRC:%.c=$(BUILD)/pic/%.o)
 MAIN_OBJ = $(filter-out $(NET_SRC:%.c=$(BUILD)/%.o),$(CMD_OBJ) $(LIB_OBJ))
@@ -64,7 +63,8 @@ MODULE = $(BUILD)/followup-net.so
 # The binary loads only a module built from the same headers: their hash
 # marks both (cmd/module.c, cmd/net.c), so a module left from another
 # build is refused instead of sharing structs laid out otherwise.
-ABI_HEADERS = $(sort $(wildcard core/*.h cmd/*.h config/*.h notifiers/*.h))
+ABI_HEADERS = $(sort $(wildcard core/*.h cmd/*.h config/*.h net/*.h feed/*.h \
+	notifiers/*.h))
 ABI = $(shell cat $(ABI_HEADERS) | sha256sum | cut -c1-16)
 # cmd/module.c looks for it in ../lib/followup from the binary's folder.
 MODULEDIR = $(PREFIX)/lib/followup

@@ -14,10 +14,10 @@
 #include <time.h>
 
 #include "../config/config.h"
-#include "../core/calendar.h"
+#include "../feed/calendar.h"
 #include "../core/diag.h"
 #include "../core/version.h"
-#include "../notifiers/publish.h"
+#include "../feed/publish.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 64

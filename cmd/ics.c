@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "../core/calendar.h"
+#include "../feed/calendar.h"
 #include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/util.h"
-#include "../notifiers/http.h"
-#include "../notifiers/publish.h"
-#include "../notifiers/url.h"
+#include "../net/http.h"
+#include "../feed/publish.h"
+#include "../net/url.h"
 
 enum { OPT_OUTPUT = OPT_FIRST_COMMAND_OPTION, OPT_NO_PUBLISH };
 
@@ -214,7 +214,7 @@ static int
 check_publish(const struct common *c, struct diag_list *dl)
 {
 	const struct config_ics *ics = &c->cfg.ics;
-	struct notifier_url u;
+	struct url u;
 	const char *why;
 	char *password = NULL;
 	int rc = 0;

@@ -18,13 +18,14 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "../core/calendar.h"
+#include "../feed/calendar.h"
 #include "../core/date.h"
 #include "../core/engine.h"
+#include "../core/note.h"
 #include "../core/fileio.h"
-#include "../core/ledger.h"
+#include "../notifiers/ledger.h"
 #include "../core/util.h"
-#include "../notifiers/http.h"
+#include "../net/http.h"
 #include "../notifiers/notifier.h"
 
 enum { OPT_DRY_RUN = OPT_FIRST_COMMAND_OPTION, OPT_ONLY, OPT_TEST };
@@ -138,7 +139,7 @@ prepare(struct prepared *p, const struct scan_result *res,
 	for (i = 0; i < p->n; i++) {
 		const struct contact *c = &res->contacts.items[i];
 		struct reminder *r = &p->reminders[i];
-		char *link = calendar_obsidian_url(vault_name, c->path);
+		char *link = note_open_url(vault_name, c->path);
 		/* Someone never contacted is due today, every day: the
 		 * episode is "never" itself (0), or each day would be a new
 		 * one and remind again, whatever repeat_days says. */
@@ -252,7 +253,7 @@ message_id(const struct notifier *n, const struct reminder *const *rs,
 		strbuf_addf(&sb, "test %s\n", today);
 	for (i = 0; i < count; i++)
 		strbuf_addf(&sb, "%s\n", rs[i]->episode);
-	id = xasprintf("%016llx", calendar_hash(sb.buf, sb.len));
+	id = xasprintf("%016llx", hash_fnv1a64(sb.buf, sb.len));
 	strbuf_release(&sb);
 	return id;
 }

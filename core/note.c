@@ -763,6 +763,24 @@ note_stem_len(const struct note *note)
 	return n;
 }
 
+char *
+note_open_url(const char *vault_name, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(path);
+	char *file;
+
+	if (n > 3 && strcmp(path + n - 3, ".md") == 0)
+		n -= 3;
+	file = xstrndup(path, n);
+	strbuf_adds(&sb, "obsidian://open?vault=");
+	strbuf_add_percent_encoded(&sb, vault_name);
+	strbuf_adds(&sb, "&file=");
+	strbuf_add_percent_encoded(&sb, file);
+	free(file);
+	return strbuf_detach(&sb);
+}
+
 struct note *
 note_new(struct vault *v, const char *relpath)
 {

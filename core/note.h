@@ -124,6 +124,12 @@ void note_bad_date(struct diag_list *dl, const char *path, const char *key,
 int cadence_parse(const char *s, size_t n, int *days);
 
 /*
+ * obsidian://open?vault=NAME&file=PATH (without ".md"): the link that
+ * opens the note at path in Obsidian; the caller's.
+ */
+char *note_open_url(const char *vault_name, const char *path);
+
+/*
  * Append an empty note named relpath to v (names set, no frontmatter, no
  * tasks yet) and return it; it stays valid until v->notes grows again.
  */

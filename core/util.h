@@ -124,6 +124,9 @@ double monotonic_seconds(void);
 /* Sleep ms milliseconds, through interrupting signals. */
 void sleep_ms(long ms);
 
+/* The 64-bit FNV-1a hash of s[0..n): stable ids (UIDs, message ids). */
+unsigned long long hash_fnv1a64(const char *s, size_t n);
+
 /* Levenshtein distance, capped at 64; for "did you mean" hints. */
 int edit_distance(const char *a, const char *b);
 

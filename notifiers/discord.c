@@ -99,7 +99,7 @@ discord_host(const char *host)
 
 /* Where "webhooks" is in an https URL's path: 1 or 2 (api/vN/), or 0. */
 static size_t
-webhooks_at(const struct notifier_url *u)
+webhooks_at(const struct url *u)
 {
 	if (u->nsegments < 2 || strcmp(u->segments[0], "api") != 0)
 		return 0;
@@ -113,14 +113,14 @@ webhooks_at(const struct notifier_url *u)
 }
 
 static int
-discord_match_https(const struct notifier_url *u)
+discord_match_https(const struct url *u)
 {
 	return discord_host(u->host) && (u->port == 0 || u->port == 443) &&
 	    webhooks_at(u) > 0;
 }
 
 static int
-discord_parse(struct notifier *n, const struct notifier_url *u,
+discord_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	const char *id, *token, *thread = url_param(u, "thread");

@@ -60,9 +60,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "http.h"
+#include "../net/http.h"
 #include "notifier.h"
-#include "../core/calendar.h"
 #include "../core/util.h"
 #include "../core/version.h"
 
@@ -306,7 +305,7 @@ valid_host(const char *s)
 
 /* The security the URL asks for, or -1. */
 static int
-security_of(const struct notifier_url *u)
+security_of(const struct url *u)
 {
 	const char *mode = url_param(u, "mode");
 
@@ -334,7 +333,7 @@ default_port(const char *scheme, enum mail_security sec)
 
 /* The sender: from= and name=, else USER@DOMAIN, named "followup". */
 static int
-parse_sender(struct email *m, const struct notifier_url *u, const char **why)
+parse_sender(struct email *m, const struct url *u, const char **why)
 {
 	const char *from = url_param(u, "from"), *name = url_param(u, "name");
 	char *fname = NULL, *faddr = NULL;
@@ -382,7 +381,7 @@ parse_sender(struct email *m, const struct notifier_url *u, const char **why)
 }
 
 static int
-parse_recipients(struct email *m, const struct notifier_url *u,
+parse_recipients(struct email *m, const struct url *u,
     const char **why)
 {
 	static const char *const keys[] = { "to", "cc", "bcc", "reply" };
@@ -434,7 +433,7 @@ reserved_header(const char *name)
 }
 
 static int
-parse_extra_headers(struct email *m, const struct notifier_url *u,
+parse_extra_headers(struct email *m, const struct url *u,
     const char **why)
 {
 	size_t i;
@@ -469,7 +468,7 @@ parse_extra_headers(struct email *m, const struct notifier_url *u,
 }
 
 static int
-email_parse(struct notifier *n, const struct notifier_url *u,
+email_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	const char *smtp = url_param(u, "smtp");
@@ -788,8 +787,8 @@ message_hash(const struct reminder_batch *b, char out[33])
 	const char *id = b->message_id ? b->message_id : "";
 	char *salted = xasprintf("followup-mail:%s", id);
 
-	snprintf(out, 33, "%016llx%016llx", calendar_hash(id, strlen(id)),
-	    calendar_hash(salted, strlen(salted)));
+	snprintf(out, 33, "%016llx%016llx", hash_fnv1a64(id, strlen(id)),
+	    hash_fnv1a64(salted, strlen(salted)));
 	free(salted);
 }
 

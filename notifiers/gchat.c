@@ -58,7 +58,7 @@ gchat_release(void *priv)
 /* ------------------------------------------------------------ parse */
 
 static int
-gchat_match_https(const struct notifier_url *u)
+gchat_match_https(const struct url *u)
 {
 	return strcasecmp(u->host, "chat.googleapis.com") == 0 &&
 	    (u->port == 0 || u->port == 443) && u->nsegments == 4 &&
@@ -82,7 +82,7 @@ space_id(const char *s)
 
 /* The query value of key, or else the path segment at *next (taken). */
 static const char *
-param_or_segment(const struct notifier_url *u, const char *key,
+param_or_segment(const struct url *u, const char *key,
     size_t *next)
 {
 	const char *v = url_param(u, key);
@@ -93,7 +93,7 @@ param_or_segment(const struct notifier_url *u, const char *key,
 }
 
 static int
-gchat_parse(struct notifier *n, const struct notifier_url *u,
+gchat_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	int https = strcmp(u->scheme, "https") == 0;

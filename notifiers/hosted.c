@@ -10,16 +10,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http.h"
+#include "../net/http.h"
 #include "notifier.h"
-#include "url.h"
+#include "../net/url.h"
 #include "../core/util.h"
 
 /* "scheme://host[:port]" of a loopback override, or NULL. */
 static char *
 test_origin(const char *value)
 {
-	struct notifier_url u;
+	struct url u;
 	const char *why;
 	char *origin = NULL, *hostport;
 

@@ -54,7 +54,7 @@ json_release(void *priv)
 
 /* The target URL again, with userinfo and path re-encoded. */
 static char *
-target_url(const struct notifier_url *u, const char *scheme)
+target_url(const struct url *u, const char *scheme)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *hostport = url_hostport(u);
@@ -103,7 +103,7 @@ header_ok(const char *name, const char *value)
 }
 
 static int
-json_parse(struct notifier *n, const struct notifier_url *u,
+json_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	struct json_hook *h;

@@ -46,7 +46,7 @@
 #include <strings.h>
 
 #include "notifier.h"
-#include "http.h"
+#include "../net/http.h"
 #include "../core/util.h"
 
 #define MATRIX_API "/_matrix/client/v3"
@@ -125,7 +125,7 @@ add_room(struct matrix_room_set *m, const char *s, const char **why)
 
 /* The rooms: the path's segments, then to= (a comma-separated list). */
 static int
-collect_rooms(struct matrix_room_set *m, const struct notifier_url *u,
+collect_rooms(struct matrix_room_set *m, const struct url *u,
     const char **why)
 {
 	const char *to = url_param(u, "to");
@@ -155,7 +155,7 @@ collect_rooms(struct matrix_room_set *m, const struct notifier_url *u,
 
 /* user:password logs in; a user alone, or token=, is an access token. */
 static int
-pick_credentials(struct matrix_room_set *m, const struct notifier_url *u,
+pick_credentials(struct matrix_room_set *m, const struct url *u,
     const char **why)
 {
 	const char *token = url_param(u, "token");
@@ -179,7 +179,7 @@ pick_credentials(struct matrix_room_set *m, const struct notifier_url *u,
 }
 
 static int
-pick_msgtype(struct matrix_room_set *m, const struct notifier_url *u,
+pick_msgtype(struct matrix_room_set *m, const struct url *u,
     const char **why)
 {
 	const char *msgtype = url_param(u, "msgtype");
@@ -203,7 +203,7 @@ pick_msgtype(struct matrix_room_set *m, const struct notifier_url *u,
 }
 
 static int
-matrix_parse(struct notifier *n, const struct notifier_url *u,
+matrix_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	struct matrix_room_set *m;
@@ -422,7 +422,7 @@ api_call(const struct notifier *n, const char *method, const char *url,
 		fail_step(res, SEND_RETRY, 0, xasprintf("%s: %s", step,
 		    resp.error ? resp.error : "no answer"));
 	else if (resp.status < 200 || resp.status >= 300)
-		fail_step(res, resp.status == 429 || resp.status >= 500 ?
+		fail_step(res, http_status_is_temporary(resp.status) ?
 		    SEND_RETRY : SEND_REJECTED, resp.status, xasprintf(
 		    "%s: %s answered HTTP %ld%s", step, shown, resp.status,
 		    resp.status == 401 || resp.status == 403 ?

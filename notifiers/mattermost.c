@@ -63,7 +63,7 @@ mm_release(void *priv)
 
 /* Mattermost's own webhook URL: https://HOST/hooks/TOKEN, nothing else. */
 static int
-mm_match_https(const struct notifier_url *u)
+mm_match_https(const struct url *u)
 {
 	return u->nsegments == 2 && strcmp(u->segments[0], "hooks") == 0 &&
 	    u->segments[1][0] != '#';
@@ -71,7 +71,7 @@ mm_match_https(const struct notifier_url *u)
 
 /* The one channel: "#name" segments, channel= and to=; NULL if none. */
 static int
-pick_channel(const struct notifier_url *u, const char **channel,
+pick_channel(const struct url *u, const char **channel,
     const char **why)
 {
 	static const char *const keys[] = { "channel", "to" };
@@ -108,7 +108,7 @@ pick_channel(const struct notifier_url *u, const char **channel,
  * "#channel" is the token, those before it a path prefix.
  */
 static char *
-hook_url(const struct notifier_url *u)
+hook_url(const struct url *u)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, last = 0;
@@ -141,7 +141,7 @@ hook_url(const struct notifier_url *u)
 }
 
 static int
-has_token(const struct notifier_url *u)
+has_token(const struct url *u)
 {
 	size_t i;
 
@@ -152,7 +152,7 @@ has_token(const struct notifier_url *u)
 }
 
 static int
-mm_parse(struct notifier *n, const struct notifier_url *u,
+mm_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	struct mm_hook *h;

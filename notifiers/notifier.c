@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "../core/util.h"
-#include "http.h"
+#include "../net/http.h"
 
 #define ITEM_TEXT_MAX 200	/* bytes of an item's text a message shows */
 
@@ -97,7 +97,7 @@ send_result_release(struct send_result *res)
 /* ------------------------------------------------------------ instance */
 
 const struct notifier_ops *
-notifier_ops_for(const struct notifier_url *u)
+notifier_ops_for(const struct url *u)
 {
 	const struct notifier_ops *const *ops;
 	const char *const *s;
@@ -131,7 +131,7 @@ known_schemes(void)
 int
 notifier_open(struct notifier *n, const char *url, char **why_out)
 {
-	struct notifier_url u;
+	struct url u;
 	const char *why = NULL;
 	char *why_owned = NULL;
 
@@ -423,13 +423,6 @@ retry_after_ms(const struct http_response *resp)
 	}
 }
 
-static int
-retryable_status(long status)
-{
-	return status == 408 || status == 425 || status == 429 ||
-	    status >= 500;
-}
-
 void
 notifier_http_send(const struct notifier *n,
     const struct notifier_request *req, struct send_result *res)
@@ -482,7 +475,7 @@ notifier_http_exchange(const struct notifier *n,
 		res->status = resp.status;
 	} else {
 		res->status = resp.status;
-		res->outcome = retryable_status(resp.status) ? SEND_RETRY :
+		res->outcome = http_status_is_temporary(resp.status) ? SEND_RETRY :
 		    SEND_REJECTED;
 		res->retry_after_ms = retry_after_ms(&resp);
 		res->error = xasprintf("%s %s: the service answered HTTP %ld%s",

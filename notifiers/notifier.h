@@ -11,8 +11,8 @@
  *   send    the request → an outcome the ledger can act on;
  *   redact  what may be shown of the instance: scheme and host only.
  *
- * Nothing here decides who gets reminded or when: that is cmd/notify.c
- * with core/ledger.h. Nothing here prints.
+ * Nothing here decides who gets reminded or when: that is the dispatch
+ * (cmd/notify.c, with ledger.h). Nothing here prints.
  *
  * Secrets: the URL, the instance's private data and a request's url and
  * secret headers hold credentials. Only notifier_shown_url() and
@@ -30,7 +30,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "url.h"
+#include "../net/url.h"
 
 struct json_t;
 struct strbuf;
@@ -166,14 +166,14 @@ struct notifier_ops {
 	 * MAY: whether an https:// URL is this service's own webhook
 	 * (hooks.slack.com/services/...); then parse gets it too.
 	 */
-	int (*match_https)(const struct notifier_url *u);
+	int (*match_https)(const struct url *u);
 	/*
 	 * Check u and keep what send and format need in n->priv. Returns 0,
 	 * or -1 with *why: what is missing or wrong, never quoting the URL
 	 * (a static string, or one put in *why_owned, which the caller
 	 * frees).
 	 */
-	int (*parse)(struct notifier *n, const struct notifier_url *u,
+	int (*parse)(struct notifier *n, const struct url *u,
 	    const char **why, char **why_owned);
 	/* Build the request for b. Returns 0, or -1 when b cannot be sent. */
 	int (*format)(const struct notifier *n, const struct reminder_batch *b,
@@ -216,7 +216,7 @@ struct notifier {
 };
 
 /* The ops for u (scheme, or an https:// URL a service claims), or NULL. */
-const struct notifier_ops *notifier_ops_for(const struct notifier_url *u);
+const struct notifier_ops *notifier_ops_for(const struct url *u);
 /* Every registered family, NULL-terminated (registry.c). */
 extern const struct notifier_ops *const notifier_registry[];
 
@@ -246,7 +246,7 @@ void notifier_request_print(FILE *out, const struct notifier *n,
     const struct notifier_request *req);
 
 /*
- * Send an HTTP request with libcurl (notifiers/http.h) and map the answer:
+ * Send an HTTP request with libcurl (net/http.h) and map the answer:
  * 2xx accepted; 408, 425, 429 and 5xx, or no connection, retry (with
  * Retry-After); other 4xx rejected; a timeout or a closed connection
  * once the request went out, unknown.

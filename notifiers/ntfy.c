@@ -43,7 +43,7 @@
 #include <strings.h>
 
 #include "notifier.h"
-#include "http.h"
+#include "../net/http.h"
 #include "../core/util.h"
 
 #define NTFY_MAX_BODY 4096	/* ntfy's default message-size-limit */
@@ -93,7 +93,7 @@ is_cloud_host(const char *host)
 
 /* A topic URL of ntfy.sh, or of any server when "?ntfy" marks it. */
 static int
-ntfy_match_https(const struct notifier_url *u)
+ntfy_match_https(const struct url *u)
 {
 	if (u->nsegments != 1 || !valid_topic(u->segments[0]))
 		return 0;
@@ -125,7 +125,7 @@ parse_priority(const char *s)
  * the host when it is not ntfy.sh. Exactly one is wanted.
  */
 static int
-pick_topic(const struct notifier_url *u, int cloud, const char **topic,
+pick_topic(const struct url *u, int cloud, const char **topic,
     const char **why)
 {
 	const char *to = url_param(u, "to");
@@ -160,7 +160,7 @@ pick_topic(const struct notifier_url *u, int cloud, const char **topic,
 
 /* Apprise: a host with topics after it is a server; else ntfy.sh. */
 static int
-cloud_mode(const struct notifier_url *u, int *cloud, const char **why)
+cloud_mode(const struct url *u, int *cloud, const char **why)
 {
 	const char *mode = url_param(u, "mode");
 
@@ -183,7 +183,7 @@ cloud_mode(const struct notifier_url *u, int *cloud, const char **why)
 /* Whether u (ntfy:// or ntfys://) names a server of its own: its host is
  * no topic. */
 static int
-private_server(const struct notifier_url *u)
+private_server(const struct url *u)
 {
 	const char *mode = url_param(u, "mode");
 
@@ -194,7 +194,7 @@ private_server(const struct notifier_url *u)
 
 /* The token: token=, or with auth=token the URL's password (or user). */
 static int
-pick_token(const struct notifier_url *u, const char **token, const char **why)
+pick_token(const struct url *u, const char **token, const char **why)
 {
 	const char *auth = url_param(u, "auth");
 
@@ -221,7 +221,7 @@ pick_token(const struct notifier_url *u, const char **token, const char **why)
 
 /* Where to publish: the server's root, userinfo kept for Basic auth. */
 static char *
-server_url(const struct notifier_url *u, int cloud, int with_userinfo)
+server_url(const struct url *u, int cloud, int with_userinfo)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *hostport;
@@ -248,7 +248,7 @@ server_url(const struct notifier_url *u, int cloud, int with_userinfo)
 }
 
 static int
-ntfy_parse(struct notifier *n, const struct notifier_url *u,
+ntfy_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	struct ntfy_topic *t;

@@ -36,7 +36,7 @@
 #include <strings.h>
 
 #include "hosted.h"
-#include "http.h"
+#include "../net/http.h"
 #include "notifier.h"
 #include "../core/util.h"
 
@@ -127,7 +127,7 @@ channel_field(const char *s)
 }
 
 static int
-slack_match_https(const struct notifier_url *u)
+slack_match_https(const struct url *u)
 {
 	return strcasecmp(u->host, "hooks.slack.com") == 0 &&
 	    (u->port == 0 || u->port == 443) && u->nsegments >= 1 &&
@@ -143,7 +143,7 @@ static const char slack_needs_tokens[] =
  * they follow "services"; for slack:// the host is the first.
  */
 static int
-slack_parts(const struct notifier_url *u, const char **parts, size_t max,
+slack_parts(const struct url *u, const char **parts, size_t max,
     size_t *nparts)
 {
 	size_t i = 0, n = 0;
@@ -162,7 +162,7 @@ slack_parts(const struct notifier_url *u, const char **parts, size_t max,
 }
 
 static int
-slack_parse(struct notifier *n, const struct notifier_url *u,
+slack_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	const char *parts[6], *channel = NULL, *to = url_param(u, "to");

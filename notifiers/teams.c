@@ -83,7 +83,7 @@ word(const char *s, const char *extra)
  * [...]/workflows/ID/triggers/manual/paths/invoke.
  */
 static int
-workflow_path_at(const struct notifier_url *u)
+workflow_path_at(const struct url *u)
 {
 	static const char *const tail[] = { "triggers", "manual", "paths",
 	    "invoke" };
@@ -103,7 +103,7 @@ workflow_path_at(const struct notifier_url *u)
 
 /* https://TEAM.webhook.office.com/webhookb2/A/IncomingWebhook/B/C[/D] */
 static int
-office_webhook(const struct notifier_url *u)
+office_webhook(const struct url *u)
 {
 	const char *dot = strchr(u->host, '.');
 
@@ -114,7 +114,7 @@ office_webhook(const struct notifier_url *u)
 }
 
 static int
-teams_match_https(const struct notifier_url *u)
+teams_match_https(const struct url *u)
 {
 	return workflow_path_at(u) >= 0 || office_webhook(u);
 }
@@ -129,7 +129,7 @@ add_param(struct strbuf *sb, const char *key, const char *value)
 }
 
 static const char *
-first_param(const struct notifier_url *u, const char *a, const char *b)
+first_param(const struct url *u, const char *a, const char *b)
 {
 	const char *v = url_param(u, a);
 
@@ -141,7 +141,7 @@ first_param(const struct notifier_url *u, const char *a, const char *b)
  * the Power Automate path or not, the workflow id, the query.
  */
 static char *
-workflow_url(const struct notifier_url *u, int power_automate,
+workflow_url(const struct url *u, int power_automate,
     const char *workflow, const char *sig)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -164,7 +164,7 @@ workflow_url(const struct notifier_url *u, int power_automate,
 }
 
 static int
-parse_workflow(struct notifier *n, const struct notifier_url *u,
+parse_workflow(struct notifier *n, const struct url *u,
     const char **why)
 {
 	int https = strcmp(u->scheme, "https") == 0, at = workflow_path_at(u);
@@ -215,7 +215,7 @@ parse_workflow(struct notifier *n, const struct notifier_url *u,
 
 /* msteams://TEAM/A/B/C[/D] or https://TEAM.webhook.office.com/... */
 static int
-parse_office(struct notifier *n, const struct notifier_url *u,
+parse_office(struct notifier *n, const struct url *u,
     const char **why)
 {
 	int https = strcmp(u->scheme, "https") == 0;
@@ -266,7 +266,7 @@ parse_office(struct notifier *n, const struct notifier_url *u,
 }
 
 static int
-teams_parse(struct notifier *n, const struct notifier_url *u,
+teams_parse(struct notifier *n, const struct url *u,
     const char **why, char **why_owned)
 {
 	(void)why_owned;

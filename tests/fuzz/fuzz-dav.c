@@ -1,7 +1,7 @@
 /*
  * fuzz-dav - libFuzzer harness for what followup reads from a WebDAV
  * server and from a previous feed: the multistatus reader, percent-decoding
- * (notifiers/publish.c) and the feed comparison (core/calendar.c). The
+ * (feed/publish.c) and the feed comparison (feed/calendar.c). The
  * first byte picks which, as md4c's harnesses pick flags; any bytes give
  * a result, never a crash or a leak.
  */
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/calendar.h"
+#include "../../feed/calendar.h"
 #include "../../core/util.h"
-#include "../../notifiers/publish.h"
+#include "../../feed/publish.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

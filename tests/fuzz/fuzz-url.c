@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include "../../notifiers/notifier.h"
-#include "../../notifiers/url.h"
+#include "../../net/url.h"
 #include "../unit/reminders.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-check_no_password(const struct notifier_url *u, const char *s)
+check_no_password(const struct url *u, const char *s)
 {
 	/* Short passwords may match by chance; long ones never should,
 	 * unless the scheme or the host (which may be shown) holds them. */
@@ -32,7 +32,7 @@ check_no_password(const struct notifier_url *u, const char *s)
 /* Whether the URL holds the password in a part a message may carry too
  * (a recipient in the path, a from= address). */
 static int
-password_elsewhere(const struct notifier_url *u)
+password_elsewhere(const struct url *u)
 {
 	size_t i;
 
@@ -51,7 +51,7 @@ password_elsewhere(const struct notifier_url *u)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct notifier_url u;
+	struct url u;
 	struct notifier n = { 0 };
 	struct notifier_request req;
 	struct reminder_batch b;

@@ -1,18 +1,18 @@
 /*
  * Unit tests of the feed's pure parts: WebDAV multistatus reading and
- * percent-decoding (notifiers/publish.c), URL redaction, the If-Match
+ * percent-decoding (feed/publish.c), URL redaction, the If-Match
  * header and the refusal to send credentials over plain http://
- * (notifiers/http.c), feed comparison (core/calendar.c) and the `ics`
+ * (net/http.c), feed comparison (feed/calendar.c) and the `ics`
  * config keys (config/config.c).
  */
 #include <stdlib.h>
 
 #include "../../config/config.h"
-#include "../../core/calendar.h"
+#include "../../feed/calendar.h"
 #include "../../core/diag.h"
 #include "../../core/util.h"
-#include "../../notifiers/http.h"
-#include "../../notifiers/publish.h"
+#include "../../net/http.h"
+#include "../../feed/publish.h"
 #include "unit.h"
 
 static const char radicale_depth1[] =

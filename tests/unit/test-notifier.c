@@ -10,12 +10,12 @@
 #include "reminders.h"
 #include "../../core/util.h"
 #include "../../notifiers/notifier.h"
-#include "../../notifiers/url.h"
+#include "../../net/url.h"
 
 static void
 test_url_parse(void)
 {
-	struct notifier_url u;
+	struct url u;
 	const char *why = NULL;
 
 	CHECK("url/apprise slack with #channel",

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "util.h"
+#include "../core/diag.h"
+#include "../core/util.h"
 
 struct ledger {
 	sqlite3 *db;		/* NULL: read-only and no file yet */

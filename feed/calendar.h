@@ -101,15 +101,6 @@ unsigned long long calendar_content_hash(const char *text, size_t len);
 /* Whether text looks like an iCalendar object (BEGIN:VCALENDAR first). */
 int calendar_is_ical(const char *text, size_t len);
 
-/* The 64-bit FNV-1a hash of s[0..n): UIDs and content hashes. */
-unsigned long long calendar_hash(const char *s, size_t n);
-
-/*
- * obsidian://open?vault=NAME&file=PATH (without ".md"), as Obsidian opens
- * a note; the caller's.
- */
-char *calendar_obsidian_url(const char *vault_name, const char *path);
-
 void calendar_release(struct calendar *cal);
 
 #endif

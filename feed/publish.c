@@ -10,11 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../core/calendar.h"
+#include "calendar.h"
 #include "../core/diag.h"
 #include "../core/fileio.h"
 #include "../core/util.h"
-#include "http.h"
+#include "../net/http.h"
 
 #define STATE_MAGIC "followup publish state 1"
 #define STATE_MAX ((size_t)16 << 20)
@@ -537,7 +537,7 @@ publish_state_path(const char *state_dir, const char *url)
 {
 	char *shown = http_redact_url(url);
 	char *path = xasprintf("%s/publish-%016llx.state", state_dir,
-	    calendar_hash(shown, strlen(shown)));
+	    hash_fnv1a64(shown, strlen(shown)));
 
 	free(shown);
 	return path;
@@ -621,7 +621,7 @@ report(struct pub *x, const char *method, const char *url,
 		    "again on the next run", "publish: %s %s: it changed on "
 		    "the server meanwhile (HTTP 412)", method, shown);
 		stop = 0;
-	} else if (st == 408 || st == 429 || st >= 500) {
+	} else if (http_status_is_temporary(st)) {
 		diag_error(x->dl, DIAG_TEMPFAIL, NULL, 0, "followup tries "
 		    "again on the next run", "publish: %s %s: the server "
 		    "answered HTTP %ld", method, shown, st);
@@ -1017,7 +1017,7 @@ publish_feed(const struct calendar *cal, const struct publish_params *p,
 
 	f = propfind(&x, p->url, "0", &resp, &list);
 	if (f != HTTP_OK || resp.status == 401 || resp.status == 403 ||
-	    resp.status == 408 || resp.status == 429 || resp.status >= 500 ||
+	    http_status_is_temporary(resp.status) ||
 	    (resp.status >= 300 && resp.status < 400)) {
 		if (f == HTTP_OK && resp.status < 400 && resp.status >= 300) {
 			diag_error(dl, DIAG_CONFIG, NULL, 0, "set ics.publish "

@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "contact.h"
-#include "date.h"
-#include "diag.h"
-#include "engine.h"
-#include "strmap.h"
-#include "util.h"
+#include "../core/contact.h"
+#include "../core/date.h"
+#include "../core/diag.h"
+#include "../core/engine.h"
+#include "../core/strmap.h"
+#include "../core/util.h"
 
 #define X_HASH "X-FOLLOWUP-HASH"
 #define CALENDAR_NAME "followup"
@@ -61,19 +61,6 @@ release_libical(void)
 	icaltimezone_free_builtin_timezones();
 }
 
-unsigned long long
-calendar_hash(const char *s, size_t n)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static struct icaltimetype
 ical_date(int day)
 {
@@ -103,30 +90,11 @@ add_x(icalcomponent *comp, const char *name, const char *value)
 	icalcomponent_add_property(comp, prop);
 }
 
-/* obsidian://open?vault=NAME&file=PATH (without ".md"), as Obsidian opens. */
-char *
-calendar_obsidian_url(const char *vault_name, const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = strlen(path);
-	char *file;
-
-	if (n > 3 && strcmp(path + n - 3, ".md") == 0)
-		n -= 3;
-	file = xstrndup(path, n);
-	strbuf_adds(&sb, "obsidian://open?vault=");
-	strbuf_add_percent_encoded(&sb, vault_name);
-	strbuf_adds(&sb, "&file=");
-	strbuf_add_percent_encoded(&sb, file);
-	free(file);
-	return strbuf_detach(&sb);
-}
-
 static char *
 item_uid(const char *kind, const char *path)
 {
 	return xasprintf("followup-%s%016llx@followup", kind,
-	    calendar_hash(path, strlen(path)));
+	    hash_fnv1a64(path, strlen(path)));
 }
 
 static const char *
@@ -339,7 +307,7 @@ finish_item(struct builder *b, icalcomponent *comp, char *uid,
 	content = icalcomponent_as_ical_string_r(comp);
 	if (content == NULL)
 		b->failed = 1;
-	hash = content ? calendar_hash(content, strlen(content)) : 0;
+	hash = content ? hash_fnv1a64(content, strlen(content)) : 0;
 	free(content);
 	if (prev != NULL && prev->has_hash && prev->hash == hash) {
 		sequence = prev->sequence;
@@ -400,7 +368,7 @@ add_followup(struct builder *b, const struct contact *c)
 	char *uid = item_uid("", c->path);
 	char *summary = xasprintf("Follow up with %s", c->name);
 	char *text = followup_description(v, c, b->r->today);
-	char *url = calendar_obsidian_url(p->vault_name, c->path);
+	char *url = note_open_url(p->vault_name, c->path);
 
 	icalcomponent_add_property(comp, icalproperty_new_uid(uid));
 	icalcomponent_add_property(comp, icalproperty_new_summary(summary));
@@ -457,7 +425,7 @@ add_birthday(struct builder *b, const struct contact *c)
 	comp = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	uid = item_uid("birthday-", c->path);
 	summary = xasprintf("%s's birthday", c->name);
-	url = calendar_obsidian_url(p->vault_name, c->path);
+	url = note_open_url(p->vault_name, c->path);
 	if (bd->day != DATE_NONE)
 		text = xasprintf("Born %s\nNote: %s", date_format(bd->day, buf),
 		    c->path);

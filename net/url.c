@@ -39,7 +39,7 @@ valid_scheme(const char *s, size_t n)
 
 /* user[:password] of the userinfo ui (n bytes), decoded. */
 static void
-split_userinfo(struct notifier_url *u, const char *ui, size_t n)
+split_userinfo(struct url *u, const char *ui, size_t n)
 {
 	const char *colon = memchr(ui, ':', n);
 
@@ -53,7 +53,7 @@ split_userinfo(struct notifier_url *u, const char *ui, size_t n)
 
 /* host[:port] or [v6][:port]. Returns 0 or -1 with *why. */
 static int
-split_hostport(struct notifier_url *u, const char *s, size_t n,
+split_hostport(struct url *u, const char *s, size_t n,
     const char **why)
 {
 	const char *port = NULL, *end = s + n;
@@ -106,7 +106,7 @@ split_hostport(struct notifier_url *u, const char *s, size_t n,
 }
 
 static void
-split_path(struct notifier_url *u, const char *s, size_t n)
+split_path(struct url *u, const char *s, size_t n)
 {
 	size_t i = 0, cap = 0;
 
@@ -125,7 +125,7 @@ split_path(struct notifier_url *u, const char *s, size_t n)
 }
 
 static void
-split_query(struct notifier_url *u, const char *s, size_t n)
+split_query(struct url *u, const char *s, size_t n)
 {
 	size_t i = 0, cap = 0;
 
@@ -154,7 +154,7 @@ split_query(struct notifier_url *u, const char *s, size_t n)
 }
 
 int
-url_parse(const char *s, struct notifier_url *u, const char **why)
+url_parse(const char *s, struct url *u, const char **why)
 {
 	const char *sep, *auth, *auth_end, *at = NULL, *p, *query;
 	size_t len;
@@ -199,7 +199,7 @@ url_parse(const char *s, struct notifier_url *u, const char **why)
 }
 
 const char *
-url_param(const struct notifier_url *u, const char *key)
+url_param(const struct url *u, const char *key)
 {
 	size_t i;
 
@@ -210,7 +210,7 @@ url_param(const struct notifier_url *u, const char *key)
 }
 
 int
-url_param_bool(const struct notifier_url *u, const char *key, int dflt)
+url_param_bool(const struct url *u, const char *key, int dflt)
 {
 	static const char *const yes[] = { "yes", "true", "1", "on", "y" };
 	static const char *const no[] = { "no", "false", "0", "off", "n" };
@@ -229,7 +229,7 @@ url_param_bool(const struct notifier_url *u, const char *key, int dflt)
 }
 
 char *
-url_hostport(const struct notifier_url *u)
+url_hostport(const struct url *u)
 {
 	const char *open = u->ipv6 ? "[" : "", *close = u->ipv6 ? "]" : "";
 
@@ -239,7 +239,7 @@ url_hostport(const struct notifier_url *u)
 }
 
 void
-url_release(struct notifier_url *u)
+url_release(struct url *u)
 {
 	size_t i;
 

@@ -514,3 +514,10 @@ out:
 	curl_free(password);
 	return f;
 }
+
+int
+http_status_is_temporary(long status)
+{
+	return status == 408 || status == 425 || status == 429 ||
+	    status >= 500;
+}

@@ -108,6 +108,13 @@ const char *http_response_header(const struct http_response *resp,
 void http_response_release(struct http_response *resp);
 
 /*
+ * Whether an HTTP status says "not now" rather than "no": 408, 425, 429
+ * and every 5xx. A request that met one may be sent again later; the one
+ * list publishing and every notifier go by.
+ */
+int http_status_is_temporary(long status);
+
+/*
  * url as it may be shown: scheme://host[:port]/path, without userinfo,
  * with a query string shown as "?****" and no fragment. Never NULL; the
  * caller's.

@@ -13,7 +13,7 @@
  * function here puts any part of it in a message, and url_parse()'s
  * reasons name the part that is wrong, never its value.
  *
- * Memory: a struct notifier_url owns its strings; url_release() frees
+ * Memory: a struct url owns its strings; url_release() frees
  * them.
  */
 #ifndef FOLLOWUP_URL_H
@@ -26,7 +26,7 @@ struct url_param {
 	char *value;		/* "" when the key has no '=' */
 };
 
-struct notifier_url {
+struct url {
 	char *scheme;		/* lowercased, without "://" */
 	char *user;		/* NULL when absent */
 	char *password;		/* NULL when absent */
@@ -44,20 +44,20 @@ struct notifier_url {
  * Take s apart into u (zeroed first). Returns 0, or -1 with *why (a
  * static string naming what is wrong, never quoting s) and u released.
  */
-int url_parse(const char *s, struct notifier_url *u, const char **why);
+int url_parse(const char *s, struct url *u, const char **why);
 
 /* The value of query key (case-insensitive), or NULL. */
-const char *url_param(const struct notifier_url *u, const char *key);
+const char *url_param(const struct url *u, const char *key);
 
 /*
  * A yes/no query value: "yes", "true", "1", "on" → 1; "no", "false",
  * "0", "off" → 0; absent → dflt; anything else → -1.
  */
-int url_param_bool(const struct notifier_url *u, const char *key, int dflt);
+int url_param_bool(const struct url *u, const char *key, int dflt);
 
 /* "host" or "host:port" or "[v6]:port": the authority without userinfo. */
-char *url_hostport(const struct notifier_url *u);
+char *url_hostport(const struct url *u);
 
-void url_release(struct notifier_url *u);
+void url_release(struct url *u);
 
 #endif
