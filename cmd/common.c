@@ -192,15 +192,18 @@ common_setup(struct common *c, struct diag_list *dl)
 int
 common_scan(struct common *c, struct scan_result *r)
 {
-	char *path = c->no_cache ? NULL :
-	    xdg_path("XDG_STATE_HOME", ".local/state", "scan-cache.db");
+	struct scan_cache_opts cache = { NULL, 0 };
 	struct timespec now;
 	int rc;
 
+	if (!c->no_cache)
+		cache.path = xdg_path("XDG_STATE_HOME", ".local/state",
+		    "scan-cache.db");
 	clock_gettime(CLOCK_REALTIME, &now);
-	rc = engine_scan_cached(r, c->vault, &c->cfg, c->today, path,
-	    (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
-	free(path);
+	cache.now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+	rc = engine_scan(r, c->vault, &c->cfg.rules, c->today,
+	    cache.path != NULL ? &cache : NULL);
+	free((char *)cache.path);
 	return rc;
 }
 

@@ -23,7 +23,9 @@
 #include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/fmedit.h"
+#include "../core/store.h"
 #include "../core/util.h"
+#include "../core/vault.h"
 
 enum { OPT_DATE = OPT_FIRST_COMMAND_OPTION };
 
@@ -170,7 +172,7 @@ struct matches {
  * contact's name.
  */
 static void
-find_notes(const struct scan_result *r, const struct config *cfg,
+find_notes(const struct scan_result *r, const struct engine_rules *rules,
     const char *want, struct matches *m)
 {
 	size_t i, wl = strlen(want);
@@ -181,7 +183,7 @@ find_notes(const struct scan_result *r, const struct config *cfg,
 			const struct note *note = &r->vault.notes[i];
 			int fold = tier & 1;
 
-			if (tier < 2 ? contact_note_is_person(note, cfg) &&
+			if (tier < 2 ? contact_note_is_person(note, rules) &&
 			    named(note, want, fold) :
 			    path_named(note, want, wl, fold)) {
 				GROW(m->notes, m->cap, m->n + 1);
@@ -206,7 +208,7 @@ nearer(const char *want, const char *s, size_t n, char **best, int *dist)
 }
 
 static void
-not_found(const struct scan_result *r, const struct config *cfg,
+not_found(const struct scan_result *r, const struct engine_rules *rules,
     const char *want, struct diag_list *dl)
 {
 	char *best = NULL, *hint;
@@ -218,7 +220,7 @@ not_found(const struct scan_result *r, const struct config *cfg,
 		const struct note_person *p = note_person(note);
 		const char *name;
 
-		if (!contact_note_is_person(note, cfg))
+		if (!contact_note_is_person(note, rules))
 			continue;
 		name = contact_note_name(note, &n);
 		nearer(want, name, n, &best, &dist);
@@ -269,7 +271,7 @@ ambiguous(const struct scan_result *r, const char *want,
  * or several).
  */
 static long
-resolve(const struct scan_result *r, const struct config *cfg,
+resolve(const struct scan_result *r, const struct engine_rules *rules,
     const char *name, struct diag_list *dl)
 {
 	struct matches m = { NULL, 0, 0 };
@@ -277,9 +279,9 @@ resolve(const struct scan_result *r, const struct config *cfg,
 
 	if (strncmp(name, "./", 2) == 0)
 		name += 2;
-	find_notes(r, cfg, name, &m);
+	find_notes(r, rules, name, &m);
 	if (m.n == 0)
-		not_found(r, cfg, name, dl);
+		not_found(r, rules, name, dl);
 	else if (m.n > 1)
 		ambiguous(r, name, &m, dl);
 	else
@@ -413,13 +415,13 @@ run_edit(const struct command *cmd, int argc, char **argv,
 		goto out;
 	}
 	/* Other notes' problems are for status and check, not for this. */
-	if ((note = resolve(&r, &c.cfg, o->name, &dl)) < 0) {
+	if ((note = resolve(&r, &c.cfg.rules, o->name, &dl)) < 0) {
 		rc = EXIT_USAGE;
 	} else {
 		const struct note *n = &r.vault.notes[note];
 		size_t len;
 		const char *name = contact_note_name(n, &len);
-		char *shown = contact_note_is_person(n, &c.cfg) ?
+		char *shown = contact_note_is_person(n, &c.cfg.rules) ?
 		    xstrndup(name, len) : NULL;
 
 		rc = edit_note(&c, n->path, o->key, date_format(day, date),

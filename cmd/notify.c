@@ -11,7 +11,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +21,8 @@
 #include "../core/date.h"
 #include "../core/engine.h"
 #include "../core/note.h"
+#include "../core/schedule.h"
+#include "../core/store.h"
 #include "../core/fileio.h"
 #include "../notifiers/ledger.h"
 #include "../core/util.h"
@@ -84,25 +85,6 @@ arena_date(struct arena *a, int day)
 	return arena_strdup(a, date_format(day, buf));
 }
 
-/* The day the contact's state began, as far as reminders go; 0: unknown. */
-static int
-since_day(const struct contact *c, const struct config *cfg)
-{
-	switch (c->state) {
-	case STATE_DUE:
-		return c->due - cfg->due_soon_days;
-	case STATE_OVERDUE:
-		return c->due + 1;
-	case STATE_COLD:
-		if (c->last_contact == DATE_NONE)
-			return 0;
-		return c->last_contact + (int)ceil(cfg->cold_factor *
-		    c->cadence_days);
-	default:
-		return 0;
-	}
-}
-
 static void
 prepare_items(struct prepared *p, struct reminder *r,
     const struct scan_result *res, const struct contact *c)
@@ -161,7 +143,7 @@ prepare(struct prepared *p, const struct scan_result *res,
 		    due ? r->due : "-", r->state);
 		p->episodes[i] = (struct ledger_episode){ c->path, due,
 		    r->state };
-		p->since[i] = since_day(c, cfg);
+		p->since[i] = schedule_state_since(c, &cfg->rules);
 		p->state[i] = (int)c->state;
 	}
 }

@@ -14,13 +14,8 @@
 
 #include "../core/contact.h"
 #include "../core/diag.h"
-#include "../core/note.h"
+#include "../core/date.h"
 #include "../core/util.h"
-
-struct config_yaml {
-	yaml_document_t doc;
-	int loaded;
-};
 
 enum key_type {
 	KT_PATH,
@@ -30,7 +25,6 @@ enum key_type {
 	KT_DAYS,		/* whole days, 0 or more */
 	KT_TAG_CADENCES,	/* mapping tag → cadence, in order */
 	KT_SECTION,		/* a mapping with keys of its own */
-	KT_KEPT,		/* owned by a later module: kept as parsed */
 	KT_STRING,		/* a non-empty string */
 	KT_SECRET,		/* a string that is a secret: never quoted */
 	KT_COMPONENT,		/* event or todo */
@@ -61,9 +55,11 @@ struct config_key {
 #define NO_FIELD 0, 0
 
 static const struct config_key contacts_keys[] = {
-	{ "types", KT_STRING_LIST, LIST(contact_types, ncontact_types), NULL,
+	{ "types", KT_STRING_LIST,
+	    LIST(rules.contact_types, rules.ncontact_types), NULL,
 	    "frontmatter `type` values that make a contact" },
-	{ "tags", KT_STRING_LIST, LIST(contact_tags, ncontact_tags), NULL,
+	{ "tags", KT_STRING_LIST,
+	    LIST(rules.contact_tags, rules.ncontact_tags), NULL,
 	    "tags that make a contact" },
 	{ NULL, 0, NO_FIELD, NULL, NULL },
 };
@@ -139,15 +135,15 @@ static const struct config_key notifier_keys[] = {
 
 static const struct config_key top_keys[] = {
 	{ "vault", KT_PATH, FIELD(vault), NULL, "the vault folder" },
-	{ "exclude", KT_STRING_LIST, LIST(exclude, nexclude), NULL,
+	{ "exclude", KT_STRING_LIST, LIST(rules.exclude, rules.nexclude), NULL,
 	    "folders to skip, relative to the vault" },
-	{ "cadence_days", KT_CADENCE, FIELD(cadence_days), NULL,
+	{ "cadence_days", KT_CADENCE, FIELD(rules.cadence_days), NULL,
 	    "default days between contacts" },
-	{ "cold_factor", KT_FACTOR, FIELD(cold_factor), NULL,
+	{ "cold_factor", KT_FACTOR, FIELD(rules.cold_factor), NULL,
 	    "cold after this many cadences" },
-	{ "due_soon_days", KT_DAYS, FIELD(due_soon_days), NULL,
+	{ "due_soon_days", KT_DAYS, FIELD(rules.due_soon_days), NULL,
 	    "due when this close" },
-	{ "cadence_by_tag", KT_TAG_CADENCES, FIELD(cadence_by_tag), NULL,
+	{ "cadence_by_tag", KT_TAG_CADENCES, FIELD(rules.cadence_by_tag), NULL,
 	    "cadence per tag, first match wins" },
 	{ "contacts", KT_SECTION, NO_FIELD, contacts_keys,
 	    "who is a contact" },
@@ -188,13 +184,13 @@ config_init(struct config *cfg)
 	static const char *const tags[] = { "type/people" };
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->cadence_days = 30;
-	cfg->cold_factor = 2;
-	cfg->due_soon_days = 7;
-	cfg->contact_types = strings_dup(types, 1);
-	cfg->ncontact_types = 1;
-	cfg->contact_tags = strings_dup(tags, 1);
-	cfg->ncontact_tags = 1;
+	cfg->rules.cadence_days = 30;
+	cfg->rules.cold_factor = 2;
+	cfg->rules.due_soon_days = 7;
+	cfg->rules.contact_types = strings_dup(types, 1);
+	cfg->rules.ncontact_types = 1;
+	cfg->rules.contact_tags = strings_dup(tags, 1);
+	cfg->rules.ncontact_tags = 1;
 	cfg->ics.horizon_days = 30;
 	cfg->ics.component = ICS_EVENT;
 	cfg->ics.alarm = -1;
@@ -314,7 +310,7 @@ read_number(struct loader *l, const struct config_key *k, yaml_node_t *node)
 	if (s != NULL) {
 		switch (k->type) {
 		case KT_CADENCE:
-			if (cadence_parse(s, strlen(s), &days) == 0) {
+			if (date_parse_cadence(s, strlen(s), &days) == 0) {
 				*(int *)field = days;
 				return 0;
 			}
@@ -428,7 +424,7 @@ read_tag_cadences(struct loader *l, yaml_node_t *node)
 		int days;
 
 		if (tag == NULL || s == NULL ||
-		    cadence_parse(s, strlen(s), &days) != 0) {
+		    date_parse_cadence(s, strlen(s), &days) != 0) {
 			char *msg = xasprintf("cadence for tag \"%s\" must be "
 			    "a number of days above 0", tag ? tag : "?");
 
@@ -442,11 +438,11 @@ read_tag_cadences(struct loader *l, yaml_node_t *node)
 		rules[n].days = days;
 		n++;
 	}
-	for (i = 0; i < cfg->ncadence_by_tag; i++)
-		free(cfg->cadence_by_tag[i].tag);
-	free(cfg->cadence_by_tag);
-	cfg->cadence_by_tag = rules;
-	cfg->ncadence_by_tag = n;
+	for (i = 0; i < cfg->rules.ncadence_by_tag; i++)
+		free(cfg->rules.cadence_by_tag[i].tag);
+	free(cfg->rules.cadence_by_tag);
+	cfg->rules.cadence_by_tag = rules;
+	cfg->rules.ncadence_by_tag = n;
 	return 0;
 }
 
@@ -905,8 +901,6 @@ read_value(struct loader *l, const struct config_key *k, yaml_node_t *val)
 		}
 		read_mapping(l, k->keys, k->name, val);
 		break;
-	case KT_KEPT:
-		break;
 	case KT_STRING:
 	case KT_SECRET:
 		read_string(l, k, val);
@@ -968,17 +962,32 @@ read_mapping(struct loader *l, const struct config_key *keys,
 }
 
 static int
+read_root(struct loader *l, yaml_node_t *root)
+{
+	if (root == NULL || (root->type == YAML_SCALAR_NODE &&
+	    root->data.scalar.length == 0))
+		return 0;
+	if (root->type != YAML_MAPPING_NODE) {
+		config_error(l, root, "write one \"key: value\" a line",
+		    "config is not a mapping of keys to values");
+		return -1;
+	}
+	read_mapping(l, top_keys, NULL, root);
+	return l->errors ? -1 : 0;
+}
+
+static int
 parse_document(struct loader *l, const char *text, size_t len)
 {
 	yaml_parser_t parser;
-	yaml_node_t *root;
-	struct config_yaml *y = xcalloc(1, sizeof(*y));
+	yaml_document_t doc;
+	int rc;
 
 	if (!yaml_parser_initialize(&parser))
 		BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 	    len);
-	if (!yaml_parser_load(&parser, &y->doc)) {
+	if (!yaml_parser_load(&parser, &doc)) {
 		char *msg = xasprintf("config is not valid YAML: %s%s%s",
 		    parser.problem ? parser.problem : "syntax error",
 		    parser.context ? " " : "",
@@ -990,24 +999,15 @@ parse_document(struct loader *l, const char *text, size_t len)
 		    "%s", msg);
 		free(msg);
 		yaml_parser_delete(&parser);
-		free(y);
 		return -1;
 	}
 	yaml_parser_delete(&parser);
-	y->loaded = 1;
-	l->cfg->yaml = y;
-	l->doc = &y->doc;
-	root = yaml_document_get_root_node(&y->doc);
-	if (root == NULL || (root->type == YAML_SCALAR_NODE &&
-	    root->data.scalar.length == 0))
-		return 0;
-	if (root->type != YAML_MAPPING_NODE) {
-		config_error(l, root, "write one \"key: value\" a line",
-		    "config is not a mapping of keys to values");
-		return -1;
-	}
-	read_mapping(l, top_keys, NULL, root);
-	return l->errors ? -1 : 0;
+	/* Every value read is copied: the document goes with the parse. */
+	l->doc = &doc;
+	rc = read_root(l, yaml_document_get_root_node(&doc));
+	l->doc = NULL;
+	yaml_document_delete(&doc);
+	return rc;
 }
 
 int
@@ -1165,12 +1165,12 @@ config_release(struct config *cfg)
 
 	free(cfg->file);
 	free(cfg->vault);
-	free_strings(cfg->exclude, cfg->nexclude);
-	for (i = 0; i < cfg->ncadence_by_tag; i++)
-		free(cfg->cadence_by_tag[i].tag);
-	free(cfg->cadence_by_tag);
-	free_strings(cfg->contact_types, cfg->ncontact_types);
-	free_strings(cfg->contact_tags, cfg->ncontact_tags);
+	free_strings(cfg->rules.exclude, cfg->rules.nexclude);
+	for (i = 0; i < cfg->rules.ncadence_by_tag; i++)
+		free(cfg->rules.cadence_by_tag[i].tag);
+	free(cfg->rules.cadence_by_tag);
+	free_strings(cfg->rules.contact_types, cfg->rules.ncontact_types);
+	free_strings(cfg->rules.contact_tags, cfg->rules.ncontact_tags);
 	free(cfg->ics.path);
 	free(cfg->ics.publish);
 	free(cfg->ics.publish_user);
@@ -1182,10 +1182,5 @@ config_release(struct config *cfg)
 		config_secret_release(&cfg->notifiers[i].url);
 	}
 	free(cfg->notifiers);
-	if (cfg->yaml != NULL) {
-		if (cfg->yaml->loaded)
-			yaml_document_delete(&cfg->yaml->doc);
-		free(cfg->yaml);
-	}
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -18,8 +18,9 @@
 
 #include <stddef.h>
 
+#include "../core/rules.h"
+
 struct diag_list;
-struct config_yaml;
 
 enum ics_component {
 	ICS_EVENT,		/* VEVENT, for calendars */
@@ -70,32 +71,15 @@ struct config_notifier {
 	int attach_calendar;	/* email: attach the feed */
 };
 
-struct cadence_rule {
-	char *tag;		/* without '#' */
-	int days;
-};
-
 struct config {
 	char *file;		/* the file read, NULL when defaults only */
 	char *vault;		/* expanded: "~" and relative to the file */
-	char **exclude;
-	size_t nexclude;
-	int cadence_days;
-	double cold_factor;
-	int due_soon_days;
-	struct cadence_rule *cadence_by_tag;
-	size_t ncadence_by_tag;
-	char **contact_types;
-	size_t ncontact_types;
-	char **contact_tags;
-	size_t ncontact_tags;
+	struct engine_rules rules;	/* what the engine takes */
 	struct config_ics ics;
 	struct config_notify notify;
 	struct config_notifier *notifiers;
 	size_t nnotifiers;
 	int secret_line;	/* line of a secret written in the file; 0 */
-	/* The whole document, kept for the sections later modules read. */
-	struct config_yaml *yaml;
 };
 
 /* The defaults of DESIGN.md §5. */

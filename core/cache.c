@@ -20,14 +20,16 @@
 
 #include "diag.h"
 #include "util.h"
-#include "vault.h"
-#include "version.h"
 
-/* Raise when the blob layout or what the engine extracts changes. */
-#define CACHE_SCHEMA "followup-scan-cache 4 " FOLLOWUP_VERSION
+/*
+ * The layout of the database; the blobs' own is the caller's format,
+ * which is part of the schema too (cache_open()).
+ */
+#define CACHE_LAYOUT "followup-scan-cache 5"
 #define RACY_NS 1000000000LL
 
 struct scan_cache {
+	char *schema;		/* CACHE_LAYOUT and the blobs' format */
 	sqlite3 *wr;
 	sqlite3_stmt *put, *del;
 	pthread_mutex_t lock;	/* over wr and its statements */
@@ -44,443 +46,8 @@ struct cache_view {
 	sqlite3_stmt *cursor;	/* the one in use, or NULL */
 	int started;		/* the cursor has been stepped */
 	int have_row;		/* and stands on a row */
+	int taken;		/* that row was handed out: step past it next */
 };
-
-/* ---- blob encoding: little-endian integers, length-prefixed strings ---- */
-
-static void
-put_u32(struct strbuf *b, uint32_t v)
-{
-	unsigned char x[4] = { v & 0xff, v >> 8 & 0xff, v >> 16 & 0xff,
-		v >> 24 & 0xff };
-
-	strbuf_add(b, (const char *)x, 4);
-}
-
-static void
-put_i32(struct strbuf *b, int v)
-{
-	put_u32(b, (uint32_t)v);
-}
-
-#define NULL_STR UINT32_MAX
-
-static void
-put_str(struct strbuf *b, const char *s)
-{
-	if (s == NULL) {
-		put_u32(b, NULL_STR);
-		return;
-	}
-	put_u32(b, (uint32_t)strlen(s));
-	strbuf_adds(b, s);
-}
-
-static void
-put_strs(struct strbuf *b, const char *const *v, size_t n)
-{
-	size_t i;
-
-	put_u32(b, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		put_str(b, v[i]);
-}
-
-static void
-put_date(struct strbuf *b, const struct fm_date *d)
-{
-	put_i32(b, d->present);
-	put_i32(b, d->bad);
-	put_i32(b, d->day);
-	put_i32(b, d->line);
-	put_str(b, d->raw);
-}
-
-static void
-put_day(struct strbuf *b, const struct fm_day *d)
-{
-	put_i32(b, d->present);
-	put_i32(b, d->bad);
-	put_i32(b, d->day);
-	put_i32(b, d->line);
-}
-
-static void
-put_cadence(struct strbuf *b, const struct fm_cadence *cad)
-{
-	put_i32(b, cad->present);
-	put_i32(b, cad->bad);
-	put_i32(b, cad->days);
-	put_i32(b, cad->line);
-	put_str(b, cad->raw);
-}
-
-static void
-encode_person(struct strbuf *b, const struct note_person *p)
-{
-	put_str(b, p->title);
-	put_strs(b, p->types, p->ntypes);
-	put_strs(b, p->tags, p->ntags);
-	put_strs(b, p->aliases, p->naliases);
-	put_date(b, &p->last_contact);
-	put_date(b, &p->created);
-	put_date(b, &p->snooze_until);
-	put_date(b, &p->birthday);
-	put_i32(b, p->birthday_month);
-	put_i32(b, p->birthday_day);
-	put_cadence(b, &p->cadence);
-}
-
-static void
-encode_note(struct strbuf *b, const struct vault *v, size_t index)
-{
-	const struct note *n = &v->notes[index];
-	size_t i, k, first, nqueries = vault_queries(v, index, &first);
-
-	put_u32(b, n->flags);
-	put_u32(b, n->person != NULL);
-	if (n->person != NULL)
-		encode_person(b, n->person);
-	put_strs(b, n->attendees, n->nattendees);
-	put_day(b, &n->date);
-	put_u32(b, (uint32_t)n->ntasks);
-	for (i = 0; i < n->ntasks; i++) {
-		const struct task *t = &v->tasks[n->task_first + i];
-
-		put_i32(b, (int)t->line);
-		put_str(b, t->text);
-		put_u32(b, (uint32_t)strnlen(t->symbol, sizeof(t->symbol)));
-		strbuf_add(b, t->symbol, strnlen(t->symbol, sizeof(t->symbol)));
-		put_i32(b, t->due);
-		put_u32(b, (uint32_t)task_nlinks(t));
-		for (k = 0; k < task_nlinks(t); k++)
-			put_str(b, task_link(t, k));
-	}
-	put_u32(b, (uint32_t)nqueries);
-	for (i = 0; i < nqueries; i++) {
-		const struct query *q = &v->queries[first + i];
-
-		put_i32(b, q->line);
-		put_u32(b, (uint32_t)q->nfilters);
-		for (k = 0; k < q->nfilters; k++) {
-			const struct query_filter *f = &q->filters[k];
-
-			put_i32(b, (int)f->field);
-			put_i32(b, f->negate);
-			put_str(b, f->text);
-			put_i32(b, (int)f->cmp);
-			put_i32(b, f->date);
-			put_i32(b, f->date_relative);
-			put_i32(b, f->status);
-		}
-	}
-}
-
-static void
-encode(struct strbuf *b, const struct vault *v, size_t note_first,
-    const struct diag_list *dl, size_t diag_first)
-{
-	size_t i;
-
-	put_u32(b, (uint32_t)(v->nnotes - note_first));
-	for (i = note_first; i < v->nnotes; i++)
-		encode_note(b, v, i);
-	put_u32(b, (uint32_t)(dl->n - diag_first));
-	for (i = diag_first; i < dl->n; i++) {
-		const struct diag *d = &dl->items[i];
-
-		put_i32(b, (int)d->level);
-		put_i32(b, (int)d->kind);
-		put_i32(b, d->line);
-		put_str(b, d->message);
-		put_str(b, d->hint);
-	}
-}
-
-struct reader {
-	const unsigned char *p, *end;
-	int bad;
-	struct arena *a;
-};
-
-static uint32_t
-get_u32(struct reader *r)
-{
-	uint32_t v;
-
-	if (r->end - r->p < 4) {
-		r->bad = 1;
-		return 0;
-	}
-	v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 |
-	    (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
-	r->p += 4;
-	return v;
-}
-
-static int
-get_i32(struct reader *r)
-{
-	return (int)get_u32(r);
-}
-
-static const char *
-get_str(struct reader *r)
-{
-	uint32_t n = get_u32(r);
-	const char *s;
-
-	if (r->bad || n == NULL_STR)
-		return NULL;
-	if ((size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	s = arena_strndup(r->a, (const char *)r->p, n);
-	r->p += n;
-	return s;
-}
-
-/* A string as it stands in the blob (not NUL-terminated); 0 when bad. */
-static int
-get_span(struct reader *r, const char **s, size_t *n)
-{
-	uint32_t len = get_u32(r);
-
-	if (r->bad || len == NULL_STR || (size_t)(r->end - r->p) < len) {
-		r->bad = 1;
-		return 0;
-	}
-	*s = (const char *)r->p;
-	*n = len;
-	r->p += len;
-	return 1;
-}
-
-/* A count that cannot be larger than the bytes left: a guard on garbage. */
-static uint32_t
-get_count(struct reader *r)
-{
-	uint32_t n = get_u32(r);
-
-	if (n > (size_t)(r->end - r->p)) {
-		r->bad = 1;
-		return 0;
-	}
-	return n;
-}
-
-/*
- * A list of names (attendees, wikilinks) into *names (grown as needed),
- * each kept once in v (vault_name()). Returns how many.
- */
-static size_t
-get_names(struct reader *r, struct vault *v, const char ***names,
-    size_t *cap)
-{
-	uint32_t count = get_count(r), i;
-	const char *s;
-	size_t n;
-
-	GROW(*names, *cap, (size_t)count + 1);
-	for (i = 0; i < count && !r->bad; i++)
-		if (get_span(r, &s, &n))
-			(*names)[i] = vault_name(v, s, n);
-	return r->bad ? 0 : count;
-}
-
-/*
- * A person's list (types, tags, aliases) in an array of its exact size,
- * each name kept once in v as the scan keeps it: not a copy per note.
- */
-static void
-get_strs(struct reader *r, struct vault *v, const char ***out, size_t *n)
-{
-	const char **names = NULL;
-	size_t cap = 0;
-
-	*n = get_names(r, v, &names, &cap);
-	*out = arena_copy_ptrs(&v->arena, names, *n);
-	free(names);
-}
-
-static void
-get_date(struct reader *r, struct fm_date *d)
-{
-	d->present = get_i32(r);
-	d->bad = get_i32(r);
-	d->day = get_i32(r);
-	d->line = get_i32(r);
-	d->raw = get_str(r);
-}
-
-static void
-get_day(struct reader *r, struct fm_day *d)
-{
-	d->present = get_i32(r);
-	d->bad = get_i32(r);
-	d->day = get_i32(r);
-	d->line = get_i32(r);
-}
-
-static void
-get_cadence(struct reader *r, struct fm_cadence *cad)
-{
-	cad->present = get_i32(r);
-	cad->bad = get_i32(r);
-	cad->days = get_i32(r);
-	cad->line = get_i32(r);
-	cad->raw = get_str(r);
-}
-
-static void
-decode_tasks(struct reader *r, struct vault *v, size_t note)
-{
-	uint32_t n = get_count(r), i;
-	const char **links = NULL;
-	size_t caplinks = 0;
-
-	for (i = 0; i < n && !r->bad; i++) {
-		struct task *t;
-		const char *sym = NULL, *text = NULL;
-		size_t textlen = 0, symlen = 0, nlinks;
-
-		GROW(v->tasks, v->captasks, v->ntasks + 1);
-		t = &v->tasks[v->ntasks++];
-		memset(t, 0, sizeof(*t));
-		t->note = (uint32_t)note;
-		t->line = (unsigned)get_i32(r);
-		get_span(r, &text, &textlen);
-		get_span(r, &sym, &symlen);
-		t->due = get_i32(r);
-		nlinks = get_names(r, v, &links, &caplinks);
-		if (r->bad || symlen == 0 || symlen > sizeof(t->symbol) ||
-		    memchr(sym, '\0', symlen) != NULL)
-			r->bad = 1;
-		else {
-			memcpy(t->symbol, sym, symlen);
-			t->text = task_store_text(v, text, textlen, links,
-			    nlinks);
-			t->has_links = nlinks > 0;
-		}
-	}
-	free(links);
-}
-
-static void
-decode_queries(struct reader *r, struct vault *v, size_t note)
-{
-	uint32_t n = get_count(r), i, k;
-
-	for (i = 0; i < n && !r->bad; i++) {
-		struct query *q;
-		uint32_t nf;
-
-		GROW(v->queries, v->capqueries, v->nqueries + 1);
-		q = &v->queries[v->nqueries++];
-		q->note = note;
-		q->line = get_i32(r);
-		nf = get_count(r);
-		q->nfilters = nf;
-		q->filters = arena_alloc(&v->arena, (nf ? nf : 1) *
-		    sizeof(*q->filters));
-		for (k = 0; k < nf && !r->bad; k++) {
-			struct query_filter *f = &q->filters[k];
-
-			f->field = (unsigned char)get_i32(r);
-			f->negate = get_i32(r);
-			f->text = get_str(r);
-			f->textlen = f->text ? (uint32_t)strlen(f->text) : 0;
-			f->cmp = (unsigned char)get_i32(r);
-			f->date = get_i32(r);
-			f->date_relative = get_i32(r);
-			f->status = get_i32(r);
-			if ((unsigned)f->field > QF_STATUS_TYPE ||
-			    (unsigned)f->cmp > QC_ON_OR_AFTER)
-				r->bad = 1;
-		}
-	}
-}
-
-static struct note_person *
-decode_person(struct reader *r, struct vault *v)
-{
-	struct note_person *p = arena_alloc(r->a, sizeof(*p));
-
-	memset(p, 0, sizeof(*p));
-	p->title = get_str(r);
-	get_strs(r, v, &p->types, &p->ntypes);
-	get_strs(r, v, &p->tags, &p->ntags);
-	get_strs(r, v, &p->aliases, &p->naliases);
-	get_date(r, &p->last_contact);
-	get_date(r, &p->created);
-	get_date(r, &p->snooze_until);
-	get_date(r, &p->birthday);
-	p->birthday_month = get_i32(r);
-	p->birthday_day = get_i32(r);
-	get_cadence(r, &p->cadence);
-	return p;
-}
-
-static void
-decode_note(struct reader *r, struct vault *v, const char *relpath)
-{
-	size_t index = v->nnotes, nattendees, cap = 0;
-	struct note *n = note_new(v, relpath);
-	const char **attendees = NULL;
-
-	n->flags = get_u32(r);
-	if (get_u32(r))
-		n->person = decode_person(r, v);
-	nattendees = get_names(r, v, &attendees, &cap);
-	n->attendees = arena_copy_ptrs(&v->arena, attendees, nattendees);
-	n->nattendees = (uint32_t)nattendees;
-	free(attendees);
-	get_day(r, &n->date);
-	decode_tasks(r, v, index);
-	decode_queries(r, v, index);
-	n = &v->notes[index];
-	n->ntasks = (uint32_t)(v->ntasks - n->task_first);
-}
-
-/*
- * Append the blob's notes and diags. All or nothing: on a damaged blob
- * v and dl are put back as they were and -1 is returned.
- */
-static int
-decode(const void *blob, size_t len, struct vault *v, const char *relpath,
-    struct diag_list *dl)
-{
-	struct reader r = { blob, (const unsigned char *)blob + len, 0,
-		&v->arena };
-	size_t nnotes = v->nnotes, ntasks = v->ntasks, nq = v->nqueries;
-	struct diag_list mine = DIAG_LIST_INIT;
-	uint32_t n, i;
-
-	n = get_count(&r);
-	for (i = 0; i < n && !r.bad; i++)
-		decode_note(&r, v, relpath);
-	n = get_count(&r);
-	for (i = 0; i < n && !r.bad; i++) {
-		enum diag_level level = (enum diag_level)get_i32(&r);
-		enum diag_kind kind = (enum diag_kind)get_i32(&r);
-		int line = get_i32(&r);
-		const char *msg = get_str(&r), *hint = get_str(&r);
-
-		if (!r.bad && msg != NULL)
-			diag_add(&mine, level, kind, relpath, line, hint, "%s",
-			    msg);
-	}
-	if (r.bad || r.p != r.end) {
-		v->nnotes = nnotes;
-		v->ntasks = ntasks;
-		v->nqueries = nq;
-		diag_list_release(&mine);
-		return -1;
-	}
-	diag_list_move(dl, &mine);
-	return 0;
-}
 
 /* ---- SQLite ---- */
 
@@ -493,7 +60,7 @@ exec(sqlite3 *db, const char *sql)
 enum schema { SCHEMA_OK, SCHEMA_NONE, SCHEMA_FOREIGN, SCHEMA_BROKEN };
 
 static enum schema
-schema_of(sqlite3 *db)
+schema_of(sqlite3 *db, const char *schema)
 {
 	sqlite3_stmt *st;
 	enum schema result = SCHEMA_FOREIGN;
@@ -515,7 +82,7 @@ schema_of(sqlite3 *db)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *v = sqlite3_column_text(st, 0);
 
-		if (v != NULL && strcmp((const char *)v, CACHE_SCHEMA) == 0)
+		if (v != NULL && strcmp((const char *)v, schema) == 0)
 			result = SCHEMA_OK;
 	}
 	sqlite3_finalize(st);
@@ -523,18 +90,30 @@ schema_of(sqlite3 *db)
 }
 
 static int
-create_schema(sqlite3 *db)
+create_schema(sqlite3 *db, const char *schema)
 {
-	return exec(db, "BEGIN IMMEDIATE;"
+	sqlite3_stmt *st = NULL;
+	int rc = exec(db, "BEGIN IMMEDIATE;"
 	    "DROP TABLE IF EXISTS scan_files;"
 	    "DROP TABLE IF EXISTS meta;"
 	    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-	    "INSERT INTO meta VALUES ('schema', '" CACHE_SCHEMA "');"
 	    "CREATE TABLE scan_files(vault TEXT NOT NULL, path TEXT NOT NULL,"
 	    " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,"
 	    " read_ns INTEGER, data BLOB, PRIMARY KEY (vault, path))"
-	    " WITHOUT ROWID;"
-	    "COMMIT;");
+	    " WITHOUT ROWID;");
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO meta VALUES ('schema', "
+		    "?)", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		return exec(db, "COMMIT");
+	exec(db, "ROLLBACK");
+	return rc;
 }
 
 static void
@@ -576,7 +155,7 @@ in_use(sqlite3 *db)
 
 /* The writer, on a cache of this version (rebuilt when it is not). */
 static sqlite3 *
-open_writer(const char *path, struct diag_list *dl)
+open_writer(const char *path, const char *want, struct diag_list *dl)
 {
 	sqlite3 *db = open_db(path);
 	int tries;
@@ -585,14 +164,15 @@ open_writer(const char *path, struct diag_list *dl)
 		enum schema schema = SCHEMA_BROKEN;
 
 		if (exec(db, "PRAGMA journal_mode=WAL") == SQLITE_OK)
-			schema = schema_of(db);
+			schema = schema_of(db, want);
 		if (schema == SCHEMA_OK)
 			return db;
 		if (schema == SCHEMA_FOREIGN)
 			diag_warn(dl, DIAG_NOTE, path, 0, "nothing to do",
 			    "scan cache is from another version of followup: "
 			    "rebuilding it");
-		if (schema != SCHEMA_BROKEN && create_schema(db) == SQLITE_OK)
+		if (schema != SCHEMA_BROKEN && create_schema(db, want) ==
+		    SQLITE_OK)
 			return db;
 		if (in_use(db)) {
 			/* Another followup is setting it up: not damage. This
@@ -633,12 +213,13 @@ finish(struct scan_cache *c)
 	pthread_mutex_destroy(&c->lock);
 	free(c->root);
 	free(c->path);
+	free(c->schema);
 	free(c);
 }
 
 struct scan_cache *
-cache_open(const char *db_path, const char *root, long long now_ns,
-    struct diag_list *dl)
+cache_open(const char *db_path, const char *root, const char *format,
+    long long now_ns, struct diag_list *dl)
 {
 	struct scan_cache *c = xcalloc(1, sizeof(*c));
 
@@ -646,7 +227,8 @@ cache_open(const char *db_path, const char *root, long long now_ns,
 	c->root = xstrdup(root);
 	c->now_ns = now_ns;
 	c->path = xstrdup(db_path);
-	c->wr = open_writer(db_path, dl);
+	c->schema = xasprintf("%s %s", CACHE_LAYOUT, format);
+	c->wr = open_writer(db_path, c->schema, dl);
 	if (c->wr == NULL || prepare_writer(c) != 0 ||
 	    exec(c->wr, "BEGIN IMMEDIATE") != SQLITE_OK) {
 		diag_warn(dl, DIAG_NOTE, db_path, 0,
@@ -686,8 +268,9 @@ seek(struct cache_view *w, const char *relpath)
 {
 	if (w->cursor == NULL)
 		return 0;
-	if (!w->started)
+	if (!w->started || w->taken)
 		advance(w);
+	w->taken = 0;
 	while (w->have_row) {
 		const char *row = (const char *)sqlite3_column_text(w->cursor,
 		    0);
@@ -705,36 +288,34 @@ seek(struct cache_view *w, const char *relpath)
 }
 
 int
-cache_load(struct cache_view *w, struct vault *v, const char *relpath,
-    const struct file_meta *m, struct diag_list *dl)
+cache_lookup(struct cache_view *w, const char *relpath,
+    const struct file_meta *m, const void **blob, size_t *len)
 {
 	sqlite3_stmt *s = w->cursor;
-	int fresh;
 
 	if (!seek(w, relpath))
 		return 0;
-	fresh = sqlite3_column_int64(s, 1) == m->size &&
-	    sqlite3_column_int64(s, 2) == m->mtime_ns &&
-	    sqlite3_column_int64(s, 3) == m->ctime_ns &&
-	    sqlite3_column_int64(s, 4) == m->ino &&
-	    m->mtime_ns + RACY_NS < sqlite3_column_int64(s, 5) &&
-	    m->ctime_ns + RACY_NS < sqlite3_column_int64(s, 5);
-	if (fresh && decode(sqlite3_column_blob(s, 6),
-	    (size_t)sqlite3_column_bytes(s, 6), v, relpath, dl) != 0)
-		fresh = 0;
-	advance(w);
-	return fresh;
+	w->taken = 1;
+	if (sqlite3_column_int64(s, 1) != m->size ||
+	    sqlite3_column_int64(s, 2) != m->mtime_ns ||
+	    sqlite3_column_int64(s, 3) != m->ctime_ns ||
+	    sqlite3_column_int64(s, 4) != m->ino ||
+	    m->mtime_ns + RACY_NS >= sqlite3_column_int64(s, 5) ||
+	    m->ctime_ns + RACY_NS >= sqlite3_column_int64(s, 5))
+		return 0;
+	*blob = sqlite3_column_blob(s, 6);
+	*len = (size_t)sqlite3_column_bytes(s, 6);
+	if (*blob == NULL)
+		*blob = "";
+	return 1;
 }
 
 void
-cache_store(struct scan_cache *c, const struct vault *v, const char *relpath,
-    const struct file_meta *m, size_t note_first, const struct diag_list *dl,
-    size_t diag_first)
+cache_put(struct scan_cache *c, const char *relpath,
+    const struct file_meta *m, const void *blob, size_t len)
 {
-	struct strbuf blob = STRBUF_INIT;
 	sqlite3_stmt *s = c->put;
 
-	encode(&blob, v, note_first, dl, diag_first);
 	pthread_mutex_lock(&c->lock);
 	sqlite3_bind_text(s, 1, c->root, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, relpath, -1, SQLITE_TRANSIENT);
@@ -743,12 +324,10 @@ cache_store(struct scan_cache *c, const struct vault *v, const char *relpath,
 	sqlite3_bind_int64(s, 5, m->ctime_ns);
 	sqlite3_bind_int64(s, 6, m->ino);
 	sqlite3_bind_int64(s, 7, c->now_ns);
-	sqlite3_bind_blob(s, 8, blob.buf ? blob.buf : "", (int)blob.len,
-	    SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 8, len ? blob : "", (int)len, SQLITE_TRANSIENT);
 	sqlite3_step(s);
 	sqlite3_reset(s);
 	pthread_mutex_unlock(&c->lock);
-	strbuf_release(&blob);
 }
 
 struct cache_view *
@@ -776,8 +355,9 @@ finish_range(struct cache_view *w)
 {
 	if (w->cursor == NULL)
 		return;
-	if (!w->started)
+	if (!w->started || w->taken)
 		advance(w);
+	w->taken = 0;
 	while (w->have_row) {
 		const char *row = (const char *)sqlite3_column_text(w->cursor,
 		    0);

@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../config/config.h"
 #include "date.h"
 #include "diag.h"
+#include "note.h"
+#include "select.h"
+#include "store.h"
 #include "strmap.h"
+#include "task.h"
 #include "util.h"
-#include "vault.h"
 
 static const char *const state_names[STATE_COUNT] = {
 	[STATE_SNOOZED] = "snoozed",
@@ -73,7 +75,7 @@ struct found {
 
 struct builder {
 	const struct vault *v;
-	const struct config *cfg;
+	const struct engine_rules *rules;
 	int today;
 	struct diag_list *dl;
 	struct arena keys;	/* lowercased names for the map */
@@ -106,7 +108,7 @@ word_in(const char *const *list, size_t n, const char *word)
 }
 
 int
-contact_note_is_person(const struct note *note, const struct config *cfg)
+contact_note_is_person(const struct note *note, const struct engine_rules *rules)
 {
 	const struct note_person *p = note->person;
 	size_t i;
@@ -114,11 +116,11 @@ contact_note_is_person(const struct note *note, const struct config *cfg)
 	if (p == NULL || !(note->flags & NOTE_HAS_FRONTMATTER) ||
 	    (note->flags & (NOTE_FRONTMATTER_BAD | NOTE_FOLLOWUP_OFF)))
 		return 0;
-	for (i = 0; i < cfg->ncontact_types; i++)
-		if (word_in(p->types, p->ntypes, cfg->contact_types[i]))
+	for (i = 0; i < rules->ncontact_types; i++)
+		if (word_in(p->types, p->ntypes, rules->contact_types[i]))
 			return 1;
-	for (i = 0; i < cfg->ncontact_tags; i++)
-		if (word_in(p->tags, p->ntags, cfg->contact_tags[i]))
+	for (i = 0; i < rules->ncontact_tags; i++)
+		if (word_in(p->tags, p->ntags, rules->contact_tags[i]))
 			return 1;
 	return 0;
 }
@@ -183,16 +185,16 @@ has_tag(const struct note *note, const char *tag)
 }
 
 static int
-cadence_of(const struct note *note, const struct config *cfg)
+cadence_of(const struct note *note, const struct engine_rules *rules)
 {
 	size_t i;
 
 	if (note_person(note)->cadence.present)
 		return note_person(note)->cadence.days;
-	for (i = 0; i < cfg->ncadence_by_tag; i++)
-		if (has_tag(note, cfg->cadence_by_tag[i].tag))
-			return cfg->cadence_by_tag[i].days;
-	return cfg->cadence_days;
+	for (i = 0; i < rules->ncadence_by_tag; i++)
+		if (has_tag(note, rules->cadence_by_tag[i].tag))
+			return rules->cadence_by_tag[i].days;
+	return rules->cadence_days;
 }
 
 /* Put s[0..len), lowercased, in b->lookup. */
@@ -236,7 +238,7 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	name = contact_note_name(note, &len);
 	c->name = p->title ? p->title : arena_strndup(&set->names, name, len);
 	c->path = note->path;
-	c->cadence_days = cadence_of(note, b->cfg);
+	c->cadence_days = cadence_of(note, b->rules);
 	c->snooze_until = p->snooze_until.present ? p->snooze_until.day :
 	    DATE_NONE;
 	if (p->last_contact.present) {
@@ -427,7 +429,7 @@ associate_own(struct builder *b)
 
 		for (t = 0; t < note->ntasks; t++)
 			add_pair(b, c, note->task_first + t);
-		n = vault_queries(v, b->contacts[c].note, &first);
+		n = store_queries(v, b->contacts[c].note, &first);
 		for (q = 0; q < n; q++) {
 			GROW(qs, cap, nq + 1);
 			GROW(owner.contact_of, capc, nq + 1);
@@ -569,16 +571,16 @@ apply_meetings(struct builder *b)
 
 void
 contact_build(struct contact_set *set, const struct vault *v,
-    const struct config *cfg, int today, struct diag_list *dl)
+    const struct engine_rules *rules, int today, struct diag_list *dl)
 {
-	struct builder b = { .v = v, .cfg = cfg, .today = today, .dl = dl,
+	struct builder b = { .v = v, .rules = rules, .today = today, .dl = dl,
 		.lookup = STRBUF_INIT };
 	size_t i;
 
 	memset(set, 0, sizeof(*set));
 	strmap_init(&b.names);
 	for (i = 0; i < v->nnotes; i++)
-		if (contact_note_is_person(&v->notes[i], cfg) &&
+		if (contact_note_is_person(&v->notes[i], rules) &&
 		    valid_contact(&b, &v->notes[i]))
 			add_contact(&b, set, i);
 	b.meeting = xcalloc(b.ncontacts, sizeof(*b.meeting));

@@ -18,11 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rules.h"
 #include "util.h"
 
 struct vault;
 struct note;
-struct config;
 struct diag_list;
 
 enum contact_state {
@@ -73,15 +73,15 @@ struct contact_set {
  * contact out.
  */
 void contact_build(struct contact_set *set, const struct vault *v,
-    const struct config *cfg, int today, struct diag_list *dl);
+    const struct engine_rules *rules, int today, struct diag_list *dl);
 
 /*
- * Does the config make note a contact (its type or tags, no `followup:
+ * Do the rules make note a contact (its type or tags, no `followup:
  * false`, readable frontmatter)? True also of a contact that a bad date
  * leaves out of the set: it is still a person's note.
  */
 int contact_note_is_person(const struct note *note,
-    const struct config *cfg);
+    const struct engine_rules *rules);
 /*
  * A person's name (DESIGN.md §3): its title, else its file name without
  * ".md"; *len bytes, not NUL-terminated in the second case. Points into

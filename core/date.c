@@ -1,6 +1,7 @@
 /* date.c - civil dates as day numbers (see date.h). */
 #include "date.h"
 
+#include "util.h"
 
 /* Howard Hinnant's days_from_civil, valid far beyond any note's dates. */
 int
@@ -113,4 +114,35 @@ date_parse_prefix(const char *s, size_t n, int *day)
 	if (n > 10 && is_digit(s[10]))
 		return DATE_NOT_A_DATE;
 	return parse_ten(s, n, day);
+}
+
+int
+date_parse_cadence(const char *s, size_t n, int *days)
+{
+	long value = 0;
+	size_t i = 0;
+	int mult = 1;
+
+	trim_span(&s, &n);
+	if (n == 0)
+		return -1;
+	if (s[n - 1] == 'd' || s[n - 1] == 'D')
+		n--;
+	else if (s[n - 1] == 'w' || s[n - 1] == 'W') {
+		mult = 7;
+		n--;
+	}
+	if (n > 0 && s[0] == '+')
+		i++;
+	if (i == n)
+		return -1;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || value > 100000)
+			return -1;
+		value = value * 10 + (s[i] - '0');
+	}
+	if (value <= 0)
+		return -1;
+	*days = (int)value * mult;
+	return 0;
 }

@@ -37,4 +37,10 @@ enum date_parse date_parse_datetime(const char *s, size_t n, int *day);
 /* A date at the start of s: 10 bytes "YYYY-MM-DD" not followed by a digit. */
 enum date_parse date_parse_prefix(const char *s, size_t n, int *day);
 
+/*
+ * A cadence in days: "14", "14d", "2w" (docs/rules.md, "Cadence"), above
+ * 0. Returns 0, or -1 when s is none.
+ */
+int date_parse_cadence(const char *s, size_t n, int *days);
+
 #endif

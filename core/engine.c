@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../config/config.h"
 #include "cache.h"
 #include "fileio.h"
+#include "notecodec.h"
 #include "schedule.h"
+#include "store.h"
+#include "vault.h"
 
 /* Create the folder that will hold path (mkdir -p), private to the user. */
 static int
@@ -52,57 +54,57 @@ give_back_reading_memory(void)
 	malloc_trim(0);
 }
 
-int
-engine_scan_cached(struct scan_result *r, const char *root,
-    const struct config *cfg, int today, const char *cache_path,
-    long long now_ns)
+/* The cache for root, or NULL (a warning on dl when it cannot be made). */
+static struct scan_cache *
+open_cache(const struct scan_cache_opts *opts, const char *root,
+    struct diag_list *dl)
 {
-	struct schedule_params params = {
-		.today = today,
-		.cold_factor = cfg->cold_factor,
-		.due_soon_days = cfg->due_soon_days,
-	};
 	struct scan_cache *cache = NULL;
-	char *real = realpath(root, NULL);
+	char *real;
+
+	if (opts == NULL || (real = realpath(root, NULL)) == NULL)
+		return NULL;
+	if (make_parent(opts->path) != 0)
+		diag_warn(dl, DIAG_NOTE, opts->path, 0,
+		    "check that its folder can be created",
+		    "cannot create the scan cache's folder: %s",
+		    strerror(errno));
+	else
+		cache = cache_open(opts->path, real, notecodec_format(),
+		    opts->now_ns, dl);
+	free(real);
+	return cache;
+}
+
+int
+engine_scan(struct scan_result *r, const char *root,
+    const struct engine_rules *rules, int today,
+    const struct scan_cache_opts *opts)
+{
+	struct scan_cache *cache;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->today = today;
 	keep_big_arrays_mapped();
-	if (cache_path != NULL && real != NULL) {
-		if (make_parent(cache_path) != 0)
-			diag_warn(&r->diags, DIAG_NOTE, cache_path, 0,
-			    "check that its folder can be created",
-			    "cannot create the scan cache's folder: %s",
-			    strerror(errno));
-		else
-			cache = cache_open(cache_path, real, now_ns, &r->diags);
-	}
-	rc = vault_scan(&r->vault, root, cfg->exclude, cfg->nexclude, cache,
-	    &r->diags);
+	cache = open_cache(opts, root, &r->diags);
+	rc = vault_scan(&r->vault, root, rules->exclude, rules->nexclude,
+	    cache, &r->diags);
 	cache_close(cache, &r->diags);
-	free(real);
 	if (rc != 0)
 		return -1;
 	give_back_reading_memory();
-	contact_build(&r->contacts, &r->vault, cfg, today, &r->diags);
-	schedule_apply(&r->contacts, &params);
+	contact_build(&r->contacts, &r->vault, rules, today, &r->diags);
+	schedule_apply(&r->contacts, rules, today);
 	schedule_sort(&r->contacts);
 	diag_list_sort(&r->diags);
 	return 0;
-}
-
-int
-engine_scan(struct scan_result *r, const char *root,
-    const struct config *cfg, int today)
-{
-	return engine_scan_cached(r, root, cfg, today, NULL, 0);
 }
 
 void
 scan_result_release(struct scan_result *r)
 {
 	contact_set_release(&r->contacts);
-	vault_release(&r->vault);
+	store_release(&r->vault);
 	diag_list_release(&r->diags);
 }

@@ -1,19 +1,20 @@
 /*
  * engine.h - one scan of a vault, from files to ordered, scheduled
- * contacts: vault → note → contact + task → schedule (DESIGN.md §1).
+ * contacts: vault → note → contact + task → schedule (docs/design.md,
+ * "Data flow").
  *
  * Every command that needs the contacts calls engine_scan() once. The
- * result owns the vault, the contacts and the diags; scan_result_release()
- * frees all of it.
+ * engine takes the rules it needs (rules.h), never the whole config. The
+ * result owns the vault, the contacts and the diags;
+ * scan_result_release() frees all of it.
  */
 #ifndef FOLLOWUP_ENGINE_H
 #define FOLLOWUP_ENGINE_H
 
 #include "contact.h"
 #include "diag.h"
-#include "vault.h"
-
-struct config;
+#include "model.h"
+#include "rules.h"
 
 struct scan_result {
 	struct vault vault;
@@ -22,21 +23,24 @@ struct scan_result {
 	int today;
 };
 
-/*
- * Scan root with cfg for day today. Returns 0, or -1 when the vault
- * cannot be read at all (a DIAG_NO_VAULT error in r->diags).
- */
-int engine_scan(struct scan_result *r, const char *root,
-    const struct config *cfg, int today);
+/* The scan cache of cache.h for a scan; NULL: every note is read. */
+struct scan_cache_opts {
+	const char *path;	/* the SQLite file; its folder is created */
+	/*
+	 * The wall clock when the scan starts, which the cache needs to tell
+	 * a note rewritten in the same instant.
+	 */
+	long long now_ns;
+};
 
 /*
- * The same, with the scan cache of cache.h in the SQLite file cache_path
- * (its folder is created). now_ns is the wall clock when the scan starts,
- * which the cache needs to tell a note rewritten in the same instant.
+ * Scan root with rules for day today, through the cache when given.
+ * Returns 0, or -1 when the vault cannot be read at all (a DIAG_NO_VAULT
+ * error in r->diags).
  */
-int engine_scan_cached(struct scan_result *r, const char *root,
-    const struct config *cfg, int today, const char *cache_path,
-    long long now_ns);
+int engine_scan(struct scan_result *r, const char *root,
+    const struct engine_rules *rules, int today,
+    const struct scan_cache_opts *cache);
 void scan_result_release(struct scan_result *r);
 
 #endif

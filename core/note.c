@@ -1,6 +1,6 @@
 /*
- * note.c - a note's names and frontmatter (libyaml), then its body
- * (task.c). See note.h and docs/rules.md, "Frontmatter" and "Dates".
+ * note.c - a note's frontmatter (libyaml), then its body (body.c). See
+ * note.h and docs/rules.md, "Frontmatter" and "Dates".
  */
 #include "note.h"
 
@@ -8,10 +8,11 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "body.h"
 #include "date.h"
 #include "diag.h"
+#include "store.h"
 #include "util.h"
-#include "vault.h"
 
 /* Frontmatter keys followup reads; the rest belongs to the user. */
 enum fm_key {
@@ -45,7 +46,7 @@ static const char *const fm_key_names[K_COUNT] = {
 	[K_BIRTHDAY] = "birthday",
 };
 
-/* Names (vault_name()) gathered for one list. */
+/* Names (store_name()) gathered for one list. */
 struct names {
 	const char **items;
 	size_t n, cap;
@@ -55,14 +56,14 @@ static void
 names_add(struct vault *v, struct names *l, const char *s, size_t len)
 {
 	GROW(l->items, l->cap, l->n + 1);
-	l->items[l->n++] = vault_name(v, s, len);
+	l->items[l->n++] = store_name(v, s, len);
 }
 
 /* The list in v's arena, its exact size; l's own array is freed. */
 static const char **
 names_keep(struct vault *v, struct names *l, size_t *n)
 {
-	const char **kept = arena_copy_ptrs(&v->arena, l->items, l->n);
+	const char **kept = store_names(v, l->items, l->n);
 
 	*n = l->n;
 	free(l->items);
@@ -84,54 +85,15 @@ struct fm_ctx {
 	struct diag_list *dl;
 };
 
-static const struct note_person no_person;
-
-const struct note_person *
-note_person(const struct note *note)
-{
-	return note->person ? note->person : &no_person;
-}
-
 static struct note_person *
 person_of(struct fm_ctx *c)
 {
 	if (c->person == NULL) {
 		c->person = arena_alloc(&c->v->arena, sizeof(*c->person));
-		*c->person = no_person;
+		memset(c->person, 0, sizeof(*c->person));
 		c->note->person = c->person;
 	}
 	return c->person;
-}
-
-int
-cadence_parse(const char *s, size_t n, int *days)
-{
-	long value = 0;
-	size_t i = 0;
-	int mult = 1;
-
-	trim_span(&s, &n);
-	if (n == 0)
-		return -1;
-	if (s[n - 1] == 'd' || s[n - 1] == 'D')
-		n--;
-	else if (s[n - 1] == 'w' || s[n - 1] == 'W') {
-		mult = 7;
-		n--;
-	}
-	if (n > 0 && s[0] == '+')
-		i++;
-	if (i == n)
-		return -1;
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9' || value > 100000)
-			return -1;
-		value = value * 10 + (s[i] - '0');
-	}
-	if (value <= 0)
-		return -1;
-	*days = (int)value * mult;
-	return 0;
 }
 
 static const char *
@@ -485,7 +447,7 @@ read_cadence(struct fm_ctx *c, yaml_node_t *node)
 	cad->line = (unsigned)line;
 	cad->present = (unsigned)present;
 	if (s != NULL)
-		cad->bad = cadence_parse(s, len, &cad->days) != 0;
+		cad->bad = date_parse_cadence(s, len, &cad->days) != 0;
 	else if (cad->present)
 		cad->bad = 1;
 	keep_raw_if_bad(c, cad->bad, s, len, &cad->raw);
@@ -735,34 +697,6 @@ note_find_frontmatter(const char *buf, size_t len, size_t *yaml_off,
 	return find_frontmatter(buf, len, off, yaml_off, yaml_len, body_off);
 }
 
-/* Only the path is stored: the other names are parts of it. */
-static void
-set_names(struct vault *v, struct note *note, const char *relpath)
-{
-	note->path = v->paths_in_arena ? relpath :
-	    arena_strdup(&v->arena, relpath);
-}
-
-const char *
-note_folder(const struct note *note, size_t *n)
-{
-	size_t len = (size_t)(note_filename(note) - note->path);
-
-	*n = len ? len : 1;
-	return len ? note->path : "/";
-}
-
-size_t
-note_stem_len(const struct note *note)
-{
-	const char *name = note_filename(note);
-	size_t n = strlen(name);
-
-	if (n >= 3 && ascii_casecmp_n(name + n - 3, 3, ".md", 3) == 0)
-		n -= 3;
-	return n;
-}
-
 char *
 note_open_url(const char *vault_name, const char *path)
 {
@@ -781,24 +715,11 @@ note_open_url(const char *vault_name, const char *path)
 	return strbuf_detach(&sb);
 }
 
-struct note *
-note_new(struct vault *v, const char *relpath)
-{
-	struct note *note;
-
-	GROW(v->notes, v->capnotes, v->nnotes + 1);
-	note = &v->notes[v->nnotes++];
-	memset(note, 0, sizeof(*note));
-	set_names(v, note, relpath);
-	note->task_first = (uint32_t)v->ntasks;
-	return note;
-}
-
 void
 note_parse(struct vault *v, const char *relpath, const char *buf,
     size_t len, struct diag_list *dl)
 {
-	struct note *note = note_new(v, relpath);
+	struct note *note = store_note(v, relpath);
 	struct fm_ctx c;
 	size_t off = 0, yaml_off = 0, yaml_len = 0, body_off = 0;
 	size_t index = v->nnotes - 1;
@@ -827,6 +748,5 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 	} else
 		body_off = off;
 
-	task_scan_body(v, index, buf, len, body_off, dl);
-	note->ntasks = (uint32_t)(v->ntasks - note->task_first);
+	body_scan(v, index, buf, len, body_off, dl);
 }

@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "engine.h"
+#include "task.h"
 #include "util.h"
 
 static json_t *

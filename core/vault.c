@@ -15,6 +15,9 @@
 
 #include "cache.h"
 #include "diag.h"
+#include "note.h"
+#include "notecodec.h"
+#include "store.h"
 #include "strmap.h"
 
 /*
@@ -392,6 +395,7 @@ struct reading {
 	 */
 	struct arena arena;
 	struct strset names;	/* the names it read, in arena */
+	struct strbuf blob;	/* what the cache gets of a note; reused */
 };
 
 static const char *
@@ -453,9 +457,25 @@ read_uncached(struct reading *t, const struct file *f, int dirfd,
 		explain_open_failure(dirfd, name, f->path, errno, dl);
 	else if (read_fd(fd, f->path, -1, &t->buf, dl) == 0) {
 		v->bytes_read += t->buf.len;
+		v->nread++;
 		vault_add_file(v, f->path, strbuf_str(&t->buf), t->buf.len,
 		    dl);
 	}
+}
+
+/* The note as the cache has it, when the cache has it as it is now. */
+static int
+from_cache(struct reading *t, const char *path, const struct file_meta *m,
+    struct vault *v, struct diag_list *dl)
+{
+	const void *blob;
+	size_t len;
+
+	if (!cache_lookup(t->view, path, m, &blob, &len) ||
+	    notecodec_decode(blob, len, v, path, dl) != 0)
+		return 0;
+	v->ncached++;
+	return 1;
 }
 
 static void
@@ -480,7 +500,7 @@ read_file(struct reading *t, const struct file *f, struct vault *v,
 	if (!S_ISREG(st.st_mode))
 		return;
 	meta_of(&st, &m);
-	if (t->view != NULL && cache_load(t->view, v, f->path, &m, dl))
+	if (t->view != NULL && from_cache(t, f->path, &m, v, dl))
 		return;
 	if ((size_t)st.st_size > VAULT_MAX_FILE)
 		too_big(f->path, (long long)st.st_size, dl);
@@ -491,11 +511,14 @@ read_file(struct reading *t, const struct file *f, struct vault *v,
 	} else if (read_fd(fd, f->path, (long long)st.st_size, &t->buf,
 	    dl) == 0) {
 		v->bytes_read += t->buf.len;
+		v->nread++;
 		vault_add_file(v, f->path, strbuf_str(&t->buf), t->buf.len,
 		    dl);
 	} else
 		return;		/* unreadable now: not remembered */
-	cache_store(t->r->cache, v, f->path, &m, note_first, dl, diag_first);
+	strbuf_reset(&t->blob);
+	notecodec_encode(&t->blob, v, note_first, dl, diag_first);
+	cache_put(t->r->cache, f->path, &m, t->blob.buf, t->blob.len);
 }
 
 /* The next ready chunk and its range's bounds; NULL when none is left. */
@@ -567,42 +590,6 @@ done_chunk(struct reader *r, size_t k)
 }
 
 /*
- * Move src's notes, tasks, queries and strings (when it has an arena of
- * its own) to the end of dst, which is what reading src's files after
- * dst's would have made. src is left empty.
- */
-static void
-vault_append(struct vault *dst, struct vault *src)
-{
-	size_t i, notes = dst->nnotes, tasks = dst->ntasks;
-	size_t queries = dst->nqueries;
-
-	GROW(dst->notes, dst->capnotes, notes + src->nnotes);
-	GROW(dst->tasks, dst->captasks, tasks + src->ntasks);
-	GROW(dst->queries, dst->capqueries, queries + src->nqueries);
-	for (i = 0; i < src->nnotes; i++) {
-		struct note *n = &dst->notes[notes + i];
-
-		*n = src->notes[i];
-		n->task_first += (uint32_t)tasks;
-	}
-	for (i = 0; i < src->ntasks; i++) {
-		dst->tasks[tasks + i] = src->tasks[i];
-		dst->tasks[tasks + i].note += (uint32_t)notes;
-	}
-	for (i = 0; i < src->nqueries; i++) {
-		dst->queries[queries + i] = src->queries[i];
-		dst->queries[queries + i].note += notes;
-	}
-	dst->nnotes += src->nnotes;
-	dst->ntasks += src->ntasks;
-	dst->nqueries += src->nqueries;
-	dst->bytes_read += src->bytes_read;
-	arena_adopt(&dst->arena, &src->arena);
-	vault_release(src);
-}
-
-/*
  * Append the chunks from *merged on that are done, in order, and free
  * them, so that they do not all wait in memory until the end. Only once
  * the walk is over.
@@ -614,7 +601,7 @@ merge_done(struct reader *r, size_t *merged, struct vault *v,
 	struct chunk *c;
 
 	while ((c = done_chunk(r, *merged)) != NULL) {
-		vault_append(v, &c->v);
+		store_append(v, &c->v);
 		diag_list_move(dl, &c->dl);
 		free(c);
 		(*merged)++;
@@ -632,8 +619,8 @@ scan_files(struct walk *w, int rootfd, struct scan_cache *cache)
 	struct reader r = { .rootfd = rootfd, .cache = cache,
 		.keep_closed_tasks = w->v->keep_closed_tasks };
 	struct reading t[2] = {
-		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT },
-		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT },
+		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT, STRBUF_INIT },
+		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT, STRBUF_INIT },
 	};
 	size_t merged = 0, i;
 	struct chunk *c;
@@ -664,6 +651,7 @@ scan_files(struct walk *w, int rootfd, struct scan_cache *cache)
 	for (i = 0; i < 2; i++) {
 		cache_view_close(t[i].view);
 		strbuf_release(&t[i].buf);
+		strbuf_release(&t[i].blob);
 		strset_release(&t[i].names);
 		arena_adopt(&w->v->arena, &t[i].arena);
 	}
@@ -717,43 +705,4 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 		close(w.folders[--w.nfolders]);
 	close(rootfd);
 	return 0;
-}
-
-size_t
-vault_queries(const struct vault *v, size_t note, size_t *first)
-{
-	size_t lo = 0, hi = v->nqueries, end;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v->queries[mid].note < note)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < v->nqueries && v->queries[end].note == note;
-	    end++)
-		;
-	*first = lo;
-	return end - lo;
-}
-
-const char *
-vault_name(struct vault *v, const char *s, size_t len)
-{
-	if (v->names == NULL)
-		return arena_strndup(&v->arena, s, len);
-	return strset_intern(v->names, &v->arena, s, len);
-}
-
-void
-vault_release(struct vault *v)
-{
-	free(v->root);
-	free(v->notes);
-	free(v->tasks);
-	free(v->queries);
-	arena_free(&v->arena);
-	memset(v, 0, sizeof(*v));
 }

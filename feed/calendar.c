@@ -16,6 +16,8 @@
 #include "../core/date.h"
 #include "../core/diag.h"
 #include "../core/engine.h"
+#include "../core/note.h"
+#include "../core/store.h"
 #include "../core/strmap.h"
 #include "../core/util.h"
 

@@ -18,6 +18,7 @@
 #include "../../core/diag.h"
 #include "../../core/fmedit.h"
 #include "../../core/note.h"
+#include "../../core/store.h"
 #include "../../core/util.h"
 #include "../../core/vault.h"
 
@@ -53,7 +54,7 @@ check_reads_back(const char *key, const char *out, size_t outlen)
 	check(d->present && !d->bad &&
 	    d->day == date_from_ymd(2026, 11, 25), "the key does not read "
 	    "back as the date");
-	vault_release(&v);
+	store_release(&v);
 	diag_list_release(&dl);
 }
 

@@ -25,7 +25,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"Meetings/2026-01-02 Ana Lima.md", "a.md" };
 	struct scan_result r = { 0 };
 	struct config cfg;
-	struct schedule_params p = { 0 };
 	char *json;
 
 	if (size == 0 || size > 65536)
@@ -34,11 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.today = date_from_ymd(2026, 1, 10);
 	vault_add_file(&r.vault, names[data[0] % 4], (const char *)data + 1,
 	    size - 1, &r.diags);
-	contact_build(&r.contacts, &r.vault, &cfg, r.today, &r.diags);
-	p.today = r.today;
-	p.cold_factor = cfg.cold_factor;
-	p.due_soon_days = cfg.due_soon_days;
-	schedule_apply(&r.contacts, &p);
+	contact_build(&r.contacts, &r.vault, &cfg.rules, r.today, &r.diags);
+	schedule_apply(&r.contacts, &cfg.rules, r.today);
 	schedule_sort(&r.contacts);
 	json = report_json(&r, "fuzz", REPORT_ALL_STATES);
 	free(json);

@@ -9,6 +9,7 @@
 
 #include "../../core/diag.h"
 #include "../../core/fileio.h"
+#include "../../core/store.h"
 #include "../../core/util.h"
 #include "../../core/vault.h"
 
@@ -35,7 +36,7 @@ main(int argc, char **argv)
 			printf("%s:skip\n", argv[i]);
 		for (t = 0; t < v.ntasks; t++)
 			printf("%s:%d\n", argv[i], v.tasks[t].line);
-		vault_release(&v);
+		store_release(&v);
 		diag_list_release(&dl);
 		free(buf);
 	}

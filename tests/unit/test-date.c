@@ -78,7 +78,7 @@ main(void)
 	CHECK("date round trip 1900-2100", bad == 0, "%d days differ", bad);
 
 	for (i = 0; i < sizeof(cadences) / sizeof(cadences[0]); i++) {
-		int got = -1, rc = cadence_parse(cadences[i].text,
+		int got = -1, rc = date_parse_cadence(cadences[i].text,
 		    strlen(cadences[i].text), &got);
 
 		snprintf(name, sizeof(name), "cadence \"%s\"", cadences[i].text);

@@ -5,6 +5,7 @@
 #include "../../core/diag.h"
 #include "../../core/note.h"
 #include "../../core/query.h"
+#include "../../core/select.h"
 #include "../../core/task.h"
 #include "../../core/util.h"
 #include "unit.h"

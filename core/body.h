@@ -1,0 +1,32 @@
+/*
+ * body.h - the Markdown walk of a note's body: its tasks and its
+ * ```tasks query blocks, found with md4c in one pass.
+ *
+ * Structure comes from md4c: a task is a list item whose first paragraph
+ * begins with the text "[c] " (c one character), so that items in code
+ * blocks, HTML blocks or headings never count and the result agrees with
+ * CommonMark (tests/integration/cmark_diff.py checks this against cmark).
+ * A line that is a task is read by task.h's grammar; a fenced code block
+ * whose info string is "tasks" is handed to query_parse().
+ *
+ * What the walk finds goes into the vault through the store: wikilink
+ * targets kept once per name when the vault has a set of names.
+ */
+#ifndef FOLLOWUP_BODY_H
+#define FOLLOWUP_BODY_H
+
+#include <stddef.h>
+
+struct vault;
+struct diag_list;
+
+/*
+ * Walk the body of note `note` (an index in v->notes). buf/len is the
+ * whole file (line numbers count from its start); body_off is where the
+ * body begins. Appends tasks and query blocks to v. Returns 0, or -1 when
+ * md4c gave up (reported on dl).
+ */
+int body_scan(struct vault *v, size_t note, const char *buf, size_t len,
+    size_t body_off, struct diag_list *dl);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * model.h - what a scan knows of a vault: its notes, their tasks and
+ * their ```tasks query blocks. Types only; store.h is the one module that
+ * writes them (and reads them for others), notecodec.h keeps them in the
+ * scan cache.
+ *
+ * Every string and array a struct vault points to lives in its arena or
+ * in its three arrays (notes, tasks, queries), which only the store grows;
+ * store_release() frees all of it. Notes are in byte order of their path;
+ * a note's tasks are the range [task_first, task_first + ntasks) of
+ * tasks, and its query blocks a range of queries, found by store_queries().
+ *
+ * A vault holds every note and open task of a large vault at once: note
+ * (48 bytes), task (24) and query_filter (24) are kept small on purpose,
+ * so a field added here costs memory per note or task. What only a
+ * contact reads is in a struct note_person, which only notes with such
+ * keys have.
+ */
+#ifndef FOLLOWUP_MODEL_H
+#define FOLLOWUP_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ------------------------------------------------------------ notes */
+
+/*
+ * A frontmatter value as read. Whether a bad value is an error depends on
+ * the note (a bad `created` matters only for a contact), so the parser
+ * records it with its line and contact.c reports it.
+ */
+struct fm_date {
+	const char *raw;	/* the value as written when bad, else NULL */
+	int day;
+	unsigned line : 28;	/* a file of VAULT_MAX_FILE has fewer */
+	unsigned present : 1;	/* key given with a non-empty value */
+	unsigned bad : 3;	/* enum date_parse, 0 when valid */
+};
+
+/* A meeting's date: what struct fm_date holds but its text. */
+struct fm_day {
+	int day;
+	unsigned line : 28;
+	unsigned present : 1;
+	unsigned bad : 3;
+};
+
+struct fm_cadence {
+	const char *raw;	/* the value as written when bad, else NULL */
+	int days;
+	unsigned line : 28;
+	unsigned present : 1;
+	unsigned bad : 1;
+};
+
+#define NOTE_HAS_FRONTMATTER	(1u << 0)
+#define NOTE_FRONTMATTER_BAD	(1u << 1)	/* unclosed, YAML error */
+#define NOTE_FOLLOWUP_OFF	(1u << 2)	/* followup: false */
+#define NOTE_BODY_SKIPPED	(1u << 3)	/* unclosed: body not read */
+
+/* The frontmatter that makes a contact and dates it. */
+struct note_person {
+	const char *title;	/* NULL unless a non-empty string */
+	const char **types;
+	size_t ntypes;
+	const char **tags;	/* without '#' */
+	size_t ntags;
+	const char **aliases;
+	size_t naliases;
+	struct fm_date last_contact, created, snooze_until;
+	/*
+	 * birthday: "YYYY-MM-DD" (day set) or "--MM-DD" (no year: day is
+	 * DATE_NONE). birthday_month and birthday_day are 0 unless it is valid.
+	 */
+	struct fm_date birthday;
+	int birthday_month, birthday_day;
+	struct fm_cadence cadence;
+};
+
+struct note {
+	const char *path;	/* relative to the root, "/" separated */
+	/* NULL when the note has none of its keys: see note_person(). */
+	const struct note_person *person;
+	const char **attendees;	/* wikilink targets as written */
+	/*
+	 * A meeting's: when it is bad and the note has attendees, the error
+	 * is reported as the note is read, which needs no copy of its text.
+	 */
+	struct fm_day date;
+	uint32_t flags;
+	uint32_t nattendees;
+	uint32_t task_first, ntasks;	/* range in vault->tasks */
+	/* Its query blocks: store_queries() finds them. */
+};
+
+/* ------------------------------------------------------------ tasks */
+
+enum task_status {
+	TASK_TODO,
+	TASK_IN_PROGRESS,
+	TASK_DONE,
+	TASK_CANCELLED,
+};
+
+/*
+ * An open task (closed ones are dropped as they are read): its text in
+ * the arena, in one record with its wikilinks; its status read from its
+ * symbol and its tags from its text when asked.
+ */
+struct task {
+	/*
+	 * The rest of the first line after "[c] ", trimmed. When it has
+	 * wikilinks, their targets (as written, before '|') and their count
+	 * come just before it: see task_link().
+	 */
+	const char *text;
+	uint32_t note;		/* index in vault->notes */
+	unsigned line : 31;	/* 1-based, in the file */
+	unsigned has_links : 1;
+	int due;		/* day number or DATE_NONE */
+	char symbol[4];		/* the status character, UTF-8, NUL-padded */
+};
+
+/* The record before the text: nlinks pointers, then nlinks (uint32_t). */
+static inline size_t
+task_nlinks(const struct task *t)
+{
+	uint32_t n = 0;
+
+	if (t->has_links)
+		memcpy(&n, t->text - sizeof(n), sizeof(n));
+	return n;
+}
+
+/* Wikilink target k (< task_nlinks()); the record need not be aligned. */
+static inline const char *
+task_link(const struct task *t, size_t k)
+{
+	const char *link;
+
+	memcpy(&link, t->text - sizeof(uint32_t) -
+	    (task_nlinks(t) - k) * sizeof(link), sizeof(link));
+	return link;
+}
+
+/* ------------------------------------------------------------ queries */
+
+enum query_field {
+	QF_DONE,		/* done / not done */
+	QF_PATH,
+	QF_FOLDER,
+	QF_FILENAME,
+	QF_DESCRIPTION,
+	QF_TAGS,
+	QF_HAS_DUE,		/* has due date / no due date */
+	QF_DUE,			/* due before/after/on/... DATE */
+	QF_STATUS_TYPE,
+};
+#define QF_LAST QF_STATUS_TYPE
+
+enum query_cmp {
+	QC_BEFORE,
+	QC_AFTER,
+	QC_ON,
+	QC_ON_OR_BEFORE,
+	QC_ON_OR_AFTER,
+};
+#define QC_LAST QC_ON_OR_AFTER
+
+/* One filter line of a block. */
+struct query_filter {
+	const char *text;	/* needle for the includes filters */
+	uint32_t textlen;
+	int date;		/* absolute day, or offset from today */
+	unsigned char field;	/* enum query_field */
+	unsigned char negate;	/* "not done", "does not include", "is not" */
+	unsigned char cmp;	/* enum query_cmp */
+	unsigned char date_relative;
+	unsigned char status;	/* enum task_status for QF_STATUS_TYPE */
+};
+
+struct query {
+	size_t note;		/* the note holding the block */
+	int line;		/* line of the opening fence */
+	struct query_filter *filters;
+	size_t nfilters;
+};
+
+/* ------------------------------------------------------------ the vault */
+
+struct strset;
+
+struct vault {
+	char *root;
+	struct arena arena;
+	struct note *notes;
+	size_t nnotes, capnotes;
+	struct task *tasks;
+	size_t ntasks, captasks;
+	struct query *queries;
+	size_t nqueries, capqueries;
+	size_t bytes_read;
+	/* Notes read from their files, and taken from the scan cache. */
+	size_t nread, ncached;
+	/*
+	 * Done and cancelled tasks are dropped as they are read: they never
+	 * count. tests/tasklines keeps them to compare every task line.
+	 */
+	int keep_closed_tasks;
+	/*
+	 * Set by vault_scan(): the paths it hands to the parser and the
+	 * cache are in the vault's arena already, and notes point at them
+	 * instead of copying.
+	 */
+	int paths_in_arena;
+	/*
+	 * Set by vault_scan() while a thread reads: attendees and wikilink
+	 * targets are kept once each, in the set (borrowed, not owned).
+	 */
+	struct strset *names;
+};
+
+#endif
