@@ -274,9 +274,9 @@ put_task_text(struct strbuf *b, const struct task *t)
 		put_str(b, task_link(t, k));
 }
 
-/* The value of field f of obj, by its kind. */
+/* The field at offset off of obj, of type type. */
 #define AT(obj, off, type) (*(type *)((char *)(obj) + (off)))
-#define CAT(obj, off, type) (*(const type *)((const char *)(obj) + (off)))
+#define CAT(obj, off, type) (*(type const *)((const char *)(obj) + (off)))
 
 static void encode_fields(struct strbuf *b, const struct table *t,
     const void *obj);
