@@ -11,6 +11,7 @@
 
 #include "../core/date.h"
 #include "../core/engine.h"
+#include "../core/paths.h"
 #include "../core/report.h"
 #include "../core/util.h"
 
@@ -197,8 +198,7 @@ common_scan(struct common *c, struct scan_result *r)
 	int rc;
 
 	if (!c->no_cache)
-		cache.path = xdg_path("XDG_STATE_HOME", ".local/state",
-		    "scan-cache.db");
+		cache.path = paths_scan_cache();
 	clock_gettime(CLOCK_REALTIME, &now);
 	cache.now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 	rc = engine_scan(r, c->vault, &c->cfg.rules, c->today,

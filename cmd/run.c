@@ -11,13 +11,10 @@
  * carries its priority. The exit status is the worst any step met (§6).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,13 +22,13 @@
 #include "cmd.h"
 #include "../core/engine.h"
 #include "../core/fileio.h"
+#include "../core/paths.h"
 #include "../core/report.h"
 #include "../core/util.h"
 
 enum { OPT_WAIT = OPT_FIRST_COMMAND_OPTION, OPT_LOG_FORMAT };
 
 #define MAX_WAIT_SECONDS 86400
-#define LOCK_POLL_MS 100
 
 struct run_options {
 	long wait_seconds;
@@ -183,102 +180,6 @@ end_step(const struct logger *lg, const char *step, struct diag_list *dl,
 	log_diags(lg, step, dl);
 	diag_list_move(all, dl);
 	return status;
-}
-
-/* ------------------------------------------------------------ the lock */
-
-/*
- * Where the lock lives: in $XDG_RUNTIME_DIR, which goes away with the
- * session, else (unset, or not ours to write: a value inherited through
- * sudo) in the state folder. The caller's; NULL without HOME.
- */
-static char *
-lock_path(void)
-{
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-
-	if (rt != NULL && rt[0] == '/' && stat(rt, &st) == 0 &&
-	    S_ISDIR(st.st_mode) && access(rt, W_OK | X_OK) == 0)
-		return xdg_path("XDG_RUNTIME_DIR", "", "run.lock");
-	return xdg_path("XDG_STATE_HOME", ".local/state", "run.lock");
-}
-
-/*
- * The pid the holder wrote into the lock file, when that process lives;
- * 0 when unknown (a holder that is not a followup run writes none).
- */
-static long
-lock_holder(int fd)
-{
-	char buf[32];
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-	long pid;
-
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	pid = strtol(buf, NULL, 10);
-	if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
-		return 0;
-	return pid;
-}
-
-/* Let the lock go, and the pid with it: the file stays, for the next. */
-static void
-release_lock(int fd)
-{
-	if (ftruncate(fd, 0) != 0) {
-		/* A stale pid is checked for life before it is shown. */
-	}
-	close(fd);
-}
-
-/*
- * Take the lock at path, waiting up to wait_seconds for a run that holds
- * it. Returns the descriptor (held until exit), -1 when another run
- * holds it (*holder: its pid, or 0), or -2 when it cannot be taken at all
- * (a diag on dl).
- */
-static int
-take_lock(const char *path, long wait_seconds, long *holder,
-    struct diag_list *dl)
-{
-	double deadline = monotonic_seconds() + (double)wait_seconds;
-	char *dir = xstrdup(path), pid[32];
-	int fd, n;
-
-	*strrchr(dir, '/') = '\0';
-	if (file_mkdirs(dir, 0700) != 0 || (fd = open(path, O_RDWR |
-	    O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
-		diag_error(dl, DIAG_CANT_WRITE, path, 0, "check that the "
-		    "folder exists and is writable; set XDG_RUNTIME_DIR or "
-		    "XDG_STATE_HOME to move it", "cannot open the lock "
-		    "file: %s", strerror(errno));
-		free(dir);
-		return -2;
-	}
-	free(dir);
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			diag_error(dl, DIAG_CANT_WRITE, path, 0, NULL,
-			    "cannot lock: %s", strerror(errno));
-			close(fd);
-			return -2;
-		}
-		if (monotonic_seconds() >= deadline) {
-			*holder = lock_holder(fd);
-			close(fd);
-			return -1;
-		}
-		sleep_ms(LOCK_POLL_MS);
-	}
-	/* Who holds it, for the message the next run gives. */
-	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
-		/* Only the message suffers; the lock is held. */
-	}
-	return fd;
 }
 
 /* ------------------------------------------------------------ the steps */
@@ -488,12 +389,12 @@ cmd_run(const struct command *cmd, int argc, char **argv)
 	if ((rc = common_parse(&c, argc, argv, options, run_option, &o)) >= 0)
 		goto out;
 	lg = (struct logger){ &c, o.json, stderr_is_journal() };
-	if ((lock = lock_path()) == NULL) {
+	if ((lock = paths_run_lock()) == NULL) {
 		diag_error(&dl, DIAG_CONFIG, NULL, 0, "set HOME, or "
 		    "XDG_RUNTIME_DIR", "no folder for the lock that keeps two "
 		    "runs apart");
-	} else if ((fd = take_lock(lock, o.wait_seconds, &holder, &dl)) ==
-	    -1) {
+	} else if ((fd = file_lock(lock, o.wait_seconds, &holder, &dl)) ==
+	    FILE_LOCK_HELD) {
 		if (holder > 0)
 			diag_error(&dl, DIAG_TEMPFAIL, lock, 0, "this run does "
 			    "nothing; the next one goes on (or pass --wait "
@@ -516,7 +417,7 @@ cmd_run(const struct command *cmd, int argc, char **argv)
 		rc = run_steps(&lg, &c);
 out:
 	if (fd >= 0)
-		release_lock(fd);
+		file_unlock(fd);
 	free(lock);
 	diag_list_release(&dl);
 	common_release(&c);

@@ -14,6 +14,7 @@
 
 #include "../core/contact.h"
 #include "../core/diag.h"
+#include "../core/paths.h"
 #include "../core/date.h"
 #include "../core/util.h"
 
@@ -217,7 +218,7 @@ config_expand_home(const char *path)
 char *
 config_default_path(void)
 {
-	return xdg_path("XDG_CONFIG_HOME", ".config", "config.yml");
+	return paths_config();
 }
 
 static int

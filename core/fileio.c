@@ -5,15 +5,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
 #include "util.h"
+
+#define LOCK_POLL_MS 100	/* how often a waiting lock tries again */
 
 static const char *
 read_hint(int err)
@@ -459,4 +463,90 @@ file_mkdirs(const char *path, unsigned mode)
 	}
 	free(p);
 	return rc;
+}
+
+/*
+ * The pid the holder wrote into the lock file, when that process lives;
+ * 0 when unknown (a holder that is not a followup writes none).
+ */
+static long
+lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long pid;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
+		return 0;
+	return pid;
+}
+
+static int
+open_lock_file(const char *path, struct diag_list *dl)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd = -1;
+
+	if (slash != NULL && slash != dir)
+		*slash = '\0';
+	if ((slash == NULL || slash == dir || file_mkdirs(dir, 0700) == 0) &&
+	    (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) >= 0) {
+		free(dir);
+		return fd;
+	}
+	diag_error(dl, DIAG_CANT_WRITE, path, 0, "check that its folder "
+	    "exists and is writable (XDG_RUNTIME_DIR and XDG_STATE_HOME "
+	    "move it)", "cannot open the lock file: %s", strerror(errno));
+	free(dir);
+	return -1;
+}
+
+int
+file_lock(const char *path, long wait_seconds, long *holder,
+    struct diag_list *dl)
+{
+	double deadline = monotonic_seconds() + (double)wait_seconds;
+	char pid[32];
+	int fd, n;
+
+	*holder = 0;
+	if ((fd = open_lock_file(path, dl)) < 0)
+		return FILE_LOCK_FAILED;
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			diag_error(dl, DIAG_CANT_WRITE, path, 0, NULL,
+			    "cannot lock: %s", strerror(errno));
+			close(fd);
+			return FILE_LOCK_FAILED;
+		}
+		if (monotonic_seconds() >= deadline) {
+			*holder = lock_holder(fd);
+			close(fd);
+			return FILE_LOCK_HELD;
+		}
+		sleep_ms(LOCK_POLL_MS);
+	}
+	/* Who holds it, for the message the next one gives. */
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		/* Only the message suffers; the lock is held. */
+	}
+	return fd;
+}
+
+void
+file_unlock(int fd)
+{
+	if (fd < 0)
+		return;
+	/* The pid goes with the lock; the file stays, for the next. */
+	if (ftruncate(fd, 0) != 0) {
+		/* A stale pid is checked for life before it is shown. */
+	}
+	close(fd);
 }

@@ -67,4 +67,20 @@ int file_replace_if_unchanged(const char *path, const char *old,
  */
 int file_mkdirs(const char *path, unsigned mode);
 
+#define FILE_LOCK_HELD (-1)
+#define FILE_LOCK_FAILED (-2)
+/*
+ * Hold the file at path (created 0600, with its folder, 0700; a link is
+ * not followed) with an exclusive flock, waiting up to wait_seconds while
+ * another process holds it. Returns the descriptor, which holds the lock
+ * until file_unlock(); FILE_LOCK_HELD when another process still holds it
+ * after the wait (*holder: its pid when it wrote one and lives, else 0);
+ * FILE_LOCK_FAILED with a diag on dl when it cannot be taken at all. The
+ * holder's pid is written into the file, for that message.
+ */
+int file_lock(const char *path, long wait_seconds, long *holder,
+    struct diag_list *dl);
+/* Let go of what file_lock() took; the file stays. -1 does nothing. */
+void file_unlock(int fd);
+
 #endif

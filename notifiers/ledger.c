@@ -4,15 +4,14 @@
 #include "ledger.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../core/diag.h"
+#include "../core/fileio.h"
 #include "../core/util.h"
 
 struct ledger {
@@ -112,34 +111,18 @@ ensure_schema(struct ledger *l, struct diag_list *dl)
 	return 0;
 }
 
-/* flock PATH.lock, waiting up to wait_seconds. 0, 1 (still held), -1. */
+/* Hold PATH.lock, waiting up to wait_seconds: 0, 1 (still held), -1. */
 static int
 hold(struct ledger *l, int wait_seconds, struct diag_list *dl)
 {
 	char *lock_path = xasprintf("%s.lock", l->path);
-	struct timespec pause = { 0, 100 * 1000 * 1000 };
-	int tries = wait_seconds * 10;
+	long holder;
 
-	l->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (l->lock_fd < 0) {
-		diag_error(dl, DIAG_CANT_WRITE, lock_path, 0, "check the "
-		    "folder's permissions", "cannot create the lock file: %s",
-		    strerror(errno));
-		free(lock_path);
-		return -1;
-	}
+	l->lock_fd = file_lock(lock_path, wait_seconds, &holder, dl);
 	free(lock_path);
-	while (flock(l->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			diag_error(dl, DIAG_CANT_WRITE, l->path, 0, NULL,
-			    "cannot lock the ledger: %s", strerror(errno));
-			return -1;
-		}
-		if (tries-- <= 0)
-			return 1;
-		nanosleep(&pause, NULL);
-	}
-	return 0;
+	if (l->lock_fd == FILE_LOCK_HELD)
+		return 1;
+	return l->lock_fd < 0 ? -1 : 0;
 }
 
 int
@@ -200,8 +183,7 @@ ledger_close(struct ledger *l)
 		return;
 	if (l->db != NULL)
 		sqlite3_close(l->db);
-	if (l->lock_fd >= 0)
-		close(l->lock_fd);	/* lets go of the flock */
+	file_unlock(l->lock_fd);
 	free(l->path);
 	free(l);
 }

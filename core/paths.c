@@ -1,0 +1,64 @@
+/* paths.c - where followup keeps its files (see paths.h). */
+#include "paths.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define STATE "XDG_STATE_HOME", ".local/state"
+
+char *
+paths_config(void)
+{
+	return xdg_path("XDG_CONFIG_HOME", ".config", "config.yml");
+}
+
+char *
+paths_feed(void)
+{
+	return xdg_path("XDG_DATA_HOME", ".local/share", "followup.ics");
+}
+
+char *
+paths_state_dir(void)
+{
+	return xdg_path(STATE, "");
+}
+
+char *
+paths_scan_cache(void)
+{
+	return xdg_path(STATE, "scan-cache.db");
+}
+
+char *
+paths_ledger(void)
+{
+	return xdg_path(STATE, "state.db");
+}
+
+char *
+paths_publish_state(const char *shown_url)
+{
+	char *name = xasprintf("publish-%016llx.state",
+	    hash_fnv1a64(shown_url, strlen(shown_url)));
+	char *path = xdg_path(STATE, name);
+
+	free(name);
+	return path;
+}
+
+char *
+paths_run_lock(void)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (rt != NULL && rt[0] == '/' && stat(rt, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && access(rt, W_OK | X_OK) == 0)
+		return xdg_path("XDG_RUNTIME_DIR", "", "run.lock");
+	return xdg_path(STATE, "run.lock");
+}

@@ -1,0 +1,36 @@
+/*
+ * paths.h - where followup keeps its files, each named once (the XDG
+ * base folders, docs/design.md "State files"):
+ *
+ *   $XDG_CONFIG_HOME/followup/config.yml        the config
+ *   $XDG_DATA_HOME/followup/followup.ics        the feed, by default
+ *   $XDG_STATE_HOME/followup/scan-cache.db      the scan cache
+ *   $XDG_STATE_HOME/followup/state.db           the ledger of reminders
+ *   $XDG_STATE_HOME/followup/publish-HASH.state what was published where
+ *   $XDG_RUNTIME_DIR/followup/run.lock          one `run` at a time (else
+ *                                               in the state folder)
+ *
+ * Each variable that is unset or not an absolute path falls back to its
+ * place under $HOME (~/.config, ~/.local/share, ~/.local/state). Every
+ * function returns a string the caller frees, or NULL when neither the
+ * variable nor HOME says where; none creates anything.
+ */
+#ifndef FOLLOWUP_PATHS_H
+#define FOLLOWUP_PATHS_H
+
+char *paths_config(void);
+char *paths_feed(void);
+/* The state folder itself: the ledger's and the publish state's. */
+char *paths_state_dir(void);
+char *paths_scan_cache(void);
+char *paths_ledger(void);
+/* For the publish URL as it may be shown (no secret): one file per URL. */
+char *paths_publish_state(const char *shown_url);
+/*
+ * In $XDG_RUNTIME_DIR, which goes away with the session; in the state
+ * folder when it is unset or not ours to write (a value inherited through
+ * sudo).
+ */
+char *paths_run_lock(void);
+
+#endif
