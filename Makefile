@@ -44,27 +44,29 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 LDLIBS = $(PKG_LIBS) -lm -pthread
 
 BUILD ?= build
-LIB_SRC = $(wildcard core/*.c config/*.c net/*.c feed/*.c notifiers/*.c)
-CMD_SRC = $(wildcard cmd/*.c)
+# The folders are the build's boundary (docs/design.md, "Layers"): the
+# binary is core/, config/ and cmd/; what links libcurl or libical is in
+# net/, feed/ and notifiers/, which make followup-net.so, loaded only by
+# the commands that need it (cmd/module.h). The binary exports the
+# engine's symbols to the module, whose objects are compiled apart, as
+# position-independent code.
+MAIN_SRC = $(wildcard core/*.c config/*.c cmd/*.c)
+NET_SRC = $(wildcard net/*.c feed/*.c notifiers/*.c)
+# The unit tests and the fuzzers link everything but the commands.
+LIB_SRC = $(wildcard core/*.c config/*.c) $(NET_SRC)
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
-CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/test-%.c=$(BUILD)/tests/unit-%)
 TOOL_BIN = $(BUILD)/tests/tasklines $(BUILD)/tests/md2html
-# The commands that need libcurl or libical, and the code only they call,
-# make followup-net.so, which the binary loads for them alone
-# (cmd/module.h); the binary exports the engine's symbols to it. Its
-# objects are compiled apart, as position-independent code.
-NET_SRC = $(wildcard net/*.c feed/*.c notifiers/*.c) cmd/check.c cmd/ics.c \
-	cmd/notify.c cmd/run.c cmd/net.c
 NET_OBJ = $(NET_SRC:%.c=$(BUILD)/pic/%.o)
-MAIN_OBJ = $(filter-out $(NET_SRC:%.c=$(BUILD)/%.o),$(CMD_OBJ) $(LIB_OBJ))
 MODULE = $(BUILD)/followup-net.so
 # The binary loads only a module built from the same headers: their hash
-# marks both (cmd/module.c, cmd/net.c), so a module left from another
+# marks both (cmd/module.c, net/abi.c), so a module left from another
 # build is refused instead of sharing structs laid out otherwise.
 ABI_HEADERS = $(sort $(wildcard core/*.h cmd/*.h config/*.h net/*.h feed/*.h \
 	notifiers/*.h))
+ABI_OBJ = $(BUILD)/cmd/module.o $(BUILD)/net/abi.o $(BUILD)/pic/net/abi.o
 ABI = $(shell cat $(ABI_HEADERS) | sha256sum | cut -c1-16)
 # cmd/module.c looks for it in ../lib/followup from the binary's folder.
 MODULEDIR = $(PREFIX)/lib/followup
@@ -79,9 +81,8 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 all: $(BUILD)/followup $(MODULE)
 
-$(BUILD)/cmd/module.o $(BUILD)/pic/cmd/net.o: ALL_CFLAGS += \
-	-DFOLLOWUP_ABI='"$(ABI)"'
-$(BUILD)/cmd/module.o $(BUILD)/pic/cmd/net.o: $(ABI_HEADERS)
+$(ABI_OBJ): ALL_CFLAGS += -DFOLLOWUP_ABI='"$(ABI)"'
+$(ABI_OBJ): $(ABI_HEADERS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -191,6 +192,7 @@ fuzz:
 	@mkdir -p build-fuzz
 	for h in note config dav url fmedit notecodec; do \
 		clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(PKG_CFLAGS) \
+			-DFOLLOWUP_ABI='"$(ABI)"' \
 			-o build-fuzz/fuzz-$$h tests/fuzz/fuzz-$$h.c \
 			$(FUZZ_LIB_SRC) $(LDLIBS) || exit 1; \
 	done
@@ -207,9 +209,9 @@ bench: all
 	bench/run.sh $(BENCH_SIZES)
 
 lint:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) $(wildcard */*.h)
+	clang-format --dry-run --Werror $(MAIN_SRC) $(NET_SRC) $(wildcard */*.h)
 
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(wildcard $(BUILD)/tests/unit/*.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(wildcard $(BUILD)/tests/unit/*.d)

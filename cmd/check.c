@@ -2,10 +2,35 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "module.h"
 #include "../core/engine.h"
 #include "../core/util.h"
+#include "../feed/feed.h"
+#include "../notifiers/dispatch.h"
 
-int
+/*
+ * What run would write to and send through, untouched: the feed's folder,
+ * the publish URL, every notifier. Returns the exit status it calls for.
+ */
+static int
+check_outputs(struct common *c, struct diag_list *dl)
+{
+	const struct feed_api *feed = module_feed(c->cmd->name);
+	const struct dispatch_api *dispatch = module_dispatch(c->cmd->name);
+	struct diag_list out = DIAG_LIST_INIT;
+	FILE *say = c->quiet ? NULL : stdout;
+	int rc;
+
+	if (feed == NULL || dispatch == NULL)
+		return EXIT_UNAVAILABLE;
+	feed->check(common_step_env(c), say, &out);
+	dispatch->check(common_step_env(c), say, &out);
+	rc = diag_exit_status(&out) == EXIT_CONFIG ? EXIT_CONFIG : 0;
+	diag_list_move(dl, &out);
+	return rc;
+}
+
+static int
 cmd_check(const struct command *cmd, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -15,23 +40,17 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 	struct common c;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct scan_result r;
-	int rc, scanned = 0;
+	int rc, outputs, scanned = 0;
 
 	common_init(&c, cmd);
 	if ((rc = common_parse(&c, argc, argv, options, NULL, NULL)) >= 0)
 		goto out;
 	/* A config error does not stop the check: the vault is checked too. */
 	rc = common_setup(&c, &dl);
-	if (rc != EXIT_CONFIG) {
-		struct diag_list out = DIAG_LIST_INIT;
-		FILE *say = c.quiet ? NULL : stdout;
-
-		/* What run would write to and send through, untouched. */
-		feed_check(&c, say, &out);
-		notify_check(&c, say, &out);
-		if (diag_exit_status(&out) == EXIT_CONFIG)
-			rc = EXIT_CONFIG;
-		diag_list_move(&dl, &out);
+	if (rc != EXIT_CONFIG && (outputs = check_outputs(&c, &dl)) != 0) {
+		rc = outputs;
+		if (rc == EXIT_UNAVAILABLE)
+			goto out;
 	}
 	if (c.vault != NULL) {
 		common_scan(&c, &r);
@@ -62,3 +81,11 @@ out:
 	common_release(&c);
 	return common_finish_output(rc);
 }
+
+const struct command cmd_check_entry = {
+	.name = "check",
+	.summary = "Check the vault and the config; print every problem, "
+	    "send nothing.",
+	.usage = "",
+	.run = cmd_check,
+};

@@ -1,10 +1,13 @@
 /*
- * cmd.h - what every subcommand shares: the command table, the common
- * options of DESIGN.md §4 (--vault, --config, --today, -q, -v, --help,
- * --version), loading the config and choosing today.
+ * cmd.h - what every command shares: its entry (struct command, one per
+ * file, tmux-style, listed by main.c), the options every command takes
+ * (--vault, --config, --today, --no-cache, -q, -v, --help, --version),
+ * loading the config, choosing today and scanning.
  *
  * Only cmd/ prints and only cmd/ decides exit statuses (sysexits.h, as
- * DESIGN.md §6 lists them).
+ * docs/design.md, "Exit statuses", lists them). A command file holds its
+ * options and the order of its steps; what a step does is the engine's
+ * (core/), the feed's (feed/) or the dispatch's (notifiers/).
  */
 #ifndef FOLLOWUP_CMD_H
 #define FOLLOWUP_CMD_H
@@ -14,10 +17,9 @@
 #include <time.h>
 
 #include "../config/config.h"
-#include "../feed/calendar.h"
+#include "../config/step.h"
 #include "../core/diag.h"
 #include "../core/version.h"
-#include "../feed/publish.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 64
@@ -28,14 +30,13 @@
 #define EXIT_TEMPFAIL 75
 #define EXIT_CONFIG 78
 
+/* A command: `followup NAME ...` runs run(). */
 struct command {
 	const char *name;
-	const char *summary;
+	const char *summary;	/* one line, for `followup --help` */
+	const char *usage;	/* its own options, for `followup NAME --help` */
 	int (*run)(const struct command *cmd, int argc, char **argv);
-	const char *usage;	/* options after the common ones */
 };
-
-extern const struct command commands[];
 
 /* Option values for the options every command takes. */
 enum {
@@ -75,6 +76,8 @@ struct common {
 	int today;		/* --today, else the local date of now */
 	int color_out;		/* colour on stdout */
 	int color_err;
+	char *vault_name;	/* its folder's name, made when first asked */
+	struct step_env env;	/* for the feed and the dispatch */
 };
 
 void common_init(struct common *c, const struct command *cmd);
@@ -117,81 +120,12 @@ struct scan_result;
  * --no-cache). Returns 0, or -1 when the vault cannot be read.
  */
 int common_scan(struct common *c, struct scan_result *r);
-/* Print diags to stderr in the §6 format (warnings unless -q). */
+/* Print diags to stderr as "path:line: message" (warnings unless -q). */
 void common_print_diags(const struct common *c, const struct diag_list *dl);
-/* The vault's name as Obsidian knows it: its folder's name; the caller's. */
-char *common_vault_name(const struct common *c);
-
 /*
- * The steps of `followup run` that are commands of their own too: the
- * feed (ics.c) and the reminders (notify.c). Each puts what went wrong on
- * dl and says what it did in its result, printing nothing.
+ * What the feed and the dispatch get of the command (config, clock,
+ * today, the vault's name), made once; c keeps it.
  */
-struct feed_result {
-	struct calendar cal;	/* valid when built */
-	int built;
-	int todo;		/* VTODOs */
-	int written;		/* 1 written, 0 unchanged, -1 not written */
-	struct publish_result published;
-	char *previous;		/* the feed on disk before; NULL */
-	size_t previous_len;
-	int had_previous;
-};
-
-/*
- * Where the feed goes: output_arg, else ics.path, else the default (its
- * folder created). NULL when there is no HOME. The caller's.
- */
-char *feed_path(const struct common *c, const char *output_arg);
-/* Build the feed of r, going on from the feed at path (NULL: none). */
-int feed_build(const struct common *c, const struct scan_result *r,
-    const char *path, struct feed_result *fr, struct diag_list *dl);
-/* Write it to path atomically, unless only DTSTAMP would change. */
-int feed_write(const char *path, struct feed_result *fr,
-    struct diag_list *dl);
-/* PUT it to ics.publish. */
-int feed_publish(const struct common *c, struct feed_result *fr,
-    struct diag_list *dl);
-/* "(12 events)", or "(10 to-dos, 2 events)". */
-void feed_print_count(FILE *out, const struct feed_result *fr);
-void feed_result_release(struct feed_result *fr);
-/*
- * For `followup check`: the feed's folder writable, a file already there
- * a feed, ics.publish usable (its password at hand); nothing contacted.
- * Says a line each on say (NULL: silent). Returns 0, or -1 (diags).
- */
-int feed_check(const struct common *c, FILE *say, struct diag_list *dl);
-
-struct notify_counts {
-	size_t notifiers;	/* that could be opened */
-	size_t broken;		/* that the config could not open */
-	size_t sent;		/* reminders the services took */
-	size_t failed;		/* not delivered: tried again next run */
-	size_t unknown;		/* no answer: may have arrived */
-	size_t waiting;		/* over a limit: for the next run */
-	int quiet_hours;	/* nothing sent: notify.quiet_hours */
-};
-
-/*
- * Send the reminders of r through every notifier, as `followup notify`
- * does. cal, when not NULL, is attached where a notifier asks for it.
- * say, when not NULL, gets a line per notifier.
- */
-void notify_step(struct common *c, const struct scan_result *r,
-    const struct calendar *cal, FILE *say, struct notify_counts *nc,
-    struct diag_list *dl);
-
-/* For `followup check`: every notifier opened (URL, secret, CA file);
- * nothing sent. Returns 0, or -1 (diags). */
-int notify_check(const struct common *c, FILE *say, struct diag_list *dl);
-
-int cmd_status(const struct command *cmd, int argc, char **argv);
-int cmd_contacted(const struct command *cmd, int argc, char **argv);
-int cmd_snooze(const struct command *cmd, int argc, char **argv);
-/* These four are in followup-net.so: main.c runs them through module.h. */
-int cmd_check(const struct command *cmd, int argc, char **argv);
-int cmd_ics(const struct command *cmd, int argc, char **argv);
-int cmd_notify(const struct command *cmd, int argc, char **argv);
-int cmd_run(const struct command *cmd, int argc, char **argv);
+const struct step_env *common_step_env(struct common *c);
 
 #endif

@@ -232,16 +232,22 @@ common_release(struct common *c)
 {
 	config_release(&c->cfg);
 	free(c->vault);
+	free(c->vault_name);
 }
 
-char *
-common_vault_name(const struct common *c)
+const struct step_env *
+common_step_env(struct common *c)
 {
-	char *real = realpath(c->vault, NULL), *copy, *name;
+	char *real, *copy;
 
-	copy = xstrdup(real ? real : c->vault);
-	name = xstrdup(basename(copy));
-	free(copy);
-	free(real);
-	return name;
+	if (c->vault_name == NULL) {
+		real = realpath(c->vault, NULL);
+		copy = xstrdup(real ? real : c->vault);
+		c->vault_name = xstrdup(basename(copy));
+		free(copy);
+		free(real);
+	}
+	c->env = (struct step_env){ &c->cfg, c->now, c->today,
+		c->vault_name };
+	return &c->env;
 }

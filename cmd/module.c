@@ -1,4 +1,4 @@
-/* module.c - load followup-net.so and run a command of it (see module.h). */
+/* module.c - load followup-net.so and find its tables (see module.h). */
 #include "module.h"
 
 #include <dlfcn.h>
@@ -8,13 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "../core/util.h"
+#include "../core/version.h"
 
-/* What net.c marks the module with: the version and the headers' hash. */
+/* What net/abi.c marks the module with: the version and the headers' hash. */
 #define MODULE_MARK FOLLOWUP_VERSION " " FOLLOWUP_ABI
-
-typedef int (*command_fn)(const struct command *cmd, int argc, char **argv);
 
 /* The folder of the running binary, with its "/"; NULL when unknown. */
 static char *
@@ -82,32 +80,52 @@ module_open(char **why)
 	return handle;
 }
 
-int
-cmd_from_module(const struct command *cmd, int argc, char **argv)
+/* The module, loaded once; NULL after saying why. */
+static void *
+module_handle(const char *command)
 {
-	char *why, *name;
-	void *handle = module_open(&why);
-	command_fn run = NULL;
+	static void *handle;
+	static int tried;
+	char *why = NULL;
 
-	if (handle != NULL) {
-		name = xasprintf("cmd_%s", cmd->name);
-		/* POSIX makes a function pointer of dlsym()'s void *. */
-		*(void **)&run = dlsym(handle, name);
-		if (run == NULL)
-			why = xasprintf("%s has no %s", MODULE_NAME, name);
-		free(name);
+	if (!tried) {
+		tried = 1;
+		handle = module_open(&why);
 	}
-	if (run == NULL) {
+	if (handle == NULL) {
 		fprintf(stderr, "followup: cannot load the command \"%s\": %s\n"
 		    "  hint: install followup again (make install): it looks "
-		    "for %s in ../lib/followup/ from its own folder\n",
-		    cmd->name, why, MODULE_NAME);
+		    "for %s in ../lib/followup/ from its own folder\n", command,
+		    why ? why : "it did not load before", MODULE_NAME);
 		free(why);
-		return EXIT_UNAVAILABLE;
 	}
-	/*
-	 * Never unloaded: libstdc++ and the TLS libraries it brought stay
-	 * loaded whatever dlclose() says.
-	 */
-	return run(cmd, argc, argv);
+	return handle;
+}
+
+/* The table called name in the module, or NULL after saying why. */
+static const void *
+module_table(const char *command, const char *name)
+{
+	void *handle = module_handle(command);
+	const void *table;
+
+	if (handle == NULL)
+		return NULL;
+	if ((table = dlsym(handle, name)) == NULL)
+		fprintf(stderr, "followup: cannot load the command \"%s\": "
+		    "%s has no %s\n  hint: install followup again (make "
+		    "install)\n", command, MODULE_NAME, name);
+	return table;
+}
+
+const struct feed_api *
+module_feed(const char *command)
+{
+	return module_table(command, "feed_api");
+}
+
+const struct dispatch_api *
+module_dispatch(const char *command)
+{
+	return module_table(command, "dispatch_api");
 }

@@ -1,672 +1,22 @@
 /*
  * notify.c - `followup notify`: send what is due through every configured
- * notifier, once per due episode (DESIGN.md §8).
- *
- * The order of one run: scan; hold the ledger (another followup sending
- * waits, then gives up with 75); settle what a stopped run left in
- * `sending`; then per notifier: pick the contacts in its states that the
- * ledger has not seen within repeat_days, at most max_per_run, record them
- * as `sending`, send (retrying 429 and 5xx inside notify.retry_seconds),
- * and record the outcome. One notifier failing never stops the others.
+ * notifier, once per due episode (notifiers/dispatch.h has the rules).
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cmd.h"
-#include "../feed/calendar.h"
-#include "../core/date.h"
+#include "module.h"
 #include "../core/engine.h"
-#include "../core/note.h"
-#include "../core/schedule.h"
-#include "../core/store.h"
-#include "../core/fileio.h"
-#include "../notifiers/ledger.h"
-#include "../core/util.h"
-#include "../net/http.h"
-#include "../notifiers/notifier.h"
+#include "../feed/feed.h"
+#include "../notifiers/dispatch.h"
 
 enum { OPT_DRY_RUN = OPT_FIRST_COMMAND_OPTION, OPT_ONLY, OPT_TEST };
-
-#define ITEMS_SHOWN 3		/* open items a reminder lists */
-#define LOCK_WAIT_SECONDS 300	/* for another followup that is sending */
-#define MAX_ATTEMPTS 5
-#define DEFAULT_TIMEOUT_S 30
-#define DEFAULT_STATES ((1u << STATE_COLD) | (1u << STATE_OVERDUE) | \
-	(1u << STATE_DUE))
-
-struct notify_options {
-	int dry_run;
-	int test;
-	const char *only;
-};
-
-/* Every contact as a reminder, built once from the scan. */
-struct prepared {
-	struct reminder *reminders;	/* in the order of the schedule */
-	struct ledger_episode *episodes;
-	int *since;		/* the day it became due for sending; 0 */
-	int *state;		/* enum contact_state */
-	size_t n;
-	struct arena arena;
-};
-
-struct run {
-	struct common *c;
-	const struct notify_options *o;
-	struct prepared *p;
-	struct ledger *ledger;
-	const char *today;
-	const char *vault_name;
-	const struct calendar *cal;	/* for attach_calendar; NULL */
-	struct calendar *own_cal;	/* built here for it */
-	int last_run;
-	struct diag_list *dl;
-	/* Messages a stopped run left unanswered, for services that drop
-	 * a repeat: sent again as they were, by message id. */
-	struct ledger_row *again;
-	size_t nagain;
-	FILE *say;		/* a line per notifier; NULL */
-	struct notify_counts *nc;
-};
-
-/* ------------------------------------------------------------ reminders */
-
-static const char *
-arena_date(struct arena *a, int day)
-{
-	char buf[16];
-
-	if (day == DATE_NONE)
-		return NULL;
-	return arena_strdup(a, date_format(day, buf));
-}
-
-static void
-prepare_items(struct prepared *p, struct reminder *r,
-    const struct scan_result *res, const struct contact *c)
-{
-	struct reminder_item *items;
-	size_t k, n = c->nitems < ITEMS_SHOWN ? c->nitems : ITEMS_SHOWN;
-
-	items = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*items));
-	for (k = 0; k < n; k++) {
-		const struct task *t = &res->vault.tasks[c->items[k]];
-
-		items[k].text = t->text;
-		items[k].due = arena_date(&p->arena, t->due);
-		items[k].path = res->vault.notes[t->note].path;
-		items[k].line = t->line;
-	}
-	r->items = items;
-	r->nitems = n;
-	r->nitems_total = c->nitems;
-}
-
-static void
-prepare(struct prepared *p, const struct scan_result *res,
-    const struct config *cfg, const char *vault_name)
-{
-	size_t i;
-
-	memset(p, 0, sizeof(*p));
-	p->n = res->contacts.n;
-	p->reminders = xcalloc(p->n ? p->n : 1, sizeof(*p->reminders));
-	p->episodes = xcalloc(p->n ? p->n : 1, sizeof(*p->episodes));
-	p->since = xcalloc(p->n ? p->n : 1, sizeof(*p->since));
-	p->state = xcalloc(p->n ? p->n : 1, sizeof(*p->state));
-	for (i = 0; i < p->n; i++) {
-		const struct contact *c = &res->contacts.items[i];
-		struct reminder *r = &p->reminders[i];
-		char *link = note_open_url(vault_name, c->path);
-		/* Someone never contacted is due today, every day: the
-		 * episode is "never" itself (0), or each day would be a new
-		 * one and remind again, whatever repeat_days says. */
-		int due = c->state == STATE_NEVER ? 0 : c->due;
-
-		r->name = c->name;
-		r->path = c->path;
-		r->link = arena_strdup(&p->arena, link);
-		free(link);
-		r->state = contact_state_name(c->state);
-		r->due = arena_date(&p->arena, c->due);
-		r->last_contact = arena_date(&p->arena, c->last_contact);
-		r->days_since_contact = c->days_since_contact == DATE_NONE ?
-		    -1 : c->days_since_contact;
-		r->days_overdue = c->days_overdue;
-		r->cadence_days = c->cadence_days;
-		prepare_items(p, r, res, c);
-		r->episode = arena_printf(&p->arena, "%s|%s|%s", c->path,
-		    due ? r->due : "-", r->state);
-		p->episodes[i] = (struct ledger_episode){ c->path, due,
-		    r->state };
-		p->since[i] = schedule_state_since(c, &cfg->rules);
-		p->state[i] = (int)c->state;
-	}
-}
-
-static void
-prepared_release(struct prepared *p)
-{
-	free(p->reminders);
-	free(p->episodes);
-	free(p->since);
-	free(p->state);
-	arena_free(&p->arena);
-}
-
-/* ------------------------------------------------------------ sending */
-
-/*
- * Send req, again after a 429, a 5xx or no connection (and, where the
- * service drops repeats, after no answer) while *deadline allows: after
- * Retry-After when the service says, else 1 s, 2 s, 4 s, ...
- */
-static void
-send_with_retry(const struct notifier *n, const struct notifier_request *req,
-    double deadline, struct send_result *res)
-{
-	long backoff_ms = 1000;
-	int attempt;
-
-	for (attempt = 1; ; attempt++) {
-		long wait_ms;
-
-		if (n->ops->send != NULL)
-			n->ops->send(n, req, res);
-		else
-			notifier_http_send(n, req, res);
-		if (res->outcome != SEND_RETRY && !(res->outcome ==
-		    SEND_UNKNOWN && req->idempotent))
-			return;
-		if (attempt >= MAX_ATTEMPTS)
-			return;
-		wait_ms = res->retry_after_ms >= 0 ? res->retry_after_ms :
-		    backoff_ms;
-		if (monotonic_seconds() + wait_ms / 1000.0 > deadline)
-			return;
-		sleep_ms(wait_ms);
-		backoff_ms *= 2;
-		send_result_release(res);
-	}
-}
-
-static const char *
-outcome_words(enum send_outcome o)
-{
-	switch (o) {
-	case SEND_ACCEPTED:
-		return "sent";
-	case SEND_RETRY:
-		return "not delivered, sent again next run";
-	case SEND_UNKNOWN:
-		return "no answer: it may have arrived";
-	case SEND_REJECTED:
-		return "refused by the service, sent again next run";
-	}
-	return "?";
-}
-
-static void
-count_outcome(struct notify_counts *nc, enum send_outcome o, size_t count)
-{
-	if (o == SEND_ACCEPTED)
-		nc->sent += count;
-	else if (o == SEND_UNKNOWN)
-		nc->unknown += count;
-	else
-		nc->failed += count;
-}
-
-/* A stable id of the message: the notifier and the episodes it carries. */
-static char *
-message_id(const struct notifier *n, const struct reminder *const *rs,
-    size_t count, const char *today, int test)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-	char *id;
-
-	strbuf_addf(&sb, "%s\n", n->name);
-	if (test)
-		strbuf_addf(&sb, "test %s\n", today);
-	for (i = 0; i < count; i++)
-		strbuf_addf(&sb, "%s\n", rs[i]->episode);
-	id = xasprintf("%016llx", hash_fnv1a64(sb.buf, sb.len));
-	strbuf_release(&sb);
-	return id;
-}
-
-/*
- * Send one message for the reminders sel[0..count) through n, with the
- * ledger around it. A message that shows fewer than count (the service's
- * limit) carries only those: *carried says how many; the others wait for
- * the next message. again_id, when set, is the id of the message these
- * reminders went in before, with no answer: the service drops the repeat.
- * Returns the outcome.
- */
-static enum send_outcome
-deliver(struct run *run, const struct notifier *n,
-    const struct reminder *const *sel, const struct ledger_episode *eps,
-    size_t count, int digest, int test, double deadline, size_t *carried,
-    const char *again_id)
-{
-	struct reminder *copy = xcalloc(count ? count : 1, sizeof(*copy));
-	struct reminder_batch b = { 0 };
-	struct notifier_request req;
-	struct send_result res = { 0 };
-	char *id = again_id ? xstrdup(again_id) :
-	    message_id(n, sel, count, run->today, test), *shown;
-	enum ledger_status after;
-	size_t i;
-
-	for (i = 0; i < count; i++)
-		copy[i] = *sel[i];
-	b.items = copy;
-	b.n = b.shown = count;
-	b.digest = digest;
-	b.test = test;
-	b.today = run->today;
-	b.vault_name = run->vault_name;
-	b.message_id = id;
-	b.now = run->c->now;
-	if (run->cal != NULL && n->attach_calendar) {
-		b.calendar = run->cal->text;
-		b.calendar_len = run->cal->len;
-	}
-	shown = notifier_shown_url(n);
-	*carried = 0;
-	if (notifier_format(n, &b, &req) != 0) {
-		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0, NULL, "notifier %s "
-		    "(%s): the message could not be made", n->name, shown);
-		res.outcome = SEND_REJECTED;
-		goto out;
-	}
-	/* Only what the message shows counts as told. */
-	if (req.shown > 0 && req.shown < count)
-		count = req.shown;
-	*carried = count;
-	if (run->o->dry_run) {
-		notifier_request_print(stdout, n, &req);
-		res.outcome = SEND_ACCEPTED;
-		goto done;
-	}
-	if (!test && ledger_begin(run->ledger, n->name, eps, count, id,
-	    run->c->today, run->c->now) != 0) {
-		/* Never send what the ledger could not record. */
-		diag_error(run->dl, DIAG_CANT_WRITE, NULL, 0, "check the disk "
-		    "and $XDG_STATE_HOME", "notifier %s: the ledger cannot "
-		    "record the reminders (%s): nothing sent", n->name,
-		    ledger_error(run->ledger));
-		res.outcome = SEND_RETRY;
-		goto done;
-	}
-	send_with_retry(n, &req, deadline, &res);
-	if (!test)
-		count_outcome(run->nc, res.outcome, count);
-	if (!test) {
-		/* Unknown: sent again next run, as the same message, only
-		 * where that cannot double it (n->resend_safe; req.idempotent
-		 * may hold for this run's session only). */
-		after = res.outcome == SEND_ACCEPTED ? LEDGER_SENT :
-		    res.outcome != SEND_UNKNOWN ? LEDGER_NONE :
-		    n->resend_safe ? LEDGER_SENDING : LEDGER_UNKNOWN;
-		if (ledger_end(run->ledger, n->name, eps, count, after,
-		    run->c->today) != 0)
-			diag_error(run->dl, DIAG_CANT_WRITE, NULL, 0, "check "
-			    "the disk and $XDG_STATE_HOME", "notifier %s: the "
-			    "ledger cannot record the outcome (%s)", n->name,
-			    ledger_error(run->ledger));
-	}
-	if (res.outcome != SEND_ACCEPTED)
-		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0,
-		    res.outcome == SEND_UNKNOWN && !n->resend_safe ?
-		    "not sent again before notify.repeat_days, so that it "
-		    "never arrives twice; check the service" :
-		    res.outcome == SEND_REJECTED ? "check the notifier's URL "
-		    "and the service's settings" : "followup tries again on "
-		    "its next run", "notifier %s (%s): %s%s%s", n->name, shown,
-		    outcome_words(res.outcome), res.error ? ": " : "",
-		    res.error ? res.error : "");
-done:
-	notifier_request_release(&req);
-out:
-	send_result_release(&res);
-	free(shown);
-	free(id);
-	free(copy);
-	return res.outcome;
-}
-
-/* ------------------------------------------------------------ choosing */
-
-/*
- * Whether the ledger lets episode i go out to n today. repeat_days 0 is
- * never again: "again after 0 days" would be on every run, many a day.
- */
-static int
-due_for(struct run *run, const struct notifier *n, size_t i)
-{
-	int day, repeat = run->c->cfg.notify.repeat_days;
-	enum ledger_status st = ledger_lookup(run->ledger, n->name,
-	    &run->p->episodes[i], &day);
-
-	if (st == LEDGER_NONE)
-		return 1;
-	return repeat > 0 && run->c->today - day >= repeat &&
-	    st != LEDGER_SENDING;
-}
-
-static void report_unknown(struct run *run, const struct ledger_row *row);
-
-/* The index of the contact whose episode row is, or -1. */
-static long
-find_episode(const struct run *run, const struct ledger_row *row)
-{
-	size_t i;
-
-	for (i = 0; i < run->p->n; i++) {
-		const struct ledger_episode *e = &run->p->episodes[i];
-
-		if (e->due == row->due && strcmp(e->contact, row->contact) == 0 &&
-		    strcmp(e->state, row->state) == 0)
-			return (long)i;
-	}
-	return -1;
-}
-
-/*
- * Send again, as the same message (same id: the service drops the
- * repeat), what n's rows in run->again hold: rows[first..end) per message.
- * A message whose reminders are not all still due cannot be made the same
- * again: it is settled as unknown, reported, not resent.
- */
-static void
-send_again(struct run *run, const struct notifier *n, double deadline)
-{
-	size_t first = 0, end, k, carried;
-
-	while (first < run->nagain) {
-		const struct ledger_row *r = &run->again[first];
-		const struct reminder **sel;
-		struct ledger_episode *eps;
-		size_t count = 0;
-		int whole = 1;
-
-		for (end = first; end < run->nagain &&
-		    strcmp(run->again[end].notifier, r->notifier) == 0 &&
-		    strcmp(run->again[end].message, r->message) == 0; end++)
-			;
-		if (strcmp(r->notifier, n->name) != 0) {
-			first = end;
-			continue;
-		}
-		sel = xcalloc(end - first, sizeof(*sel));
-		eps = xcalloc(end - first, sizeof(*eps));
-		for (k = first; k < end; k++) {
-			long i = find_episode(run, &run->again[k]);
-
-			if (i < 0) {
-				whole = 0;
-				break;
-			}
-			sel[count] = &run->p->reminders[i];
-			eps[count++] = run->p->episodes[i];
-		}
-		if (whole)
-			deliver(run, n, sel, eps, count, count > 1 ||
-			    run->c->cfg.notify.digest, 0, deadline, &carried,
-			    r->message);
-		else
-			for (k = first; k < end; k++)
-				report_unknown(run, &run->again[k]);
-		free(sel);
-		free(eps);
-		first = end;
-	}
-}
-
-/* Late: it became due on a day no run came by. */
-static const char *
-late_since(struct run *run, size_t i)
-{
-	int since = run->p->since[i];
-
-	if (since <= 0 || since >= run->c->today || run->last_run == 0 ||
-	    run->last_run >= since)
-		return NULL;
-	return arena_date(&run->p->arena, since);
-}
-
-/* Returns how many reminders n should get now, into sel and eps. */
-static size_t
-choose(struct run *run, const struct notifier *n,
-    const struct reminder **sel, struct ledger_episode *eps, size_t *waiting)
-{
-	size_t i, count = 0;
-	int max = run->c->cfg.notify.max_per_run;
-
-	*waiting = 0;
-	for (i = 0; i < run->p->n; i++) {
-		struct reminder *r = &run->p->reminders[i];
-
-		if (!(n->states & (1u << run->p->state[i])) ||
-		    !due_for(run, n, i))
-			continue;
-		if ((int)count >= max) {
-			(*waiting)++;
-			continue;
-		}
-		r->late_since = late_since(run, i);
-		sel[count] = r;
-		eps[count] = run->p->episodes[i];
-		count++;
-	}
-	return count;
-}
-
-static void
-notify_one(struct run *run, const struct notifier *n)
-{
-	const struct reminder **sel = xcalloc(run->p->n + 1, sizeof(*sel));
-	struct ledger_episode *eps = xcalloc(run->p->n + 1, sizeof(*eps));
-	double deadline = monotonic_seconds() +
-	    run->c->cfg.notify.retry_seconds;
-	size_t count, waiting, i, sent = 0, late = 0, carried;
-	int digest = run->c->cfg.notify.digest;
-
-	if (run->o->test) {
-		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline, &carried,
-		    NULL) == SEND_ACCEPTED && run->say != NULL)
-			fprintf(run->say, "%s: test message sent\n", n->name);
-		goto out;
-	}
-	send_again(run, n, deadline);
-	count = choose(run, n, sel, eps, &waiting);
-	if (count > 0 && digest) {
-		if (deliver(run, n, sel, eps, count, 1, 0, deadline,
-		    &carried, NULL) == SEND_ACCEPTED)
-			sent = carried;
-		/* What the service could not take waits for the next run. */
-		waiting += count - carried;
-		count = carried;
-	} else {
-		for (i = 0; i < count; i++)
-			if (deliver(run, n, &sel[i], &eps[i], 1, 0, 0,
-			    deadline, &carried, NULL) == SEND_ACCEPTED)
-				sent++;
-	}
-	for (i = 0; i < count; i++)
-		late += sel[i]->late_since != NULL;
-	run->nc->waiting += waiting;
-	if (run->say != NULL) {
-		if (count == 0)
-			fprintf(run->say, "%s: nothing new\n", n->name);
-		else
-			fprintf(run->say, "%s: %zu of %zu reminder%s sent%s%s\n",
-			    n->name,
-			    sent, count, count == 1 ? "" : "s",
-			    digest ? " in one message" : "",
-			    late ? " (some late)" : "");
-		if (waiting)
-			fprintf(run->say, "%s: %zu more wait for the next run (the "
-			    "service's message limit, or notify.max_per_run, "
-			    "%d)\n", n->name, waiting,
-			    run->c->cfg.notify.max_per_run);
-	}
-out:
-	free(sel);
-	free(eps);
-}
-
-/* ------------------------------------------------------------ setup */
-
-/*
- * Make notifier number i of the config. Returns 0, or -1 with a config
- * error naming it by position and shown URL.
- */
-static int
-open_notifier(const struct common *c, size_t i, struct notifier *n,
-    struct diag_list *dl)
-{
-	const struct config_notifier *nf = &c->cfg.notifiers[i];
-	char *url = NULL, *why = NULL, *what, *shown;
-	int rc = 0;
-
-	memset(n, 0, sizeof(*n));
-	what = xasprintf("notifier %zu's URL", i + 1);
-	if (config_secret_read(&nf->url, what, &url, dl) != 0 || url == NULL) {
-		free(what);
-		return -1;
-	}
-	free(what);
-	n->position = (int)i + 1;
-	n->states = nf->states ? nf->states : DEFAULT_STATES;
-	n->timeout_ms = (nf->timeout ? nf->timeout : DEFAULT_TIMEOUT_S) *
-	    1000L;
-	n->ca_file = nf->ca_file ? xstrdup(nf->ca_file) : NULL;
-	n->attach_calendar = nf->attach_calendar;
-	if (notifier_open(n, url, &why) != 0) {
-		shown = notifier_shown_url(n);
-		diag_error(dl, DIAG_CONFIG, c->cfg.file, nf->line, "see "
-		    "followup.yml(5) for the URL forms of each service",
-		    "notifier %zu%s%s%s (%s): %s", i + 1, nf->name ? " (" : "",
-		    nf->name ? nf->name : "", nf->name ? ")" : "", shown, why);
-		free(shown);
-		free(why);
-		rc = -1;
-	}
-	n->name = nf->name ? xstrdup(nf->name) :
-	    xasprintf("%s-%zu", n->scheme ? n->scheme : "notifier", i + 1);
-	memset(url, 0, strlen(url));
-	free(url);
-	return rc;
-}
-
-/*
- * Whether notifier i is the one called name: its `name`, or else the
- * "SCHEME-N" it goes by (its URL read only for the scheme).
- */
-static int
-named(const struct config_notifier *nf, size_t i, const char *name)
-{
-	struct diag_list quiet = DIAG_LIST_INIT;
-	char *url = NULL, *dflt;
-	size_t n;
-	int same;
-
-	if (nf->name != NULL)
-		return strcmp(nf->name, name) == 0;
-	config_secret_read(&nf->url, "a URL", &url, &quiet);
-	diag_list_release(&quiet);
-	n = url && strstr(url, "://") ? (size_t)(strstr(url, "://") - url) : 0;
-	dflt = xasprintf("%.*s-%zu", (int)n, n ? url : "notifier", i + 1);
-	for (n = 0; dflt[n] != '-'; n++)
-		dflt[n] = (char)tolower((unsigned char)dflt[n]);
-	same = strcmp(dflt, name) == 0;
-	free(dflt);
-	free_secret(url);
-	return same;
-}
-
-/* Whether local time now is inside notify.quiet_hours. */
-static int
-quiet_now(const struct common *c)
-{
-	const struct config_notify *q = &c->cfg.notify;
-	struct tm tm;
-	int m;
-
-	if (q->quiet_start < 0 || localtime_r(&c->now, &tm) == NULL)
-		return 0;
-	m = tm.tm_hour * 60 + tm.tm_min;
-	if (q->quiet_start < q->quiet_end)
-		return m >= q->quiet_start && m < q->quiet_end;
-	return m >= q->quiet_start || m < q->quiet_end;
-}
-
-/* Settle row as of unknown outcome, and say so. */
-static void
-report_unknown(struct run *run, const struct ledger_row *row)
-{
-	char buf[16];
-
-	ledger_settle(run->ledger, row, 0);
-	diag_warn(run->dl, DIAG_TEMPFAIL, row->contact, 0, "check the "
-	    "service; it is not sent again before notify.repeat_days, so "
-	    "that it never arrives twice", "the reminder (%s%s%s) to notifier "
-	    "%s may not have arrived: followup stopped while sending it, or "
-	    "no answer came", row->state, row->due ? ", due " : "",
-	    row->due ? date_format(row->due, buf) : "", row->notifier);
-}
-
-/* What a run that stopped while sending left: unknown, or to resend. */
-static void
-settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
-{
-	struct ledger_row *rows;
-	size_t n, i, k;
-
-	if (ledger_interrupted(run->ledger, &rows, &n) != 0)
-		return;
-	for (i = 0; i < n; i++) {
-		int forget = 0, ours = 0;
-
-		/* Services that drop repeats get it again, same id. */
-		for (k = 0; k < nn; k++)
-			if (ns[k].ops != NULL && strcmp(ns[k].name,
-			    rows[i].notifier) == 0) {
-				ours = 1;
-				forget = ns[k].resend_safe;
-			}
-		/*
-		 * With --only, another notifier's rows wait for a run that
-		 * sends to it: only that run knows whether its service takes
-		 * a resend (settled here as unknown, a Matrix reminder would
-		 * be held back for repeat_days).
-		 */
-		if (!ours && run->o->only != NULL)
-			continue;
-		if (forget) {
-			/* Kept as `sending`: send_again() sends it again. */
-			run->again = xrealloc(run->again, (run->nagain + 1) *
-			    sizeof(*run->again));
-			run->again[run->nagain++] = rows[i];
-			memset(&rows[i], 0, sizeof(rows[i]));
-			continue;
-		}
-		report_unknown(run, &rows[i]);
-	}
-	ledger_rows_release(rows, n);
-}
 
 static int
 notify_option(struct common *c, int opt, const char *arg, void *ctx)
 {
-	struct notify_options *o = ctx;
+	struct notify_plan *o = ctx;
 
 	if (opt == OPT_DRY_RUN)
 		o->dry_run = 1;
@@ -679,220 +29,44 @@ notify_option(struct common *c, int opt, const char *arg, void *ctx)
 	return 0;
 }
 
-static struct calendar *
-build_calendar(const struct common *c, const struct scan_result *r,
-    const char *vault_name, struct diag_list *dl)
+/*
+ * Scan, then send; the feed is built first when a notifier attaches it.
+ * Returns the exit status, every problem printed.
+ */
+static int
+scan_and_send(struct common *c, const struct dispatch_api *dispatch,
+    struct dispatch *d, const struct notify_plan *o,
+    struct notify_counts *nc, struct diag_list *dl)
 {
-	struct calendar *cal = xcalloc(1, sizeof(*cal));
-	char *prodid = xasprintf("-//followup//followup %s//EN",
-	    FOLLOWUP_VERSION);
-	struct calendar_params params = {
-		.now = c->now,
-		.horizon_days = c->cfg.ics.horizon_days,
-		.todo = c->cfg.ics.component == ICS_TODO,
-		.alarm = c->cfg.ics.alarm,
-		.vault_name = vault_name,
-		.prodid = prodid,
-	};
-	int rc = calendar_build(cal, r, &params, dl);
+	const struct step_env *env = common_step_env(c);
+	const struct feed_api *feed = NULL;
+	struct feed_result fr = { 0 };
+	struct scan_result r;
+	int rc, attach = 0;
 
-	free(prodid);
-	if (rc != 0) {
-		free(cal);
-		return NULL;
+	if (common_scan(c, &r) != 0) {
+		diag_list_move(dl, &r.diags);
+		scan_result_release(&r);
+		common_print_diags(c, dl);
+		return diag_exit_status(dl);
 	}
-	return cal;
+	if (dispatch->wants_calendar(d) &&
+	    (feed = module_feed(c->cmd->name)) != NULL)
+		attach = feed->build(env, &r, NULL, &fr, dl) == 0;
+	dispatch->send(d, &r, attach ? fr.cal.text : NULL,
+	    attach ? fr.cal.len : 0, c->quiet || o->dry_run ? NULL : stdout,
+	    nc, dl);
+	if (feed != NULL)
+		feed->release(&fr);
+	fflush(stdout);
+	diag_list_move(&r.diags, dl);
+	common_print_diags(c, &r.diags);
+	rc = diag_exit_status(&r.diags);
+	scan_result_release(&r);
+	return rc;
 }
 
 static int
-open_ledger(struct run *run, int readonly)
-{
-	char *dir = xdg_path("XDG_STATE_HOME", ".local/state", ""), *path;
-	int rc;
-
-	if (dir == NULL) {
-		diag_error(run->dl, DIAG_CONFIG, NULL, 0, "set HOME or "
-		    "XDG_STATE_HOME", "no folder for the ledger of sent "
-		    "reminders");
-		return -1;
-	}
-	if (!readonly && file_mkdirs(dir, 0700) != 0) {
-		diag_error(run->dl, DIAG_CANT_WRITE, dir, 0, "check that the "
-		    "folder can be created", "cannot create this folder: %s",
-		    strerror(errno));
-		free(dir);
-		return -1;
-	}
-	path = xasprintf("%s/state.db", dir);
-	free(dir);
-	rc = ledger_open(&run->ledger, path, readonly, LOCK_WAIT_SECONDS,
-	    run->dl);
-	if (rc == 1)
-		diag_error(run->dl, DIAG_TEMPFAIL, path, 0, "it ends by "
-		    "itself; this run sends nothing", "another followup has "
-		    "been sending reminders for %d s", LOCK_WAIT_SECONDS);
-	free(path);
-	return rc == 0 ? 0 : -1;
-}
-
-/*
- * Open the notifiers of the config (with --only, the one so named) into
- * *ns. Returns how many the config names that way; those that cannot be
- * opened are config errors on dl, counted as broken.
- */
-static size_t
-open_all(const struct common *c, const char *only, struct notifier **ns,
-    size_t *nn, struct notify_counts *nc, struct diag_list *dl)
-{
-	size_t i, matched = 0;
-
-	*ns = xcalloc(c->cfg.nnotifiers + 1, sizeof(**ns));
-	*nn = 0;
-	for (i = 0; i < c->cfg.nnotifiers; i++) {
-		struct notifier *n = &(*ns)[*nn];
-
-		if (only != NULL && !named(&c->cfg.notifiers[i], i, only))
-			continue;
-		matched++;
-		if (open_notifier(c, i, n, dl) == 0) {
-			(*nn)++;
-		} else {
-			notifier_release(n);
-			nc->broken++;
-		}
-	}
-	nc->notifiers = *nn;
-	return matched;
-}
-
-static void
-close_all(struct notifier *ns, size_t nn)
-{
-	size_t i;
-
-	for (i = 0; i < nn; i++)
-		notifier_release(&ns[i]);
-	free(ns);
-}
-
-/*
- * Everything after the scan: the reminders of r through ns[0..nn), with
- * the ledger around them. cal: the feed for attach_calendar, or NULL to
- * build it here when a notifier wants it.
- */
-static void
-send_all(struct run *run, struct notifier *ns, size_t nn,
-    const struct scan_result *r, const struct calendar *cal)
-{
-	const struct notify_options *o = run->o;
-	struct prepared p;
-	char *name = common_vault_name(run->c);
-	size_t i;
-	int any_attach = 0;
-
-	for (i = 0; i < nn; i++)
-		any_attach |= ns[i].attach_calendar;
-	run->vault_name = name;
-	prepare(&p, r, &run->c->cfg, name);
-	run->p = &p;
-	if (any_attach && cal == NULL)
-		cal = run->own_cal = build_calendar(run->c, r, name, run->dl);
-	run->cal = cal;
-	if (!o->test && open_ledger(run, o->dry_run) != 0)
-		goto out;
-	if (!o->test && !o->dry_run) {
-		settle_interrupted(run, ns, nn);
-		run->last_run = ledger_last_run(run->ledger);
-	}
-	http_global_init();
-	for (i = 0; i < nn; i++)
-		notify_one(run, &ns[i]);
-	http_global_cleanup();
-	if (!o->test && !o->dry_run)
-		ledger_set_last_run(run->ledger, run->c->today);
-out:
-	ledger_rows_release(run->again, run->nagain);
-	run->again = NULL;
-	run->nagain = 0;
-	ledger_close(run->ledger);
-	run->ledger = NULL;
-	if (run->own_cal != NULL) {
-		calendar_release(run->own_cal);
-		free(run->own_cal);
-		run->own_cal = NULL;
-	}
-	run->cal = NULL;
-	prepared_release(&p);
-	run->p = NULL;
-	run->vault_name = NULL;
-	free(name);
-}
-
-static void
-say_quiet_hours(const struct common *c, FILE *say)
-{
-	fprintf(say, "quiet hours (notify.quiet_hours): no reminders now; "
-	    "they go out on the first run after %02d:%02d\n",
-	    c->cfg.notify.quiet_end / 60, c->cfg.notify.quiet_end % 60);
-}
-
-void
-notify_step(struct common *c, const struct scan_result *r,
-    const struct calendar *cal, FILE *say, struct notify_counts *nc,
-    struct diag_list *dl)
-{
-	static const struct notify_options o = { 0 };
-	struct run run = { .c = c, .o = &o, .dl = dl, .say = say, .nc = nc };
-	struct notifier *ns;
-	char today[16];
-	size_t nn;
-
-	memset(nc, 0, sizeof(*nc));
-	run.today = date_format(c->today, today);
-	open_all(c, NULL, &ns, &nn, nc, dl);
-	if (nn > 0 && quiet_now(c)) {
-		nc->quiet_hours = 1;
-		if (say != NULL)
-			say_quiet_hours(c, say);
-	} else if (nn > 0) {
-		send_all(&run, ns, nn, r, cal);
-	}
-	close_all(ns, nn);
-}
-
-int
-notify_check(const struct common *c, FILE *say, struct diag_list *dl)
-{
-	struct notify_counts nc = { 0 };
-	struct notifier *ns;
-	size_t nn, i;
-	char *shown;
-
-	open_all(c, NULL, &ns, &nn, &nc, dl);
-	for (i = 0; i < nn; i++) {
-		if (ns[i].ca_file != NULL && access(ns[i].ca_file, R_OK) != 0) {
-			diag_error(dl, DIAG_CONFIG, ns[i].ca_file, 0, "check "
-			    "the notifier's ca_file", "notifier %s: its "
-			    "ca_file cannot be read: %s", ns[i].name,
-			    strerror(errno));
-			nc.broken++;
-			continue;
-		}
-		if (say != NULL) {
-			shown = notifier_shown_url(&ns[i]);
-			fprintf(say, "notifier %s: %s ok (nothing sent)\n",
-			    ns[i].name, shown);
-			free(shown);
-		}
-	}
-	if (say != NULL && nc.broken > 0)
-		fprintf(say, "%zu notifier%s with problems (see above)\n",
-		    nc.broken, nc.broken == 1 ? "" : "s");
-	close_all(ns, nn);
-	return nc.broken > 0 ? -1 : 0;
-}
-
-int
 cmd_notify(const struct command *cmd, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -902,16 +76,13 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 		{ "test", no_argument, NULL, OPT_TEST },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct notify_options o = { 0 };
+	const struct dispatch_api *dispatch = NULL;
+	struct notify_plan o = { 0 };
 	struct notify_counts nc = { 0 };
-	struct common c;
+	struct dispatch *d = NULL;
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct scan_result r;
-	struct run run = { 0 };
-	struct notifier *ns = NULL;
-	char today[16];
-	size_t nn = 0;
-	int rc, scanned = 0;
+	struct common c;
+	int rc;
 
 	common_init(&c, cmd);
 	if ((rc = common_parse(&c, argc, argv, options, notify_option,
@@ -921,12 +92,13 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 		common_print_diags(&c, &dl);
 		goto out;
 	}
-	run = (struct run){ .c = &c, .o = &o, .dl = &dl, .today =
-	    date_format(c.today, today), .nc = &nc,
-	    .say = c.quiet || o.dry_run ? NULL : stdout };
-
+	if ((dispatch = module_dispatch(cmd->name)) == NULL) {
+		rc = EXIT_UNAVAILABLE;
+		goto out;
+	}
 	/* The notifiers first: a bad one is a config error, found early. */
-	if (open_all(&c, o.only, &ns, &nn, &nc, &dl) == 0 && o.only != NULL) {
+	if (dispatch->open(&d, common_step_env(&c), &o, &nc, &dl) == 0 &&
+	    o.only != NULL) {
 		rc = usage_error(&c, "--only %s: no notifier has this name",
 		    o.only);
 		goto out;
@@ -934,32 +106,31 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 	if (c.cfg.nnotifiers == 0 && !c.quiet)
 		fprintf(stderr, "followup: no notifiers in the config: nothing "
 		    "to send (see followup.yml(5), \"notifiers\")\n");
-	if (nn == 0)
-		goto report;
-	if (!o.dry_run && !o.test && quiet_now(&c)) {
-		if (!c.quiet)
-			say_quiet_hours(&c, stdout);
-		goto report;
+	if (dispatch->count(d) > 0 && (o.dry_run || o.test ||
+	    !dispatch->quiet_hours(&c.env, c.quiet ? NULL : stdout))) {
+		rc = scan_and_send(&c, dispatch, d, &o, &nc, &dl);
+		goto out;
 	}
-	if (common_scan(&c, &r) != 0) {
-		diag_list_move(&dl, &r.diags);
-		scan_result_release(&r);
-		goto report;
-	}
-	scanned = 1;
-	send_all(&run, ns, nn, &r, NULL);
-
-report:
 	fflush(stdout);
-	if (scanned)
-		diag_list_move(&r.diags, &dl);
-	common_print_diags(&c, scanned ? &r.diags : &dl);
-	rc = diag_exit_status(scanned ? &r.diags : &dl);
+	common_print_diags(&c, &dl);
+	rc = diag_exit_status(&dl);
 out:
-	close_all(ns, nn);
-	if (scanned)
-		scan_result_release(&r);
+	if (d != NULL)
+		dispatch->close(d);
 	diag_list_release(&dl);
 	common_release(&c);
 	return common_finish_output(rc);
 }
+
+const struct command cmd_notify_entry = {
+	.name = "notify",
+	.summary = "Send reminders of who is due through every notifier.",
+	.usage =
+	    "Options:\n"
+	    "  --dry-run           print every request that would go out\n"
+	    "                      (secrets as ****); send and change nothing\n"
+	    "  --only NAME         only the notifier with this name\n"
+	    "  --test              one short test message to each notifier;\n"
+	    "                      the ledger is not touched\n",
+	.run = cmd_notify,
+};

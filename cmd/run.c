@@ -1,5 +1,5 @@
 /*
- * run.c - `followup run`: what the timer calls (DESIGN.md §4).
+ * run.c - `followup run`: what the timer calls (docs/design.md, "Commands").
  *
  * Under a lock, so that two runs never overlap: scan the vault once, then
  * write the feed, publish it and send the reminders, in that order. A
@@ -8,7 +8,7 @@
  * that could not be read (an empty feed would wipe every subscriber's
  * events). Each step logs one line with its counts, as text or as JSON
  * lines, on stderr, which systemd hands to the journal; there each line
- * carries its priority. The exit status is the worst any step met (§6).
+ * carries its priority. The exit status is the worst any step met.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -20,11 +20,14 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "module.h"
 #include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/paths.h"
 #include "../core/report.h"
 #include "../core/util.h"
+#include "../feed/feed.h"
+#include "../notifiers/dispatch.h"
 
 enum { OPT_WAIT = OPT_FIRST_COMMAND_OPTION, OPT_LOG_FORMAT };
 
@@ -39,6 +42,15 @@ struct logger {
 	const struct common *c;
 	int json;
 	int journal;		/* stderr is the journal */
+};
+
+/* What the steps after the scan use: the module's tables. */
+struct steps {
+	const struct logger *lg;
+	struct common *c;
+	const struct step_env *env;
+	const struct feed_api *feed;
+	const struct dispatch_api *dispatch;
 };
 
 /* ------------------------------------------------------------ logging */
@@ -219,12 +231,12 @@ scan_step(const struct logger *lg, struct common *c, struct scan_result *r,
 }
 
 static void
-feed_step(const struct logger *lg, const struct common *c,
-    const struct scan_result *r, struct feed_result *fr,
-    struct diag_list *all)
+feed_step(const struct steps *x, const struct scan_result *r,
+    struct feed_result *fr, struct diag_list *all)
 {
+	const struct logger *lg = x->lg;
 	struct diag_list dl = DIAG_LIST_INIT;
-	char *path = feed_path(c, NULL), *count = NULL;
+	char *path = x->feed->path(&x->c->cfg, NULL), *count = NULL;
 	size_t len = 0;
 	FILE *f;
 	int status;
@@ -234,11 +246,11 @@ feed_step(const struct logger *lg, const struct common *c,
 	if (path == NULL)
 		diag_error(&dl, DIAG_CONFIG, NULL, 0, "set ics.path, or HOME",
 		    "no place for the feed");
-	else if (feed_build(c, r, path, fr, &dl) == 0)
-		feed_write(path, fr, &dl);
+	else if (x->feed->build(x->env, r, path, fr, &dl) == 0)
+		x->feed->write(path, fr, &dl);
 	status = diag_exit_status(&dl);
 	if (fr->built && (f = open_memstream(&count, &len)) != NULL) {
-		feed_print_count(f, fr);
+		x->feed->print_count(f, fr);
 		fclose(f);
 	}
 	log_step(lg, "feed", status, json_pack("{s:o,s:s,s:I}", "path",
@@ -254,14 +266,15 @@ feed_step(const struct logger *lg, const struct common *c,
 }
 
 static void
-publish_step(const struct logger *lg, const struct common *c,
-    struct feed_result *fr, struct diag_list *all)
+publish_step(const struct steps *x, struct feed_result *fr,
+    struct diag_list *all)
 {
+	const struct logger *lg = x->lg;
 	struct diag_list dl = DIAG_LIST_INIT;
 	const struct publish_result *p = &fr->published;
 	int status;
 
-	if (c->cfg.ics.publish == NULL) {
+	if (x->c->cfg.ics.publish == NULL) {
 		log_step(lg, "publish", 0, json_pack("{s:s}", "result", "off"),
 		    "off (no ics.publish in the config)");
 		return;
@@ -270,7 +283,7 @@ publish_step(const struct logger *lg, const struct common *c,
 		diag_error(&dl, DIAG_CANT_WRITE, NULL, 0, "see the feed's "
 		    "error above", "publish: no feed to publish");
 	} else {
-		feed_publish(c, fr, &dl);
+		x->feed->publish(x->env, fr, &dl);
 	}
 	status = diag_exit_status(&dl);
 	log_step(lg, "publish", status, json_pack("{s:s,s:I,s:I,s:I}",
@@ -283,17 +296,19 @@ publish_step(const struct logger *lg, const struct common *c,
 }
 
 static void
-notify_run_step(const struct logger *lg, struct common *c,
-    const struct scan_result *r, const struct feed_result *fr,
-    struct diag_list *all)
+notify_run_step(const struct steps *x, const struct scan_result *r,
+    const struct feed_result *fr, struct diag_list *all)
 {
+	const struct logger *lg = x->lg;
+	const struct common *c = x->c;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct notify_counts nc;
 	json_t *o;
 	int status;
 
-	notify_step(c, r, fr->built ? &fr->cal : NULL,
-	    c->verbose && !c->quiet ? stderr : NULL, &nc, &dl);
+	x->dispatch->step(x->env, r, fr->built ? fr->cal.text : NULL,
+	    fr->built ? fr->cal.len : 0, c->verbose && !c->quiet ? stderr :
+	    NULL, &nc, &dl);
 	status = diag_exit_status(&dl);
 	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:b}", "notifiers",
 	    (json_int_t)nc.notifiers, "sent", (json_int_t)nc.sent, "failed",
@@ -347,28 +362,32 @@ run_option(struct common *c, int opt, const char *arg, void *ctx)
 static int
 run_steps(const struct logger *lg, struct common *c)
 {
+	struct steps x = { lg, c, common_step_env(c),
+		module_feed(c->cmd->name), module_dispatch(c->cmd->name) };
 	struct diag_list all = DIAG_LIST_INIT;
 	struct scan_result r;
 	struct feed_result fr = { 0 };
 	double t0 = monotonic_seconds();
 	int status;
 
+	if (x.feed == NULL || x.dispatch == NULL)
+		return EXIT_UNAVAILABLE;
 	if (scan_step(lg, c, &r, &all) == 0) {
-		feed_step(lg, c, &r, &fr, &all);
-		publish_step(lg, c, &fr, &all);
-		notify_run_step(lg, c, &r, &fr, &all);
+		feed_step(&x, &r, &fr, &all);
+		publish_step(&x, &fr, &all);
+		notify_run_step(&x, &r, &fr, &all);
 	}
 	status = diag_exit_status(&all);
 	log_step(lg, "done", status, json_pack("{s:f}", "seconds",
 	    monotonic_seconds() - t0), "exit %d (%.2f s)", status,
 	    monotonic_seconds() - t0);
-	feed_result_release(&fr);
+	x.feed->release(&fr);
 	scan_result_release(&r);
 	diag_list_release(&all);
 	return status;
 }
 
-int
+static int
 cmd_run(const struct command *cmd, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -423,3 +442,16 @@ out:
 	common_release(&c);
 	return common_finish_output(rc);
 }
+
+const struct command cmd_run_entry = {
+	.name = "run",
+	.summary = "What the timer calls: scan once, write the feed, publish "
+	    "it, send reminders.",
+	.usage =
+	    "Options:\n"
+	    "  --wait SECONDS      when another run holds the lock, wait up\n"
+	    "                      to this long for it (default 0: exit 75)\n"
+	    "  --log-format FMT    text (default) or json: one JSON object a\n"
+	    "                      line, on standard error\n",
+	.run = cmd_run,
+};

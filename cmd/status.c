@@ -63,7 +63,7 @@ status_option(struct common *c, int opt, const char *arg, void *ctx)
 	return 0;
 }
 
-int
+static int
 cmd_status(const struct command *cmd, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -110,3 +110,14 @@ out:
 	common_release(&c);
 	return common_finish_output(rc);
 }
+
+const struct command cmd_status_entry = {
+	.name = "status",
+	.summary = "List contacts: who is due for a follow-up, and when.",
+	.usage =
+	    "Options:\n"
+	    "  --format text|json  output format (default text)\n"
+	    "  --state S,...       only these states: snoozed, never, cold,\n"
+	    "                      overdue, due, ok\n",
+	.run = cmd_status,
+};

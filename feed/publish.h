@@ -56,33 +56,4 @@ struct publish_result {
 int publish_feed(const struct calendar *cal, const struct publish_params *p,
     struct publish_result *res, struct diag_list *dl);
 
-/* The state file for url: under state_dir, named by a hash of the URL
- * without its userinfo. The caller's. */
-char *publish_state_path(const char *state_dir, const char *url);
-
-/*
- * One <response> of a WebDAV multistatus, as far as publishing needs it.
- * Exposed for the unit tests.
- */
-struct dav_entry {
-	char *href;		/* as sent, entities decoded, still %-encoded */
-	char *etag;		/* NULL when not given with status 200 */
-	int collection;		/* resourcetype holds <collection/> */
-	int calendar;		/* resourcetype holds <C:calendar/> */
-};
-
-struct dav_listing {
-	struct dav_entry *items;
-	size_t n, cap;
-};
-
-/*
- * Read a 207 Multi-Status body. Namespace prefixes are not resolved:
- * elements are matched by local name, which is enough for DAV: and
- * CalDAV's. Returns 0, or -1 when it is not a multistatus.
- */
-int dav_parse_multistatus(const char *xml, size_t len,
-    struct dav_listing *out);
-void dav_listing_release(struct dav_listing *l);
-
 #endif

@@ -11,6 +11,7 @@
 
 #include "../../feed/calendar.h"
 #include "../../core/util.h"
+#include "../../feed/dav.h"
 #include "../../feed/publish.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

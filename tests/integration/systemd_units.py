@@ -128,25 +128,32 @@ def install_with_destdir():
     report("PREFIX=/usr: the binary in /usr/bin",
            os.access(binary, os.X_OK), binary)
     module = os.path.join(ROOT, "usr", "lib", "followup", "followup-net.so")
-    r = subprocess.run([binary, "ics", "--help"], capture_output=True,
-                       text=True, timeout=60)
+    feed = ["ics", "--output", "-", "--vault",
+            os.path.join(SRC, "examples", "vault"), "--today", "2026-01-10"]
+    r = subprocess.run([binary] + feed, capture_output=True, text=True,
+                       timeout=60)
     report("PREFIX=/usr: followup-net.so in /usr/lib/followup, and the "
-           "installed binary loads it (ics --help)",
-           os.path.isfile(module) and r.returncode == 0 and
-           "--output" in r.stdout,
+           "installed binary loads it (ics writes the feed)",
+           os.path.isfile(module) and r.returncode == 65 and
+           r.stdout.startswith("BEGIN:VCALENDAR"),
            "exit %d\n%s" % (r.returncode, r.stderr))
     # A binary whose module is missing, or of another build.
     other = os.path.join(TMP, "other-build")
     os.makedirs(os.path.join(other, "bin"))
     os.makedirs(os.path.join(other, "lib", "followup"))
     shutil.copy(binary, os.path.join(other, "bin", "followup"))
+    r = subprocess.run([os.path.join(other, "bin", "followup")] + feed,
+                       capture_output=True, text=True, timeout=60)
+    report("no followup-net.so beside the binary: ics is exit 69, said so, "
+           "with a hint", r.returncode == 69 and "cannot load the command "
+           "\"ics\"" in r.stderr and "hint:" in r.stderr and
+           r.stdout == "", "exit %d\n%s" % (r.returncode, r.stderr))
     r = subprocess.run([os.path.join(other, "bin", "followup"), "ics",
                         "--help"], capture_output=True, text=True,
                        timeout=60)
-    report("no followup-net.so beside the binary: ics is exit 69, said so, "
-           "with a hint", r.returncode == 69 and "cannot load the command "
-           "\"ics\"" in r.stderr and "hint:" in r.stderr,
-           "exit %d\n%s" % (r.returncode, r.stderr))
+    report("no followup-net.so beside the binary: ics --help still works "
+           "(the help is the binary's)", r.returncode == 0 and
+           "--output" in r.stdout, "exit %d\n%s" % (r.returncode, r.stderr))
     with open(module, "rb") as f:
         data = f.read()
     mark = re.search(rb"\d+\.\d+\.\d+ ([0-9a-f]{16})\0", data)
@@ -157,9 +164,8 @@ def install_with_destdir():
     with open(os.path.join(other, "lib", "followup", "followup-net.so"),
               "wb") as f:
         f.write(data)
-    r = subprocess.run([os.path.join(other, "bin", "followup"), "ics",
-                        "--help"], capture_output=True, text=True,
-                       timeout=60)
+    r = subprocess.run([os.path.join(other, "bin", "followup")] + feed,
+                       capture_output=True, text=True, timeout=60)
     report("a followup-net.so of another build (its headers' hash differs): "
            "refused, exit 69", mark is not None and r.returncode == 69 and
            "another build of followup" in r.stderr,

@@ -12,6 +12,7 @@
 #include "../../core/diag.h"
 #include "../../core/util.h"
 #include "../../net/http.h"
+#include "../../feed/dav.h"
 #include "../../feed/publish.h"
 #include "unit.h"
 

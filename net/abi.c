@@ -1,7 +1,8 @@
 /*
- * net.c - the mark of followup-net.so (see module.h): the binary loads
+ * abi.c - the mark of followup-net.so (cmd/module.h): the binary loads
  * only a module of its own version, built from the same headers
- * (FOLLOWUP_ABI, their hash, from the Makefile).
+ * (FOLLOWUP_ABI, their hash, from the Makefile), since the two share
+ * structs.
  */
 #include "../core/version.h"
 
