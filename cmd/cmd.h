@@ -35,6 +35,8 @@ struct command {
 	const char *name;
 	const char *summary;	/* one line, for `followup --help` */
 	const char *usage;	/* its own options, for `followup NAME --help` */
+	/* MAY: print them instead, when they come from a table. */
+	void (*help)(FILE *out);
 	int (*run)(const struct command *cmd, int argc, char **argv);
 };
 

@@ -20,7 +20,10 @@ print_help(const struct command *cmd)
 {
 	printf("usage: followup %s [options]\n\n%s\n\n", cmd->name,
 	    cmd->summary);
-	if (cmd->usage && cmd->usage[0])
+	if (cmd->help != NULL) {
+		cmd->help(stdout);
+		putchar('\n');
+	} else if (cmd->usage && cmd->usage[0])
 		printf("%s\n", cmd->usage);
 	printf("Options for every command:\n"
 	    "  --vault DIR        the vault (else config \"vault\")\n"

@@ -1,4 +1,8 @@
-/* status.c - `followup status`: the table of contacts, text or JSON. */
+/*
+ * status.c - `followup status`: the contacts, in one of the formats of
+ * core/report.h, whose table gives --format its names.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +10,7 @@
 #include "../core/contact.h"
 #include "../core/engine.h"
 #include "../core/report.h"
+#include "../core/util.h"
 
 enum { OPT_FORMAT = OPT_FIRST_COMMAND_OPTION, OPT_STATE };
 
@@ -34,9 +39,22 @@ parse_states(const char *arg, const char **bad, size_t *badlen)
 }
 
 struct status_options {
-	int json;
+	const struct report_format *format;
 	unsigned states;
 };
+
+/* "text, json or csv": the names --format takes, from the table. */
+static char *
+format_names(const char *sep, const char *last_sep)
+{
+	const struct report_format *f;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (f = report_formats; f->name != NULL; f++)
+		strbuf_addf(&sb, "%s%s", f == report_formats ? "" :
+		    f[1].name == NULL ? last_sep : sep, f->name);
+	return strbuf_detach(&sb);
+}
 
 static int
 status_option(struct common *c, int opt, const char *arg, void *ctx)
@@ -47,10 +65,14 @@ status_option(struct common *c, int opt, const char *arg, void *ctx)
 	long mask;
 
 	if (opt == OPT_FORMAT) {
-		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-			return usage_error(c, "--format must be text or json, "
-			    "not \"%s\"", arg);
-		o->json = strcmp(arg, "json") == 0;
+		if ((o->format = report_format_find(arg)) == NULL) {
+			char *names = format_names(", ", " or ");
+			int rc = usage_error(c, "--format must be %s, not "
+			    "\"%s\"", names, arg);
+
+			free(names);
+			return rc;
+		}
 		return 0;
 	}
 	if (opt != OPT_STATE)
@@ -72,7 +94,8 @@ cmd_status(const struct command *cmd, int argc, char **argv)
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct status_options o = { 0, REPORT_ALL_STATES };
+	struct status_options o = { report_formats, REPORT_ALL_STATES };
+	struct report_options ro;
 	struct common c;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct scan_result r;
@@ -92,15 +115,10 @@ cmd_status(const struct command *cmd, int argc, char **argv)
 		scan_result_release(&r);
 		goto out;
 	}
-	if (o.json) {
-		char *doc = report_json(&r, c.vault, o.states);
-
-		fputs(doc, stdout);
-		free(doc);
-	} else
-		report_text(stdout, &r, o.states, (c.color_out ? REPORT_COLOR :
-		    0) |
-		    (c.verbose ? REPORT_ITEMS : 0));
+	ro = (struct report_options){ c.vault, o.states,
+		(c.color_out ? REPORT_COLOR : 0) |
+		(c.verbose ? REPORT_ITEMS : 0) };
+	o.format->print(stdout, &r, &ro);
 	fflush(stdout);	/* the table first, then what went wrong */
 	common_print_diags(&c, &r.diags);
 	rc = diag_exit_status(&r.diags);
@@ -111,13 +129,21 @@ out:
 	return common_finish_output(rc);
 }
 
+static void
+status_help(FILE *out)
+{
+	char *names = format_names("|", "|");
+
+	fprintf(out, "Options:\n  --format %-9s  output format (default %s)\n"
+	    "  --state S,...       only these states: snoozed, never, cold,\n"
+	    "                      overdue, due, ok\n", names,
+	    report_formats[0].name);
+	free(names);
+}
+
 const struct command cmd_status_entry = {
 	.name = "status",
 	.summary = "List contacts: who is due for a follow-up, and when.",
-	.usage =
-	    "Options:\n"
-	    "  --format text|json  output format (default text)\n"
-	    "  --state S,...       only these states: snoozed, never, cold,\n"
-	    "                      overdue, due, ok\n",
+	.help = status_help,
 	.run = cmd_status,
 };

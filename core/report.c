@@ -242,3 +242,38 @@ report_diags(FILE *out, const struct diag_list *dl, int quiet,
 			    (err ? "<3>" : "<4>") : "", d->hint);
 	}
 }
+
+static void
+print_json(FILE *out, const struct scan_result *r,
+    const struct report_options *o)
+{
+	char *doc = report_json(r, o->vault, o->states);
+
+	fputs(doc, out);
+	free(doc);
+}
+
+static void
+print_text(FILE *out, const struct scan_result *r,
+    const struct report_options *o)
+{
+	report_text(out, r, o->states, o->flags);
+}
+
+const struct report_format report_formats[] = {
+	{ "text", "an aligned table, coloured on a terminal", print_text },
+	{ "json", "one JSON document (docs/followup.1, \"JSON\")",
+	    print_json },
+	{ NULL, NULL, NULL },
+};
+
+const struct report_format *
+report_format_find(const char *name)
+{
+	const struct report_format *f;
+
+	for (f = report_formats; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}

@@ -1,10 +1,12 @@
 /*
- * report.h - what `followup status` prints: the JSON of DESIGN.md §4
- * (built with jansson) and the aligned text table.
+ * report.h - what `followup status` prints, in one of the formats of
+ * report_formats[] (a table: a new format is one print function and one
+ * row): the aligned text table, or the JSON document docs/followup.1
+ * describes (built with jansson).
  *
  * A state mask selects contacts: bit (1 << STATE_x) set means shown;
- * REPORT_ALL_STATES shows all. Diags are printed as DESIGN.md §6 says:
- * "path:line: message" then "  hint: ...".
+ * REPORT_ALL_STATES shows all. Diags are printed as docs/design.md,
+ * "Errors", says: "path:line: message" then "  hint: ...".
  */
 #ifndef FOLLOWUP_REPORT_H
 #define FOLLOWUP_REPORT_H
@@ -38,6 +40,25 @@ void report_text(FILE *out, const struct scan_result *r, unsigned states,
 json_t *report_json_text(const char *s);
 /* One diag as {"path", "line", "message", "hint"}. A new reference. */
 json_t *report_diag_json(const struct diag *d);
+
+/* What a format is asked to show. */
+struct report_options {
+	const char *vault;	/* the vault as given */
+	unsigned states;	/* the mask of states shown */
+	unsigned flags;		/* REPORT_COLOR, REPORT_ITEMS */
+};
+
+struct report_format {
+	const char *name;	/* as --format takes it */
+	const char *help;	/* a few words for --help */
+	void (*print)(FILE *out, const struct scan_result *r,
+	    const struct report_options *o);
+};
+
+/* Every format, the first the default; ended by a NULL name. */
+extern const struct report_format report_formats[];
+/* The format called name, or NULL. */
+const struct report_format *report_format_find(const char *name);
 
 /* Print diags; warnings are left out when quiet. */
 void report_diags(FILE *out, const struct diag_list *dl, int quiet,
