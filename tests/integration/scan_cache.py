@@ -37,6 +37,16 @@ def same(vault, state, label):
     return cached
 
 
+def rebuilt(vault, state, expected, warning, first, then):
+    """The next run warns (warning) and rebuilds the cache, the one after
+    is quiet; both give the expected (uncached) result."""
+    _, doc, err = status(vault, state)
+    report(first, without_cache_warnings(doc) == expected and warning in err,
+           err[-300:])
+    _, doc, err = status(vault, state)
+    report(then, doc == expected and "scan cache" not in err, err[-300:])
+
+
 tmp = t.TMP
 vault = os.path.join(tmp, "vault")
 state = os.path.join(tmp, "state")
@@ -136,26 +146,20 @@ con.execute("UPDATE meta SET value = 'followup-scan-cache 0' "
             "WHERE key = 'schema'")
 con.commit()
 con.close()
-code, doc, err = status(vault, state)
-report("cache: another version is rebuilt with a warning",
-       without_cache_warnings(doc) == expected and "another version" in err, err[-300:])
-code, doc, err = status(vault, state)
-report("cache: no warning once rebuilt",
-       doc == expected and "scan cache" not in err, err[-300:])
+rebuilt(vault, state, expected, "another version",
+        "cache: another version is rebuilt with a warning",
+        "cache: no warning once rebuilt")
 
 for suffix in ("-wal", "-shm"):
     if os.path.exists(db + suffix):
         os.unlink(db + suffix)
 with open(db, "wb") as f:
     f.write(b"this is not a database" * 100)
-code, doc, err = status(vault, state)
-report("cache: a corrupt cache is rebuilt with a warning",
-       without_cache_warnings(doc) == expected and "damaged" in err, err[-300:])
-code, doc, err = status(vault, state)
-report("cache: rebuilt cache is used again quietly",
-       doc == expected and "scan cache" not in err, err[-300:])
+rebuilt(vault, state, expected, "damaged",
+        "cache: a corrupt cache is rebuilt with a warning",
+        "cache: rebuilt cache is used again quietly")
 
-code, doc, err = status(vault, state, "--no-cache")
+status(vault, state, "--no-cache")
 before = os.stat(db).st_mtime_ns
 status(vault, state, "--no-cache")
 report("cache: --no-cache leaves the cache alone",
