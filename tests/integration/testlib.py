@@ -152,6 +152,16 @@ def people_vault(where, people):
     return where
 
 
+def feed_uid(path, kind=""):
+    """The UID of the feed's event for a note (its path in the vault);
+    kind "birthday-" for the note's birthday: FNV-1a 64 of the path."""
+    h = 0xcbf29ce484222325
+    for b in path.encode("utf-8"):
+        h ^= b
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "followup-%s%016x@followup" % (kind, h)
+
+
 def certificate_files():
     """(CA file, server certificate, its key), made once."""
     d = os.path.join(TMP, "tls")
@@ -175,16 +185,6 @@ def certificate_files():
                     "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
                     "-days", "2", "-extfile", ext], **quiet)
     return ca, cert, key
-
-
-def feed_uid(path, kind=""):
-    """The UID of the feed's event for a note (its path in the vault);
-    kind "birthday-" for the note's birthday: FNV-1a 64 of the path."""
-    h = 0xcbf29ce484222325
-    for b in path.encode("utf-8"):
-        h ^= b
-        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return "followup-%s%016x@followup" % (kind, h)
 
 
 def make_certificates():
@@ -268,9 +268,9 @@ class Recorder:
         if callable(self.route):
             step = self.route(method, path)
         else:
+            table = self.route or {}
             with self.lock:
-                step = (self.route or {}).get((method, path),
-                                              (self.route or {}).get(path))
+                step = table.get((method, path), table.get(path))
                 if isinstance(step, list):
                     step = step.pop(0) if len(step) > 1 else step[0]
         return step or self._next()
