@@ -61,7 +61,7 @@ Output: PASS/FAIL lines; exit status 1 when anything failed.
 Environment: BUILD_DIR (tests/tasklines and tests/md2html), SRCDIR (FOLLOWUP
 unused); optional CMARK_DIFF_SEED and CMARK_DIFF_COUNT (B), CMARK_DIFF_WF_SEED
 and CMARK_DIFF_WF_COUNT (A), CMARK_DIFF_KEEP=1 (keep the generated corpora).
-Standard library only.
+Standard library and testlib only.
 """
 
 import concurrent.futures
@@ -70,10 +70,11 @@ import random
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
+
+import testlib
+from testlib import report
 
 NS = '{http://commonmark.org/xml/1.0}'
 SEED = int(os.environ.get('CMARK_DIFF_SEED', '20260110'))
@@ -1077,12 +1078,12 @@ def check_fixtures(paths, ref, got, src_root):
         extra += ', %d unverifiable: cmark sourcepos after a link definition' % unver
     n = len(paths)
     if not diffs:
-        print('PASS cmark-diff fixtures (%d files, %d tasks%s)' % (n, tasks, extra))
-        return True
-    print('FAIL cmark-diff fixtures (%d of %d files differ; %d tasks%s)'
-          % (len(diffs), n, tasks, extra))
+        report('cmark-diff fixtures (%d files, %d tasks%s)' % (n, tasks, extra),
+               True)
+        return
+    report('cmark-diff fixtures', False, '%d of %d files differ; %d tasks%s'
+           % (len(diffs), n, tasks, extra))
     show_diffs(sorted(diffs), ref, got, False, src_root)
-    return False
 
 
 def check_well_formed(paths, ref, got, root, md2html, jobs):
@@ -1115,18 +1116,18 @@ def check_well_formed(paths, ref, got, root, md2html, jobs):
     n = len(paths)
     if diffs:
         diffs.sort(key=lambda p: (os.path.getsize(p), p))
-        print('FAIL cmark-diff well-formed corpus (%d of %d files differ; %d tasks)'
-              % (len(diffs), n, tasks))
+        report('cmark-diff well-formed corpus', False,
+               '%d of %d files differ; %d tasks' % (len(diffs), n, tasks))
         show_diffs(diffs, ref, got, True, root, why)
-        return False
+        return
     if tasks < NONTRIVIAL or others < NONTRIVIAL:
-        print('FAIL cmark-diff well-formed corpus: vacuous (%d files, %d tasks,'
-              ' %d non-task items; need %d of each)' % (n, tasks, others, NONTRIVIAL))
-        return False
-    print('PASS cmark-diff well-formed corpus (%d files, %d tasks, %d non-task'
-          ' items, %d skipped; same blocks in md4c and cmark)'
-          % (n, tasks, others, skips))
-    return True
+        report('cmark-diff well-formed corpus', False,
+               'vacuous (%d files, %d tasks, %d non-task items; need %d of '
+               'each)' % (n, tasks, others, NONTRIVIAL))
+        return
+    report('cmark-diff well-formed corpus (%d files, %d tasks, %d non-task'
+           ' items, %d skipped; same blocks in md4c and cmark)'
+           % (n, tasks, others, skips), True)
 
 
 def check_adversarial(paths, ref, got, root, md2html, jobs):
@@ -1166,26 +1167,26 @@ def check_adversarial(paths, ref, got, root, md2html, jobs):
     ok = True
     if bugs:
         bugs.sort(key=lambda p: (os.path.getsize(p), p))
-        print('FAIL cmark-diff adversarial corpus (%d of %d files differ with the'
-              ' same block structure in md4c 0.4.8 and cmark, or a skip/tool error)'
-              % (len(bugs), n))
+        report('cmark-diff adversarial corpus', False,
+               '%d of %d files differ with the same block structure in md4c '
+               '0.4.8 and cmark, or a skip/tool error' % (len(bugs), n))
         show_diffs(bugs, ref, got, True, root, why)
         ok = False
     if k > ADV_MAX_SHARE * n:
-        print('FAIL cmark-diff adversarial corpus (%d of %d files where md4c 0.4.8'
-              ' and cmark build different blocks: over %d%%, the tool is broken?)'
-              % (k, n, ADV_MAX_SHARE * 100))
+        report('cmark-diff adversarial corpus', False,
+               '%d of %d files where md4c 0.4.8 and cmark build different '
+               'blocks: over %d%%, the tool is broken?'
+               % (k, n, ADV_MAX_SHARE * 100))
         ok = False
     if ok:
-        print('PASS cmark-diff adversarial corpus (%d files, %d tasks agree; %d files'
-              ' where md4c 0.4.8 and cmark build different blocks%s)'
-              % (n, agree_tasks, k, extra))
+        report('cmark-diff adversarial corpus (%d files, %d tasks agree; %d '
+               'files where md4c 0.4.8 and cmark build different blocks%s)'
+               % (n, agree_tasks, k, extra), True)
     parser.sort(key=lambda p: (os.path.getsize(p), p))
     for p in parser[:NOTES]:
         print('  note: %s cmark=%s followup=%s %s'
               % (os.path.relpath(p, root), ref[p]['lines'],
                  got[p][1], one_line(p)))
-    return ok
 
 
 MANIFEST_LINE = re.compile(
@@ -1201,8 +1202,8 @@ def check_deviations(src, tool, md2html, jobs, tmp):
         with open(manifest, encoding='utf-8') as f:
             text = f.read()
     except OSError as e:
-        print('FAIL %s: %s' % (label, e))
-        return False
+        report(label, False, str(e))
+        return
     expected, problems = {}, []
     for i, l in enumerate(text.splitlines(), 1):
         if not l.strip() or l.startswith('#'):
@@ -1242,62 +1243,53 @@ def check_deviations(src, tool, md2html, jobs, tmp):
             problems.append('%s: md4c and cmark: %s' % (name, verdict.get(
                 name, 'pinned lists are equal')))
     if problems:
-        print('FAIL %s (%d files): %s' % (label, len(paths), problems[0]))
+        report('%s (%d files)' % (label, len(paths)), False, problems[0])
         for pr in problems[1:]:
             print('  ' + pr)
-        return False
-    print('PASS %s (%d)' % (label, len(paths)))
-    return True
+        return
+    report('%s (%d)' % (label, len(paths)), True)
 
 
 def main():
     t0 = time.time()
-    src = os.environ.get('SRCDIR') or os.path.dirname(os.path.dirname(
-        os.path.dirname(os.path.abspath(__file__))))
-    build = os.environ.get('BUILD_DIR') or os.path.join(src, 'build')
-    tool = os.path.join(build, 'tests', 'tasklines')
-    md2html = os.path.join(build, 'tests', 'md2html')
+    src = testlib.SRC
+    tool = os.path.join(testlib.BUILD, 'tests', 'tasklines')
+    md2html = os.path.join(testlib.BUILD, 'tests', 'md2html')
     if not shutil.which('cmark'):
-        print('FAIL cmark-diff: cmark not found (apt-get install cmark)')
-        return 1
-    for t in (tool, md2html):
-        if not os.access(t, os.X_OK):
-            print('FAIL cmark-diff: %s not built' % t)
-            return 1
+        report('cmark-diff', False, 'cmark not found (apt-get install cmark)')
+        return
+    for program in (tool, md2html):
+        if not os.access(program, os.X_OK):
+            report('cmark-diff', False, '%s not built' % program)
+            return
     jobs = max(2, (os.cpu_count() or 2) * 2)
-    ok = True
 
     fixtures = collect_fixtures(src)
     ref = reference(fixtures, jobs)
     got = run_tool(tool, fixtures, jobs)
-    ok &= check_fixtures(fixtures, ref, got, src)
+    check_fixtures(fixtures, ref, got, src)
 
-    tmp = tempfile.mkdtemp(prefix='cmark-diff-')
-    try:
-        wf_dir = os.path.join(tmp, 'well-formed')
-        adv_dir = os.path.join(tmp, 'adversarial')
-        os.makedirs(wf_dir)
-        os.makedirs(adv_dir)
+    tmp = testlib.TMP
+    testlib.KEEP |= os.environ.get('CMARK_DIFF_KEEP') == '1'
+    wf_dir = os.path.join(tmp, 'well-formed')
+    adv_dir = os.path.join(tmp, 'adversarial')
+    os.makedirs(wf_dir)
+    os.makedirs(adv_dir)
 
-        corpus = generate_well_formed(wf_dir)
-        ref = reference(corpus, jobs)
-        got = run_tool(tool, corpus, jobs)
-        ok &= check_well_formed(corpus, ref, got, wf_dir, md2html, jobs)
+    corpus = generate_well_formed(wf_dir)
+    ref = reference(corpus, jobs)
+    got = run_tool(tool, corpus, jobs)
+    check_well_formed(corpus, ref, got, wf_dir, md2html, jobs)
 
-        corpus = generate_adversarial(adv_dir)
-        ref = reference(corpus, jobs)
-        got = run_tool(tool, corpus, jobs)
-        ok &= check_adversarial(corpus, ref, got, adv_dir, md2html, jobs)
+    corpus = generate_adversarial(adv_dir)
+    ref = reference(corpus, jobs)
+    got = run_tool(tool, corpus, jobs)
+    check_adversarial(corpus, ref, got, adv_dir, md2html, jobs)
 
-        ok &= check_deviations(src, tool, md2html, jobs, tmp)
-    finally:
-        if os.environ.get('CMARK_DIFF_KEEP') == '1':
-            print('# corpora kept in %s' % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+    check_deviations(src, tool, md2html, jobs, tmp)
     print('# cmark-diff took %.1f s' % (time.time() - t0))
-    return 0 if ok else 1
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    main()
+    testlib.finish()

@@ -6,20 +6,15 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
-import tempfile
 
-FOLLOWUP = os.environ["FOLLOWUP"]
-SRC = os.environ["SRCDIR"]
-VAULT = os.path.join(SRC, "examples", "vault")
-CONFIG = os.path.join(SRC, "examples", "config.yml")
-GOLDEN = os.path.join(SRC, "tests", "golden", "example-status.json")
+import testlib as t
+from testlib import CONFIG, VAULT, report
+
+GOLDEN = os.path.join(t.SRC, "tests", "golden", "example-status.json")
 BASE = ["--vault", VAULT, "--config", CONFIG, "--today", "2026-01-10"]
-
-
-def report(name, ok, detail=""):
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
+# No config of the user's (an empty HOME), one state folder for all runs
+# (the scan cache), colour as on a user's machine.
+ENV = t.env(NO_COLOR=None)
 
 
 def vault_hashes():
@@ -33,19 +28,13 @@ def vault_hashes():
     return out
 
 
-STATE = tempfile.mkdtemp()
-
-
-def run(args, **kw):
-    env = dict(os.environ, HOME="/nonexistent", XDG_CONFIG_HOME="/nonexistent",
-               XDG_STATE_HOME=STATE)
-    env.pop("NO_COLOR", None)
-    return subprocess.run(args, capture_output=True, env=env, timeout=300, **kw)
+def run(args):
+    return t.run(args, ENV, timeout=300)
 
 
 before = vault_hashes()
 
-r = run([FOLLOWUP, "status", "--format", "json"] + BASE)
+r = run(["status", "--format", "json"] + BASE)
 got = json.loads(r.stdout)
 got["vault"] = "examples/vault"
 with open(GOLDEN, encoding="utf-8") as fh:
@@ -55,63 +44,54 @@ report("example vault json equals golden file", got == want,
        "compare with tests/golden/example-status.json")
 report("example vault exit 65 (bad notes on purpose)", r.returncode == 65,
        "exit %d" % r.returncode)
-errs = r.stderr.decode()
+errs = r.stderr
 report("example vault errors on stderr with path:line",
        "People/Zoe Adams.md:1:" in errs and "People/Victor Almeida.md:6:" in errs
        and "  hint: " in errs, errs[:500])
 
-r = run([FOLLOWUP, "status"] + BASE)
-lines = r.stdout.decode().splitlines()
+r = run(["status"] + BASE)
+lines = r.stdout.splitlines()
 states = [l.split()[0] for l in lines[1:] if l and not l[0].isdigit()]
 report("example vault text lists every contact in json order",
        states == [c["state"] for c in want["contacts"]],
        "text states %s" % states)
 report("example vault text has no colour when not a terminal",
-       "\033[" not in r.stdout.decode(), "escape codes found")
+       "\033[" not in r.stdout, "escape codes found")
 report("example vault text summary line",
        lines[-1].startswith("20 contacts: "), lines[-1] if lines else "")
 
-r = run([FOLLOWUP, "status", "--format", "json", "--state", "cold,never"] + BASE)
+r = run(["status", "--format", "json", "--state", "cold,never"] + BASE)
 sel = json.loads(r.stdout)["contacts"]
 report("example vault --state filter",
        [c["name"] for c in sel] == [c["name"] for c in want["contacts"]
                                      if c["state"] in ("cold", "never")],
        str([c["name"] for c in sel]))
 
-r = run([FOLLOWUP, "check"] + BASE)
-out = r.stdout.decode() + r.stderr.decode()
+r = run(["check"] + BASE)
+out = r.stdout + r.stderr
 report("example vault check exit 65 and counts", r.returncode == 65 and
        "4 errors, 2 warnings" in out, "exit %d: %s" % (r.returncode, out[-400:]))
 
 if os.environ.get("FOLLOWUP_SANITIZED"):
     pass  # valgrind cannot run an AddressSanitizer build
-elif subprocess.run(["which", "valgrind"], capture_output=True).returncode != 0:
+elif not shutil.which("valgrind"):
     report("valgrind status on example vault", False, "valgrind not installed")
 else:
-    r = run(["valgrind", "--error-exitcode=99", "--leak-check=full",
-             "--show-leak-kinds=all", "--errors-for-leak-kinds=all", "-q",
-             FOLLOWUP, "status", "--format", "json"] + BASE)
-    report("valgrind status on example vault: no error, no leak",
-           r.returncode == 65, "exit %d\n%s" % (r.returncode,
-                                                r.stderr.decode()[-2000:]))
     # check runs from followup-net.so: the loader's bookkeeping for it
     # is suppressed (tests/valgrind.supp).
-    r = run(["valgrind", "--error-exitcode=99", "--leak-check=full",
-             "--show-leak-kinds=all", "--errors-for-leak-kinds=all",
-             "--suppressions=" + os.path.join(SRC, "tests",
-                                              "valgrind.supp"), "-q",
-             FOLLOWUP, "check"] + BASE)
-    report("valgrind check on example vault: no error, no leak",
-           r.returncode == 65, "exit %d\n%s" % (r.returncode,
-                                                r.stderr.decode()[-2000:]))
+    for cmd in (["status", "--format", "json"], ["check"]):
+        r = t.valgrind(cmd + BASE, ENV)
+        report("valgrind %s on example vault: no error, no leak" % cmd[0],
+               r.returncode == 65, "exit %d\n%s" % (r.returncode,
+                                                    r.stderr[-2000:]))
 
 report("no note of the example vault changed", vault_hashes() == before,
        "a file's bytes or mtime changed")
 
 # The same again, answered from the scan cache the runs above filled.
-r = run([FOLLOWUP, "status", "--format", "json"] + BASE)
+r = run(["status", "--format", "json"] + BASE)
 got = json.loads(r.stdout)
 got["vault"] = "examples/vault"
 report("example vault json from the scan cache equals golden file",
        got == want and r.returncode == 65, "differs")
-shutil.rmtree(STATE)
+t.finish()

@@ -25,77 +25,21 @@ import signal
 import subprocess
 import sys
 import tempfile
-import traceback
 
-FOLLOWUP = os.environ["FOLLOWUP"]
-SRC = os.environ["SRCDIR"]
-BUILD = os.environ["BUILD_DIR"]
-VAULT = os.path.join(SRC, "examples", "vault")
-CONFIG = os.path.join(SRC, "examples", "config.yml")
+import testlib as t
+from testlib import CONFIG, TMP, VAULT, feed_uid, report, section, write
+
 TODAY = "2026-01-10"
 NOW = 1768050000                 # 2026-01-10T13:00:00Z
-TMP = tempfile.mkdtemp(prefix="ics-feed-")
-CLEANUP = [TMP]
-failures = 0
+CLEANUP = []                     # beside TMP: removed at the end
 
 
-def report(name, ok, detail=""):
-    global failures
-    if ok:
-        print("PASS " + name)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (name, detail))
-
-
-def section(fn):
-    """Run one group of checks; an exception is a FAIL, never a skip."""
-    try:
-        fn()
-    except Exception:
-        report(fn.__name__.replace("_", " "), False,
-               "exception:\n" + traceback.format_exc())
-    return fn
-
-
-PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-              "ALL_PROXY", "all_proxy")
-
-
-def base_env(now=NOW):
-    """The environment of followup: no proxy of the machine running this."""
-    env = dict(os.environ, FOLLOWUP_NOW=str(now), HOME=TMP)
-    for v in PROXY_VARS:
-        env.pop(v, None)
-    return env
+def environ(now=NOW, **extra):
+    return t.env(now=now, NO_COLOR=None, **extra)
 
 
 def run(args, now=NOW, env_extra=None, **kw):
-    env = base_env(now)
-    env.pop("NO_COLOR", None)
-    if env_extra:
-        env.update(env_extra)
-    return subprocess.run([FOLLOWUP] + args, capture_output=True, env=env,
-                          timeout=120, **kw)
-
-
-def fnv(text):
-    h = 0xcbf29ce484222325
-    for b in text.encode("utf-8"):
-        h ^= b
-        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
-def uid_of(path, kind=""):
-    return "followup-%s%016x@followup" % (kind, fnv(path))
-
-
-def write(path, text, mode=0o644):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(path, mode)
+    return t.run(args, environ(now, **(env_extra or {})), text=False, **kw)
 
 
 def read_bytes(path):
@@ -116,7 +60,7 @@ def expected_from_status(vault, config, horizon=30, today=TODAY):
         if st in ("cold", "overdue", "due") or (
                 st == "ok" and -c["days_overdue"] <= horizon):
             date = max(c["due"], doc["today"])
-            want[uid_of(c["path"])] = (date, "Follow up with " + c["name"],
+            want[feed_uid(c["path"])] = (date, "Follow up with " + c["name"],
                                        st)
     return want, doc
 
@@ -180,7 +124,7 @@ def icaljs_module():
     global _icaljs
     if _icaljs:
         return _icaljs
-    prefix = os.path.join(BUILD, "npm")
+    prefix = os.path.join(t.BUILD, "npm")
     mod = os.path.join(prefix, "node_modules", "ical.js")
     if not os.path.exists(os.path.join(mod, "package.json")):
         r = subprocess.run(["npm", "install", "--prefix", prefix,
@@ -224,8 +168,7 @@ default_timezone = UTC
 [sqlite]
 path = %s/khal.db
 """ % (caldir, base))
-    env = dict(os.environ, HOME=base, XDG_CONFIG_HOME=base,
-               XDG_DATA_HOME=base)
+    env = t.env(home=base)
     r = subprocess.run(["khal", "-c", conf, "import", "--batch", "-a",
                         "followup", path], capture_output=True, env=env,
                        timeout=120)
@@ -286,7 +229,7 @@ def example_feed_icalendar():
            and ri.to_ical() == b"PT1H", "%r %r" % (props, ri))
     bad = []
     stamp = datetime.datetime.fromtimestamp(NOW, datetime.timezone.utc)
-    by_path = {uid_of(c["path"]): c for c in STATUS["contacts"]}
+    by_path = {feed_uid(c["path"]): c for c in STATUS["contacts"]}
     for kind, uid, date, summary, cats, comp in items:
         c = by_path[uid]
         start = comp.get("DTSTART").dt
@@ -421,7 +364,7 @@ def edit_one_note():
         f.write("\n- [ ] Send Hannah the revised storage quote 📅 2026-01-20\n")
     r = run(["ics"] + base, now=NOW + 3600)
     after = components(feed)
-    uid = uid_of("People/Hannah Brooks.md")
+    uid = feed_uid("People/Hannah Brooks.md")
     changed = sorted(u for u in set(before) | set(after)
                      if before.get(u) != after.get(u))
     report("edit one note: exactly that contact's event changes",
@@ -506,7 +449,7 @@ def escaping_and_folding():
            and "\\nOpen items (2):\\n- " in unfolded,
            [l for l in unfolded.split("\r\n") if "Zo" in l][:3])
     _, items = icalendar_items(feed)
-    ev = [i for i in items if i[1] == uid_of("People/Zoë O'Brien.md")]
+    ev = [i for i in items if i[1] == feed_uid("People/Zoë O'Brien.md")]
     desc = str(ev[0][5].get("DESCRIPTION")) if ev else ""
     report("python3-icalendar: name and description round-trip exactly",
            ev and ev[0][3] == "Follow up with " + NAME
@@ -516,7 +459,7 @@ def escaping_and_folding():
            in desc, "%r / %r" % (ev[0][3] if ev else None, desc))
     doc = icaljs_items(feed)
     js = [i for i in doc["items"]
-          if i["uid"] == uid_of("People/Zoë O'Brien.md")]
+          if i["uid"] == feed_uid("People/Zoë O'Brien.md")]
     report("ical.js: name and description round-trip exactly",
            js and js[0]["summary"] == "Follow up with " + NAME
            and js[0]["description"] == desc, json.dumps(js)[:600])
@@ -533,8 +476,8 @@ def birthdays_yearly():
     feed = os.path.join(TMP, "small.ics")
     _, items = icalendar_items(feed)
     bdays = {i[1]: i for i in items if i[4] == "birthday"}
-    zoe = uid_of("People/Zoë O'Brien.md", "birthday-")
-    leap = uid_of("People/Leap Day.md", "birthday-")
+    zoe = feed_uid("People/Zoë O'Brien.md", "birthday-")
+    leap = feed_uid("People/Leap Day.md", "birthday-")
     ok = (set(bdays) == {zoe, leap}
           and bdays[zoe][2] == "1985-03-14"
           and bdays[zoe][3] == NAME + "'s birthday"
@@ -564,8 +507,8 @@ def birthdays_yearly():
 @section
 def horizon():
     feed = os.path.join(TMP, "horizon.ics")
-    far = uid_of("People/Far Away.md")       # ok, due 2026-02-28: 49 days
-    near = uid_of("People/Bad Birthday.md")  # ok, due 2026-01-19: 9 days
+    far = feed_uid("People/Far Away.md")       # ok, due 2026-02-28: 49 days
+    near = feed_uid("People/Bad Birthday.md")  # ok, due 2026-01-19: 9 days
     cfg = os.path.join(TMP, "horizon.yml")
     found = {}
     for days in (48, 49, 0):
@@ -816,19 +759,13 @@ def default_output_path():
 def valgrind_ics():
     if os.environ.get("FOLLOWUP_SANITIZED"):
         return          # the sanitizers check that build; nothing to say
-    supp = os.path.join(SRC, "tests", "valgrind.supp")
     feed = os.path.join(TMP, "vg", "followup.ics")
     os.makedirs(os.path.dirname(feed))
-    vg = ["valgrind", "--error-exitcode=99", "--leak-check=full",
-          "--show-leak-kinds=all", "--errors-for-leak-kinds=all",
-          "--suppressions=" + supp, "-q"]
-    env = base_env()
     for what, extra in (("first run", []), ("unchanged run", []),
                         ("changed run", ["--today", "2026-01-11"])):
-        args = [FOLLOWUP, "ics", "--output", feed, "--vault", VAULT,
+        args = ["ics", "--output", feed, "--vault", VAULT,
                 "--config", CONFIG] + (extra or ["--today", TODAY])
-        r = subprocess.run(vg + args, capture_output=True, env=env,
-                           timeout=300)
+        r = t.valgrind(args, environ(), text=False)
         report("valgrind ics on the example vault, %s: no error, no leak"
                % what, r.returncode == 65, "exit %d\n%s" % (
                    r.returncode, r.stderr.decode()[-2500:]))
@@ -836,4 +773,4 @@ def valgrind_ics():
 
 for d in CLEANUP:
     shutil.rmtree(d, ignore_errors=True)
-sys.exit(1 if failures else 0)
+t.finish()

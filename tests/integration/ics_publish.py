@@ -26,59 +26,24 @@ Every server is started and killed by this script, on a port it picks,
 with bounded waits. Every check prints PASS or FAIL; nothing is skipped.
 """
 import base64
-import datetime
 import http.client
-import http.server
-import json
 import os
 import shutil
 import socket
 import subprocess
-import sys
-import tempfile
-import threading
 import time
-import traceback
 
-FOLLOWUP = os.environ["FOLLOWUP"]
-SRC = os.environ["SRCDIR"]
-VAULT = os.path.join(SRC, "examples", "vault")
+import testlib as t
+from testlib import TMP, VAULT, free_port, report, section, write
+
 TODAY = "2026-01-10"
 NOW = 1768050000
-TMP = tempfile.mkdtemp(prefix="ics-publish-")
+STATE = os.path.join(TMP, "state")      # followup's $XDG_STATE_HOME
 PASSWORD = "Radicale-s3cret-%d" % os.getpid()
 WRONG = "not-the-password-%d" % os.getpid()
 DAV_PASSWORD = "webdav-s3cret-%d" % os.getpid()
 SECRETS = (PASSWORD, WRONG, DAV_PASSWORD)
-failures = 0
-outputs = []            # every stdout and stderr of followup, for the grep
 servers = []
-
-
-def report(name, ok, detail=""):
-    global failures
-    if ok:
-        print("PASS " + name)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (name, detail))
-
-
-def section(fn):
-    try:
-        fn()
-    except Exception:
-        report(fn.__name__.replace("_", " "), False,
-               "exception:\n" + traceback.format_exc())
-    return fn
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_port(port, proc, seconds=20):
@@ -94,35 +59,14 @@ def wait_port(port, proc, seconds=20):
     return False
 
 
-def write(path, text, mode=0o600):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(path, mode)
-
-
-PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-              "ALL_PROXY", "all_proxy")
-
-
-def base_env(now=NOW):
-    """The environment of followup: no proxy of the machine running this."""
-    env = dict(os.environ, FOLLOWUP_NOW=str(now), HOME=TMP,
-               XDG_STATE_HOME=os.path.join(TMP, "state"))
-    for v in PROXY_VARS:
-        env.pop(v, None)
-    return env
+def environ(now=NOW, **extra):
+    """followup's: no $CREDENTIALS_DIRECTORY unless extra names one."""
+    return t.env(home=TMP, now=now, **dict(
+        {"XDG_STATE_HOME": STATE, "CREDENTIALS_DIRECTORY": None}, **extra))
 
 
 def run(args, now=NOW, env_extra=None):
-    env = base_env(now)
-    env.pop("CREDENTIALS_DIRECTORY", None)
-    if env_extra:
-        env.update(env_extra)
-    r = subprocess.run([FOLLOWUP] + args, capture_output=True, env=env,
-                       timeout=120)
-    outputs.append(r.stdout + r.stderr)
-    return r
+    return t.run(args, environ(now, **(env_extra or {})), text=False)
 
 
 def dav(port, method, path, body=None, headers=None, password=PASSWORD,
@@ -138,16 +82,18 @@ def dav(port, method, path, body=None, headers=None, password=PASSWORD,
     return r.status, data, dict(r.getheaders())
 
 
-def fnv(text):
-    h = 0xcbf29ce484222325
-    for b in text.encode("utf-8"):
-        h ^= b
-        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h
+def answer(status, headers=None, body=b""):
+    """A step of a testlib Recorder."""
+    return {"status": status, "headers": headers or {}, "body": body}
+
+
+def recorder(host="127.0.0.1", routes=None):
+    """A testlib Recorder answering from routes, 404 to anything else."""
+    return t.Recorder(host, script=[answer(404)], route=routes).start()
 
 
 def resource_of(path):
-    return "followup-%016x%%40followup.ics" % fnv(path)
+    return t.feed_uid(path).replace("@", "%40") + ".ics"
 
 
 def log_count(log, word, start):
@@ -184,32 +130,37 @@ OTHER_NAMES = {
 }
 
 
-def start_radicale():
-    os.makedirs(os.path.join(RAD, "collections"))
-    users = os.path.join(RAD, "users")
-    r = subprocess.run(["htpasswd", "-B", "-b", "-c", users, "alice",
-                        PASSWORD], capture_output=True, timeout=60)
-    if r.returncode != 0:
-        raise RuntimeError("htpasswd: %s" % r.stderr.decode())
-    conf = os.path.join(RAD, "config")
+def radicale(port, conf, server="", log=subprocess.DEVNULL):
+    """Start radicale on 127.0.0.1:port with the users and collections of
+    RAD, its config written to conf (server: more [server] lines), its
+    log to log; return whether it listens."""
     write(conf, """[server]
 hosts = 127.0.0.1:%d
-[auth]
+%s[auth]
 type = htpasswd
-htpasswd_filename = %s
+htpasswd_filename = %s/users
 htpasswd_encryption = bcrypt
 delay = 0
 [storage]
 filesystem_folder = %s/collections
 [logging]
 level = info
-""" % (PORT, users, RAD))
-    log = open(LOG, "w")
+""" % (port, server, RAD, RAD))
     proc = subprocess.Popen(["/usr/bin/python3", "-m", "radicale", "--config",
                              conf], stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     servers.append(proc)
-    if not wait_port(PORT, proc):
+    return wait_port(port, proc)
+
+
+def start_radicale():
+    os.makedirs(os.path.join(RAD, "collections"))
+    r = subprocess.run(["htpasswd", "-B", "-b", "-c",
+                        os.path.join(RAD, "users"), "alice", PASSWORD],
+                       capture_output=True, timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError("htpasswd: %s" % r.stderr.decode())
+    if not radicale(PORT, os.path.join(RAD, "config"), log=open(LOG, "w")):
         raise RuntimeError("radicale did not start:\n" + open(LOG).read())
 
 
@@ -477,28 +428,16 @@ def unreachable_and_unavailable():
            and os.path.exists(os.path.join(TMP, "down.ics")),
            "exit %d: %s" % (r.returncode, err[-500:]))
 
-    class Busy(http.server.BaseHTTPRequestHandler):
-        def busy(self):
-            self.send_response(503)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        do_PROPFIND = do_PUT = do_GET = do_HEAD = busy
-
-        def log_message(self, *a):
-            pass
-    srv = http.server.HTTPServer(("127.0.0.1", 0), Busy)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
+    busy = t.Recorder(script=[answer(503)]).start()
     try:
         write(cfg, "exclude: [Templates]\nics:\n  publish: "
-              "http://127.0.0.1:%d/cal/\n" % srv.server_address[1])
+              "http://%s/cal/\n" % busy.hostport())
         r = run(args)
         err = r.stderr.decode()
         report("a server answering 503: exit 75", r.returncode == 75 and
                "the server answered HTTP 503" in err, err[-400:])
     finally:
-        srv.shutdown()
-        srv.server_close()
+        busy.stop()
 
 
 @section
@@ -572,37 +511,10 @@ def plain_webdav():
 def tls_verified():
     """radicale over TLS with a certificate of its own: refused without
     its CA, accepted with ics.publish_ca_file."""
-    tls = os.path.join(TMP, "tls")
-    os.makedirs(tls)
-    cert, key = os.path.join(tls, "cert.pem"), os.path.join(tls, "key.pem")
-    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
-                        "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-                        "-subj", "/CN=127.0.0.1", "-addext",
-                        "subjectAltName=IP:127.0.0.1"], capture_output=True,
-                       timeout=60)
-    if r.returncode != 0:
-        raise RuntimeError("openssl: " + r.stderr.decode())
+    ca, cert, key = t.certificate_files()
     port = free_port()
-    conf = os.path.join(tls, "config")
-    write(conf, """[server]
-hosts = 127.0.0.1:%d
-ssl = True
-certificate = %s
-key = %s
-[auth]
-type = htpasswd
-htpasswd_filename = %s
-htpasswd_encryption = bcrypt
-delay = 0
-[storage]
-filesystem_folder = %s/collections
-""" % (port, cert, key, os.path.join(RAD, "users"), RAD))
-    proc = subprocess.Popen(["/usr/bin/python3", "-m", "radicale", "--config",
-                             conf], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
-    servers.append(proc)
-    if not wait_port(port, proc):
+    if not radicale(port, os.path.join(RAD, "config-tls"), "ssl = True\n"
+                    "certificate = %s\nkey = %s\n" % (cert, key)):
         raise RuntimeError("radicale with TLS did not start")
     cfg = os.path.join(TMP, "tls.yml")
     url = "https://127.0.0.1:%d%s" % (port, CAL)
@@ -619,7 +531,7 @@ filesystem_folder = %s/collections
            and "error: publish: PROPFIND %s: SSL certificate problem" % url
            in err and "ics.publish_ca_file" in err,
            "exit %d: %s" % (r.returncode, err[-500:]))
-    write(cfg, text + "  publish_ca_file: %s\n" % cert)
+    write(cfg, text + "  publish_ca_file: %s\n" % ca)
     r = run(args)
     out = r.stdout.decode()
     report("TLS with ics.publish_ca_file: published over https",
@@ -628,61 +540,19 @@ filesystem_folder = %s/collections
                r.returncode, out, r.stderr.decode()[-400:]))
 
 
-class Recorder(http.server.BaseHTTPRequestHandler):
-    """A tiny peer that answers from a table and records what it got.
-
-    routes maps (method, path) or path to (status, headers[, body]), or to
-    a list of them answered in turn (the last one from then on). seen gets
-    (method, path, Authorization, body, {lowercase header: value}).
-    """
-    routes = {}
-    seen = None
-
-    def handle_any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n) if n else b""
-        self.seen.append((self.command, self.path,
-                          self.headers.get("Authorization"), body,
-                          {k.lower(): v for k, v in self.headers.items()}))
-        route = self.routes.get((self.command, self.path),
-                                self.routes.get(self.path, (404, {})))
-        if isinstance(route, list):
-            route = route.pop(0) if len(route) > 1 else route[0]
-        status, headers = route[0], route[1]
-        data = route[2] if len(route) > 2 else b""
-        self.send_response(status)
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-    do_PROPFIND = do_PUT = do_GET = do_HEAD = do_DELETE = handle_any
-
-    def log_message(self, *a):
-        pass
-
-
-def recorder(host, routes):
-    seen = []
-    handler = type("R", (Recorder,), {"routes": routes, "seen": seen})
-    srv = http.server.ThreadingHTTPServer((host, 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv, seen
-
-
 @section
 def redirects():
-    other, other_seen = recorder("127.0.0.2", {})
-    away = "http://127.0.0.2:%d/elsewhere/" % other.server_address[1]
-    here, here_seen = recorder("127.0.0.1", {
-        "/cal/": (307, {"Location": away}),
-        ("PROPFIND", "/old/feed.ics"): (308, {"Location": "/new/feed.ics"}),
-        ("PUT", "/old/feed.ics"): (308, {"Location": "/new/feed.ics"}),
-        ("PUT", "/new/feed.ics"): (201, {"ETag": '"n1"'}),
+    other = recorder("127.0.0.2")
+    away = "http://%s/elsewhere/" % other.hostport()
+    here = recorder(routes={
+        "/cal/": answer(307, {"Location": away}),
+        ("PROPFIND", "/old/feed.ics"): answer(308, {"Location":
+                                                    "/new/feed.ics"}),
+        ("PUT", "/old/feed.ics"): answer(308, {"Location": "/new/feed.ics"}),
+        ("PUT", "/new/feed.ics"): answer(201, {"ETag": '"n1"'}),
     })
     try:
-        port = here.server_address[1]
+        port = here.port
         cfg = os.path.join(TMP, "redirect.yml")
         write(cfg, "exclude: [Templates]\nics:\n  publish: "
               "http://alice:%s@127.0.0.1:%d/cal/\n" % (PASSWORD, port))
@@ -694,47 +564,49 @@ def redirects():
         report("a redirect to another host is not followed (exit 78), and "
                "the credentials never go there", r.returncode == 78
                and "redirected to %s, another host: not followed" % away
-               in err and other_seen == [] and here_seen
-               and here_seen[0][2] is not None, "exit %d, other got %d: %s"
-               % (r.returncode, len(other_seen), err[-400:]))
+               in err and other.requests == [] and here.requests
+               and here.requests[0]["headers"].get("Authorization")
+               is not None, "exit %d, other got %d: %s"
+               % (r.returncode, len(other.requests), err[-400:]))
         write(cfg, "exclude: [Templates]\nics:\n  publish: "
               "http://127.0.0.1:%d/old/feed.ics\n" % port)
-        del here_seen[:]
+        here.clear()
         r = run(args)
         with open(feed, "rb") as f:
             local = f.read()
-        puts = [x for x in here_seen if x[0] == "PUT"]
+        puts = [x for x in here.requests if x["method"] == "PUT"]
         report("a redirect on the same host is followed, body and method "
                "kept", "published: 1 sent" in r.stdout.decode()
-               and [p[1] for p in puts] == ["/old/feed.ics", "/new/feed.ics"]
-               and puts[-1][3] == local, "%s %s" % (
-                   r.stdout.decode(), [(x[0], x[1]) for x in here_seen]))
+               and [p["path"] for p in puts] == ["/old/feed.ics",
+                                                 "/new/feed.ics"]
+               and puts[-1]["body"] == local, "%s %s" % (
+                   r.stdout.decode(), [(x["method"], x["path"])
+                                       for x in here.requests]))
     finally:
-        for srv in (here, other):
-            srv.shutdown()
-            srv.server_close()
+        here.stop()
+        other.stop()
 
 
 def multistatus(href, etag, collection=False):
     """A 207 answer to PROPFIND Depth 0 on href."""
-    return (207, {"Content-Type": "application/xml; charset=utf-8"},
-            ('<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus '
-             'xmlns:d="DAV:"><d:response><d:href>%s</d:href><d:propstat>'
-             '<d:prop><d:resourcetype>%s</d:resourcetype>%s</d:prop>'
-             '<d:status>HTTP/1.1 200 OK</d:status></d:propstat>'
-             '</d:response></d:multistatus>\n'
-             % (href, "<d:collection/>" if collection else "",
-                "<d:getetag>%s</d:getetag>" % etag.replace('"', "&quot;")
-                if etag else "")).encode())
+    return answer(207, {"Content-Type": "application/xml; charset=utf-8"}, (
+        '<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus '
+        'xmlns:d="DAV:"><d:response><d:href>%s</d:href><d:propstat>'
+        '<d:prop><d:resourcetype>%s</d:resourcetype>%s</d:prop>'
+        '<d:status>HTTP/1.1 200 OK</d:status></d:propstat>'
+        '</d:response></d:multistatus>\n'
+        % (href, "<d:collection/>" if collection else "",
+           "<d:getetag>%s</d:getetag>" % etag.replace('"', "&quot;")
+           if etag else "")).encode())
 
 
 @section
 def conditional_requests():
-    proxy, proxy_seen = recorder("127.0.0.1", {})
-    srv, seen = recorder("127.0.0.1", {})
-    routes = srv.RequestHandlerClass.routes
-    port = srv.server_address[1]
-    proxy_url = "http://127.0.0.1:%d" % proxy.server_address[1]
+    proxy = recorder()
+    routes = {}
+    srv = recorder(routes=routes)
+    port = srv.port
+    proxy_url = "http://" + proxy.hostport()
     path = "/f/feed.ics"
     cfg = os.path.join(TMP, "conditional.yml")
     feed = os.path.join(TMP, "conditional.ics")
@@ -743,35 +615,37 @@ def conditional_requests():
           "  publish_password_env: PW\n" % (port, path))
 
     def once(today, answers):
-        del seen[:]
+        srv.clear()
         routes.clear()
         routes.update(answers)
         r = run(["ics", "--vault", VAULT_COPY, "--config", cfg, "--today",
                  today, "--output", feed], env_extra=dict(
                      PW=PASSWORD, http_proxy=proxy_url,
                      HTTP_PROXY=proxy_url, ALL_PROXY=proxy_url))
-        puts = [x[4] for x in seen if x[0] == "PUT" and x[1] == path]
+        puts = [x["headers"] for x in srv.requests
+                if x["method"] == "PUT" and x["path"] == path]
         return r, puts, "exit %d, %s %s; sent %s" % (
             r.returncode, r.stdout.decode(), r.stderr.decode()[-400:],
-            [(x[0], x[1], x[4].get("if-match"), x[4].get("if-none-match"))
-             for x in seen])
+            [(x["method"], x["path"], x["headers"].get("if-match"),
+              x["headers"].get("if-none-match")) for x in srv.requests])
 
     try:
         r, puts, why = once("2026-01-10", {
-            ("PROPFIND", path): (404, {}),
-            ("PUT", path): (201, {"ETag": '"e1"'})})
+            ("PROPFIND", path): answer(404),
+            ("PUT", path): answer(201, {"ETag": '"e1"'})})
         report("a new file: PUT with If-None-Match: * and no If-Match",
                r.returncode == 65 and "published: 1 sent" in
                r.stdout.decode() and len(puts) == 1
                and puts[0].get("if-none-match") == "*"
                and "if-match" not in puts[0], why)
         report("no request goes to the proxy of http_proxy, HTTP_PROXY or "
-               "ALL_PROXY", proxy_seen == [] and seen != [],
-               "the proxy got %s" % [(x[0], x[1]) for x in proxy_seen])
+               "ALL_PROXY", proxy.requests == [] and srv.requests != [],
+               "the proxy got %s" % [(x["method"], x["path"])
+                                     for x in proxy.requests])
 
         r, puts, why = once("2026-01-11", {
             ("PROPFIND", path): multistatus(path, '"e1"'),
-            ("PUT", path): (204, {"ETag": '"e2"'})})
+            ("PUT", path): answer(204, {"ETag": '"e2"'})})
         report("followup's own file: PUT with If-Match: the ETag it got",
                r.returncode == 65 and "published: 1 sent" in
                r.stdout.decode() and len(puts) == 1
@@ -780,7 +654,7 @@ def conditional_requests():
 
         r, puts, why = once("2026-01-12", {
             ("PROPFIND", path): multistatus(path, '"e2"'),
-            ("PUT", path): (412, {})})
+            ("PUT", path): answer(412)})
         err = r.stderr.decode()
         report("412 Precondition Failed: exit 75, said so, a hint",
                r.returncode == 75 and len(puts) == 1
@@ -792,15 +666,15 @@ def conditional_requests():
 
         r, puts, why = once("2026-01-12", {
             ("PROPFIND", path): multistatus(path, '"e2"'),
-            ("PUT", path): (201, {"ETag": 'W/"w3"'})})
+            ("PUT", path): answer(201, {"ETag": 'W/"w3"'})})
         report("after a 412 the next run tries again, with the same "
                "If-Match", r.returncode == 65 and len(puts) == 1
                and puts[0].get("if-match") == '"e2"', why)
 
         r, puts, why = once("2026-01-13", {
             ("PROPFIND", path): [multistatus(path, 'W/"w3"'),
-                                 multistatus(path, 'W/"w3"'), (503, {})],
-            ("PUT", path): (201, {})})
+                                 multistatus(path, 'W/"w3"'), answer(503)],
+            ("PUT", path): answer(201)})
         report("a weak ETag (W/...) is never sent in If-Match: the PUT "
                "has no condition", len(puts) == 1 and "if-match" not in
                puts[0] and "if-none-match" not in puts[0], why)
@@ -808,8 +682,8 @@ def conditional_requests():
                "the run is not 75", r.returncode == 65
                and "published: 1 sent" in r.stdout.decode()
                and "error: publish" not in r.stderr.decode()
-               and [x[0] for x in seen] == ["PROPFIND", "PROPFIND", "PUT",
-                                            "PROPFIND"], why)
+               and [x["method"] for x in srv.requests] == [
+                   "PROPFIND", "PROPFIND", "PUT", "PROPFIND"], why)
 
         # A folder whose URL has a query string: it stays at the end.
         write(cfg, "exclude: [Templates]\nics:\n  publish: "
@@ -817,16 +691,15 @@ def conditional_requests():
         path = "/q/followup.ics?k=v"
         r, puts, why = once("2026-01-10", {
             ("PROPFIND", "/q?k=v"): multistatus("/q/", None, True),
-            ("PROPFIND", path): (404, {}),
-            ("PUT", path): (201, {"ETag": '"q1"'})})
+            ("PROPFIND", path): answer(404),
+            ("PUT", path): answer(201, {"ETag": '"q1"'})})
         report("a WebDAV folder URL with a query string: the file goes to "
                "folder/followup.ics?query", r.returncode == 65
                and len(puts) == 1 and "published: 1 sent" in
                r.stdout.decode(), why)
     finally:
-        for s in (srv, proxy):
-            s.shutdown()
-            s.server_close()
+        srv.stop()
+        proxy.stop()
 
 
 @section
@@ -859,15 +732,8 @@ def no_credentials_over_plain_http():
 def valgrind_publish():
     if os.environ.get("FOLLOWUP_SANITIZED"):
         return          # the sanitizers check that build; nothing to say
-    env = base_env()
-    r = subprocess.run(["valgrind", "--error-exitcode=99",
-                        "--leak-check=full", "--errors-for-leak-kinds="
-                        "definite,indirect,possible", "-q",
-                        "--suppressions=" + os.path.join(
-                            SRC, "tests", "valgrind.supp"),
-                        FOLLOWUP] + BASE, capture_output=True, env=env,
-                       timeout=300)
-    outputs.append(r.stdout + r.stderr)
+    r = t.valgrind(BASE, environ(), "definite,indirect,possible",
+                   text=False)
     report("valgrind ics with publishing: no error, no leak",
            r.returncode == 65 and b"published: " in r.stdout,
            "exit %d\n%s" % (r.returncode, r.stderr.decode()[-2500:]))
@@ -876,21 +742,21 @@ def valgrind_publish():
 @section
 def no_secret_anywhere():
     found = []
-    texts = list(outputs)
-    for dirpath, _, files in os.walk(os.path.join(TMP, "state")):
+    texts = list(t.OUTPUTS)
+    for dirpath, _, files in os.walk(STATE):
         for f in files:
             with open(os.path.join(dirpath, f), "rb") as fh:
                 texts.append(fh.read())
     with open(FEED, "rb") as fh:
         texts.append(fh.read())
-    for t in texts:
+    for text in texts:
         for s in SECRETS:
-            if s.encode() in t:
-                found.append((s, t[:200]))
+            if s.encode() in text:
+                found.append((s, text[:200]))
     report("no password in any output, message, feed or state file "
-           "(%d texts)" % len(texts), not found and len(outputs) > 10,
+           "(%d texts)" % len(texts), not found and len(t.OUTPUTS) > 10,
            str(found[:2]))
-    states = os.listdir(os.path.join(TMP, "state", "followup"))
+    states = os.listdir(os.path.join(STATE, "followup"))
     report("publishing state remembered under $XDG_STATE_HOME/followup",
            any(s.startswith("publish-") for s in states), str(states))
 
@@ -904,5 +770,4 @@ for proc in servers:
             os.killpg(proc.pid, 9)
         except OSError:
             pass
-shutil.rmtree(TMP, ignore_errors=True)
-sys.exit(1 if failures else 0)
+t.finish()

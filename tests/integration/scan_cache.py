@@ -7,28 +7,18 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import tempfile
 import time
 
-FOLLOWUP = os.environ["FOLLOWUP"]
-SRC = os.environ["SRCDIR"]
+import testlib as t
+from testlib import report
 
 
-def report(name, ok, detail=""):
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
-
-
-def status(vault, state, *extra, prefix=()):
-    env = dict(os.environ, HOME=state, XDG_CONFIG_HOME=state,
-               XDG_STATE_HOME=state)
-    r = subprocess.run(list(prefix) + [FOLLOWUP, "status", "--format", "json",
-                                       "--vault", vault, "--today",
-                                       "2026-01-10"] + list(extra),
-                       capture_output=True, env=env, timeout=300)
+def status(vault, state, *extra):
+    r = t.run(["status", "--format", "json", "--vault", vault, "--today",
+               "2026-01-10"] + list(extra), t.env(home=state), timeout=300)
     doc = json.loads(r.stdout)
     doc["vault"] = None
-    return r.returncode, doc, r.stderr.decode()
+    return r.returncode, doc, r.stderr
 
 
 def without_cache_warnings(doc):
@@ -47,133 +37,131 @@ def same(vault, state, label):
     return cached
 
 
-tmp = tempfile.mkdtemp()
-try:
-    vault = os.path.join(tmp, "vault")
-    state = os.path.join(tmp, "state")
-    os.mkdir(state)
-    shutil.copytree(os.path.join(SRC, "examples", "vault"), vault,
-                    symlinks=True)
-    db = os.path.join(state, "followup", "scan-cache.db")
+def rebuilt(vault, state, expected, warning, first, then):
+    """The next run warns (warning) and rebuilds the cache, the one after
+    is quiet; both give the expected (uncached) result."""
+    _, doc, err = status(vault, state)
+    report(first, without_cache_warnings(doc) == expected and warning in err,
+           err[-300:])
+    _, doc, err = status(vault, state)
+    report(then, doc == expected and "scan cache" not in err, err[-300:])
 
-    first = same(vault, state, "first run")
-    report("cache: file created", os.path.exists(db), db)
-    second = same(vault, state, "unchanged vault")
 
-    # An unchanged vault opens no note (files older than a second are
-    # trusted; the copy above is older by now or made so here).
-    old = 1_600_000_000
-    for root, _, files in os.walk(vault):
-        for f in files:
-            os.utime(os.path.join(root, f), (old, old))
-    time.sleep(1.2)     # utime changed the ctimes: let them age
-    status(vault, state)
-    if shutil.which("strace"):
-        r = subprocess.run(["strace", "-f", "-e", "trace=openat,open", "-o",
-                            os.path.join(tmp, "trace"), FOLLOWUP, "status",
-                            "--vault", vault, "--today", "2026-01-10"],
-                           capture_output=True,
-                           # LeakSanitizer cannot run under ptrace.
-                           env=dict(os.environ, HOME=state,
-                                    XDG_STATE_HOME=state,
-                                    XDG_CONFIG_HOME=state,
-                                    ASAN_OPTIONS="detect_leaks=0"))
-        opened = [l for l in open(os.path.join(tmp, "trace"))
-                  if ".md\"" in l]
-        report("cache: an unchanged vault is answered without opening a note",
-               r.returncode == 65 and not opened,
-               "exit %d, %s%s" % (r.returncode, r.stderr.decode()[-300:],
-                                  "".join(opened[:5])))
-    else:
-        report("cache: an unchanged vault is answered without opening a note",
-               False, "strace is not installed")
+tmp = t.TMP
+vault = os.path.join(tmp, "vault")
+state = os.path.join(tmp, "state")
+os.mkdir(state)
+shutil.copytree(t.VAULT, vault, symlinks=True)
+db = os.path.join(t.env(home=state)["XDG_STATE_HOME"], "followup",
+                  "scan-cache.db")
 
-    ana = os.path.join(vault, "People", "Luis Herrera.md")
-    text = open(ana, encoding="utf-8").read()
-    with open(ana, "w", encoding="utf-8") as f:
-        f.write(text.replace("last_contact: 2026-01-09T16:30:00-08:00",
-                             "last_contact: 2026-01-05"))
-    after = same(vault, state, "edited note")
-    luis = [c for c in after["contacts"] if c["name"] == "Luis Herrera"][0]
-    report("cache: the edit is seen", luis["last_contact"] == "2026-01-05",
-           str(luis))
+first = same(vault, state, "first run")
+report("cache: file created", os.path.exists(db), db)
+second = same(vault, state, "unchanged vault")
 
-    # Same size, same mtime to the nanosecond: only ctime tells.
-    st = os.stat(ana)
-    body = open(ana, encoding="utf-8").read()
-    swapped = body.replace("2026-01-05", "2026-01-06")
-    assert len(swapped.encode()) == len(body.encode())
-    with open(ana, "w", encoding="utf-8") as f:
-        f.write(swapped)
-    os.utime(ana, ns=(st.st_atime_ns, st.st_mtime_ns))
-    after = same(vault, state, "same-size rewrite with the old mtime")
-    luis = [c for c in after["contacts"] if c["name"] == "Luis Herrera"][0]
-    report("cache: the same-size rewrite is seen",
-           luis["last_contact"] == "2026-01-06", str(luis))
+# An unchanged vault opens no note (files older than a second are
+# trusted; the copy above is older by now or made so here).
+old = 1_600_000_000
+for root, _, files in os.walk(vault):
+    for f in files:
+        os.utime(os.path.join(root, f), (old, old))
+time.sleep(1.2)     # utime changed the ctimes: let them age
+status(vault, state)
+if shutil.which("strace"):
+    r = t.run(["status", "--vault", vault, "--today", "2026-01-10"],
+              # LeakSanitizer cannot run under ptrace.
+              t.env(home=state, ASAN_OPTIONS="detect_leaks=0"),
+              prefix=["strace", "-f", "-e", "trace=openat,open", "-o",
+                      os.path.join(tmp, "trace")])
+    opened = [l for l in open(os.path.join(tmp, "trace"))
+              if ".md\"" in l]
+    report("cache: an unchanged vault is answered without opening a note",
+           r.returncode == 65 and not opened,
+           "exit %d, %s%s" % (r.returncode, r.stderr[-300:],
+                              "".join(opened[:5])))
+else:
+    report("cache: an unchanged vault is answered without opening a note",
+           False, "strace is not installed")
 
-    # Rewritten right after a run, in the same second, same size.
-    with open(ana, "w", encoding="utf-8") as f:
-        f.write(swapped.replace("2026-01-06", "2026-01-07"))
-    status(vault, state)
-    with open(ana, "w", encoding="utf-8") as f:
-        f.write(swapped.replace("2026-01-06", "2026-01-08"))
-    after = same(vault, state, "same-second rewrite")
-    luis = [c for c in after["contacts"] if c["name"] == "Luis Herrera"][0]
-    report("cache: the same-second rewrite is seen",
-           luis["last_contact"] == "2026-01-08", str(luis))
+ana = os.path.join(vault, "People", "Luis Herrera.md")
+text = open(ana, encoding="utf-8").read()
+with open(ana, "w", encoding="utf-8") as f:
+    f.write(text.replace("last_contact: 2026-01-09T16:30:00-08:00",
+                         "last_contact: 2026-01-05"))
+after = same(vault, state, "edited note")
+luis = [c for c in after["contacts"] if c["name"] == "Luis Herrera"][0]
+report("cache: the edit is seen", luis["last_contact"] == "2026-01-05",
+       str(luis))
 
-    os.rename(os.path.join(vault, "People", "Nadia Rahman.md"),
-              os.path.join(vault, "People", "Nadia R.md"))
-    after = same(vault, state, "renamed note")
-    report("cache: the rename is seen", "People/Nadia R.md" in
-           [c["path"] for c in after["contacts"]], "")
+# Same size, same mtime to the nanosecond: only ctime tells.
+st = os.stat(ana)
+body = open(ana, encoding="utf-8").read()
+swapped = body.replace("2026-01-05", "2026-01-06")
+assert len(swapped.encode()) == len(body.encode())
+with open(ana, "w", encoding="utf-8") as f:
+    f.write(swapped)
+os.utime(ana, ns=(st.st_atime_ns, st.st_mtime_ns))
+after = same(vault, state, "same-size rewrite with the old mtime")
+luis = [c for c in after["contacts"] if c["name"] == "Luis Herrera"][0]
+report("cache: the same-size rewrite is seen",
+       luis["last_contact"] == "2026-01-06", str(luis))
 
-    os.unlink(os.path.join(vault, "People", "Mei Tanaka.md"))
-    shutil.rmtree(os.path.join(vault, "Projects"))
-    after = same(vault, state, "deleted notes and folder")
-    report("cache: deleted notes are gone",
-           "Mei Tanaka" not in [c["name"] for c in after["contacts"]] and
-           not any(i["path"].startswith("Projects/") for c in after["contacts"]
-                   for i in c["open_items"]), "")
-    rows = sqlite3.connect(db).execute(
-        "SELECT count(*) FROM scan_files WHERE path LIKE 'Projects/%' OR "
-        "path = 'People/Mei Tanaka.md'").fetchone()[0]
-    report("cache: rows of deleted notes are dropped", rows == 0,
-           "%d rows left" % rows)
+# Rewritten right after a run, in the same second, same size.
+with open(ana, "w", encoding="utf-8") as f:
+    f.write(swapped.replace("2026-01-06", "2026-01-07"))
+status(vault, state)
+with open(ana, "w", encoding="utf-8") as f:
+    f.write(swapped.replace("2026-01-06", "2026-01-08"))
+after = same(vault, state, "same-second rewrite")
+luis = [c for c in after["contacts"] if c["name"] == "Luis Herrera"][0]
+report("cache: the same-second rewrite is seen",
+       luis["last_contact"] == "2026-01-08", str(luis))
 
-    with open(os.path.join(vault, "People", "New Person.md"), "w") as f:
-        f.write("---\ntype: people\nlast_contact: 2026-01-01\n---\n")
-    same(vault, state, "new note")
+os.rename(os.path.join(vault, "People", "Nadia Rahman.md"),
+          os.path.join(vault, "People", "Nadia R.md"))
+after = same(vault, state, "renamed note")
+report("cache: the rename is seen", "People/Nadia R.md" in
+       [c["path"] for c in after["contacts"]], "")
 
-    expected = status(vault, state, "--no-cache")[1]
-    con = sqlite3.connect(db)
-    con.execute("UPDATE meta SET value = 'followup-scan-cache 0' "
-                "WHERE key = 'schema'")
-    con.commit()
-    con.close()
-    code, doc, err = status(vault, state)
-    report("cache: another version is rebuilt with a warning",
-           without_cache_warnings(doc) == expected and "another version" in err, err[-300:])
-    code, doc, err = status(vault, state)
-    report("cache: no warning once rebuilt",
-           doc == expected and "scan cache" not in err, err[-300:])
+os.unlink(os.path.join(vault, "People", "Mei Tanaka.md"))
+shutil.rmtree(os.path.join(vault, "Projects"))
+after = same(vault, state, "deleted notes and folder")
+report("cache: deleted notes are gone",
+       "Mei Tanaka" not in [c["name"] for c in after["contacts"]] and
+       not any(i["path"].startswith("Projects/") for c in after["contacts"]
+               for i in c["open_items"]), "")
+rows = sqlite3.connect(db).execute(
+    "SELECT count(*) FROM scan_files WHERE path LIKE 'Projects/%' OR "
+    "path = 'People/Mei Tanaka.md'").fetchone()[0]
+report("cache: rows of deleted notes are dropped", rows == 0,
+       "%d rows left" % rows)
 
-    for suffix in ("-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.unlink(db + suffix)
-    with open(db, "wb") as f:
-        f.write(b"this is not a database" * 100)
-    code, doc, err = status(vault, state)
-    report("cache: a corrupt cache is rebuilt with a warning",
-           without_cache_warnings(doc) == expected and "damaged" in err, err[-300:])
-    code, doc, err = status(vault, state)
-    report("cache: rebuilt cache is used again quietly",
-           doc == expected and "scan cache" not in err, err[-300:])
+with open(os.path.join(vault, "People", "New Person.md"), "w") as f:
+    f.write("---\ntype: people\nlast_contact: 2026-01-01\n---\n")
+same(vault, state, "new note")
 
-    code, doc, err = status(vault, state, "--no-cache")
-    before = os.stat(db).st_mtime_ns
-    status(vault, state, "--no-cache")
-    report("cache: --no-cache leaves the cache alone",
-           os.stat(db).st_mtime_ns == before, "")
-finally:
-    shutil.rmtree(tmp)
+expected = status(vault, state, "--no-cache")[1]
+con = sqlite3.connect(db)
+con.execute("UPDATE meta SET value = 'followup-scan-cache 0' "
+            "WHERE key = 'schema'")
+con.commit()
+con.close()
+rebuilt(vault, state, expected, "another version",
+        "cache: another version is rebuilt with a warning",
+        "cache: no warning once rebuilt")
+
+for suffix in ("-wal", "-shm"):
+    if os.path.exists(db + suffix):
+        os.unlink(db + suffix)
+with open(db, "wb") as f:
+    f.write(b"this is not a database" * 100)
+rebuilt(vault, state, expected, "damaged",
+        "cache: a corrupt cache is rebuilt with a warning",
+        "cache: rebuilt cache is used again quietly")
+
+status(vault, state, "--no-cache")
+before = os.stat(db).st_mtime_ns
+status(vault, state, "--no-cache")
+report("cache: --no-cache leaves the cache alone",
+       os.stat(db).st_mtime_ns == before, "")
+t.finish()

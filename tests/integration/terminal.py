@@ -4,14 +4,11 @@ for every command."""
 import os
 import select
 import subprocess
-import tempfile
 
-FOLLOWUP = os.environ["FOLLOWUP"]
+import testlib as t
+from testlib import report
+
 NOTE = "---\ntype: people\nlast_contact: 2025-01-01\n---\n"
-
-
-def report(name, ok, detail=""):
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
 
 
 def run_in_pty(args, env):
@@ -41,43 +38,42 @@ def run_in_pty(args, env):
     return p.returncode, out
 
 
-with tempfile.TemporaryDirectory() as vault:
-    with open(os.path.join(vault, "Ana.md"), "w") as f:
-        f.write(NOTE)
-    args = [FOLLOWUP, "status", "--vault", vault, "--today", "2026-01-10"]
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update(HOME=vault, XDG_CONFIG_HOME=vault)
+vault = os.path.join(t.TMP, "vault")
+t.write(os.path.join(vault, "Ana.md"), NOTE)
+args = ["status", "--vault", vault, "--today", "2026-01-10"]
+env = t.env(NO_COLOR=None)
 
-    code, out = run_in_pty(args, env)
-    report("colour on a terminal", code == 0 and b"\x1b[1;34mcold" in out,
-           repr(out[:300]))
-    code, out = run_in_pty(args, dict(env, NO_COLOR="1"))
-    report("no colour on a terminal with NO_COLOR", code == 0 and
-           b"\x1b[" not in out and b"cold" in out, repr(out[:300]))
-    code, out = run_in_pty(args, dict(env, NO_COLOR=""))
-    report("empty NO_COLOR does not turn colour off", code == 0 and
-           b"\x1b[" in out, repr(out[:300]))
-    r = subprocess.run(args, capture_output=True, env=env)
-    report("no colour into a pipe", r.returncode == 0 and
-           b"\x1b[" not in r.stdout and b"cold" in r.stdout, repr(r.stdout))
+code, out = run_in_pty([t.FOLLOWUP] + args, env)
+report("colour on a terminal", code == 0 and b"\x1b[1;34mcold" in out,
+       repr(out[:300]))
+code, out = run_in_pty([t.FOLLOWUP] + args, dict(env, NO_COLOR="1"))
+report("no colour on a terminal with NO_COLOR", code == 0 and
+       b"\x1b[" not in out and b"cold" in out, repr(out[:300]))
+code, out = run_in_pty([t.FOLLOWUP] + args, dict(env, NO_COLOR=""))
+report("empty NO_COLOR does not turn colour off", code == 0 and
+       b"\x1b[" in out, repr(out[:300]))
+r = t.run(args, env)
+report("no colour into a pipe", r.returncode == 0 and
+       "\x1b[" not in r.stdout and "cold" in r.stdout, repr(r.stdout))
 
 for cmd, words in (("status", ["--format", "--state", "--vault", "--today"]),
                    ("check", ["--vault", "--config"])):
-    r = subprocess.run([FOLLOWUP, cmd, "--help"], capture_output=True)
-    text = r.stdout.decode()
+    r = t.run([cmd, "--help"], env)
     report("%s --help" % cmd, r.returncode == 0 and
-           text.startswith("usage: followup %s" % cmd) and
-           all(w in text for w in words), "exit %d: %s" % (r.returncode, text))
-    r = subprocess.run([FOLLOWUP, cmd, "--version"], capture_output=True)
+           r.stdout.startswith("usage: followup %s" % cmd) and
+           all(w in r.stdout for w in words),
+           "exit %d: %s" % (r.returncode, r.stdout))
+    r = t.run([cmd, "--version"], env)
     report("%s --version" % cmd, r.returncode == 0 and
-           r.stdout.decode().startswith("followup "), r.stdout.decode())
+           r.stdout.startswith("followup "), r.stdout)
 
-r = subprocess.run([FOLLOWUP, "--help"], capture_output=True)
+r = t.run(["--help"], env)
 report("followup --help lists the commands", r.returncode == 0 and
-       b"status" in r.stdout and b"check" in r.stdout, r.stdout.decode())
-r = subprocess.run([FOLLOWUP, "--version"], capture_output=True)
+       "status" in r.stdout and "check" in r.stdout, r.stdout)
+r = t.run(["--version"], env)
 report("followup --version", r.returncode == 0 and
-       r.stdout.startswith(b"followup "), r.stdout.decode())
-r = subprocess.run([FOLLOWUP], capture_output=True)
+       r.stdout.startswith("followup "), r.stdout)
+r = t.run([], env)
 report("followup alone is a usage error", r.returncode == 64 and
-       b"usage:" in r.stderr, "exit %d" % r.returncode)
+       "usage:" in r.stderr, "exit %d" % r.returncode)
+t.finish()
