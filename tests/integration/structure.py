@@ -45,7 +45,7 @@ CORE_FORBIDS = ("curl/", "libical/", "microhttpd.h")
 # A library header -> the only files that may include it.
 LIBRARIES = {
     "yaml.h": {"core/note.c", "core/fmedit.c", "config/config.c"},
-    "md4c.h": {"core/task.c"},
+    "md4c.h": {"core/body.c"},
     "curl/curl.h": {"net/http.c", "notifiers/email.c"},
     "libical/ical.h": {"feed/calendar.c"},
     "sqlite3.h": {"core/cache.c", "notifiers/ledger.c"},
