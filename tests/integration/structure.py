@@ -270,7 +270,7 @@ CASES = [
     ("a clean tree passes", {
         "core/util.h": "#include <stddef.h>\n",
         "core/util.c": INC % "util.h",
-        "core/task.c": INC % "util.h" + "#include <md4c.h>\n"
+        "core/body.c": INC % "util.h" + "#include <md4c.h>\n"
                        "/* #include \"gone.h\"\n#include \"gone.h\" */\n"
                        "// #include \"gone.h\"\n"
                        "static const char *s = \"#include <curl/curl.h>\";\n",
