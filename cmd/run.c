@@ -153,7 +153,7 @@ log_step(const struct logger *lg, const char *step, int status, json_t *o,
 	fputc('\n', stderr);
 }
 
-/* The problems a step met, after its line: §6 text, or JSON lines. */
+/* The problems a step met, after its line: as text, or as JSON lines. */
 static void
 log_diags(const struct logger *lg, const char *step,
     const struct diag_list *dl)

@@ -1,5 +1,5 @@
 /*
- * config.c - the YAML config of DESIGN.md §5 (see config.h).
+ * config.c - the YAML config of followup.yml(5) (see config.h).
  */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /*
- * config.h - followup's YAML config (DESIGN.md §5), read with libyaml.
+ * config.h - followup's YAML config (followup.yml(5)), read with libyaml.
  *
  * One table of keys drives parsing, the "did you mean" hint for unknown
  * keys and the defaults. Every problem is a DIAG_CONFIG diag with the
@@ -38,7 +38,7 @@ struct config_secret {
 	const char *credential_key;
 };
 
-/* The `ics` section: the feed (DESIGN.md §7). */
+/* The `ics` section: the feed (docs/design.md, "The feed"). */
 struct config_ics {
 	char *path;		/* NULL: $XDG_DATA_HOME/followup/followup.ics */
 	int horizon_days;
@@ -50,7 +50,7 @@ struct config_ics {
 	char *publish_ca_file;	/* CA certificates for the server's TLS */
 };
 
-/* The `notify` section (DESIGN.md §8). */
+/* The `notify` section (docs/design.md, "Never spamming"). */
 struct config_notify {
 	int digest;		/* one message per notifier per run */
 	int repeat_days;	/* the same episode again after this */
@@ -82,7 +82,7 @@ struct config {
 	int secret_line;	/* line of a secret written in the file; 0 */
 };
 
-/* The defaults of DESIGN.md §5. */
+/* The defaults of followup.yml(5). */
 void config_init(struct config *cfg);
 
 /*

@@ -63,7 +63,7 @@ contact_source_name(enum last_source src)
 
 /*
  * The tasks found for one contact so far, in the order found, repeats
- * too: each way a task belongs adds it (DESIGN.md §3). Kept per contact,
+ * too: each way a task belongs adds it (rules.md). Kept per contact,
  * not as (contact, task) pairs to sort, which at its peak took three
  * times the memory.
  */

@@ -1,6 +1,7 @@
 /*
  * contact.h - who is a contact, and which tasks belong to whom
- * (DESIGN.md §3, "Contact" and "Which tasks belong to a contact").
+ * (docs/rules.md, "Who is a contact" and "Which tasks belong to a
+ * contact").
  *
  * contact_build() turns a scanned vault into contacts with their last
  * contact (frontmatter or meeting), cadence and open items, each task
@@ -83,7 +84,7 @@ void contact_build(struct contact_set *set, const struct vault *v,
 int contact_note_is_person(const struct note *note,
     const struct engine_rules *rules);
 /*
- * A person's name (DESIGN.md §3): its title, else its file name without
+ * A person's name (docs/rules.md): its title, else its file name without
  * ".md"; *len bytes, not NUL-terminated in the second case. Points into
  * the note.
  */

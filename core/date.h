@@ -4,7 +4,7 @@
  *
  * Parsing is strict about the calendar (2025-02-29 is refused) and lenient
  * about what follows a date: a date-time counts as its calendar date as
- * written, with no time-zone conversion (DESIGN.md §3).
+ * written, with no time-zone conversion (docs/rules.md, "Dates").
  */
 #ifndef FOLLOWUP_DATE_H
 #define FOLLOWUP_DATE_H

@@ -1,4 +1,4 @@
-/* diag.c - the error value of DESIGN.md §6 (see diag.h). */
+/* diag.c - the error value (see diag.h). */
 #include "diag.h"
 
 #include <stdarg.h>

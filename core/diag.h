@@ -1,5 +1,6 @@
 /*
- * diag.h - the error value of DESIGN.md §6: {path, line, message, hint}.
+ * diag.h - the error value of docs/design.md, "Errors": {path, line,
+ * message, hint}.
  *
  * Core code never prints and never exits: it appends a diag to a
  * diag_list and carries on with the rest. Only cmd/ prints them and maps

@@ -1,5 +1,6 @@
 /*
- * fileio.h - read a whole file, and write one atomically (DESIGN.md §6).
+ * fileio.h - read a whole file, and write one atomically (docs/design.md,
+ * "Writes"); one lock helper.
  *
  * file_write_atomic() writes to a temporary file in the same folder,
  * fsyncs it, renames it over the target and fsyncs the folder: a reader

@@ -1,6 +1,7 @@
 /*
  * fmedit.h - set one top-level value in a note's frontmatter and keep
- * every other byte: what `contacted` and `snooze` write (DESIGN.md §6).
+ * every other byte: what `contacted` and `snooze` write (docs/design.md,
+ * "Writes").
  *
  * fm_set_value() finds the frontmatter as note.c does (note_find_
  * frontmatter(): an optional UTF-8 BOM, a first line "---", up to the next

@@ -1,7 +1,7 @@
 /*
- * calendar.h - the iCalendar feed of DESIGN.md §7, built and checked with
- * libical: RFC 5545 (iCalendar), RFC 7986 (NAME, REFRESH-INTERVAL),
- * RFC 4791 §4.1 (one component per CalDAV resource).
+ * calendar.h - the iCalendar feed (docs/design.md, "The feed"), built and
+ * checked with libical: RFC 5545 (iCalendar), RFC 7986 (NAME,
+ * REFRESH-INTERVAL), RFC 4791 §4.1 (one component per CalDAV resource).
  *
  * calendar_build() turns a scan into a VCALENDAR: one all-day VEVENT (or
  * VTODO with DUE) per contact in state cold, overdue or due and per ok

@@ -1,5 +1,5 @@
 /*
- * publish.h - put the feed on a CalDAV or WebDAV server (DESIGN.md §7):
+ * publish.h - put the feed on a CalDAV or WebDAV server:
  * RFC 4918 (WebDAV: PROPFIND, multistatus, ETags), RFC 4791 (CalDAV:
  * one component per calendar object resource), over http.h.
  *

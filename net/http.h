@@ -1,8 +1,8 @@
 /*
- * http.h - followup's one door to HTTP (DESIGN.md §1), on libcurl: the
- * feed's publishing uses it today, the chat notifiers tomorrow. It sends
+ * http.h - followup's one door to HTTP (docs/design.md, "Layers"), on
+ * libcurl: publishing the feed and the chat notifiers use it. It sends
  * one request and hands back one response; what the status means is the
- * caller's business.
+ * caller's business (but for http_status_is_temporary()).
  *
  * Promises, for every request:
  *   - http:// and https:// only; TLS is verified (peer and host name),

@@ -1,5 +1,5 @@
 /*
- * url.h - notifier URLs taken apart, in Apprise's syntax (DESIGN.md §8):
+ * url.h - notifier URLs taken apart, in Apprise's syntax:
  * "scheme://[user[:password]@]host[:port][/path...][?key=value&...]".
  *
  * Apprise URLs are not RFC 3986 URLs: a '#' starts a channel or a room

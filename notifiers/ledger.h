@@ -1,6 +1,7 @@
 /*
- * ledger.h - what was sent to whom (DESIGN.md §8), in SQLite at
- * $XDG_STATE_HOME/followup/state.db, so that followup never spams.
+ * ledger.h - what was sent to whom (docs/design.md, "Never spamming"), in
+ * SQLite at $XDG_STATE_HOME/followup/state.db, so that followup never
+ * spams.
  *
  * One row per notifier and due episode (contact, due date, state):
  *   sending  recorded, in its own transaction, before the request goes

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""`followup ics`: the feed of DESIGN.md §7 and issue 5.
+"""`followup ics`: the feed of docs/design.md, "The feed".
 
 The feed of the example vault is read back by three independent parsers --
 python3-icalendar, Mozilla's ical.js (from npm, installed into
