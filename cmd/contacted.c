@@ -7,14 +7,7 @@
 static int
 cmd_contacted(const struct command *cmd, int argc, char **argv)
 {
-	static const struct option options[] = {
-		COMMON_LONG_OPTIONS,
-		{ "date", required_argument, NULL, EDIT_OPT_DATE },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct edit_options o = { "last_contact", "--date", NULL, NULL };
-
-	return edit_run(cmd, argc, argv, options, &o);
+	return edit_run(cmd, argc, argv, "last_contact", "--date");
 }
 
 const struct command cmd_contacted_entry = {

@@ -18,6 +18,16 @@
 #include <time.h>
 
 #include "edit.h"
+
+/* The value of the command's one option that gives the day. */
+enum { EDIT_OPT_DATE = OPT_FIRST_COMMAND_OPTION };
+
+struct edit_options {
+	const char *key;	/* "last_contact" or "snooze_until" */
+	const char *option;	/* "--date" or "--until" */
+	const char *date_arg;
+	const char *name;	/* NAME as typed */
+};
 #include "../core/date.h"
 #include "../core/engine.h"
 #include "../core/fileio.h"
@@ -380,9 +390,16 @@ out:
 }
 
 int
-edit_run(const struct command *cmd, int argc, char **argv,
-    const struct option *options, struct edit_options *o)
+edit_run(const struct command *cmd, int argc, char **argv, const char *key,
+    const char *option)
 {
+	const struct option options[] = {
+		COMMON_LONG_OPTIONS,
+		{ option + 2, required_argument, NULL, EDIT_OPT_DATE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct edit_options edit = { key, option, NULL, NULL };
+	struct edit_options *o = &edit;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct scan_result r;
 	struct common c;

@@ -14,21 +14,12 @@
 
 #include "cmd.h"
 
-/* The value of the command's one option that gives the day. */
-enum { EDIT_OPT_DATE = OPT_FIRST_COMMAND_OPTION };
-
-struct edit_options {
-	const char *key;	/* "last_contact" or "snooze_until" */
-	const char *option;	/* "--date" or "--until" */
-	const char *date_arg;
-	const char *name;	/* NAME as typed */
-};
-
 /*
- * Run the command: options (the common ones and EDIT_OPT_DATE as
- * o->option), NAME, then the edit. Returns the exit status.
+ * Run the command that sets key ("last_contact", "snooze_until") to the
+ * day its option gives ("--date", "--until"): the common options, that
+ * one, NAME, then the edit. Returns the exit status.
  */
 int edit_run(const struct command *cmd, int argc, char **argv,
-    const struct option *options, struct edit_options *o);
+    const char *key, const char *option);
 
 #endif

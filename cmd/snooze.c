@@ -7,14 +7,7 @@
 static int
 cmd_snooze(const struct command *cmd, int argc, char **argv)
 {
-	static const struct option options[] = {
-		COMMON_LONG_OPTIONS,
-		{ "until", required_argument, NULL, EDIT_OPT_DATE },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct edit_options o = { "snooze_until", "--until", NULL, NULL };
-
-	return edit_run(cmd, argc, argv, options, &o);
+	return edit_run(cmd, argc, argv, "snooze_until", "--until");
 }
 
 const struct command cmd_snooze_entry = {

@@ -1,11 +1,14 @@
 /* paths.c - where followup keeps its files (see paths.h). */
 #include "paths.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
+#include "fileio.h"
 #include "util.h"
 
 #define STATE "XDG_STATE_HOME", ".local/state"
@@ -26,6 +29,27 @@ char *
 paths_state_dir(void)
 {
 	return xdg_path(STATE, "");
+}
+
+int
+paths_make_state_dir(const char *what, struct diag_list *dl)
+{
+	char *dir = paths_state_dir();
+	int rc = 0;
+
+	if (dir == NULL) {
+		diag_error(dl, DIAG_CONFIG, NULL, 0, "set HOME or "
+		    "XDG_STATE_HOME", "no folder for %s", what);
+		return -1;
+	}
+	if (file_mkdirs(dir, 0700) != 0) {
+		diag_error(dl, DIAG_CANT_WRITE, dir, 0, "check that the "
+		    "folder can be created", "cannot create this folder: %s",
+		    strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	return rc;
 }
 
 char *

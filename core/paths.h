@@ -13,15 +13,23 @@
  * Each variable that is unset or not an absolute path falls back to its
  * place under $HOME (~/.config, ~/.local/share, ~/.local/state). Every
  * function returns a string the caller frees, or NULL when neither the
- * variable nor HOME says where; none creates anything.
+ * variable nor HOME says where; none creates anything but
+ * paths_make_state_dir().
  */
 #ifndef FOLLOWUP_PATHS_H
 #define FOLLOWUP_PATHS_H
+
+struct diag_list;
 
 char *paths_config(void);
 char *paths_feed(void);
 /* The state folder itself: the ledger's and the publish state's. */
 char *paths_state_dir(void);
+/*
+ * Create the state folder (0700) for what (\"the ledger of sent
+ * reminders\"), with its parents. Returns 0, or -1 with a diag on dl.
+ */
+int paths_make_state_dir(const char *what, struct diag_list *dl);
 char *paths_scan_cache(void);
 char *paths_ledger(void);
 /* For the publish URL as it may be shown (no secret): one file per URL. */

@@ -132,25 +132,14 @@ feed_publish(const struct step_env *env, struct feed_result *fr,
 		.user = ics->publish_user,
 		.ca_file = ics->publish_ca_file,
 	};
-	char *password = NULL, *dir, *shown, *state = NULL;
+	char *password = NULL, *shown, *state = NULL;
 	int rc;
 
 	memset(&fr->published, 0, sizeof(fr->published));
 	if (config_secret_read(&ics->publish_password, "the publish password",
 	    &password, dl) != 0)
 		return -1;
-	if ((dir = paths_state_dir()) == NULL) {
-		diag_error(dl, DIAG_CONFIG, NULL, 0, "set HOME or "
-		    "XDG_STATE_HOME", "publish: no folder to remember what "
-		    "was sent in");
-		free_secret(password);
-		return -1;
-	}
-	if (file_mkdirs(dir, 0700) != 0) {
-		diag_error(dl, DIAG_CANT_WRITE, dir, 0, "check that the "
-		    "folder can be created", "cannot create this folder: %s",
-		    strerror(errno));
-		free(dir);
+	if (paths_make_state_dir("what publishing sent", dl) != 0) {
 		free_secret(password);
 		return -1;
 	}
@@ -164,7 +153,6 @@ feed_publish(const struct step_env *env, struct feed_result *fr,
 	free_secret(password);
 	free(shown);
 	free(state);
-	free(dir);
 	return rc;
 }
 

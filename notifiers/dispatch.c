@@ -558,24 +558,19 @@ settle_interrupted(struct run *run, struct notifier *ns, size_t nn)
 static int
 open_ledger(struct run *run, int readonly)
 {
-	char *dir = paths_state_dir(), *path;
+	char *path;
 	int rc;
 
-	if (dir == NULL) {
+	/* A read-only ledger (--dry-run) creates nothing. */
+	if (!readonly && paths_make_state_dir("the ledger of sent reminders",
+	    run->dl) != 0)
+		return -1;
+	if ((path = paths_ledger()) == NULL) {
 		diag_error(run->dl, DIAG_CONFIG, NULL, 0, "set HOME or "
 		    "XDG_STATE_HOME", "no folder for the ledger of sent "
 		    "reminders");
 		return -1;
 	}
-	if (!readonly && file_mkdirs(dir, 0700) != 0) {
-		diag_error(run->dl, DIAG_CANT_WRITE, dir, 0, "check that the "
-		    "folder can be created", "cannot create this folder: %s",
-		    strerror(errno));
-		free(dir);
-		return -1;
-	}
-	free(dir);
-	path = paths_ledger();
 	rc = ledger_open(&run->ledger, path, readonly, LOCK_WAIT_SECONDS,
 	    run->dl);
 	if (rc == 1)
