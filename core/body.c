@@ -146,7 +146,7 @@ add_task(struct scan *s, struct li *li, const char *sym,
 	t->line = (unsigned)line_of(s, li->first);
 	memcpy(t->symbol, sym, strnlen(sym, sizeof(t->symbol)));
 	(void)st;	/* the symbol says it: task_status() */
-	task_read_due(text, textlen, s->path, (int)t->line, &t->due, s->dl);
+	task_read_dates(t, text, textlen, s->path, s->dl);
 	li->task = v->ntasks - 1;
 	li->text = text;
 	li->textlen = textlen;
@@ -189,10 +189,10 @@ decide(struct scan *s, struct li *li)
 		 * keeps memory down on large vaults.
 		 */
 		if (!s->v->keep_closed_tasks) {
-			int due;
+			struct task closed = { .line = (unsigned)line_of(s,
+			    li->first) };
 
-			task_read_due(text, textlen, s->path,
-			    line_of(s, li->first), &due, s->dl);
+			task_read_dates(&closed, text, textlen, s->path, s->dl);
 			return;
 		}
 	}

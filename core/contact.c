@@ -45,22 +45,6 @@ contact_state_parse(const char *name, size_t len)
 	return -1;
 }
 
-const char *
-contact_source_name(enum last_source src)
-{
-	switch (src) {
-	case SOURCE_NONE:
-		return NULL;
-	case SOURCE_LAST_CONTACT:
-		return "last_contact";
-	case SOURCE_CREATED:
-		return "created";
-	case SOURCE_MEETING:
-		return "meeting";
-	}
-	BUG("last contact source %d", (int)src);
-}
-
 /*
  * The tasks found for one contact so far, in the order found, repeats
  * too: each way a task belongs adds it (rules.md). Kept per contact,
@@ -241,16 +225,8 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	c->cadence_days = cadence_of(note, b->rules);
 	c->snooze_until = p->snooze_until.present ? p->snooze_until.day :
 	    DATE_NONE;
-	if (p->last_contact.present) {
-		c->last_contact = p->last_contact.day;
-		c->source = SOURCE_LAST_CONTACT;
-	} else if (p->created.present) {
-		c->last_contact = p->created.day;
-		c->source = SOURCE_CREATED;
-	} else {
-		c->last_contact = DATE_NONE;
-		c->source = SOURCE_NONE;
-	}
+	c->last_contact = DATE_NONE;
+	c->source = SOURCE_NONE;
 }
 
 /* The names a wikilink can call each contact by: file name, name, aliases. */
@@ -550,21 +526,83 @@ collect_items(struct builder *b)
 	free(scratch);
 }
 
-static void
-apply_meetings(struct builder *b)
+/* ------------------------------------------------------------ last contact */
+
+static int
+frontmatter_date(const struct fm_date *d)
 {
-	size_t c;
+	return d->present ? d->day : DATE_NONE;
+}
+
+static int
+last_contact_key(const struct builder *b, size_t c)
+{
+	return frontmatter_date(&note_person(
+	    &b->v->notes[b->contacts[c].note])->last_contact);
+}
+
+static int
+created_key(const struct builder *b, size_t c)
+{
+	return frontmatter_date(&note_person(
+	    &b->v->notes[b->contacts[c].note])->created);
+}
+
+static int
+latest_meeting(const struct builder *b, size_t c)
+{
+	return b->meeting[c];
+}
+
+/*
+ * Where a last contact comes from (docs/rules.md, "Last contact"), in
+ * order: a source's date is taken when no source before gave one, or,
+ * for a source that moves the date on, when it is later (on a tie the
+ * earlier source wins). A new source is a row and its date function.
+ */
+static const struct date_source {
+	enum last_source id;
+	const char *name;
+	int moves_on;		/* a later date wins over the ones before */
+	int (*date_of)(const struct builder *b, size_t contact);
+} date_sources[] = {
+	{ SOURCE_LAST_CONTACT, "last_contact", 0, last_contact_key },
+	{ SOURCE_CREATED, "created", 0, created_key },
+	{ SOURCE_MEETING, "meeting", 1, latest_meeting },
+};
+
+#define NSOURCES (sizeof(date_sources) / sizeof(date_sources[0]))
+
+const char *
+contact_source_name(enum last_source src)
+{
+	size_t i;
+
+	if (src == SOURCE_NONE)
+		return NULL;
+	for (i = 0; i < NSOURCES; i++)
+		if (date_sources[i].id == src)
+			return date_sources[i].name;
+	BUG("last contact source %d", (int)src);
+}
+
+static void
+date_contacts(struct builder *b)
+{
+	size_t c, i;
 
 	for (c = 0; c < b->ncontacts; c++) {
 		struct contact *ct = &b->contacts[c];
-		int m = b->meeting[c];
 
-		if (m == DATE_NONE)
-			continue;
-		/* On a tie the frontmatter wins. */
-		if (ct->last_contact == DATE_NONE || m > ct->last_contact) {
-			ct->last_contact = m;
-			ct->source = SOURCE_MEETING;
+		for (i = 0; i < NSOURCES; i++) {
+			const struct date_source *src = &date_sources[i];
+			int day = src->date_of(b, c);
+
+			if (day == DATE_NONE || (ct->last_contact != DATE_NONE &&
+			    !(src->moves_on && day > ct->last_contact)))
+				continue;
+			ct->last_contact = day;
+			ct->source = src->id;
 		}
 	}
 }
@@ -597,7 +635,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 	compact_found(&b);
 	associate_meetings(&b);
 	collect_items(&b);
-	apply_meetings(&b);
+	date_contacts(&b);
 
 	set->items = b.contacts;
 	set->n = b.ncontacts;

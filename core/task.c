@@ -144,6 +144,13 @@ task_read_due(const char *text, size_t n, const char *path, int line, int *due,
 	}
 }
 
+void
+task_read_dates(struct task *t, const char *text, size_t n,
+    const char *path, struct diag_list *dl)
+{
+	task_read_due(text, n, path, (int)t->line, &t->due, dl);
+}
+
 static int
 tag_char(unsigned char c)
 {

@@ -46,6 +46,15 @@ void task_read_due(const char *text, size_t n, const char *path, int line,
     int *due, struct diag_list *dl);
 
 /*
+ * The dates of task t from its text (one line; t->line says where it is
+ * in the file at path, for the messages): today its due date, as
+ * task_read_due() reads it. Every date a task line carries is read here,
+ * so the Markdown walk need not know them.
+ */
+void task_read_dates(struct task *t, const char *text, size_t n,
+    const char *path, struct diag_list *dl);
+
+/*
  * Read the due date and tags of a task's text (one line), as
  * task_read_due() and task_next_tag() do. Tags are allocated in a.
  */
