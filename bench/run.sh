@@ -2,6 +2,8 @@
 # followup's benchmark: prints figures, asserts nothing (see bench/README.md).
 #
 #   bench/run.sh [SIZES...]      SIZES like 1000x4000 (people x meetings)
+#   BASELINE=OTHER/followup bench/run.sh ...   the same figures for another
+#                                build too, in the same run, size by size
 #
 # For each size, on a generated vault (bench/gen_vault.py, cached in
 # $BENCH_DIR), in one run: files, MB, followup's full scan (--no-cache),
@@ -25,6 +27,11 @@ for tool in hyperfine rg /usr/bin/time; do
 	}
 done
 [ -x "$FOLLOWUP" ] || { echo "bench: build followup first (make)" >&2; exit 1; }
+builds=("$FOLLOWUP")
+if [ -n "${BASELINE:-}" ]; then
+	[ -x "$BASELINE" ] || { echo "bench: BASELINE $BASELINE is not a binary" >&2; exit 1; }
+	builds=("$BASELINE" "$FOLLOWUP")
+fi
 
 median() {	# hyperfine's JSON export -> median seconds
 	/usr/bin/python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"
@@ -47,11 +54,14 @@ ratio() { /usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / 
 per_file_us() { /usr/bin/python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * 1e6 / int(sys.argv[2])))" "$1" "$2"; }
 
 mkdir -p "$BENCH_DIR"
-printf '%-13s %7s %7s %9s %8s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
-	size files MB scan_s us/file MB/s rss_MiB rg_s x_rg warm_s find_s x_find \
-	peer_s x_peer
+printf '%-13s %-9s %7s %7s %9s %8s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
+	size build files MB scan_s us/file MB/s rss_MiB rg_s x_rg warm_s find_s \
+	x_find peer_s x_peer
 first=1
 for size in "${sizes[@]}"; do
+ peer_s=
+ for FOLLOWUP in "${builds[@]}"; do
+	build=this; [ "$FOLLOWUP" = "${BASELINE:-}" ] && build=baseline
 	people=${size%x*}; meetings=${size#*x}
 	vault="$BENCH_DIR/vault-$size"
 	[ -d "$vault" ] || /usr/bin/python3 "$here/gen_vault.py" "$vault" "$people" "$meetings" >&2
@@ -72,18 +82,22 @@ for size in "${sizes[@]}"; do
 	find_s=$(time_cmd "find-$size" find "$vault" -newer "$BENCH_DIR/ref")
 	peer="-"; xpeer="-"
 	if [ $first -eq 1 ] && [ -z "${NO_PEER:-}" ]; then
-		peer=$(time_cmd "peer-$size" /usr/bin/python3 "$here/peer.py" "$vault" 2026-01-10 "$BENCH_DIR/peer.ics")
+		# The peer is the same for both builds: timed once.
+		[ -n "$peer_s" ] || peer_s=$(time_cmd "peer-$size" /usr/bin/python3 "$here/peer.py" "$vault" 2026-01-10 "$BENCH_DIR/peer.ics")
+		peer=$peer_s
 		xpeer=$(ratio "$peer" "$scan")
 	fi
-	first=0
-	printf '%-13s %7s %7s %9s %8s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
-		"$size" "$files" "$mb" "$scan" \
+	printf '%-13s %-9s %7s %7s %9s %8s %7s %8s %8s %6s %8s %8s %6s %8s %7s\n' \
+		"$size" "$build" "$files" "$mb" "$scan" \
 		"$(per_file_us "$scan" "$files")" \
 		"$(ratio "$mb" "$scan")" "$rss" \
 		"$rg" "$(ratio "$scan" "$rg")" "$warm" "$find_s" \
 		"$(ratio "$warm" "$find_s")" "$peer" "$xpeer"
+ done
+ first=0
 done
 echo "scan_s: followup status --no-cache; us/file: scan_s per file, in microseconds;"
 echo "x_rg: scan_s / rg_s (rg -j1 over the same vault);"
 echo "warm_s: followup status with a warm scan cache; x_find: warm_s / find_s (find VAULT -newer FILE);"
 echo "x_peer: how many times faster than bench/peer.py; medians of $RUNS runs (hyperfine)."
+[ -z "${BASELINE:-}" ] || echo "build: this one ($FOLLOWUP), or the baseline ($BASELINE), measured size by size in one run."
