@@ -293,15 +293,14 @@ add_field(struct discord_render *dr, const char *name, const char *value)
 
 /* A "Due DATE" or "Open item" field, when the embed has room for it. */
 static size_t
-discord_item(const struct reminder_walk *w, const struct reminder_item *it,
-    const char *line, void *ud)
+discord_item(const struct reminder_walk *w, void *ud)
 {
+	const struct reminder_item *it = w->item;
 	char *name = it->due ? xasprintf("Due %s", it->due) :
 	    xstrdup("Open item");
 	char *value = discord_escaped_cut(it->text, DISCORD_FIELD_VALUE_MAX);
 	size_t size = strlen(name) + strlen(value);
 
-	(void)line;
 	if (size > w->room)
 		size = RENDER_FULL;
 	else
@@ -312,11 +311,8 @@ discord_item(const struct reminder_walk *w, const struct reminder_item *it,
 }
 
 static void
-discord_more_items(const struct reminder_walk *w, size_t n,
-    const char *more, void *ud)
+discord_more_items(const char *more, void *ud)
 {
-	(void)w;
-	(void)n;
 	add_field(ud, "More", more);
 }
 
@@ -340,9 +336,8 @@ discord_end_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static void
-discord_more_reminders(size_t n, const char *more, void *ud)
+discord_more_reminders(const char *more, void *ud)
 {
-	(void)n;
 	strbuf_addf(&((struct discord_render *)ud)->content, " (%s)", more);
 }
 

@@ -207,21 +207,16 @@ gchat_begin_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static size_t
-gchat_item(const struct reminder_walk *w, const struct reminder_item *it,
-    const char *line, void *ud)
+gchat_item(const struct reminder_walk *w, void *ud)
 {
-	(void)w;
-	(void)it;
-	strbuf_addf(&((struct gchat_render *)ud)->lines, "• %s\n", line);
+	strbuf_addf(&((struct gchat_render *)ud)->lines, "• %s\n", w->line);
 	return 0;
 }
 
 static void
-gchat_more_items(const struct reminder_walk *w, size_t n, const char *more,
-    void *ud)
+gchat_more_items(const char *more, void *ud)
 {
-	gchat_item(w, NULL, more, ud);
-	(void)n;
+	strbuf_addf(&((struct gchat_render *)ud)->lines, "• %s\n", more);
 }
 
 static size_t
@@ -239,9 +234,8 @@ gchat_end_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static void
-gchat_more_reminders(size_t n, const char *more, void *ud)
+gchat_more_reminders(const char *more, void *ud)
 {
-	(void)n;
 	strbuf_addf(&((struct gchat_render *)ud)->text, "\n%s\n", more);
 }
 

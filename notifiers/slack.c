@@ -359,15 +359,13 @@ slack_begin_reminder(const struct reminder_walk *w, void *ud)
 
 /* "• item" on a line of its own, when the section has room for it. */
 static size_t
-slack_item(const struct reminder_walk *w, const struct reminder_item *it,
-    const char *line, void *ud)
+slack_item(const struct reminder_walk *w, void *ud)
 {
 	struct strbuf bullet = STRBUF_INIT;
 	size_t size;
 
-	(void)it;
 	strbuf_adds(&bullet, "\n• ");
-	add_slack_escaped(&bullet, line);
+	add_slack_escaped(&bullet, w->line);
 	size = bullet.len;
 	if (size > w->room)
 		size = RENDER_FULL;
@@ -379,11 +377,8 @@ slack_item(const struct reminder_walk *w, const struct reminder_item *it,
 }
 
 static void
-slack_more_items(const struct reminder_walk *w, size_t n, const char *more,
-    void *ud)
+slack_more_items(const char *more, void *ud)
 {
-	(void)w;
-	(void)n;
 	strbuf_addf(&((struct slack_render *)ud)->section, "\n• %s", more);
 }
 
@@ -401,9 +396,8 @@ slack_end_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static void
-slack_more_reminders(size_t n, const char *more, void *ud)
+slack_more_reminders(const char *more, void *ud)
 {
-	(void)n;
 	json_array_append_new(((struct slack_render *)ud)->blocks,
 	    json_pack("{s:s, s:[o]}", "type", "context", "elements",
 	    mrkdwn(more)));

@@ -361,13 +361,11 @@ teams_begin_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static size_t
-teams_item(const struct reminder_walk *w, const struct reminder_item *it,
-    const char *line, void *ud)
+teams_item(const struct reminder_walk *w, void *ud)
 {
+	const struct reminder_item *it = w->item;
 	char *title = it->due ? xasprintf("Due %s", it->due) : xstrdup("Open");
 
-	(void)w;
-	(void)line;
 	json_array_append_new(((struct teams_render *)ud)->facts,
 	    fact(title, it->text));
 	free(title);
@@ -375,11 +373,8 @@ teams_item(const struct reminder_walk *w, const struct reminder_item *it,
 }
 
 static void
-teams_more_items(const struct reminder_walk *w, size_t n, const char *more,
-    void *ud)
+teams_more_items(const char *more, void *ud)
 {
-	(void)w;
-	(void)n;
 	json_array_append_new(((struct teams_render *)ud)->facts,
 	    fact("More", more));
 }
@@ -405,11 +400,10 @@ teams_end_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static void
-teams_more_reminders(size_t n, const char *more, void *ud)
+teams_more_reminders(const char *more, void *ud)
 {
 	json_t *m = text_block(more);
 
-	(void)n;
 	json_object_set_new(m, "isSubtle", json_true());
 	json_object_set_new(m, "separator", json_true());
 	json_array_append_new(((struct teams_render *)ud)->body, m);

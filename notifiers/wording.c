@@ -157,22 +157,25 @@ walk_items(struct reminder_walk *w, const struct reminder_style *s,
 
 		if (s->max_items > 0 && k >= s->max_items)
 			break;
-		line = reminder_item_line(&r->items[k]);
+		w->item = &r->items[k];
+		w->line = line = reminder_item_line(w->item);
 		w->room = room_left(s->item_budget, used);
-		size = s->item(w, &r->items[k], line, ud);
+		size = s->item(w, ud);
 		free(line);
 		if (size == RENDER_FULL)
 			break;
 		used += size;
 	}
+	w->item = NULL;
+	w->line = NULL;
 	w->room = RENDER_NO_LIMIT;
 	return k;
 }
 
 /* "and N more" for the items of w->r beyond the listed ones. */
 static void
-walk_more_items(struct reminder_walk *w, const struct reminder_style *s,
-    size_t listed, void *ud)
+walk_more_items(const struct reminder_walk *w,
+    const struct reminder_style *s, size_t listed, void *ud)
 {
 	const struct reminder *r = w->r;
 	size_t n = r->nitems - listed;
@@ -183,7 +186,7 @@ walk_more_items(struct reminder_walk *w, const struct reminder_style *s,
 	if (n == 0 || s->more_items == NULL)
 		return;
 	more = reminder_more(n);
-	s->more_items(w, n, more, ud);
+	s->more_items(more, ud);
 	free(more);
 }
 
@@ -195,7 +198,7 @@ static size_t
 walk_reminder(const struct reminder_batch *b, size_t i,
     const struct reminder_style *s, size_t used, void *ud)
 {
-	struct reminder_walk w = { b, &b->items[i], i, NULL, NULL,
+	struct reminder_walk w = { b, &b->items[i], i, NULL, NULL, NULL, NULL,
 	    RENDER_NO_LIMIT, NULL };
 	char *summary = reminder_summary(w.r), *late = reminder_late_note(w.r);
 	char *more_after = NULL;
@@ -246,7 +249,7 @@ reminder_render(const struct reminder_batch *b,
 	if (i < b->n && s->more_reminders != NULL) {
 		char *more = reminder_more(b->n - i);
 
-		s->more_reminders(b->n - i, more, ud);
+		s->more_reminders(more, ud);
 		free(more);
 	}
 	return i;
@@ -322,28 +325,22 @@ text_begin_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static size_t
-text_item(const struct reminder_walk *w, const struct reminder_item *it,
-    const char *line, void *ud)
+text_item(const struct reminder_walk *w, void *ud)
 {
 	struct text_out *t = ud;
 
-	(void)w;
-	(void)it;
 	strbuf_adds(&t->reminder, "  - ");
 	if (t->style == TEXT_MARKDOWN)
-		add_markdown_escaped(&t->reminder, line);
+		add_markdown_escaped(&t->reminder, w->line);
 	else
-		strbuf_adds(&t->reminder, line);
+		strbuf_adds(&t->reminder, w->line);
 	strbuf_addch(&t->reminder, '\n');
 	return 0;
 }
 
 static void
-text_more_items(const struct reminder_walk *w, size_t n, const char *more,
-    void *ud)
+text_more_items(const char *more, void *ud)
 {
-	(void)w;
-	(void)n;
 	strbuf_addf(&((struct text_out *)ud)->reminder, "  - %s\n", more);
 }
 
@@ -362,9 +359,8 @@ text_end_reminder(const struct reminder_walk *w, void *ud)
 }
 
 static void
-text_more_reminders(size_t n, const char *more, void *ud)
+text_more_reminders(const char *more, void *ud)
 {
-	(void)n;
 	strbuf_addf(&((struct text_out *)ud)->text, "%s\n", more);
 }
 
@@ -467,26 +463,26 @@ html_begin_reminder(const struct reminder_walk *w, void *ud)
 	return 0;
 }
 
-static size_t
-html_item(const struct reminder_walk *w, const struct reminder_item *it,
-    const char *line, void *ud)
+/* An item of a reminder's own list: "<li>text</li>", escaped. */
+static void
+html_list_item(struct html_out *h, const char *text)
 {
-	struct strbuf *sb = ((struct html_out *)ud)->sb;
+	strbuf_adds(h->sb, "<li>");
+	strbuf_add_html_escaped(h->sb, text);
+	strbuf_adds(h->sb, "</li>\n");
+}
 
-	(void)w;
-	(void)it;
-	strbuf_adds(sb, "<li>");
-	strbuf_add_html_escaped(sb, line);
-	strbuf_adds(sb, "</li>\n");
+static size_t
+html_item(const struct reminder_walk *w, void *ud)
+{
+	html_list_item(ud, w->line);
 	return 0;
 }
 
 static void
-html_more_items(const struct reminder_walk *w, size_t n, const char *more,
-    void *ud)
+html_more_items(const char *more, void *ud)
 {
-	html_item(w, NULL, more, ud);
-	(void)n;
+	html_list_item(ud, more);
 }
 
 static size_t
@@ -509,9 +505,8 @@ html_end_list(void *ud)
 }
 
 static void
-html_more_reminders(size_t n, const char *more, void *ud)
+html_more_reminders(const char *more, void *ud)
 {
-	(void)n;
 	html_block(ud, "p", more);
 }
 

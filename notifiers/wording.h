@@ -79,6 +79,9 @@ struct reminder_walk {
 	size_t index;		/* among those shown: 0 is the first */
 	const char *summary;	/* reminder_summary(r) */
 	const char *late;	/* reminder_late_note(r), or NULL */
+	/* item: the open item, and its reminder_item_line(). */
+	const struct reminder_item *item;
+	const char *line;
 	/* item: what the item budget leaves; end_reminder: what the
 	 * message budget leaves; else RENDER_NO_LIMIT. */
 	size_t room;
@@ -106,15 +109,13 @@ struct reminder_style {
 	 */
 	size_t (*begin_reminder)(const struct reminder_walk *w, void *ud);
 	/*
-	 * MUST: an open item; line is reminder_item_line(it). Returns its
-	 * size, or RENDER_FULL, adding nothing, when that is more than
-	 * w->room: the walk then counts it and the rest in more_items.
+	 * MUST: an open item (w->item, w->line). Returns its size, or
+	 * RENDER_FULL, adding nothing, when that is more than w->room: the
+	 * walk then counts it and the rest in more_items.
 	 */
-	size_t (*item)(const struct reminder_walk *w,
-	    const struct reminder_item *it, const char *line, void *ud);
-	/* MAY: "and N more" (more) for the n items not listed. */
-	void (*more_items)(const struct reminder_walk *w, size_t n,
-	    const char *more, void *ud);
+	size_t (*item)(const struct reminder_walk *w, void *ud);
+	/* MAY: "and N more" for the items of the reminder not listed. */
+	void (*more_items)(const char *more, void *ud);
 	/*
 	 * MAY: the reminder ends. Returns its size (message budget), or
 	 * RENDER_FULL when that is more than w->room: then the style takes
@@ -125,8 +126,8 @@ struct reminder_style {
 	size_t (*end_reminder)(const struct reminder_walk *w, void *ud);
 	/* MAY: after the last reminder shown (called when none is too). */
 	void (*end_list)(void *ud);
-	/* MAY: "and N more" (more) for the n reminders not shown. */
-	void (*more_reminders)(size_t n, const char *more, void *ud);
+	/* MAY: "and N more" for the reminders not shown. */
+	void (*more_reminders)(const char *more, void *ud);
 	size_t max_shown;	/* reminders at most; 0: b->shown */
 	size_t max_items;	/* items a reminder lists at most; 0: all */
 	size_t item_budget;	/* per reminder; 0: none */
