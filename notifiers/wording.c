@@ -99,27 +99,29 @@ reminder_more(size_t n)
 	return xasprintf("and %zu more", n);
 }
 
+/* The entity HTML writes c as, or NULL when c stands for itself. */
+static const char *
+html_entity(char c)
+{
+	switch (c) {
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '&': return "&amp;";
+	case '"': return "&quot;";
+	default: return NULL;
+	}
+}
+
 void
 strbuf_add_html_escaped(struct strbuf *sb, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			strbuf_adds(sb, "&lt;");
-			break;
-		case '>':
-			strbuf_adds(sb, "&gt;");
-			break;
-		case '&':
-			strbuf_adds(sb, "&amp;");
-			break;
-		case '"':
-			strbuf_adds(sb, "&quot;");
-			break;
-		default:
+	const char *entity;
+
+	for (; *s; s++)
+		if ((entity = html_entity(*s)) != NULL)
+			strbuf_adds(sb, entity);
+		else
 			strbuf_addch(sb, *s);
-		}
-	}
 }
 
 /* ------------------------------------------------------------ the walk */
@@ -198,7 +200,7 @@ static size_t
 walk_reminder(const struct reminder_batch *b, size_t i,
     const struct reminder_style *s, size_t used, void *ud)
 {
-	struct reminder_walk w = { b, &b->items[i], i, NULL, NULL, NULL, NULL,
+	struct reminder_walk w = { &b->items[i], i, NULL, NULL, NULL, NULL,
 	    RENDER_NO_LIMIT, NULL };
 	char *summary = reminder_summary(w.r), *late = reminder_late_note(w.r);
 	char *more_after = NULL;

@@ -30,7 +30,8 @@
  * it adds nothing and returns RENDER_FULL. The item budget is a
  * reminder's: begin_reminder's size and each item's. The message budget
  * is the message's: title's size and each kept reminder's. A message
- * shows at least one reminder: the first one is never dropped.
+ * shows at least one reminder: the first one is never dropped (a style
+ * that does is a bug).
  *
  * Memory: every string a callback is given is borrowed for the call; the
  * walk frees it after. The functions returning char * return a string the
@@ -62,7 +63,7 @@ char *reminder_late_note(const struct reminder *r);
 /* "and 4 more" */
 char *reminder_more(size_t n);
 
-/* Escape <, >, & (and quotes) for HTML and Slack mrkdwn. */
+/* s with <, >, & and double quotes escaped for HTML. */
 void strbuf_add_html_escaped(struct strbuf *sb, const char *s);
 
 /* ------------------------------------------------------------ the walk */
@@ -74,7 +75,6 @@ void strbuf_add_html_escaped(struct strbuf *sb, const char *s);
 
 /* Where the walk is, for the callbacks of one reminder. */
 struct reminder_walk {
-	const struct reminder_batch *batch;
 	const struct reminder *r;	/* the reminder being walked */
 	size_t index;		/* among those shown: 0 is the first */
 	const char *summary;	/* reminder_summary(r) */
@@ -92,9 +92,10 @@ struct reminder_walk {
 };
 
 /*
- * A message's markup, as callbacks. Each is given the caller's userdata
- * last. A size returned is what the piece adds as the service counts
- * it; a style without that budget may return 0.
+ * A message's markup, as callbacks, each given the caller's userdata
+ * last. A MUST slot is always set; a MAY slot may be NULL, and then that
+ * piece is left out. A size returned is what the piece adds as the
+ * service counts it; a style without that budget may return 0.
  */
 struct reminder_style {
 	/* MAY: the message's title; returns its size (message budget). */
@@ -105,7 +106,7 @@ struct reminder_style {
 	void (*begin_list)(void *ud);
 	/*
 	 * MUST: a reminder begins: its name and link (w->r), summary and
-	 * late note. Returns its size (item budget).
+	 * late note. Returns its size (the first of the item budget).
 	 */
 	size_t (*begin_reminder)(const struct reminder_walk *w, void *ud);
 	/*
@@ -142,7 +143,7 @@ struct reminder_style {
 size_t reminder_render(const struct reminder_batch *b,
     const struct reminder_style *style, void *ud);
 
-/* ------------------------------------------------------------ shared styles */
+/* ------------------------------------------------------------ styles */
 
 enum text_style {
 	TEXT_PLAIN,
@@ -158,9 +159,10 @@ enum text_style {
 char *reminder_text(const struct reminder_batch *b, enum text_style style);
 
 /*
- * heading, then reminder_text() of as many reminders as fit max_chars
- * characters (code points) with it, "and N more" counted in; at least
- * one. *shown: how many it shows (0 for a test).
+ * heading (NULL: none), then reminder_text() of as many reminders as fit
+ * max_chars characters (code points) with it, "and N more" counted in;
+ * at least one. max_chars 0: no limit. *shown (NULL: not wanted): how
+ * many it shows, 0 for a test.
  */
 char *reminder_text_within(const struct reminder_batch *b,
     enum text_style style, const char *heading, size_t max_chars,
