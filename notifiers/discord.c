@@ -17,7 +17,9 @@
  * note's obsidian:// link as text (Discord refuses any embed "url" but
  * http(s), and shows other schemes in Markdown links as plain text), and
  * a field per open item. Mentions are turned off (a task reading
- * "@everyone" pings no one).
+ * "@everyone" pings no one). Content and embeds are the walk of
+ * wording.h in discord_style, which keeps the limits below on fields and
+ * embeds.
  *
  * Discord's limits, kept (counting bytes, never fewer than characters):
  * content 2000, 10 embeds, 6000 characters across them, title 256,

@@ -37,9 +37,10 @@
  * MIME-Version, Auto-Submitted: auto-generated. Non-ASCII in the subject
  * and display names as RFC 2047 B-encoded words of at most 75 characters,
  * cut on UTF-8 boundaries. The body is multipart/alternative: text/plain
- * and text/html (UTF-8, quoted-printable, lines of at most 76
- * characters); with attach_calendar and a feed, multipart/mixed with the
- * alternative and followup.ics (text/calendar; method=PUBLISH, base64).
+ * and text/html (from wording.h's reminder_text() and reminder_html();
+ * UTF-8, quoted-printable, lines of at most 76 characters); with
+ * attach_calendar and a feed, multipart/mixed with the alternative and
+ * followup.ics (text/calendar; method=PUBLISH, base64).
  * Lines end in CRLF.
  *
  * Limits: mail has none that matters; a digest shows at most
@@ -62,6 +63,7 @@
 
 #include "../net/http.h"
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 #include "../core/version.h"
 

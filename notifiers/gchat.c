@@ -19,8 +19,9 @@
  * text reads the same on every client and in notifications. Google Chat
  * takes 4096 characters of text (32 KB a message): reminders are added
  * while the text stays under GCHAT_TEXT_MAX bytes (bytes are never fewer
- * than characters), the rest counted in "and N more"; one that is alone
- * and too long is cut.
+ * than characters), the rest counted in "and N more"; the first, when
+ * too long alone, is cut. The text is the walk of wording.h in
+ * gchat_style, with GCHAT_TEXT_MAX as its budget.
  *
  * Memory: the instance (n->priv) owns its strings and wipes the URL when
  * released.

@@ -32,7 +32,8 @@
  *
  * The event: {"msgtype", "body" (plain text: title, then the reminders),
  * "format": "org.matrix.custom.html", "formatted_body" (HTML: names as
- * links to the notes, everything escaped)}. A Matrix event is at most
+ * links to the notes, everything escaped)}, both from wording.h
+ * (reminder_text(), reminder_html()). A Matrix event is at most
  * 64 KiB with the server's additions: max_body is 32 KiB, and
  * notifier_format() shows fewer reminders, with "and N more", to fit.
  *
@@ -46,6 +47,7 @@
 #include <strings.h>
 
 #include "notifier.h"
+#include "wording.h"
 #include "../net/http.h"
 #include "../core/util.h"
 

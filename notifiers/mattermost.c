@@ -21,8 +21,9 @@
  * MM_MAX_ATTACHMENTS: fallback, a color by state, the name as title
  * (title_link only for an http(s) link: Mattermost drops other schemes),
  * and fields State, Due, Last contact, Open items. Mattermost takes at
- * most 16383 characters of text in a post: format shows fewer reminders,
- * with "and N more", until the text fits; max_body bounds the whole post.
+ * most 16383 characters of text in a post: the text, the shared Markdown
+ * of wording.h (reminder_text_within()), shows fewer reminders, with "and
+ * N more", until it fits; max_body bounds the whole post.
  *
  * The token is in the URL's path: what is shown is "mmost://HOST:PORT/" and
  * four stars.

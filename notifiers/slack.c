@@ -19,7 +19,9 @@
  * in mrkdwn (the name as a link to the note, the summary, the late note,
  * the open items), dividers between them, and a context block with "and
  * N more" for the reminders left out; "text" carries the plain text as
- * the fallback notifications show. Slack's limits, kept: 50 blocks (so at
+ * the fallback notifications show. The blocks are the walk of wording.h
+ * in slack_style, which keeps a section's items within its limit; the
+ * fallback is reminder_text(). Slack's limits, kept: 50 blocks (so at
  * most SLACK_MAX_SHOWN reminders), 3000 characters a section, 150 a
  * header; the body stays under SLACK_MAX_BODY bytes (counting bytes,
  * never fewer than characters).

@@ -27,7 +27,8 @@
  * container per reminder (the name, the summary, the late note in the
  * attention colour, a FactSet of the open items and the note's path, and
  * the note as the container's Action.OpenUrl when its link is http(s);
- * Teams opens no obsidian:// link, so none is sent), then "and N more".
+ * Teams opens no obsidian:// link, so none is sent), then "and N more":
+ * the walk of wording.h in teams_style.
  * Limit: Teams takes 28 KB a message; the body stays under TEAMS_MAX_BODY
  * and notifier_format() shows fewer reminders until it does.
  *
