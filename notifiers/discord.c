@@ -17,7 +17,9 @@
  * note's obsidian:// link as text (Discord refuses any embed "url" but
  * http(s), and shows other schemes in Markdown links as plain text), and
  * a field per open item. Mentions are turned off (a task reading
- * "@everyone" pings no one).
+ * "@everyone" pings no one). Content and embeds are the walk of
+ * wording.h in discord_style, which keeps the limits below on fields and
+ * embeds.
  *
  * Discord's limits, kept (counting bytes, never fewer than characters):
  * content 2000, 10 embeds, 6000 characters across them, title 256,
@@ -33,6 +35,7 @@
 
 #include "hosted.h"
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 
 #define DISCORD_WEBHOOKS "https://discord.com/api/webhooks"
@@ -219,145 +222,162 @@ state_colour(const char *state)
 	return 0x95A5A6;
 }
 
+/* The summary, the late note and the note's link (as text: Discord
+ * links only http(s)). */
 static char *
-embed_description(const struct reminder *r)
+embed_description(const struct reminder_walk *w)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *summary = reminder_summary(r), *late = reminder_late_note(r);
+	const char *link = w->r->link;
 	char *out;
 
-	strbuf_adds(&sb, summary);
-	if (late != NULL)
-		strbuf_addf(&sb, "\n*%s*", late);
-	/* As text: Discord links only http(s). */
-	if (r->link != NULL && strlen(r->link) <= DISCORD_LINK_MAX &&
-	    strchr(r->link, '`') == NULL)
-		strbuf_addf(&sb, "\n`%s`", r->link);
-	free(summary);
-	free(late);
+	strbuf_adds(&sb, w->summary);
+	if (w->late != NULL)
+		strbuf_addf(&sb, "\n*%s*", w->late);
+	if (link != NULL && strlen(link) <= DISCORD_LINK_MAX &&
+	    strchr(link, '`') == NULL)
+		strbuf_addf(&sb, "\n`%s`", link);
 	out = hosted_cut(strbuf_str(&sb), DISCORD_DESCRIPTION_MAX);
 	strbuf_release(&sb);
 	return out;
 }
 
 /*
- * Add r's items to fields as "Due DATE" / "Open item" fields while the
- * embed stays within DISCORD_EMBED_MAX (*size counts it); the rest, and
- * the items not listed, go in a last "and N more" field.
+ * The message as the walk makes it: "content" (the title, then the test
+ * sentence or "(and N more)"), and an embed per reminder shown: its title
+ * the name, its colour the state, its description the summary, and a
+ * field per open item while the embed stays within DISCORD_EMBED_MAX;
+ * an embed that would take the embeds past DISCORD_EMBEDS_TOTAL_MAX is
+ * left out, with the rest.
  */
+struct discord_render {
+	struct strbuf content;
+	json_t *embeds;
+	/* The embed being walked, and the characters Discord counts in it. */
+	char *title;
+	char *description;
+	json_t *fields;
+	size_t size;
+};
+
+static size_t
+discord_title(const char *title, void *ud)
+{
+	strbuf_addf(&((struct discord_render *)ud)->content, "**%s**", title);
+	return 0;		/* the content is not in the embeds' budget */
+}
+
 static void
-add_item_fields(json_t *fields, const struct reminder *r, size_t *size)
+discord_test(const char *text, void *ud)
 {
-	size_t i, more = r->nitems_total - r->nitems;
-
-	for (i = 0; i < r->nitems; i++) {
-		const struct reminder_item *it = &r->items[i];
-		char *name = it->due ? xasprintf("Due %s", it->due) :
-		    xstrdup("Open item");
-		char *value = discord_escaped_cut(it->text,
-		    DISCORD_FIELD_VALUE_MAX);
-		size_t add = strlen(name) + strlen(value);
-
-		if (i + 2 > DISCORD_MAX_FIELDS ||
-		    *size + add + 64 > DISCORD_EMBED_MAX) {
-			free(name);
-			free(value);
-			more += r->nitems - i;
-			break;
-		}
-		json_array_append_new(fields, json_pack("{s:s, s:s, s:b}",
-		    "name", name, "value", value, "inline", 0));
-		*size += add;
-		free(name);
-		free(value);
-	}
-	if (more > 0) {
-		char *m = reminder_more(more);
-
-		json_array_append_new(fields, json_pack("{s:s, s:s, s:b}",
-		    "name", "More", "value", m, "inline", 0));
-		*size += strlen("More") + strlen(m);
-		free(m);
-	}
+	strbuf_addf(&((struct discord_render *)ud)->content, "\n%s", text);
 }
 
-/* One reminder as an embed; *size: the characters Discord counts. */
-static json_t *
-reminder_embed(const struct reminder *r, size_t *size)
+static size_t
+discord_begin_reminder(const struct reminder_walk *w, void *ud)
 {
-	char *title = hosted_cut(r->name, DISCORD_TITLE_MAX);
-	char *description = embed_description(r);
-	json_t *fields = json_array(), *o;
+	struct discord_render *dr = ud;
 
-	*size = strlen(title) + strlen(description);
-	add_item_fields(fields, r, size);
-	o = json_pack("{s:s, s:s, s:i, s:o}", "title", title, "description",
-	    description, "color", state_colour(r->state), "fields", fields);
-	free(title);
-	free(description);
-	return o;
+	dr->title = hosted_cut(w->r->name, DISCORD_TITLE_MAX);
+	dr->description = embed_description(w);
+	dr->fields = json_array();
+	dr->size = strlen(dr->title) + strlen(dr->description);
+	return dr->size;
 }
 
-/*
- * The embeds of b: as many reminders as b shows, at most 10 and 6000
- * characters in all; *embedded says how many.
- */
-static json_t *
-discord_embeds(const struct reminder_batch *b, size_t *embedded)
+static void
+add_field(struct discord_render *dr, const char *name, const char *value)
 {
-	json_t *embeds = json_array();
-	size_t i, total = 0, shown = b->shown < b->n ? b->shown : b->n;
+	json_array_append_new(dr->fields, json_pack("{s:s, s:s, s:b}",
+	    "name", name, "value", value, "inline", 0));
+	dr->size += strlen(name) + strlen(value);
+}
 
-	for (i = 0; i < shown && i < DISCORD_MAX_EMBEDS; i++) {
-		size_t size;
-		json_t *e = reminder_embed(&b->items[i], &size);
+/* A "Due DATE" or "Open item" field, when the embed has room for it. */
+static size_t
+discord_item(const struct reminder_walk *w, void *ud)
+{
+	const struct reminder_item *it = w->item;
+	char *name = it->due ? xasprintf("Due %s", it->due) :
+	    xstrdup("Open item");
+	char *value = discord_escaped_cut(it->text, DISCORD_FIELD_VALUE_MAX);
+	size_t size = strlen(name) + strlen(value);
 
-		if (i > 0 && total + size > DISCORD_EMBEDS_TOTAL_MAX) {
-			json_decref(e);
-			break;
-		}
-		json_array_append_new(embeds, e);
-		total += size;
+	if (size > w->room)
+		size = RENDER_FULL;
+	else
+		add_field(ud, name, value);
+	free(name);
+	free(value);
+	return size;
+}
+
+static void
+discord_more_items(const char *more, void *ud)
+{
+	add_field(ud, "More", more);
+}
+
+static size_t
+discord_end_reminder(const struct reminder_walk *w, void *ud)
+{
+	struct discord_render *dr = ud;
+	size_t size = dr->size;
+	json_t *e = json_pack("{s:s, s:s, s:i, s:o}", "title", dr->title,
+	    "description", dr->description, "color", state_colour(w->r->state),
+	    "fields", dr->fields);
+
+	free(dr->title);
+	free(dr->description);
+	if (w->index > 0 && size > w->room) {
+		json_decref(e);
+		return RENDER_FULL;
 	}
-	*embedded = i;
-	return embeds;
+	json_array_append_new(dr->embeds, e);
+	return size;
 }
+
+static void
+discord_more_reminders(const char *more, void *ud)
+{
+	strbuf_addf(&((struct discord_render *)ud)->content, " (%s)", more);
+}
+
+static const struct reminder_style discord_style = {
+	.title = discord_title,
+	.test = discord_test,
+	.begin_reminder = discord_begin_reminder,
+	.item = discord_item,
+	.more_items = discord_more_items,
+	.end_reminder = discord_end_reminder,
+	.more_reminders = discord_more_reminders,
+	.max_shown = DISCORD_MAX_EMBEDS,
+	/* Room kept for the "More" field, and its text. */
+	.max_items = DISCORD_MAX_FIELDS - 1,
+	.item_budget = DISCORD_EMBED_MAX - 64,
+	.message_budget = DISCORD_EMBEDS_TOTAL_MAX,
+};
 
 static int
 discord_format(const struct notifier *n, const struct reminder_batch *b,
     struct notifier_request *req)
 {
 	const struct discord_hook *h = n->priv;
-	char *title = reminder_title(b), *content, *cut;
-	json_t *root, *embeds = NULL;
-	size_t embedded = 0;
-
-	if (b->test) {
-		char *text = reminder_text(b, TEXT_PLAIN);
-
-		content = xasprintf("**%s**\n%s", title, text);
-		free(text);
-	} else {
-		embeds = discord_embeds(b, &embedded);
-		req->shown = embedded;
-		if (embedded < b->n) {
-			char *more = reminder_more(b->n - embedded);
-
-			content = xasprintf("**%s** (%s)", title, more);
-			free(more);
-		} else
-			content = xasprintf("**%s**", title);
-	}
-	free(title);
-	cut = hosted_cut(content, DISCORD_CONTENT_MAX);
-	root = json_pack("{s:s, s:{s:[]}}", "content", cut,
+	struct discord_render dr = { STRBUF_INIT, json_array() };
+	size_t shown = reminder_render(b, &discord_style, &dr);
+	char *cut = hosted_cut(strbuf_str(&dr.content), DISCORD_CONTENT_MAX);
+	json_t *root = json_pack("{s:s, s:{s:[]}}", "content", cut,
 	    "allowed_mentions", "parse");
-	free(content);
+
+	strbuf_release(&dr.content);
 	free(cut);
-	if (root != NULL && embeds != NULL)
-		json_object_set_new(root, "embeds", embeds);
+	if (!b->test)
+		req->shown = shown;
+	/* A test shows no embed, not an empty list of them. */
+	if (root != NULL && !b->test)
+		json_object_set_new(root, "embeds", dr.embeds);
 	else
-		json_decref(embeds);
+		json_decref(dr.embeds);
 	if (root != NULL && h->username != NULL)
 		json_object_set_new(root, "username", json_string(h->username));
 	return hosted_json_request(req, root, h->url);

@@ -37,9 +37,10 @@
  * MIME-Version, Auto-Submitted: auto-generated. Non-ASCII in the subject
  * and display names as RFC 2047 B-encoded words of at most 75 characters,
  * cut on UTF-8 boundaries. The body is multipart/alternative: text/plain
- * and text/html (UTF-8, quoted-printable, lines of at most 76
- * characters); with attach_calendar and a feed, multipart/mixed with the
- * alternative and followup.ics (text/calendar; method=PUBLISH, base64).
+ * and text/html (from wording.h's reminder_text() and reminder_html();
+ * UTF-8, quoted-printable, lines of at most 76 characters); with
+ * attach_calendar and a feed, multipart/mixed with the alternative and
+ * followup.ics (text/calendar; method=PUBLISH, base64).
  * Lines end in CRLF.
  *
  * Limits: mail has none that matters; a digest shows at most
@@ -62,6 +63,7 @@
 
 #include "../net/http.h"
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 #include "../core/version.h"
 
@@ -810,38 +812,20 @@ plain_body(const struct reminder_batch *b)
 	return out;
 }
 
+/* A mail's HTML: a line for each block. */
+static const struct html_layout email_html = { "h2", "\n" };
+
 static char *
 html_body(const struct reminder_batch *b, const char *title)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *footer = footer_text(b);
-	size_t i, shown = b->shown && b->shown < b->n ? b->shown : b->n;
 
 	strbuf_adds(&sb, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 	    "<title>");
 	strbuf_add_html_escaped(&sb, title);
-	strbuf_adds(&sb, "</title></head>\n<body>\n<h2>");
-	strbuf_add_html_escaped(&sb, title);
-	strbuf_adds(&sb, "</h2>\n");
-	if (b->test) {
-		char *text = reminder_text(b, TEXT_PLAIN);
-
-		strbuf_adds(&sb, "<p>");
-		strbuf_add_html_escaped(&sb, text);
-		strbuf_adds(&sb, "</p>\n");
-		free(text);
-	} else {
-		strbuf_adds(&sb, "<ul>\n");
-		for (i = 0; i < shown; i++)
-			reminder_add_html(&sb, &b->items[i]);
-		strbuf_adds(&sb, "</ul>\n");
-		if (shown < b->n) {
-			char *more = reminder_more(b->n - shown);
-
-			strbuf_addf(&sb, "<p>%s</p>\n", more);
-			free(more);
-		}
-	}
+	strbuf_adds(&sb, "</title></head>\n<body>\n");
+	reminder_html(&sb, b, &email_html);
 	strbuf_adds(&sb, "<p style=\"color:#777;font-size:small\">");
 	strbuf_add_html_escaped(&sb, footer);
 	strbuf_adds(&sb, "</p>\n</body></html>\n");

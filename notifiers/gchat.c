@@ -19,8 +19,9 @@
  * text reads the same on every client and in notifications. Google Chat
  * takes 4096 characters of text (32 KB a message): reminders are added
  * while the text stays under GCHAT_TEXT_MAX bytes (bytes are never fewer
- * than characters), the rest counted in "and N more"; one that is alone
- * and too long is cut.
+ * than characters), the rest counted in "and N more"; the first, when
+ * too long alone, is cut. The text is the walk of wording.h in
+ * gchat_style, with GCHAT_TEXT_MAX as its budget.
  *
  * Memory: the instance (n->priv) owns its strings and wipes the URL when
  * released.
@@ -32,6 +33,7 @@
 
 #include "hosted.h"
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 
 #define GCHAT_SPACES "https://chat.googleapis.com/v1/spaces"
@@ -166,76 +168,100 @@ add_name(struct strbuf *sb, const struct reminder *r)
 		strbuf_addf(sb, "*%s*", r->name);
 }
 
-static char *
-reminder_lines(const struct reminder *r)
+/*
+ * The text as the walk makes it: the title in bold, then each reminder's
+ * lines, made apart and kept while they fit GCHAT_TEXT_MAX with room for
+ * "and N more" (the first always, cut if it must be), then "and N more".
+ */
+struct gchat_render {
+	struct strbuf text;
+	struct strbuf lines;	/* of the reminder being walked */
+};
+
+static size_t
+gchat_title(const char *title, void *ud)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char *summary = reminder_summary(r), *late = reminder_late_note(r);
-	size_t i;
+	struct strbuf *text = &((struct gchat_render *)ud)->text;
+	size_t before = text->len;
 
-	add_name(&sb, r);
-	strbuf_addf(&sb, "\n%s\n", summary);
-	if (late != NULL)
-		strbuf_addf(&sb, "_%s_\n", late);
-	for (i = 0; i < r->nitems; i++) {
-		char *line = reminder_item_line(&r->items[i]);
-
-		strbuf_addf(&sb, "• %s\n", line);
-		free(line);
-	}
-	if (r->nitems_total > r->nitems) {
-		char *more = reminder_more(r->nitems_total - r->nitems);
-
-		strbuf_addf(&sb, "• %s\n", more);
-		free(more);
-	}
-	free(summary);
-	free(late);
-	return strbuf_detach(&sb);
+	strbuf_addf(text, "*%s*\n", title);
+	return text->len - before;
 }
 
-/*
- * The message: title, then reminders while they fit GCHAT_TEXT_MAX with
- * room for "and N more" (the first always, cut if it must be).
- */
-static char *
-gchat_text(const struct reminder_batch *b, size_t *shown_out)
+static void
+gchat_test(const char *text, void *ud)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char *title = reminder_title(b), *out;
-	size_t i, shown = b->shown < b->n ? b->shown : b->n;
-	const size_t room = GCHAT_TEXT_MAX - 32;
+	strbuf_adds(&((struct gchat_render *)ud)->text, text);
+}
 
-	strbuf_addf(&sb, "*%s*\n", title);
-	free(title);
-	if (b->test) {
-		char *text = reminder_text(b, TEXT_PLAIN);
+static size_t
+gchat_begin_reminder(const struct reminder_walk *w, void *ud)
+{
+	struct strbuf *lines = &((struct gchat_render *)ud)->lines;
 
-		strbuf_adds(&sb, text);
-		free(text);
-		shown = b->n;
-	}
-	for (i = 0; i < shown && !b->test; i++) {
-		char *lines = reminder_lines(&b->items[i]);
+	strbuf_reset(lines);
+	add_name(lines, w->r);
+	strbuf_addf(lines, "\n%s\n", w->summary);
+	if (w->late != NULL)
+		strbuf_addf(lines, "_%s_\n", w->late);
+	return 0;
+}
 
-		if (i > 0 && sb.len + 1 + strlen(lines) > room) {
-			free(lines);
-			break;
-		}
-		strbuf_addch(&sb, '\n');
-		hosted_add_cut(&sb, lines, sb.len + 4 < room ?
-		    room - sb.len : 4);
-		free(lines);
-	}
-	if (!b->test && i < b->n) {
-		char *more = reminder_more(b->n - i);
+static size_t
+gchat_item(const struct reminder_walk *w, void *ud)
+{
+	strbuf_addf(&((struct gchat_render *)ud)->lines, "• %s\n", w->line);
+	return 0;
+}
 
-		strbuf_addf(&sb, "\n%s\n", more);
-		free(more);
-	}
-	*shown_out = b->test ? 0 : i;
-	out = hosted_cut(strbuf_str(&sb), GCHAT_TEXT_MAX);
-	strbuf_release(&sb);
+static void
+gchat_more_items(const char *more, void *ud)
+{
+	strbuf_addf(&((struct gchat_render *)ud)->lines, "• %s\n", more);
+}
+
+static size_t
+gchat_end_reminder(const struct reminder_walk *w, void *ud)
+{
+	struct gchat_render *gr = ud;
+	size_t before = gr->text.len;
+
+	if (w->index > 0 && 1 + gr->lines.len > w->room)
+		return RENDER_FULL;
+	strbuf_addch(&gr->text, '\n');
+	hosted_add_cut(&gr->text, strbuf_str(&gr->lines), w->room > 5 ?
+	    w->room - 1 : 4);
+	return gr->text.len - before;
+}
+
+static void
+gchat_more_reminders(const char *more, void *ud)
+{
+	strbuf_addf(&((struct gchat_render *)ud)->text, "\n%s\n", more);
+}
+
+static const struct reminder_style gchat_style = {
+	.title = gchat_title,
+	.test = gchat_test,
+	.begin_reminder = gchat_begin_reminder,
+	.item = gchat_item,
+	.more_items = gchat_more_items,
+	.end_reminder = gchat_end_reminder,
+	.more_reminders = gchat_more_reminders,
+	/* Room kept for the last line, "and N more". */
+	.message_budget = GCHAT_TEXT_MAX - 32,
+};
+
+static char *
+gchat_text(const struct reminder_batch *b, size_t *shown)
+{
+	struct gchat_render gr = { STRBUF_INIT, STRBUF_INIT };
+	char *out;
+
+	*shown = reminder_render(b, &gchat_style, &gr);
+	out = hosted_cut(strbuf_str(&gr.text), GCHAT_TEXT_MAX);
+	strbuf_release(&gr.text);
+	strbuf_release(&gr.lines);
 	return out;
 }
 

@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 
 #define JSON_MAX_BODY ((size_t)1 << 20)

@@ -32,7 +32,8 @@
  *
  * The event: {"msgtype", "body" (plain text: title, then the reminders),
  * "format": "org.matrix.custom.html", "formatted_body" (HTML: names as
- * links to the notes, everything escaped)}. A Matrix event is at most
+ * links to the notes, everything escaped)}, both from wording.h
+ * (reminder_text(), reminder_html()). A Matrix event is at most
  * 64 KiB with the server's additions: max_body is 32 KiB, and
  * notifier_format() shows fewer reminders, with "and N more", to fit.
  *
@@ -46,6 +47,7 @@
 #include <strings.h>
 
 #include "notifier.h"
+#include "wording.h"
 #include "../net/http.h"
 #include "../core/util.h"
 
@@ -279,37 +281,8 @@ send_url(const struct matrix_room_set *m, const char *room, const char *txn)
 	return strbuf_detach(&sb);
 }
 
-/* The message as HTML: a heading, a list of the shown reminders. */
-static char *
-html_text(const struct reminder_batch *b, const char *title)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i, shown = b->shown && b->shown < b->n ? b->shown : b->n;
-
-	strbuf_adds(&sb, "<h4>");
-	strbuf_add_html_escaped(&sb, title);
-	strbuf_adds(&sb, "</h4>");
-	if (b->test) {
-		char *text = reminder_text(b, TEXT_PLAIN);
-
-		strbuf_adds(&sb, "<p>");
-		strbuf_add_html_escaped(&sb, text);
-		strbuf_adds(&sb, "</p>");
-		free(text);
-		return strbuf_detach(&sb);
-	}
-	strbuf_adds(&sb, "<ul>");
-	for (i = 0; i < shown; i++)
-		reminder_add_html(&sb, &b->items[i]);
-	strbuf_adds(&sb, "</ul>");
-	if (shown < b->n) {
-		char *more = reminder_more(b->n - shown);
-
-		strbuf_addf(&sb, "<p>%s</p>", more);
-		free(more);
-	}
-	return strbuf_detach(&sb);
-}
+/* Matrix's HTML: the blocks of a message on one line. */
+static const struct html_layout matrix_html = { "h4", "" };
 
 static int
 matrix_format(const struct notifier *n, const struct reminder_batch *b,
@@ -318,16 +291,19 @@ matrix_format(const struct notifier *n, const struct reminder_batch *b,
 	const struct matrix_room_set *m = n->priv;
 	char *title = reminder_title(b), *text = reminder_text(b, TEXT_PLAIN);
 	char *plain = xasprintf("%s\n\n%s", title, text);
-	char *html = html_text(b, title), *txn;
+	struct strbuf html = STRBUF_INIT;
+	char *txn;
 	json_t *root;
+
+	reminder_html(&html, b, &matrix_html);
 
 	root = json_pack("{s:s, s:s, s:s, s:s}", "msgtype", m->msgtype,
 	    "body", plain, "format", "org.matrix.custom.html",
-	    "formatted_body", html);
+	    "formatted_body", strbuf_str(&html));
 	free(title);
 	free(text);
 	free(plain);
-	free(html);
+	strbuf_release(&html);
 	if (notifier_request_json(req, root) != 0)
 		return -1;
 	req->method = xstrdup("PUT");

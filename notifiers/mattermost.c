@@ -21,8 +21,9 @@
  * MM_MAX_ATTACHMENTS: fallback, a color by state, the name as title
  * (title_link only for an http(s) link: Mattermost drops other schemes),
  * and fields State, Due, Last contact, Open items. Mattermost takes at
- * most 16383 characters of text in a post: format shows fewer reminders,
- * with "and N more", until the text fits; max_body bounds the whole post.
+ * most 16383 characters of text in a post: the text, the shared Markdown
+ * of wording.h (reminder_text_within()), shows fewer reminders, with "and
+ * N more", until it fits; max_body bounds the whole post.
  *
  * The token is in the URL's path: what is shown is "mmost://HOST:PORT/" and
  * four stars.
@@ -36,6 +37,7 @@
 #include <strings.h>
 
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 
 #define MM_DEFAULT_PORT 8065	/* Mattermost's own, Apprise's default */
@@ -188,65 +190,6 @@ mm_parse(struct notifier *n, const struct url *u,
 
 /* --------------------------------------------------------- the message */
 
-/* Code points in s: what Mattermost counts. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* "#### title\n\ntext" for b as it stands. */
-static char *
-post_text(const struct reminder_batch *b)
-{
-	char *title = reminder_title(b), *text = reminder_text(b,
-	    TEXT_MARKDOWN), *out;
-
-	out = xasprintf("#### %s\n\n%s", title, text);
-	free(title);
-	free(text);
-	return out;
-}
-
-/*
- * The text of the most reminders (at most b->shown) that fits
- * MM_MAX_TEXT; *fit gets their count. A binary search: 400 reminders
- * take nine tries.
- */
-static char *
-fitting_text(const struct reminder_batch *b, struct reminder_batch *fit)
-{
-	size_t lo = 1, hi;
-	char *text;
-
-	*fit = *b;
-	if (fit->shown == 0 || fit->shown > fit->n)
-		fit->shown = fit->n;
-	text = post_text(fit);
-	if (utf8_chars(text) <= MM_MAX_TEXT || fit->shown <= 1)
-		return text;
-	free(text);
-	hi = fit->shown - 1;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo + 1) / 2;
-
-		fit->shown = mid;
-		text = post_text(fit);
-		if (utf8_chars(text) <= MM_MAX_TEXT)
-			lo = mid;
-		else
-			hi = mid - 1;
-		free(text);
-	}
-	fit->shown = lo;
-	return post_text(fit);
-}
-
 static const char *
 state_color(const char *state)
 {
@@ -300,23 +243,37 @@ reminder_attachment(const struct reminder *r)
 	return a;
 }
 
+/* The attachments of the first shown reminders, MM_MAX_ATTACHMENTS at most. */
+static json_t *
+attachments(const struct reminder_batch *b, size_t shown)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; i < shown && i < b->n && i < MM_MAX_ATTACHMENTS; i++)
+		json_array_append_new(list, reminder_attachment(&b->items[i]));
+	return list;
+}
+
 static int
 mm_format(const struct notifier *n, const struct reminder_batch *b,
     struct notifier_request *req)
 {
 	const struct mm_hook *h = n->priv;
-	struct reminder_batch fit;
-	char *text = fitting_text(b, &fit);
-	json_t *attachments = json_array(), *root;
-	size_t i;
+	char *title = reminder_title(b);
+	char *heading = xasprintf("#### %s\n\n", title), *text;
+	size_t shown;
+	json_t *root;
 
-	req->shown = fit.shown;
-	for (i = 0; i < fit.shown && i < fit.n && i < MM_MAX_ATTACHMENTS;
-	    i++)
-		json_array_append_new(attachments,
-		    reminder_attachment(&fit.items[i]));
+	text = reminder_text_within(b, TEXT_MARKDOWN, heading, MM_MAX_TEXT,
+	    &shown);
+	free(title);
+	free(heading);
+	/* A test shows no reminder: the request carries what it did. */
+	if (!b->test)
+		req->shown = shown;
 	root = json_pack("{s:s, s:s, s:o}", "text", text,
-	    "username", h->username, "attachments", attachments);
+	    "username", h->username, "attachments", attachments(b, req->shown));
 	free(text);
 	if (root == NULL)
 		return -1;

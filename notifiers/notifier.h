@@ -11,6 +11,10 @@
  *   send    the request → an outcome the ledger can act on;
  *   redact  what may be shown of the instance: scheme and host only.
  *
+ * What a message says, and the one walk over a batch that every format
+ * makes its message with, are wording.h's (included here): a format
+ * supplies the markup, and keeps only its envelope.
+ *
  * Nothing here decides who gets reminded or when: that is the dispatch
  * (cmd/notify.c, with ledger.h). Nothing here prints.
  *
@@ -31,6 +35,7 @@
 #include <time.h>
 
 #include "../net/url.h"
+#include "wording.h"
 
 struct json_t;
 struct strbuf;
@@ -266,45 +271,9 @@ void notifier_http_exchange(const struct notifier *n,
 /* ------------------------------------------------------------ text */
 
 /*
- * Text every service words the same way, so that a digest reads alike in
- * Slack and in a mail. Each returns a string the caller frees.
- */
-/* "followup: 3 people to follow up" / "Follow up with Ada Lovelace". */
-char *reminder_title(const struct reminder_batch *b);
-/* "overdue · 45 days since contact · due 2026-11-20 (5 days ago)". */
-char *reminder_summary(const struct reminder *r);
-/* "Ask about the grant (due 2026-12-01)"; the due date only when the
- * text does not hold it already. */
-char *reminder_item_line(const struct reminder_item *it);
-/* "late: should have gone out on 2026-11-20", or NULL. */
-char *reminder_late_note(const struct reminder *r);
-/* "and 4 more" */
-char *reminder_more(size_t n);
-
-enum text_style {
-	TEXT_PLAIN,
-	TEXT_MARKDOWN,		/* CommonMark: names as links, bold */
-};
-/*
- * The whole message as text: per shown reminder its name (a link in
- * Markdown), summary, late note and items ("and N more" when cut), then
- * "and N more" for the reminders not shown. For a test, one sentence.
- */
-char *reminder_text(const struct reminder_batch *b, enum text_style style);
-
-/*
  * Whether s is UTF-8 without control characters: text from a URL (a bot's
  * name) that a JSON message can carry as it is. NULL is.
  */
 int notifier_text_ok(const char *s);
-
-/*
- * r as an HTML list item: the name linked to its note, the summary, the
- * late note, the open items in a list of their own; all of it escaped.
- */
-void reminder_add_html(struct strbuf *sb, const struct reminder *r);
-
-/* Escape <, >, & (and quotes) for HTML and Slack mrkdwn. */
-void strbuf_add_html_escaped(struct strbuf *sb, const char *s);
 
 #endif

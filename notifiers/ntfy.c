@@ -43,6 +43,7 @@
 #include <strings.h>
 
 #include "notifier.h"
+#include "wording.h"
 #include "../net/http.h"
 #include "../core/util.h"
 

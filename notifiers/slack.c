@@ -19,7 +19,9 @@
  * in mrkdwn (the name as a link to the note, the summary, the late note,
  * the open items), dividers between them, and a context block with "and
  * N more" for the reminders left out; "text" carries the plain text as
- * the fallback notifications show. Slack's limits, kept: 50 blocks (so at
+ * the fallback notifications show. The blocks are the walk of wording.h
+ * in slack_style, which keeps a section's items within its limit; the
+ * fallback is reminder_text(). Slack's limits, kept: 50 blocks (so at
  * most SLACK_MAX_SHOWN reminders), 3000 characters a section, 150 a
  * header; the body stays under SLACK_MAX_BODY bytes (counting bytes,
  * never fewer than characters).
@@ -38,6 +40,7 @@
 #include "hosted.h"
 #include "../net/http.h"
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 
 #define SLACK_WEBHOOK_BASE "https://hooks.slack.com/services"
@@ -289,52 +292,6 @@ add_name(struct strbuf *sb, const struct reminder *r)
 	free(name);
 }
 
-/*
- * One reminder as a section's mrkdwn: name, summary, late note, then as
- * many items as fit SLACK_SECTION_MAX, the rest counted in "and N more".
- */
-static char *
-section_text(const struct reminder *r)
-{
-	struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT;
-	char *summary = reminder_summary(r), *late = reminder_late_note(r);
-	/* Room kept for the last line, "• and N more". */
-	const size_t budget = SLACK_SECTION_MAX - 32;
-	size_t i, more = r->nitems_total - r->nitems;
-
-	add_name(&sb, r);
-	strbuf_addch(&sb, '\n');
-	add_slack_escaped(&sb, summary);
-	if (late != NULL) {
-		strbuf_adds(&sb, "\n_");
-		add_slack_escaped(&sb, late);
-		strbuf_addch(&sb, '_');
-	}
-	for (i = 0; i < r->nitems; i++) {
-		char *item = reminder_item_line(&r->items[i]);
-
-		strbuf_reset(&line);
-		strbuf_adds(&line, "\n• ");
-		add_slack_escaped(&line, item);
-		free(item);
-		if (sb.len + line.len > budget) {
-			more += r->nitems - i;
-			break;
-		}
-		strbuf_add(&sb, line.buf, line.len);
-	}
-	if (more > 0) {
-		char *m = reminder_more(more);
-
-		strbuf_addf(&sb, "\n• %s", m);
-		free(m);
-	}
-	strbuf_release(&line);
-	free(summary);
-	free(late);
-	return strbuf_detach(&sb);
-}
-
 static json_t *
 mrkdwn(const char *text)
 {
@@ -359,40 +316,116 @@ section_block(const char *text)
 	    mrkdwn(text));
 }
 
-/* The blocks of b: header, sections and dividers, "and N more". */
-static json_t *
-slack_blocks(const struct reminder_batch *b, const char *title)
+/*
+ * The blocks as the walk makes them: a header, a section per reminder in
+ * mrkdwn (name, summary, late note, then as many items as fit
+ * SLACK_SECTION_MAX), dividers between them, a context block for the
+ * reminders left out.
+ */
+struct slack_render {
+	json_t *blocks;
+	struct strbuf section;	/* the reminder being walked */
+};
+
+static size_t
+slack_title(const char *title, void *ud)
 {
-	json_t *blocks = json_array();
-	size_t i, shown = b->shown < b->n ? b->shown : b->n;
+	json_array_append_new(((struct slack_render *)ud)->blocks,
+	    header_block(title));
+	return 0;
+}
 
-	if (shown > SLACK_MAX_SHOWN)
-		shown = SLACK_MAX_SHOWN;
-	json_array_append_new(blocks, header_block(title));
-	if (b->test) {
-		char *text = reminder_text(b, TEXT_PLAIN);
+static void
+slack_test(const char *text, void *ud)
+{
+	json_array_append_new(((struct slack_render *)ud)->blocks,
+	    section_block(text));
+}
 
-		json_array_append_new(blocks, section_block(text));
-		free(text);
-		return blocks;
+static size_t
+slack_begin_reminder(const struct reminder_walk *w, void *ud)
+{
+	struct strbuf *sb = &((struct slack_render *)ud)->section;
+
+	strbuf_reset(sb);
+	add_name(sb, w->r);
+	strbuf_addch(sb, '\n');
+	add_slack_escaped(sb, w->summary);
+	if (w->late != NULL) {
+		strbuf_adds(sb, "\n_");
+		add_slack_escaped(sb, w->late);
+		strbuf_addch(sb, '_');
 	}
-	for (i = 0; i < shown; i++) {
-		char *text = section_text(&b->items[i]);
+	return sb->len;
+}
 
-		if (i > 0)
-			json_array_append_new(blocks,
-			    json_pack("{s:s}", "type", "divider"));
-		json_array_append_new(blocks, section_block(text));
-		free(text);
-	}
-	if (shown < b->n) {
-		char *more = reminder_more(b->n - shown);
+/* "• item" on a line of its own, when the section has room for it. */
+static size_t
+slack_item(const struct reminder_walk *w, void *ud)
+{
+	struct strbuf bullet = STRBUF_INIT;
+	size_t size;
 
-		json_array_append_new(blocks, json_pack("{s:s, s:[o]}", "type",
-		    "context", "elements", mrkdwn(more)));
-		free(more);
-	}
-	return blocks;
+	strbuf_adds(&bullet, "\n• ");
+	add_slack_escaped(&bullet, w->line);
+	size = bullet.len;
+	if (size > w->room)
+		size = RENDER_FULL;
+	else
+		strbuf_add(&((struct slack_render *)ud)->section, bullet.buf,
+		    bullet.len);
+	strbuf_release(&bullet);
+	return size;
+}
+
+static void
+slack_more_items(const char *more, void *ud)
+{
+	strbuf_addf(&((struct slack_render *)ud)->section, "\n• %s", more);
+}
+
+static size_t
+slack_end_reminder(const struct reminder_walk *w, void *ud)
+{
+	struct slack_render *sr = ud;
+
+	if (w->index > 0)
+		json_array_append_new(sr->blocks,
+		    json_pack("{s:s}", "type", "divider"));
+	json_array_append_new(sr->blocks,
+	    section_block(strbuf_str(&sr->section)));
+	return 0;
+}
+
+static void
+slack_more_reminders(const char *more, void *ud)
+{
+	json_array_append_new(((struct slack_render *)ud)->blocks,
+	    json_pack("{s:s, s:[o]}", "type", "context", "elements",
+	    mrkdwn(more)));
+}
+
+static const struct reminder_style slack_style = {
+	.title = slack_title,
+	.test = slack_test,
+	.begin_reminder = slack_begin_reminder,
+	.item = slack_item,
+	.more_items = slack_more_items,
+	.end_reminder = slack_end_reminder,
+	.more_reminders = slack_more_reminders,
+	.max_shown = SLACK_MAX_SHOWN,
+	/* Room kept for the last line, "• and N more". */
+	.item_budget = SLACK_SECTION_MAX - 32,
+};
+
+static json_t *
+slack_blocks(const struct reminder_batch *b)
+{
+	struct slack_render sr = { json_array(), STRBUF_INIT };
+
+	reminder_render(b, &slack_style, &sr);
+	strbuf_release(&sr.section);
+	return sr.blocks;
 }
 
 /* The notification's text: the title and the plain text, escaped, cut. */
@@ -424,7 +457,7 @@ slack_format(const struct notifier *n, const struct reminder_batch *b,
 	json_t *root;
 
 	root = json_pack("{s:s, s:o, s:b, s:b}", "text", text, "blocks",
-	    slack_blocks(b, title), "unfurl_links", 0, "unfurl_media", 0);
+	    slack_blocks(b), "unfurl_links", 0, "unfurl_media", 0);
 	free(title);
 	free(text);
 	if (root != NULL && h->channel != NULL)

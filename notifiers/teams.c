@@ -27,7 +27,8 @@
  * container per reminder (the name, the summary, the late note in the
  * attention colour, a FactSet of the open items and the note's path, and
  * the note as the container's Action.OpenUrl when its link is http(s);
- * Teams opens no obsidian:// link, so none is sent), then "and N more".
+ * Teams opens no obsidian:// link, so none is sent), then "and N more":
+ * the walk of wording.h in teams_style.
  * Limit: Teams takes 28 KB a message; the body stays under TEAMS_MAX_BODY
  * and notifier_format() shows fewer reminders until it does.
  *
@@ -40,6 +41,7 @@
 
 #include "hosted.h"
 #include "notifier.h"
+#include "wording.h"
 #include "../core/util.h"
 
 #define TEAMS_MAX_BODY ((size_t)27 << 10)
@@ -299,31 +301,6 @@ fact(const char *title, const char *value)
 	return o;
 }
 
-/* The open items, "and N more" and the note's path, as facts. */
-static json_t *
-item_facts(const struct reminder *r)
-{
-	json_t *facts = json_array();
-	size_t i;
-
-	for (i = 0; i < r->nitems; i++) {
-		const struct reminder_item *it = &r->items[i];
-		char *title = it->due ? xasprintf("Due %s", it->due) :
-		    xstrdup("Open");
-
-		json_array_append_new(facts, fact(title, it->text));
-		free(title);
-	}
-	if (r->nitems_total > r->nitems) {
-		char *more = reminder_more(r->nitems_total - r->nitems);
-
-		json_array_append_new(facts, fact("More", more));
-		free(more);
-	}
-	json_array_append_new(facts, fact("Note", r->path));
-	return json_pack("{s:s, s:o}", "type", "FactSet", "facts", facts);
-}
-
 static int
 http_link(const char *link)
 {
@@ -331,65 +308,125 @@ http_link(const char *link)
 	    strncasecmp(link, "http://", 7) == 0);
 }
 
-static json_t *
-reminder_container(const struct reminder *r)
+/*
+ * The card's body as the walk makes it: the heading, a container per
+ * reminder (name, summary, late note, a FactSet of its open items and its
+ * note), then "and N more".
+ */
+struct teams_render {
+	json_t *body;
+	json_t *items;		/* of the reminder's container */
+	json_t *facts;		/* of the reminder's FactSet */
+};
+
+static size_t
+teams_title(const char *title, void *ud)
 {
-	char *summary = reminder_summary(r), *late = reminder_late_note(r);
-	json_t *items = json_array(), *name = text_block(r->name), *sub, *c;
-
-	json_object_set_new(name, "weight", json_string("Bolder"));
-	json_object_set_new(name, "size", json_string("Medium"));
-	json_array_append_new(items, name);
-	sub = text_block(summary);
-	json_object_set_new(sub, "isSubtle", json_true());
-	json_object_set_new(sub, "spacing", json_string("None"));
-	json_array_append_new(items, sub);
-	if (late != NULL) {
-		json_t *l = text_block(late);
-
-		json_object_set_new(l, "color", json_string("Attention"));
-		json_array_append_new(items, l);
-	}
-	json_array_append_new(items, item_facts(r));
-	c = json_pack("{s:s, s:b, s:s, s:o}", "type", "Container",
-	    "separator", 1, "spacing", "Medium", "items", items);
-	if (http_link(r->link))
-		json_object_set_new(c, "selectAction", json_pack("{s:s, s:s}",
-		    "type", "Action.OpenUrl", "url", r->link));
-	free(summary);
-	free(late);
-	return c;
-}
-
-static json_t *
-card_body(const struct reminder_batch *b, const char *title)
-{
-	json_t *body = json_array(), *heading = text_block(title);
-	size_t i, shown = b->shown < b->n ? b->shown : b->n;
+	json_t *heading = text_block(title);
 
 	json_object_set_new(heading, "style", json_string("heading"));
 	json_object_set_new(heading, "size", json_string("Large"));
 	json_object_set_new(heading, "weight", json_string("Bolder"));
-	json_array_append_new(body, heading);
-	if (b->test) {
-		char *text = reminder_text(b, TEXT_PLAIN);
+	json_array_append_new(((struct teams_render *)ud)->body, heading);
+	return 0;
+}
 
-		json_array_append_new(body, text_block(text));
-		free(text);
-		return body;
-	}
-	for (i = 0; i < shown; i++)
-		json_array_append_new(body, reminder_container(&b->items[i]));
-	if (shown < b->n) {
-		char *more = reminder_more(b->n - shown);
-		json_t *m = text_block(more);
+static void
+teams_test(const char *text, void *ud)
+{
+	json_array_append_new(((struct teams_render *)ud)->body,
+	    text_block(text));
+}
 
-		json_object_set_new(m, "isSubtle", json_true());
-		json_object_set_new(m, "separator", json_true());
-		json_array_append_new(body, m);
-		free(more);
+static size_t
+teams_begin_reminder(const struct reminder_walk *w, void *ud)
+{
+	struct teams_render *tr = ud;
+	json_t *name = text_block(w->r->name), *sub = text_block(w->summary);
+
+	tr->items = json_array();
+	tr->facts = json_array();
+	json_object_set_new(name, "weight", json_string("Bolder"));
+	json_object_set_new(name, "size", json_string("Medium"));
+	json_array_append_new(tr->items, name);
+	json_object_set_new(sub, "isSubtle", json_true());
+	json_object_set_new(sub, "spacing", json_string("None"));
+	json_array_append_new(tr->items, sub);
+	if (w->late != NULL) {
+		json_t *late = text_block(w->late);
+
+		json_object_set_new(late, "color", json_string("Attention"));
+		json_array_append_new(tr->items, late);
 	}
-	return body;
+	return 0;
+}
+
+static size_t
+teams_item(const struct reminder_walk *w, void *ud)
+{
+	const struct reminder_item *it = w->item;
+	char *title = it->due ? xasprintf("Due %s", it->due) : xstrdup("Open");
+
+	json_array_append_new(((struct teams_render *)ud)->facts,
+	    fact(title, it->text));
+	free(title);
+	return 0;
+}
+
+static void
+teams_more_items(const char *more, void *ud)
+{
+	json_array_append_new(((struct teams_render *)ud)->facts,
+	    fact("More", more));
+}
+
+/* The facts end with the note's path; the container opens the note when
+ * its link is one Teams opens. */
+static size_t
+teams_end_reminder(const struct reminder_walk *w, void *ud)
+{
+	struct teams_render *tr = ud;
+	json_t *c;
+
+	json_array_append_new(tr->facts, fact("Note", w->r->path));
+	json_array_append_new(tr->items, json_pack("{s:s, s:o}", "type",
+	    "FactSet", "facts", tr->facts));
+	c = json_pack("{s:s, s:b, s:s, s:o}", "type", "Container",
+	    "separator", 1, "spacing", "Medium", "items", tr->items);
+	if (http_link(w->r->link))
+		json_object_set_new(c, "selectAction", json_pack("{s:s, s:s}",
+		    "type", "Action.OpenUrl", "url", w->r->link));
+	json_array_append_new(tr->body, c);
+	return 0;
+}
+
+static void
+teams_more_reminders(const char *more, void *ud)
+{
+	json_t *m = text_block(more);
+
+	json_object_set_new(m, "isSubtle", json_true());
+	json_object_set_new(m, "separator", json_true());
+	json_array_append_new(((struct teams_render *)ud)->body, m);
+}
+
+static const struct reminder_style teams_style = {
+	.title = teams_title,
+	.test = teams_test,
+	.begin_reminder = teams_begin_reminder,
+	.item = teams_item,
+	.more_items = teams_more_items,
+	.end_reminder = teams_end_reminder,
+	.more_reminders = teams_more_reminders,
+};
+
+static json_t *
+card_body(const struct reminder_batch *b)
+{
+	struct teams_render tr = { json_array(), NULL, NULL };
+
+	reminder_render(b, &teams_style, &tr);
+	return tr.body;
 }
 
 static int
@@ -397,7 +434,6 @@ teams_format(const struct notifier *n, const struct reminder_batch *b,
     struct notifier_request *req)
 {
 	const struct teams_hook *h = n->priv;
-	char *title = reminder_title(b);
 	json_t *root;
 
 	root = json_pack("{s:s, s:[{s:s, s:n, s:{s:s, s:s, s:s, s:{s:s}, "
@@ -408,8 +444,7 @@ teams_format(const struct notifier *n, const struct reminder_batch *b,
 	    "$schema", "http://adaptivecards.io/schemas/adaptive-card.json",
 	    "type", "AdaptiveCard", "version", "1.4",
 	    "msteams", "width", "Full",
-	    "body", card_body(b, title));
-	free(title);
+	    "body", card_body(b));
 	return hosted_json_request(req, root, h->url);
 }
 
