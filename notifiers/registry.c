@@ -1,6 +1,7 @@
 /*
- * registry.c - every notifier family, by URL scheme (DESIGN.md §1). A new
- * service is one file defining its struct notifier_ops and one line here.
+ * registry.c - every notifier family, by URL scheme (docs/design.md,
+ * "Tables that plug in"). A new service is one file defining its struct
+ * notifier_ops and one line here.
  */
 #include "notifier.h"
 

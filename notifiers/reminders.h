@@ -20,7 +20,7 @@
 
 #include "../core/util.h"
 #include "ledger.h"
-#include "notifier.h"
+#include "wording.h"
 
 struct scan_result;
 struct engine_rules;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "notifier.h"
 #include "../core/util.h"
 
 #define ITEM_TEXT_MAX 200	/* bytes of an item's text a message shows */

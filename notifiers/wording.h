@@ -43,11 +43,58 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
-struct reminder;
-struct reminder_item;
-struct reminder_batch;
 struct strbuf;
+
+/* ------------------------------------------------------------ input */
+
+/* One open item of a contact, as a reminder shows it. */
+struct reminder_item {
+	const char *text;
+	const char *due;	/* "YYYY-MM-DD", or NULL */
+	const char *path;	/* the note it is in, relative to the vault */
+	int line;
+};
+
+/* One contact to remind of. Dates are "YYYY-MM-DD". */
+struct reminder {
+	const char *name;
+	const char *path;	/* relative to the vault */
+	const char *link;	/* obsidian://open?vault=...&file=... */
+	const char *state;	/* "cold", "overdue", "due", "never", ... */
+	const char *due;
+	const char *last_contact;	/* NULL: never */
+	int days_since_contact;	/* -1: never */
+	int days_overdue;	/* negative: days left */
+	int cadence_days;
+	const struct reminder_item *items;	/* the first few open items */
+	size_t nitems;
+	size_t nitems_total;	/* all open items (>= nitems) */
+	const char *late_since;	/* should have gone out that day; NULL */
+	/* The episode (contact, due, state) as a stable id: Matrix makes
+	 * its transaction id from it, email its Message-ID. */
+	const char *episode;
+};
+
+/* What one message carries: a digest, a single reminder, or a test. */
+struct reminder_batch {
+	const struct reminder *items;
+	size_t n;
+	/* How many of items the message shows; the rest are counted in
+	 * "and N more" (reminder_more). notifier_format() lowers it until
+	 * the message fits the service. */
+	size_t shown;
+	int digest;		/* a digest (even of one) or a single reminder */
+	int test;		/* `notify --test`: no reminders, a hello */
+	const char *today;
+	const char *vault_name;
+	const char *calendar;	/* the feed, when a notifier attaches it */
+	size_t calendar_len;
+	/* A stable id of this message (the episodes it carries). */
+	const char *message_id;
+	time_t now;		/* the clock (email's Date); 0: time(NULL) */
+};
 
 /* ------------------------------------------------------------ words */
 
