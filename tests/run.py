@@ -439,8 +439,9 @@ class Recorder:
 
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_address[1]
+        # A short poll: stop() waits for it.
         self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       daemon=True)
+                                       args=(0.02,), daemon=True)
         self.thread.start()
 
     def reset(self):
@@ -509,7 +510,22 @@ def _request_picture(req):
     if text:
         lines.append("")
         lines += text.splitlines()
+    lines = [l if len(l) <= 300 else l[:300] + "... (%d more characters)"
+             % (len(l) - 300) for l in lines]
     return _excerpt("\n".join(lines), 60)
+
+
+def _strings(doc):
+    """Every string in a JSON document, keys included."""
+    if isinstance(doc, str):
+        yield doc
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _strings(v)
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            yield k
+            yield from _strings(v)
 
 
 def _parsed_query(query):
@@ -578,24 +594,28 @@ def request_mismatches(expected, actual):
                     label, json.dumps(value, ensure_ascii=False),
                     json.dumps(", ".join(got), ensure_ascii=False)))
         text = _decode(req["body"])
+        try:
+            doc, json_error = json.loads(text), None
+        except ValueError as e:
+            doc, json_error = None, e
         if "body" in want:
             if isinstance(want["body"], str):
                 if want["body"] != text:
                     mism += _text_difference(where + ".body", want["body"],
                                              text)
+            elif json_error:
+                mism.append("%s.body: expected JSON, got text (%s)"
+                            % (where, json_error))
             else:
-                try:
-                    doc = json.loads(text)
-                except ValueError as e:
-                    mism.append("%s.body: expected JSON, got text (%s)"
-                                % (where, e))
-                else:
-                    subset_mismatches(want["body"], doc, where + ".body",
-                                      None, mism, ())
+                subset_mismatches(want["body"], doc, where + ".body",
+                                  None, mism, ())
+        # In a JSON body, a part is looked for in its strings, decoded.
+        strings = [text] if json_error else list(_strings(doc))
         for part in want.get("body-contains", []):
-            if part not in text:
-                mism.append("%s.body: lacks %s" % (
-                    where, json.dumps(part, ensure_ascii=False)))
+            if not any(part in s for s in strings):
+                mism.append("%s.body: %s lacks %s" % (
+                    where, "no string of it" if not json_error else "it",
+                    json.dumps(part, ensure_ascii=False)))
         if mism:
             out += mism[:MAX_MISMATCHES]
             if len(mism) > MAX_MISMATCHES:
