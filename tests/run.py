@@ -952,7 +952,12 @@ def _check_run(case, run):
             problems += ["  " + l.rstrip("\n") for l in difflib.unified_diff(
                 want.splitlines(True), stdout.splitlines(True),
                 "expected", "actual", n=2)]
-    if "stderr" in case.has:
+    if "stderr" in case.has and case._text("stderr") == "":
+        if stderr:
+            problems.append("stderr: expected nothing (the file is empty), "
+                            "got:")
+            problems += _excerpt(stderr, 15)
+    elif "stderr" in case.has:
         missing = [l for l in _fill(_lines(os.path.join(case.dir, "stderr")),
                                     run.subst) if l not in stderr]
         if missing:
