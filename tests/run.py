@@ -2,7 +2,7 @@
 """followup's test runner.
 
     /usr/bin/python3 tests/run.py BUILD_DIR [FILTER]
-    /usr/bin/python3 tests/run.py --selftest
+    /usr/bin/python3 tests/run.py --selftest    (the matchers' own tests)
 
 Runs, in this order:
   1. every executable BUILD_DIR/tests/unit-*: each prints `PASS name` or
@@ -1208,8 +1208,49 @@ def selftest():
         (m({"x": {"y": [1]}}, {"x": {"y": [2]}}), 1),
         (m({"x": []}, {"x": None}), 1),
         (m({"x": {}}, {"x": {"any": 1}}), 0),
+        (m({"message": "a"}, {"message": "abc"}, substring_keys=()), 1),
     ]
-    # n: 0 when the subset matches, 1 when it does not
+    r = request_mismatches
+    req = {"method": "POST", "target": "/hook/x?a=1&b=2&b=3",
+           "headers": [("Content-Type", "application/json"),
+                       ("X-Two", "1"), ("x-two", "2")],
+           "body": b'{"t": "line\\nnext", "message": "abc", "n": [1]}'}
+    text = dict(req, body=b"plain text\nhere")
+    checks += [
+        (r([{}], [req]), 0),
+        (r([], [req]), 1),
+        (r([{}, {}], [req]), 1),
+        (r([{"method": "POST", "path": "/hook/x"}], [req]), 0),
+        (r([{"method": "PUT"}], [req]), 1),
+        (r([{"path": "/hook/x?a=1&b=2&b=3"}], [req]), 1),
+        (r([{"query": "a=1&b=2&b=3"}], [req]), 0),
+        (r([{"query": ""}], [req]), 1),
+        (r([{"query": {"a": "1"}}], [req]), 0),
+        (r([{"query": {"b": ["2", "3"]}}], [req]), 0),
+        (r([{"query": {"b": "2"}}], [req]), 1),
+        (r([{"query": {"c": "1"}}], [req]), 1),
+        (r([{"headers": {"content-type": "application/json"}}], [req]), 0),
+        (r([{"headers": {"Content-Type": "application/json; x"}}], [req]), 1),
+        (r([{"headers": {"X-Two": "1, 2"}}], [req]), 0),
+        (r([{"headers": {"Authorization": None}}], [req]), 0),
+        (r([{"headers": {"content-type": None}}], [req]), 1),
+        (r([{"headers": {"Authorization": "x"}}], [req]), 1),
+        (r([{"body": {"n": [1]}}], [req]), 0),
+        (r([{"body": {"n": []}}], [req]), 1),
+        (r([{"body": {"message": "ab"}}], [req]), 1),
+        (r([{"body": {"t": "x"}}], [text]), 1),
+        (r([{"body": "plain text\nhere"}], [text]), 0),
+        (r([{"body": "plain text"}], [text]), 1),
+        (r([{"body-contains": ["text\nhe"]}], [text]), 0),
+        (r([{"body-contains": ["line\nnext"]}], [req]), 0),
+        (r([{"body-contains": ["line\\nnext"]}], [req]), 1),
+        (r([{"body-contains": ["t", "nope"]}], [req]), 1),
+        (_mask_dtstamp(b"A\r\nDTSTAMP:20260101T000000Z\r\nB") ==
+         _mask_dtstamp(b"A\r\nDTSTAMP:20990101T000000Z\r\nB") and [], 0),
+        (_mask_dtstamp(b"LAST-MODIFIED:1\r\n") ==
+         _mask_dtstamp(b"LAST-MODIFIED:2\r\n") or [1], 1),
+    ]
+    # n: 0 when it matches (no mismatch), 1 when it does not
     bad = [(i, r) for i, (r, n) in enumerate(checks) if bool(r) != bool(n)]
     for i, r in bad:
         print("selftest %d: %r" % (i, r))
