@@ -613,8 +613,8 @@ def request_mismatches(expected, actual):
         strings = [text] if json_error else list(_strings(doc))
         for part in want.get("body-contains", []):
             if not any(part in s for s in strings):
-                mism.append("%s.body: %s lacks %s" % (
-                    where, "no string of it" if not json_error else "it",
+                mism.append("%s.body: %s %s" % (
+                    where, "lacks" if json_error else "no string of it holds",
                     json.dumps(part, ensure_ascii=False)))
         if mism:
             out += mism[:MAX_MISMATCHES]
