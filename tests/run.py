@@ -1000,6 +1000,16 @@ def _with_context(problems, run):
     return problems
 
 
+# libcurl's messages say how long a request took before it failed
+# ("Operation timed out after 1001 milliseconds", "after 0 ms"): the one
+# thing of the outputs that differs from run to run.
+ELAPSED = re.compile(r"\bafter [0-9]+ (ms|milliseconds)\b")
+
+
+def _unclocked(text):
+    return ELAPSED.sub(r"after N \1", text)
+
+
 def _masked(text, tmp):
     """text with the temporary folder's path as $TMP."""
     for p in sorted({os.path.realpath(tmp), tmp}, key=len, reverse=True):
@@ -1079,8 +1089,8 @@ def _warm_problems(case, binary, cold, tmp, recorder):
         problems.append("exit status: cold %s, warm %s" % (
             cold.note or cold.status, warm.note or warm.status))
     for what in ("stdout", "stderr"):
-        c = _masked(getattr(cold, what), cold.tmp)
-        w = _masked(getattr(warm, what), tmp)
+        c = _unclocked(_masked(getattr(cold, what), cold.tmp))
+        w = _unclocked(_masked(getattr(warm, what), tmp))
         if c != w:
             problems.append("%s differs from the cold run's (- cold, "
                             "+ warm; the folder as $TMP):" % what)
