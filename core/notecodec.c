@@ -45,6 +45,7 @@ enum field_kind {
 struct table;
 
 struct field {
+	const char *name;	/* the member's: part of the format's hash */
 	enum field_kind kind;
 	size_t offset;
 	size_t aux;
@@ -62,17 +63,16 @@ struct table {
 	size_t nfields;
 };
 
-#define ROW(type, f, k) { .kind = (k), .offset = offsetof(struct type, f) }
+#define ROW(type, f, k) { #f, (k), offsetof(struct type, f) }
 #define ENUM(type, f, k, last) \
-	{ .kind = (k), .offset = offsetof(struct type, f), .max = (last) }
-#define COUNTED(type, f, k, n) { .kind = (k), \
-	.offset = offsetof(struct type, f), .aux = offsetof(struct type, n) }
-#define NESTED(type, f, k, t) { .kind = (k), \
-	.offset = offsetof(struct type, f), .sub = &(t) }
-#define ARRAY(type, f, n, t) { .kind = FK_ARRAY, \
-	.offset = offsetof(struct type, f), .aux = offsetof(struct type, n), \
-	.sub = &(t) }
-#define BITS(type, f) { .kind = FK_BITS, .get = get_##type##_##f, \
+	{ #f, (k), offsetof(struct type, f), .max = (last) }
+#define COUNTED(type, f, k, n) \
+	{ #f, (k), offsetof(struct type, f), offsetof(struct type, n) }
+#define NESTED(type, f, k, t) \
+	{ #f, (k), offsetof(struct type, f), .sub = &(t) }
+#define ARRAY(type, f, n, t) { #f, FK_ARRAY, offsetof(struct type, f), \
+	offsetof(struct type, n), &(t) }
+#define BITS(type, f) { #f, FK_BITS, .get = get_##type##_##f, \
 	.set = set_##type##_##f }
 #define TABLE(type, rows) { #type, sizeof(struct type), rows, \
 	sizeof(rows) / sizeof(rows[0]) }
@@ -211,9 +211,9 @@ notecodec_format(void)
 		for (k = 0; k < t->nfields; k++) {
 			const struct field *f = &t->fields[k];
 
-			strbuf_addf(&sb, " %d/%zu/%zu/%s/%u", (int)f->kind,
-			    f->offset, f->aux, f->sub ? f->sub->name : "",
-			    f->max);
+			strbuf_addf(&sb, " %s/%d/%zu/%zu/%s/%u", f->name,
+			    (int)f->kind, f->offset, f->aux, f->sub ?
+			    f->sub->name : "", f->max);
 		}
 		strbuf_addch(&sb, '\n');
 	}
