@@ -27,6 +27,11 @@
 
 /* ------------------------------------------------------------ notes */
 
+/* The widths of the bit-fields below (the scan cache checks them too). */
+#define LINE_BITS 28		/* a file of VAULT_MAX_FILE has fewer lines */
+#define DATE_BAD_BITS 3		/* enum date_parse */
+#define TASK_LINE_BITS 31
+
 /*
  * A frontmatter value as read. Whether a bad value is an error depends on
  * the note (a bad `created` matters only for a contact), so the parser
@@ -35,23 +40,23 @@
 struct fm_date {
 	const char *raw;	/* the value as written when bad, else NULL */
 	int day;
-	unsigned line : 28;	/* a file of VAULT_MAX_FILE has fewer */
+	unsigned line : LINE_BITS;
 	unsigned present : 1;	/* key given with a non-empty value */
-	unsigned bad : 3;	/* enum date_parse, 0 when valid */
+	unsigned bad : DATE_BAD_BITS;	/* enum date_parse, 0 when valid */
 };
 
 /* A meeting's date: what struct fm_date holds but its text. */
 struct fm_day {
 	int day;
-	unsigned line : 28;
+	unsigned line : LINE_BITS;
 	unsigned present : 1;
-	unsigned bad : 3;
+	unsigned bad : DATE_BAD_BITS;
 };
 
 struct fm_cadence {
 	const char *raw;	/* the value as written when bad, else NULL */
 	int days;
-	unsigned line : 28;
+	unsigned line : LINE_BITS;
 	unsigned present : 1;
 	unsigned bad : 1;
 };
@@ -118,7 +123,7 @@ struct task {
 	 */
 	const char *text;
 	uint32_t note;		/* index in vault->notes */
-	unsigned line : 31;	/* 1-based, in the file */
+	unsigned line : TASK_LINE_BITS;	/* 1-based, in the file */
 	unsigned has_links : 1;
 	int due;		/* day number or DATE_NONE */
 	char symbol[4];		/* the status character, UTF-8, NUL-padded */

@@ -50,7 +50,10 @@ struct field {
 	size_t offset;
 	size_t aux;
 	const struct table *sub;
-	/* Integers: decoding refuses a value above max (0: any). */
+	/*
+	 * Integers: decoding refuses a value above max (0: any); a bit-field's
+	 * max is what its width holds.
+	 */
 	unsigned max;
 	uint32_t (*get)(const void *obj);
 	void (*set)(void *obj, uint32_t value);
@@ -72,8 +75,8 @@ struct table {
 	{ #f, (k), offsetof(struct type, f), .sub = &(t) }
 #define ARRAY(type, f, n, t) { #f, FK_ARRAY, offsetof(struct type, f), \
 	offsetof(struct type, n), &(t) }
-#define BITS(type, f) { #f, FK_BITS, .get = get_##type##_##f, \
-	.set = set_##type##_##f }
+#define BITS(type, f, width) { #f, FK_BITS, .max = (1u << (width)) - 1, \
+	.get = get_##type##_##f, .set = set_##type##_##f }
 #define TABLE(type, rows) { #type, sizeof(struct type), rows, \
 	sizeof(rows) / sizeof(rows[0]) }
 
@@ -100,26 +103,26 @@ BITS_ACCESS(task, line)
 static const struct field fm_date_rows[] = {
 	ROW(fm_date, raw, FK_STR),
 	ROW(fm_date, day, FK_INT),
-	BITS(fm_date, line),
-	BITS(fm_date, present),
-	BITS(fm_date, bad),
+	BITS(fm_date, line, LINE_BITS),
+	BITS(fm_date, present, 1),
+	BITS(fm_date, bad, DATE_BAD_BITS),
 };
 static const struct table fm_date_table = TABLE(fm_date, fm_date_rows);
 
 static const struct field fm_day_rows[] = {
 	ROW(fm_day, day, FK_INT),
-	BITS(fm_day, line),
-	BITS(fm_day, present),
-	BITS(fm_day, bad),
+	BITS(fm_day, line, LINE_BITS),
+	BITS(fm_day, present, 1),
+	BITS(fm_day, bad, DATE_BAD_BITS),
 };
 static const struct table fm_day_table = TABLE(fm_day, fm_day_rows);
 
 static const struct field fm_cadence_rows[] = {
 	ROW(fm_cadence, raw, FK_STR),
 	ROW(fm_cadence, days, FK_INT),
-	BITS(fm_cadence, line),
-	BITS(fm_cadence, present),
-	BITS(fm_cadence, bad),
+	BITS(fm_cadence, line, LINE_BITS),
+	BITS(fm_cadence, present, 1),
+	BITS(fm_cadence, bad, 1),
 };
 static const struct table fm_cadence_table =
     TABLE(fm_cadence, fm_cadence_rows);
@@ -149,7 +152,7 @@ static const struct field note_rows[] = {
 static const struct table note_table = TABLE(note, note_rows);
 
 static const struct field task_rows[] = {
-	BITS(task, line),
+	BITS(task, line, TASK_LINE_BITS),
 	ROW(task, text, FK_TASK_TEXT),
 	ROW(task, symbol, FK_SYMBOL),
 	ROW(task, due, FK_INT),
@@ -385,13 +388,19 @@ notecodec_encode(struct strbuf *b, const struct vault *v, size_t note_first,
 
 /* ------------------------------------------------------------ reading */
 
+#define NAMES_ON_STACK 16
+
 struct reader {
 	const unsigned char *p, *end;
 	int bad;
 	struct vault *v;
-	/* Scratch for lists of names, reused. */
+	/*
+	 * Scratch for a list of names: most lists are short, and a blob is
+	 * decoded per note, so they go on the stack until one is longer.
+	 */
 	const char **names;
 	size_t capnames;
+	const char *few[NAMES_ON_STACK];
 };
 
 static uint32_t
@@ -467,7 +476,13 @@ get_names(struct reader *r)
 	const char *s;
 	size_t n;
 
-	GROW(r->names, r->capnames, (size_t)count + 1);
+	if (count >= r->capnames) {
+		if (r->names == r->few) {
+			r->names = NULL;
+			r->capnames = 0;
+		}
+		GROW(r->names, r->capnames, (size_t)count + 1);
+	}
 	for (i = 0; i < count && !r->bad; i++)
 		if (get_span(r, &s, &n, 0))
 			r->names[i] = store_name(r->v, s, n);
@@ -548,9 +563,8 @@ decode_field(struct reader *r, const struct field *f, void *obj)
 		AT(obj, f->offset, unsigned char) = (unsigned char)v;
 		break;
 	case FK_BITS:
-		v = get_u32(r);
-		f->set(obj, v);
-		r->bad |= f->get(obj) != v;	/* wider than the field */
+		/* max is the field's width: a wider value is damage. */
+		f->set(obj, get_bounded(r, f));
 		break;
 	case FK_STR:
 		AT(obj, f->offset, const char *) = get_str(r);
@@ -643,21 +657,24 @@ notecodec_decode(const void *blob, size_t len, struct vault *v,
     const char *relpath, struct diag_list *dl)
 {
 	struct reader r = { blob, (const unsigned char *)blob + len, 0, v,
-		NULL, 0 };
+		NULL, NAMES_ON_STACK, { NULL } };
 	size_t nnotes = v->nnotes, ntasks = v->ntasks, nq = v->nqueries;
 	struct diag_list mine = DIAG_LIST_INIT;
 	uint32_t n, i;
 
+	r.names = r.few;
 	n = get_count(&r);
 	for (i = 0; i < n && !r.bad; i++)
 		decode_note(&r, relpath);
 	decode_diags(&r, relpath, &mine);
-	free(r.names);
+	if (r.names != r.few)
+		free(r.names);
 	if (r.bad || r.p != r.end) {
 		store_truncate(v, nnotes, ntasks, nq);
 		diag_list_release(&mine);
 		return -1;
 	}
-	diag_list_move(dl, &mine);
+	if (mine.n > 0)
+		diag_list_move(dl, &mine);
 	return 0;
 }
