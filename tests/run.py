@@ -458,20 +458,30 @@ class Recorder:
         self.httpd.server_close()
 
 
+def _objects_with_keys(items, name, known, out):
+    """The elements of the list `items` (of the file `name`) that are
+    objects of known keys only, with where each stands; the others are
+    problems added to out."""
+    good = []
+    for i, item in enumerate(items):
+        where = "%s[%d]" % (name, i)
+        if not isinstance(item, dict):
+            out.append("%s: expected an object" % where)
+            continue
+        unknown = sorted(set(item) - set(known))
+        if unknown:
+            out.append("%s: unknown key(s) %s (known: %s)"
+                       % (where, ", ".join(unknown), ", ".join(known)))
+        good.append((where, item))
+    return good
+
+
 def _check_reply(script):
     """Problems with a parsed `reply` (empty: usable)."""
     if not isinstance(script, list) or not script:
         return ["reply: expected a non-empty JSON list of replies"]
     out = []
-    for i, step in enumerate(script):
-        where = "reply[%d]" % i
-        if not isinstance(step, dict):
-            out.append("%s: expected an object" % where)
-            continue
-        unknown = sorted(set(step) - set(REPLY_KEYS))
-        if unknown:
-            out.append("%s: unknown key(s) %s (known: %s)"
-                       % (where, ", ".join(unknown), ", ".join(REPLY_KEYS)))
+    for where, step in _objects_with_keys(script, "reply", REPLY_KEYS, out):
         status = step.get("status", 200)
         if not (isinstance(status, int) and not isinstance(status, bool)
                 and 100 <= status <= 599):
@@ -629,15 +639,8 @@ def _check_requests(expected):
     if not isinstance(expected, list):
         return ["requests.json: expected a list of requests"]
     out = []
-    for i, want in enumerate(expected):
-        where = "requests.json[%d]" % i
-        if not isinstance(want, dict):
-            out.append("%s: expected an object" % where)
-            continue
-        unknown = sorted(set(want) - set(REQUEST_KEYS))
-        if unknown:
-            out.append("%s: unknown key(s) %s (known: %s)" % (
-                where, ", ".join(unknown), ", ".join(REQUEST_KEYS)))
+    for where, want in _objects_with_keys(expected, "requests.json",
+                                          REQUEST_KEYS, out):
         for key in ("method", "path"):
             if key in want and not isinstance(want[key], str):
                 out.append("%s.%s: expected a string" % (where, key))
