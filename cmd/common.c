@@ -243,6 +243,9 @@ common_step_env(struct common *c)
 {
 	char *real, *copy;
 
+	/* No vault given (check goes on without one): links name none. */
+	if (c->vault_name == NULL && c->vault == NULL)
+		c->vault_name = xstrdup("");
 	if (c->vault_name == NULL) {
 		real = realpath(c->vault, NULL);
 		copy = xstrdup(real ? real : c->vault);

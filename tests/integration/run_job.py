@@ -481,6 +481,14 @@ def check_names_what_run_uses():
     report("check: a publish URL it cannot use: exit 78, the line named",
            r.returncode == 78 and "config.yml:2:" in r.stderr and
            "publish" in r.stderr, r.stderr)
+    t.write(bad.config, "notifiers:\n  - url: json://127.0.0.1:9/%s\n"
+            % TOKEN)
+    r = t.run(["check", "--config", bad.config], bad.env())
+    report("check with no vault given: exit 64, said so; the feed and the "
+           "notifier still checked", r.returncode == 64 and
+           "no vault given" in r.stderr and "feed: " in r.stdout and
+           "notifier json-1: json://127.0.0.1:9/**** ok" in r.stdout,
+           "exit %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
     hook.stop()
     dav.stop()
 
