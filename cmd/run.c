@@ -215,9 +215,11 @@ scan_step(const struct logger *lg, struct common *c, struct scan_result *r,
 		    report_json_text(c->vault)), "%s cannot be read; nothing "
 		    "else is done", c->vault);
 	else
-		log_step(lg, "scan", status, json_pack("{s:o,s:I,s:I,s:I,"
-		    "s:I,s:I,s:f}", "vault", report_json_text(c->vault),
-		    "notes", (json_int_t)r->vault.nnotes, "contacts",
+		log_step(lg, "scan", status, json_pack("{s:o,s:I,s:I,s:I,s:I,"
+		    "s:I,s:I,s:I,s:f}", "vault", report_json_text(c->vault),
+		    "notes", (json_int_t)r->vault.nnotes, "read",
+		    (json_int_t)r->vault.nread, "cached",
+		    (json_int_t)r->vault.ncached, "contacts",
 		    (json_int_t)r->contacts.n, "tasks",
 		    (json_int_t)r->vault.ntasks, "errors", (json_int_t)errors,
 		    "warnings", (json_int_t)warnings, "seconds",

@@ -206,6 +206,23 @@ def json_log_lines():
     r = c.run("--log-format", "yaml")
     report("--log-format yaml: usage error 64", r.returncode == 64 and
            "--log-format" in r.stderr, r.stderr)
+    # The notes were written just now: the cache trusts them once they
+    # are a second older than the scan that read them.
+    time.sleep(1.2)
+    c.run("--log-format", "json")
+    scans = []
+    for _ in range(2):
+        r = c.run("--log-format", "json")
+        scans += [json.loads(x) for x in r.stderr.splitlines()
+                  if '"step":"scan"' in x]
+    first = by.get("scan", {})
+    report("--log-format json: the scan says how many notes it read and "
+           "how many came from the scan cache",
+           first.get("read") == first.get("notes") and
+           first.get("cached") == 0 and len(scans) == 2 and
+           all(x.get("read") == 0 and x.get("cached") == x.get("notes") and
+               x.get("notes") == first.get("notes") for x in scans),
+           "%r %r" % (first, scans))
     hook.stop()
 
 
