@@ -103,12 +103,16 @@ struct note {
 
 /* ------------------------------------------------------------ tasks */
 
+/* A status's type, as Tasks names them (StatusConfiguration.ts). */
 enum task_status {
 	TASK_TODO,
 	TASK_IN_PROGRESS,
 	TASK_DONE,
 	TASK_CANCELLED,
+	TASK_ON_HOLD,
+	TASK_NON_TASK,
 };
+#define TASK_STATUS_LAST TASK_NON_TASK
 
 /*
  * An open task (closed ones are dropped as they are read): its text in

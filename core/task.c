@@ -39,6 +39,10 @@ task_status_name(enum task_status st)
 		return "done";
 	case TASK_CANCELLED:
 		return "cancelled";
+	case TASK_ON_HOLD:
+		return "on_hold";
+	case TASK_NON_TASK:
+		return "non_task";
 	}
 	BUG("task status %d", (int)st);
 }
@@ -55,7 +59,7 @@ task_is_open(const struct task *t)
 {
 	enum task_status st = task_status(t);
 
-	return st == TASK_TODO || st == TASK_IN_PROGRESS;
+	return st == TASK_TODO || st == TASK_IN_PROGRESS || st == TASK_ON_HOLD;
 }
 
 size_t

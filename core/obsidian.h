@@ -1,0 +1,87 @@
+/*
+ * obsidian.h - the vault's own settings, as Obsidian and its Tasks plugin
+ * keep them under .obsidian/: how a task line is written (emoji or
+ * Dataview fields), which checkbox symbols mean what (the statuses), the
+ * global filter and the global query, query presets, and the folders
+ * that hold templates and daily notes (docs/rules.md, "Vault settings").
+ *
+ * obsidian_settings_defaults() gives what Obsidian and Tasks do with no
+ * settings at all; obsidian_settings_load() reads the vault's files over
+ * them. A file that is missing is no error; one that is not valid JSON,
+ * or a value of the wrong type, is a warning naming the file, and the
+ * default holds for what it could not read.
+ *
+ * Memory: struct obsidian_settings owns every string and array in it;
+ * obsidian_settings_release() frees them. The scan borrows it for its
+ * whole length.
+ */
+#ifndef FOLLOWUP_OBSIDIAN_H
+#define FOLLOWUP_OBSIDIAN_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+struct diag_list;
+
+/* One checkbox symbol and what it means (Tasks' StatusConfiguration). */
+struct status_def {
+	char symbol[5];		/* one UTF-8 character, NUL-terminated */
+	char *name;		/* "Todo", "In Progress", ... */
+	enum task_status type;
+};
+
+/* A named query of the Tasks settings (`preset NAME`). */
+struct query_preset {
+	char *name;
+	char *query;		/* its lines, "\n" between them */
+};
+
+struct obsidian_settings {
+	/* .obsidian/plugins/obsidian-tasks-plugin/data.json */
+	int dataview_format;	/* taskFormat "dataview": [due:: D] fields */
+	char *global_filter;	/* NULL: every checkbox line is a task */
+	char *global_query;	/* NULL: none; before every block's lines */
+	struct status_def *statuses;	/* core, then custom, in order */
+	size_t nstatuses;
+	int filename_as_scheduled;	/* useFilenameAsScheduledDate */
+	char *filename_date_format;	/* "" or a moment.js format */
+	char **filename_date_folders;
+	size_t nfilename_date_folders;
+	struct query_preset *presets;
+	size_t npresets;
+	/* .obsidian/templates.json (or Templater's data.json) */
+	char *templates_folder;	/* NULL: none */
+	/* .obsidian/daily-notes.json */
+	char *daily_folder;	/* NULL: the vault's root */
+	char *daily_format;	/* NULL: YYYY-MM-DD */
+};
+
+/* What Obsidian and Tasks do with no settings. */
+void obsidian_settings_defaults(struct obsidian_settings *s);
+
+/*
+ * Read the settings of the vault at root over the defaults (s is set up
+ * by this call). Problems are warnings on dl. Returns 0.
+ */
+int obsidian_settings_load(struct obsidian_settings *s, const char *root,
+    struct diag_list *dl);
+
+/*
+ * The status of the checkbox symbol sym (len bytes), as Tasks' registry
+ * gives it: the first status with that symbol, else an unknown one (name
+ * "Unknown", type TODO).
+ */
+const struct status_def *obsidian_status(const struct obsidian_settings *s,
+    const char *sym, size_t len);
+
+/*
+ * A hash of every setting that changes how a note is read (the format,
+ * the global filter, the statuses, the filename date): the scan cache
+ * keeps what was read under it, so a change reads every note again.
+ */
+unsigned long long obsidian_parse_hash(const struct obsidian_settings *s);
+
+void obsidian_settings_release(struct obsidian_settings *s);
+
+#endif
