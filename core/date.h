@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #define DATE_NONE (-2147483647 - 1)
+/* A date written where one goes but not on the calendar (2026-02-30). */
+#define DATE_INVALID (-2147483647)
 #define DATE_BUFSZ 11
 
 int date_from_ymd(int y, int m, int d);

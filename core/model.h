@@ -11,7 +11,7 @@
  * tasks, and its query blocks a range of queries, found by store_queries().
  *
  * A vault holds every note and open task of a large vault at once: note
- * (48 bytes), task (24) and query_filter (24) are kept small on purpose,
+ * (48 bytes), task (40) and query_filter (24) are kept small on purpose,
  * so a field added here costs memory per note or task. What only a
  * contact reads is in a struct note_person, which only notes with such
  * keys have.
@@ -114,23 +114,60 @@ enum task_status {
 };
 #define TASK_STATUS_LAST TASK_NON_TASK
 
+/* Tasks' priorities, none the default (Priority.ts); see task_priority_rank(). */
+enum task_priority {
+	PRIORITY_NONE,
+	PRIORITY_LOWEST,	/* ⏬ */
+	PRIORITY_LOW,		/* 🔽 */
+	PRIORITY_MEDIUM,	/* 🔼 */
+	PRIORITY_HIGH,		/* ⏫ */
+	PRIORITY_HIGHEST,	/* 🔺 */
+};
+#define PRIORITY_LAST PRIORITY_HIGHEST
+
+#define TASK_SUB_ITEM	(1u << 0)	/* indented under a list item */
+#define TASK_SCHEDULED_FROM_FILENAME (1u << 1)	/* the date is the note's */
+
 /*
- * An open task (closed ones are dropped as they are read): its text in
- * the arena, in one record with its wikilinks; its status read from its
- * symbol and its tags from its text when asked.
+ * What a task line carries besides its status and due date, when it
+ * carries any of it: most lines carry none, so most tasks have none.
+ * Dates are day numbers, DATE_NONE, or DATE_INVALID for a date Tasks
+ * reads but that is not on the calendar (📅 2026-02-30).
+ */
+struct task_more {
+	int scheduled, start, created, done, cancelled;
+	const char *recurrence;	/* the 🔁 rule as written; NULL */
+	const char *id;		/* 🆔; NULL */
+	const char **depends_on;	/* ⛔ ids; ndepends_on of them */
+	uint32_t ndepends_on;
+};
+
+/*
+ * An open task (closed ones are dropped as they are read), as the Tasks
+ * plugin reads its line (docs/rules.md, "Tasks"): its text in the arena,
+ * in one record with its links; its status type from the vault's
+ * statuses; the fields Tasks peels from the end of the line. Its
+ * description (the text without those fields) is found when asked:
+ * task_description().
  */
 struct task {
 	/*
 	 * The rest of the first line after "[c] ", trimmed. When it has
-	 * wikilinks, their targets (as written, before '|') and their count
+	 * links, their targets (as written, before '|') and their count
 	 * come just before it: see task_link().
 	 */
 	const char *text;
+	const struct task_more *more;	/* NULL: none of its fields */
 	uint32_t note;		/* index in vault->notes */
 	unsigned line : TASK_LINE_BITS;	/* 1-based, in the file */
 	unsigned has_links : 1;
-	int due;		/* day number or DATE_NONE */
+	int due;		/* day number, DATE_NONE or DATE_INVALID */
 	char symbol[4];		/* the status character, UTF-8, NUL-padded */
+	/* The closest heading at or above it: vault->headings[heading - 1]. */
+	uint32_t heading;
+	unsigned char status;	/* enum task_status, from the statuses */
+	unsigned char priority;	/* enum task_priority */
+	unsigned char flags;	/* TASK_SUB_ITEM, ... */
 };
 
 /* The record before the text: nlinks pointers, then nlinks (uint32_t). */
@@ -211,6 +248,9 @@ struct vault {
 	size_t ntasks, captasks;
 	struct query *queries;
 	size_t nqueries, capqueries;
+	/* Headings tasks stand under, each once per note: a task's heading. */
+	const char **headings;
+	size_t nheadings, capheadings;
 	size_t bytes_read;
 	/* Notes read from their files, and taken from the scan cache. */
 	size_t nread, ncached;

@@ -40,6 +40,7 @@ enum field_kind {
 	FK_ARRAY,		/* sub's structs; a pointer, its size_t count at aux */
 	FK_SYMBOL,		/* char[4]: a task's status symbol, 1 to 4 bytes */
 	FK_TASK_TEXT,		/* a task's text with its wikilinks record */
+	FK_HEADING,		/* a task's heading: its text, kept once */
 };
 
 struct table;
@@ -151,11 +152,28 @@ static const struct field note_rows[] = {
 };
 static const struct table note_table = TABLE(note, note_rows);
 
+static const struct field task_more_rows[] = {
+	ROW(task_more, scheduled, FK_INT),
+	ROW(task_more, start, FK_INT),
+	ROW(task_more, created, FK_INT),
+	ROW(task_more, done, FK_INT),
+	ROW(task_more, cancelled, FK_INT),
+	ROW(task_more, recurrence, FK_STR),
+	ROW(task_more, id, FK_STR),
+	COUNTED(task_more, depends_on, FK_NAMES32, ndepends_on),
+};
+static const struct table task_more_table = TABLE(task_more, task_more_rows);
+
 static const struct field task_rows[] = {
 	BITS(task, line, TASK_LINE_BITS),
 	ROW(task, text, FK_TASK_TEXT),
 	ROW(task, symbol, FK_SYMBOL),
 	ROW(task, due, FK_INT),
+	NESTED(task, more, FK_OPTIONAL, task_more_table),
+	ROW(task, heading, FK_HEADING),
+	ENUM(task, status, FK_UCHAR, TASK_STATUS_LAST),
+	ENUM(task, priority, FK_UCHAR, PRIORITY_LAST),
+	ROW(task, flags, FK_UCHAR),
 };
 static const struct table task_table = TABLE(task, task_rows);
 
@@ -166,7 +184,7 @@ static const struct field filter_rows[] = {
 	ENUM(query_filter, cmp, FK_UCHAR, QC_LAST),
 	ROW(query_filter, date, FK_INT),
 	ROW(query_filter, date_relative, FK_UCHAR),
-	ENUM(query_filter, status, FK_UCHAR, TASK_CANCELLED),
+	ENUM(query_filter, status, FK_UCHAR, TASK_STATUS_LAST),
 };
 static const struct table filter_table = TABLE(query_filter, filter_rows);
 
@@ -189,7 +207,8 @@ static const struct table diag_table = TABLE(diag, diag_rows);
 
 static const struct table *const all_tables[] = {
 	&fm_date_table, &fm_day_table, &fm_cadence_table, &person_table,
-	&note_table, &task_table, &filter_table, &query_table, &diag_table,
+	&note_table, &task_more_table, &task_table, &filter_table,
+	&query_table, &diag_table,
 };
 
 _Static_assert(sizeof(enum diag_level) == sizeof(int) &&
@@ -281,11 +300,12 @@ put_task_text(struct strbuf *b, const struct task *t)
 #define AT(obj, off, type) (*(type *)((char *)(obj) + (off)))
 #define CAT(obj, off, type) (*(type const *)((const char *)(obj) + (off)))
 
-static void encode_fields(struct strbuf *b, const struct table *t,
-    const void *obj);
+static void encode_fields(struct strbuf *b, const struct vault *v,
+    const struct table *t, const void *obj);
 
 static void
-encode_field(struct strbuf *b, const struct field *f, const void *obj)
+encode_field(struct strbuf *b, const struct vault *v, const struct field *f,
+    const void *obj)
 {
 	const void *sub;
 	size_t i, n;
@@ -322,20 +342,20 @@ encode_field(struct strbuf *b, const struct field *f, const void *obj)
 		    CAT(obj, f->aux, uint32_t));
 		break;
 	case FK_STRUCT:
-		encode_fields(b, f->sub, (const char *)obj + f->offset);
+		encode_fields(b, v, f->sub, (const char *)obj + f->offset);
 		break;
 	case FK_OPTIONAL:
 		sub = CAT(obj, f->offset, const void *);
 		put_u32(b, sub != NULL);
 		if (sub != NULL)
-			encode_fields(b, f->sub, sub);
+			encode_fields(b, v, f->sub, sub);
 		break;
 	case FK_ARRAY:
 		sub = CAT(obj, f->offset, const void *);
 		n = CAT(obj, f->aux, size_t);
 		put_u32(b, (uint32_t)n);
 		for (i = 0; i < n; i++)
-			encode_fields(b, f->sub, (const char *)sub +
+			encode_fields(b, v, f->sub, (const char *)sub +
 			    i * f->sub->size);
 		break;
 	case FK_SYMBOL:
@@ -345,16 +365,20 @@ encode_field(struct strbuf *b, const struct field *f, const void *obj)
 	case FK_TASK_TEXT:
 		put_task_text(b, obj);
 		break;
+	case FK_HEADING:
+		put_str(b, task_heading(v, obj));
+		break;
 	}
 }
 
 static void
-encode_fields(struct strbuf *b, const struct table *t, const void *obj)
+encode_fields(struct strbuf *b, const struct vault *v, const struct table *t,
+    const void *obj)
 {
 	size_t k;
 
 	for (k = 0; k < t->nfields; k++)
-		encode_field(b, &t->fields[k], obj);
+		encode_field(b, v, &t->fields[k], obj);
 }
 
 static void
@@ -363,13 +387,13 @@ encode_note(struct strbuf *b, const struct vault *v, size_t index)
 	const struct note *n = &v->notes[index];
 	size_t i, first, nqueries = store_queries(v, index, &first);
 
-	encode_fields(b, &note_table, n);
+	encode_fields(b, v, &note_table, n);
 	put_u32(b, n->ntasks);
 	for (i = 0; i < n->ntasks; i++)
-		encode_fields(b, &task_table, &v->tasks[n->task_first + i]);
+		encode_fields(b, v, &task_table, &v->tasks[n->task_first + i]);
 	put_u32(b, (uint32_t)nqueries);
 	for (i = 0; i < nqueries; i++)
-		encode_fields(b, &query_table, &v->queries[first + i]);
+		encode_fields(b, v, &query_table, &v->queries[first + i]);
 }
 
 void
@@ -383,7 +407,7 @@ notecodec_encode(struct strbuf *b, const struct vault *v, size_t note_first,
 		encode_note(b, v, i);
 	put_u32(b, (uint32_t)(dl->n - diag_first));
 	for (i = diag_first; i < dl->n; i++)
-		encode_fields(b, &diag_table, &dl->items[i]);
+		encode_fields(b, v, &diag_table, &dl->items[i]);
 }
 
 /* ------------------------------------------------------------ reading */
@@ -605,6 +629,10 @@ decode_field(struct reader *r, const struct field *f, void *obj)
 	case FK_TASK_TEXT:
 		get_task_text(r, obj);
 		break;
+	case FK_HEADING:
+		if (get_span(r, &s, &n, 1))
+			AT(obj, f->offset, uint32_t) = store_heading(r->v, s, n);
+		break;
 	}
 }
 
@@ -659,6 +687,7 @@ notecodec_decode(const void *blob, size_t len, struct vault *v,
 	struct reader r = { blob, (const unsigned char *)blob + len, 0, v,
 		NULL, NAMES_ON_STACK, { NULL } };
 	size_t nnotes = v->nnotes, ntasks = v->ntasks, nq = v->nqueries;
+	size_t nheadings = v->nheadings;
 	struct diag_list mine = DIAG_LIST_INIT;
 	uint32_t n, i;
 
@@ -670,7 +699,7 @@ notecodec_decode(const void *blob, size_t len, struct vault *v,
 	if (r.names != r.few)
 		free(r.names);
 	if (r.bad || r.p != r.end) {
-		store_truncate(v, nnotes, ntasks, nq);
+		store_truncate(v, nnotes, ntasks, nq, nheadings);
 		diag_list_release(&mine);
 		return -1;
 	}

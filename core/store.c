@@ -52,6 +52,14 @@ store_task_text(struct vault *v, const char *text, size_t len,
 	return record + head;
 }
 
+uint32_t
+store_heading(struct vault *v, const char *text, size_t len)
+{
+	GROW(v->headings, v->capheadings, v->nheadings + 1);
+	v->headings[v->nheadings++] = store_name(v, text, len);
+	return (uint32_t)v->nheadings;
+}
+
 void
 store_query(struct vault *v, const struct query *q)
 {
@@ -75,22 +83,26 @@ store_names(struct vault *v, const char *const *names, size_t n)
 
 void
 store_truncate(struct vault *v, size_t nnotes, size_t ntasks,
-    size_t nqueries)
+    size_t nqueries, size_t nheadings)
 {
 	v->nnotes = nnotes;
 	v->ntasks = ntasks;
 	v->nqueries = nqueries;
+	v->nheadings = nheadings;
 }
 
 void
 store_append(struct vault *dst, struct vault *src)
 {
 	size_t i, notes = dst->nnotes, tasks = dst->ntasks;
-	size_t queries = dst->nqueries;
+	size_t queries = dst->nqueries, headings = dst->nheadings;
 
 	GROW(dst->notes, dst->capnotes, notes + src->nnotes);
 	GROW(dst->tasks, dst->captasks, tasks + src->ntasks);
 	GROW(dst->queries, dst->capqueries, queries + src->nqueries);
+	GROW(dst->headings, dst->capheadings, headings + src->nheadings);
+	for (i = 0; i < src->nheadings; i++)
+		dst->headings[headings + i] = src->headings[i];
 	for (i = 0; i < src->nnotes; i++) {
 		struct note *n = &dst->notes[notes + i];
 
@@ -98,8 +110,12 @@ store_append(struct vault *dst, struct vault *src)
 		n->task_first += (uint32_t)tasks;
 	}
 	for (i = 0; i < src->ntasks; i++) {
-		dst->tasks[tasks + i] = src->tasks[i];
-		dst->tasks[tasks + i].note += (uint32_t)notes;
+		struct task *t = &dst->tasks[tasks + i];
+
+		*t = src->tasks[i];
+		t->note += (uint32_t)notes;
+		if (t->heading != 0)
+			t->heading += (uint32_t)headings;
 	}
 	for (i = 0; i < src->nqueries; i++) {
 		dst->queries[queries + i] = src->queries[i];
@@ -108,6 +124,7 @@ store_append(struct vault *dst, struct vault *src)
 	dst->nnotes += src->nnotes;
 	dst->ntasks += src->ntasks;
 	dst->nqueries += src->nqueries;
+	dst->nheadings += src->nheadings;
 	dst->bytes_read += src->bytes_read;
 	dst->nread += src->nread;
 	dst->ncached += src->ncached;
@@ -122,6 +139,7 @@ store_release(struct vault *v)
 	free(v->notes);
 	free(v->tasks);
 	free(v->queries);
+	free(v->headings);
 	arena_free(&v->arena);
 	memset(v, 0, sizeof(*v));
 }
@@ -144,6 +162,12 @@ store_queries(const struct vault *v, size_t note, size_t *first)
 		;
 	*first = lo;
 	return end - lo;
+}
+
+const char *
+task_heading(const struct vault *v, const struct task *t)
+{
+	return t->heading != 0 ? v->headings[t->heading - 1] : NULL;
 }
 
 static const struct note_person no_person;

@@ -36,6 +36,12 @@ struct task *store_task(struct vault *v, size_t note);
 const char *store_task_text(struct vault *v, const char *text, size_t len,
     const char *const *links, size_t nlinks);
 
+/*
+ * A heading tasks stand under, kept once (store_name()); returns the
+ * number a task keeps (struct task's heading), never 0.
+ */
+uint32_t store_heading(struct vault *v, const char *text, size_t len);
+
 /* Append a copy of q (its filters are in v's arena already). */
 void store_query(struct vault *v, const struct query *q);
 
@@ -50,12 +56,12 @@ const char **store_names(struct vault *v, const char *const *names,
     size_t n);
 
 /*
- * Cut v back to its first nnotes notes, ntasks tasks and nqueries
- * queries: what a reader that gave up halfway had added is gone (its
+ * Cut v back to its first nnotes notes, ntasks tasks, nqueries queries
+ * and nheadings headings: what a reader that gave up halfway had added is gone (its
  * strings stay in the arena until store_release()).
  */
 void store_truncate(struct vault *v, size_t nnotes, size_t ntasks,
-    size_t nqueries);
+    size_t nqueries, size_t nheadings);
 
 /*
  * Move src's notes, tasks, queries and strings to the end of dst, which
@@ -73,6 +79,9 @@ void store_release(struct vault *v);
  * v->queries (which are in note order).
  */
 size_t store_queries(const struct vault *v, size_t note, size_t *first);
+
+/* The closest heading at or above task t, or NULL. */
+const char *task_heading(const struct vault *v, const struct task *t);
 
 /* The note's person keys; all absent (never NULL) when it has none. */
 const struct note_person *note_person(const struct note *note);

@@ -15,6 +15,8 @@
 
 struct diag_list;
 struct arena;
+struct strbuf;
+struct obsidian_settings;
 
 /*
  * The tags of text[0..n) one after the other (without '#', as written):
@@ -61,5 +63,24 @@ void task_read_dates(struct task *t, const char *text, size_t n,
 void task_read_fields(struct arena *a, const char *text, size_t n,
     const char *path, int line, int *due, const char ***tags, size_t *ntags,
     struct diag_list *dl);
+
+/*
+ * The task's description as Tasks gives it (DefaultTaskSerializer's
+ * deserialize(), or the Dataview format's): its text without the fields
+ * peeled from the end of the line (dates, priority, recurrence, id,
+ * dependencies, block id), the tags found among them put back at its end;
+ * without the first occurrence of the global filter when strip_global is
+ * set (what `description includes` searches). Into sb, reset first.
+ */
+void task_description(const struct task *t, const struct obsidian_settings *s,
+    int strip_global, struct strbuf *sb);
+
+/*
+ * Priorities in the order `priority is above/below` compares them:
+ * lowest 1, low 2, none 3, medium 4, high 5, highest 6.
+ */
+int task_priority_rank(enum task_priority p);
+/* "highest", "high", "medium", "none", "low", "lowest". */
+const char *task_priority_name(enum task_priority p);
 
 #endif
