@@ -238,6 +238,7 @@ struct query {
 /* ------------------------------------------------------------ the vault */
 
 struct strset;
+struct obsidian_settings;
 
 struct vault {
 	char *root;
@@ -259,6 +260,12 @@ struct vault {
 	 * count. tests/tasklines keeps them to compare every task line.
 	 */
 	int keep_closed_tasks;
+	/*
+	 * The vault's Obsidian and Tasks settings (obsidian.h), borrowed for
+	 * the scan; NULL reads it as Tasks does with no settings. Readers
+	 * take it through vault_settings().
+	 */
+	const struct obsidian_settings *settings;
 	/*
 	 * Set by vault_scan(): the paths it hands to the parser and the
 	 * cache are in the vault's arena already, and notes point at them

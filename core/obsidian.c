@@ -37,6 +37,31 @@ obsidian_settings_defaults(struct obsidian_settings *s)
 	s->filename_date_format = xstrdup("");
 }
 
+/* Initialised at compile time: the scan's threads read it unlocked. */
+static struct status_def builtin_statuses[] = {
+	{ " ", (char *)"Todo", TASK_TODO },
+	{ "x", (char *)"Done", TASK_DONE },
+	{ "/", (char *)"In Progress", TASK_IN_PROGRESS },
+	{ "-", (char *)"Cancelled", TASK_CANCELLED },
+};
+static const struct obsidian_settings builtin_settings = {
+	.statuses = builtin_statuses,
+	.nstatuses = sizeof(builtin_statuses) / sizeof(builtin_statuses[0]),
+	.filename_date_format = (char *)"",
+};
+
+const struct obsidian_settings *
+obsidian_settings_builtin(void)
+{
+	return &builtin_settings;
+}
+
+const struct obsidian_settings *
+vault_settings(const struct vault *v)
+{
+	return v->settings ? v->settings : obsidian_settings_builtin();
+}
+
 const struct status_def *
 obsidian_status(const struct obsidian_settings *s, const char *sym,
     size_t len)

@@ -60,6 +60,12 @@ struct obsidian_settings {
 /* What Obsidian and Tasks do with no settings. */
 void obsidian_settings_defaults(struct obsidian_settings *s);
 
+/* The same defaults, shared and never freed (a vault with no settings). */
+const struct obsidian_settings *obsidian_settings_builtin(void);
+
+/* v->settings, or the built-in defaults when the vault has none. */
+const struct obsidian_settings *vault_settings(const struct vault *v);
+
 /*
  * Read the settings of the vault at root over the defaults (s is set up
  * by this call). Problems are warnings on dl. Returns 0.
