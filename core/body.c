@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "diag.h"
+#include "obsidian.h"
 #include "query.h"
 #include "store.h"
 #include "task.h"
@@ -37,6 +39,7 @@ struct li {
 	const char *text;	/* its text in the file, until it is stored */
 	size_t textlen;
 	const char *first;	/* where the leading text begins */
+	const char *line_end;	/* the end of a task's first line */
 	char lead[LEAD_MAX];
 	size_t leadlen;
 };
@@ -52,12 +55,27 @@ struct scan {
 	size_t cursor_off;	/* offset_to_line's memo */
 	int cursor_line;
 
+	const struct obsidian_settings *settings;
+
 	struct li *stack;
 	size_t depth, cap;
+	int quotes;		/* blockquotes (and callouts) around the walk */
+
+	/*
+	 * The heading tasks stand under (Obsidian's cache lists those
+	 * outside lists and quotes): its text once seen, and its number in
+	 * the vault once a task needed it.
+	 */
+	int in_heading;
+	const char *heading_first, *heading_last;
+	struct task_span heading;
+	uint32_t heading_id;
 
 	/* The wikilinks of the task being read (one at a time). */
 	const char **links;
 	size_t nlinks, caplinks;
+	const char **deps;	/* its dependencies, while they are kept */
+	size_t capdeps;
 
 	int in_query;
 	int query_fence_line;
@@ -105,31 +123,109 @@ top(struct scan *s)
 	return s->depth ? &s->stack[s->depth - 1] : NULL;
 }
 
+/* Where the line holding p starts. */
+static const char *
+line_start(const struct scan *s, const char *p)
+{
+	while (p > s->buf && p[-1] != '\n')
+		p--;
+	return p;
+}
+
 /*
- * The rest of the line after "[c] ", trimmed, or NULL when there is none
- * or when the checkbox is not written literally: "\\[ ] a" and "&#91; ] a"
- * read as "[ ] a" but their author asked for a bracket, not a checkbox.
+ * The rest of the line after "[c]", trimmed, or NULL when the line is
+ * not a task line as Tasks reads it (TaskRegularExpressions.taskRegex:
+ * blanks and '>', a list marker, spaces, the checkbox) or when the
+ * checkbox is not written literally: "\\[ ] a" and "&#91; ] a" read as
+ * "[ ] a" but their author asked for a bracket, not a checkbox. *indent
+ * gets what stands before the list marker.
  */
 static const char *
-rest_of_line(const struct scan *s, const struct li *li, size_t *len)
+rest_of_line(const struct scan *s, const struct li *li, size_t *len,
+    struct task_span *indent)
 {
-	const char *p = li->first, *stop = s->buf + s->len, *end;
+	const char *p = li->first, *stop = s->buf + s->len, *end, *ls;
 	char sym[5];
-	enum task_status st;
-	size_t avail, box;
+	size_t avail, box, ilen;
 
 	if (p > s->buf && p[-1] == '\\')
 		return NULL;
+	ls = line_start(s, p);
+	if (!task_line_prefix(ls, (size_t)(p - ls), &ilen))
+		return NULL;
+	indent->p = ls;
+	indent->n = ilen;
 	end = memchr(p, '\n', (size_t)(stop - p));
 	avail = (size_t)((end ? end : stop) - p);
-	box = task_checkbox(p, avail, sym, &st);
+	if (avail > 0 && p[avail - 1] == '\r')
+		avail--;
+	box = task_checkbox(p, avail, sym);
 	if (box == 0)
 		return NULL;
 	p += box;
 	avail -= box;
-	trim_span(&p, &avail);
+	js_trim(&p, &avail);
 	*len = avail;
-	return avail ? p : NULL;
+	return p;
+}
+
+/*
+ * A task is stored once its first paragraph is over: its wikilinks are
+ * known then, and go in one record with its text.
+ */
+/* The dependencies "a, b,c" as names. */
+static const char **
+keep_depends_on(struct scan *s, struct task_span ids, uint32_t *n)
+{
+	size_t i = 0, count = 0;
+
+	while (i < ids.n) {
+		size_t start;
+
+		while (i < ids.n && (ids.p[i] == ' ' || ids.p[i] == ','))
+			i++;
+		start = i;
+		while (i < ids.n && ids.p[i] != ' ' && ids.p[i] != ',')
+			i++;
+		if (i == start)
+			continue;
+		GROW(s->deps, s->capdeps, count + 1);
+		s->deps[count++] = store_name(s->v, ids.p + start, i - start);
+	}
+	*n = (uint32_t)count;
+	return store_names(s->v, s->deps, count);
+}
+
+/* What the line carries besides its due date and priority. */
+static void
+keep_task_more(struct scan *s, struct task *t, const struct task_line *tl)
+{
+	struct task_more m = {
+		.scheduled = tl->dates[TD_SCHEDULED],
+		.start = tl->dates[TD_START],
+		.created = tl->dates[TD_CREATED],
+		.done = tl->dates[TD_DONE],
+		.cancelled = tl->dates[TD_CANCELLED],
+	};
+
+	if (tl->recurrence.p)
+		m.recurrence = store_name(s->v, tl->recurrence.p,
+		    tl->recurrence.n);
+	if (tl->id.p)
+		m.id = store_name(s->v, tl->id.p, tl->id.n);
+	if (tl->depends_on.p)
+		m.depends_on = keep_depends_on(s, tl->depends_on,
+		    &m.ndepends_on);
+	t->more = store_task_more(s->v, &m);
+}
+
+static uint32_t
+current_heading(struct scan *s)
+{
+	if (s->heading.p != NULL && s->heading_id == 0)
+		s->heading_id = store_heading(s->v, s->heading.p,
+		    s->heading.n);
+	return s->heading_id;
 }
 
 /*
@@ -138,18 +234,24 @@ rest_of_line(const struct scan *s, const struct li *li, size_t *len)
  */
 static void
 add_task(struct scan *s, struct li *li, const char *sym,
-    enum task_status st, const char *text, size_t textlen)
+    const struct status_def *status, const struct task_line *tl,
+    struct task_span indent)
 {
 	struct vault *v = s->v;
 	struct task *t = store_task(v, s->note);
 
 	t->line = (unsigned)line_of(s, li->first);
 	memcpy(t->symbol, sym, strnlen(sym, sizeof(t->symbol)));
-	(void)st;	/* the symbol says it: task_status() */
-	task_read_dates(t, text, textlen, s->path, s->dl);
+	t->status = (unsigned char)status->type;
+	t->priority = (unsigned char)tl->priority;
+	t->due = tl->dates[TD_DUE];
+	if (task_indent_is_sub_item(indent.p, indent.n))
+		t->flags |= TASK_SUB_ITEM;
+	if (task_line_has_more(tl))
+		keep_task_more(s, t, tl);
+	t->heading = current_heading(s);
+	task_line_check(tl, s->path, (int)t->line, s->dl);
 	li->task = v->ntasks - 1;
-	li->text = text;
-	li->textlen = textlen;
 	s->nlinks = 0;
 }
 
@@ -164,39 +266,42 @@ keep_task_text(struct scan *s, struct li *li)
 	s->nlinks = 0;
 }
 
-/* The leading text of the item is over: is it a task? */
+/*
+ * The leading text of the item is over: is it a task? Only a line that
+ * holds the global filter is one (Task.fromLine()).
+ */
 static void
 decide(struct scan *s, struct li *li)
 {
-	char sym[5];
-	enum task_status st;
+	const struct status_def *status;
+	struct task_span indent;
+	struct task_line tl;
 	const char *text;
 	size_t textlen;
+	char sym[5];
 
 	if (li->state != LI_START && li->state != LI_LEAD)
 		return;
 	li->state = LI_DONE;
-	if (li->first == NULL ||
-	    task_checkbox(li->lead, li->leadlen, sym, &st) == 0)
+	if (li->first == NULL || task_checkbox(li->lead, li->leadlen, sym) == 0)
 		return;
-	text = rest_of_line(s, li, &textlen);
+	text = rest_of_line(s, li, &textlen, &indent);
 	if (text == NULL)
 		return;
-	if (st == TASK_DONE || st == TASK_CANCELLED) {
-		/*
-		 * A closed task is never anyone's open item: it is checked
-		 * (a bad due date is still an error) but not kept, which
-		 * keeps memory down on large vaults.
-		 */
-		if (!s->v->keep_closed_tasks) {
-			struct task closed = { .line = (unsigned)line_of(s,
-			    li->first) };
-
-			task_read_dates(&closed, text, textlen, s->path, s->dl);
-			return;
-		}
-	}
-	add_task(s, li, sym, st, text, textlen);
+	task_line_read(text, textlen, s->settings->dataview_format, &tl);
+	if (s->settings->global_filter && memmem(tl.body.p, tl.body.n,
+	    s->settings->global_filter, strlen(s->settings->global_filter)) ==
+	    NULL)
+		return;
+	/*
+	 * Closed tasks are kept too: a query can select them (`done`), and
+	 * only open ones are anyone's items (contact.c).
+	 */
+	status = obsidian_status(s->settings, sym, strlen(sym));
+	li->text = text;
+	li->textlen = textlen;
+	li->line_end = text + textlen;
+	add_task(s, li, sym, status, &tl, indent);
 	li->state = LI_TASK_TEXT;
 }
 
@@ -289,6 +394,51 @@ query_finish(struct scan *s)
 	store_query(v, &q);
 }
 
+static void
+heading_begin(struct scan *s)
+{
+	s->in_heading = 1;
+	s->heading_first = s->heading_last = NULL;
+}
+
+/*
+ * The heading's text as Obsidian's cache gives it: its lines as written,
+ * without the '#' marks (and an ATX heading's closing ones) or the
+ * setext underline.
+ */
+static void
+heading_end(struct scan *s)
+{
+	const char *p, *end, *stop = s->buf + s->len;
+	size_t n;
+
+	s->in_heading = 0;
+	s->heading_id = 0;
+	s->heading.p = "";
+	s->heading.n = 0;
+	if (s->heading_first == NULL)
+		return;
+	p = line_start(s, s->heading_first);
+	end = memchr(s->heading_last, '\n', (size_t)(stop - s->heading_last));
+	n = (size_t)((end ? end : stop) - p);
+	js_trim(&p, &n);
+	if (n > 0 && *p == '#') {
+		while (n > 0 && *p == '#') {
+			p++;
+			n--;
+		}
+		js_trim(&p, &n);
+		end = p + n;
+		while (end > p && end[-1] == '#')
+			end--;
+		if (end == p || end[-1] == ' ' || end[-1] == '\t')
+			n = (size_t)(end - p);
+		js_trim(&p, &n);
+	}
+	s->heading.p = p;
+	s->heading.n = n;
+}
+
 static int
 enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
@@ -301,6 +451,10 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		else
 			end_first_block(s, li);
 	}
+	if (type == MD_BLOCK_QUOTE)
+		s->quotes++;
+	else if (type == MD_BLOCK_H && s->depth == 0 && s->quotes == 0)
+		heading_begin(s);
 	if (type == MD_BLOCK_LI) {
 		GROW(s->stack, s->cap, s->depth + 1);
 		li = &s->stack[s->depth++];
@@ -320,6 +474,10 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	(void)detail;
 	if (type == MD_BLOCK_CODE && s->in_query)
 		query_finish(s);
+	if (type == MD_BLOCK_QUOTE)
+		s->quotes--;
+	else if (type == MD_BLOCK_H && s->in_heading)
+		heading_end(s);
 	if (li == NULL)
 		return 0;
 	if (type == MD_BLOCK_LI) {
@@ -346,6 +504,13 @@ add_link(struct scan *s, const MD_ATTRIBUTE *target)
 	}
 }
 
+/* Tasks reads a task's first line only: links further down are not its. */
+static int
+on_first_line(const struct li *li, const char *p)
+{
+	return p >= li->text && p <= li->line_end;
+}
+
 static int
 enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
@@ -355,7 +520,8 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	if (li == NULL)
 		return 0;
 	decide(s, li);
-	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK)
+	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK &&
+	    on_first_line(li, ((MD_SPAN_WIKILINK_DETAIL *)detail)->target.text))
 		add_link(s, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
 	return 0;
 }
@@ -378,6 +544,11 @@ text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 	if (s->in_query && type == MD_TEXT_CODE) {
 		query_text(s, p, size);
 		return 0;
+	}
+	if (s->in_heading && p >= s->buf && p + size <= s->buf + s->len) {
+		if (s->heading_first == NULL)
+			s->heading_first = p;
+		s->heading_last = p + size;
 	}
 	if (li == NULL || (li->state != LI_START && li->state != LI_LEAD))
 		return 0;
@@ -436,6 +607,7 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 		.dl = dl,
 		.cursor_line = 1,
 		.qline = STRBUF_INIT,
+		.settings = vault_settings(v),
 	};
 	int rc = 0;
 
@@ -452,6 +624,7 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 		if (s.stack[s.depth - 1].state == LI_TASK_TEXT)
 			keep_task_text(&s, &s.stack[s.depth - 1]);
 	free(s.links);
+	free(s.deps);
 	free(s.stack);
 	free(s.qlines);
 	strbuf_release(&s.qline);

@@ -512,7 +512,7 @@ collect_items(struct builder *b)
 		for (i = 0; i < n; i++) {
 			const struct task *t = &v->tasks[mine[i]];
 
-			if (t->due != DATE_NONE &&
+			if (date_is_day(t->due) &&
 			    (ct->earliest_item_due == DATE_NONE ||
 			    t->due < ct->earliest_item_due))
 				ct->earliest_item_due = t->due;

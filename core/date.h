@@ -16,6 +16,13 @@
 #define DATE_INVALID (-2147483647)
 #define DATE_BUFSZ 11
 
+/* Is d a day on the calendar, not DATE_NONE or DATE_INVALID? */
+static inline int
+date_is_day(int d)
+{
+	return d != DATE_NONE && d != DATE_INVALID;
+}
+
 int date_from_ymd(int y, int m, int d);
 void date_to_ymd(int day, int *y, int *m, int *d);
 /* Writes "YYYY-MM-DD" into buf (DATE_BUFSZ bytes) and returns buf. */

@@ -256,11 +256,6 @@ struct vault {
 	/* Notes read from their files, and taken from the scan cache. */
 	size_t nread, ncached;
 	/*
-	 * Done and cancelled tasks are dropped as they are read: they never
-	 * count. tests/tasklines keeps them to compare every task line.
-	 */
-	int keep_closed_tasks;
-	/*
 	 * The vault's Obsidian and Tasks settings (obsidian.h), borrowed for
 	 * the scan; NULL reads it as Tasks does with no settings. Readers
 	 * take it through vault_settings().

@@ -15,7 +15,7 @@ json_date(int day)
 {
 	char buf[DATE_BUFSZ];
 
-	if (day == DATE_NONE)
+	if (!date_is_day(day))
 		return json_null();
 	return json_string(date_format(day, buf));
 }

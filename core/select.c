@@ -30,7 +30,7 @@ due_matches(const struct query_filter *f, const struct task *t, int today)
 {
 	int date = f->date_relative ? today + f->date : f->date;
 
-	if (t->due == DATE_NONE)
+	if (!date_is_day(t->due))
 		return 0;
 	switch ((enum query_cmp)f->cmp) {
 	case QC_BEFORE:

@@ -52,6 +52,16 @@ store_task_text(struct vault *v, const char *text, size_t len,
 	return record + head;
 }
 
+const struct task_more *
+store_task_more(struct vault *v, const struct task_more *m)
+{
+	struct task_more *copy = arena_take_aligned(&v->arena, sizeof(*copy),
+	    _Alignof(struct task_more));
+
+	*copy = *m;
+	return copy;
+}
+
 uint32_t
 store_heading(struct vault *v, const char *text, size_t len)
 {

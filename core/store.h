@@ -42,6 +42,10 @@ const char *store_task_text(struct vault *v, const char *text, size_t len,
  */
 uint32_t store_heading(struct vault *v, const char *text, size_t len);
 
+/* A copy of *m in v's arena (its strings are there already). */
+const struct task_more *store_task_more(struct vault *v,
+    const struct task_more *m);
+
 /* Append a copy of q (its filters are in v's arena already). */
 void store_query(struct vault *v, const struct query *q);
 

@@ -67,7 +67,7 @@ struct reader {
 	int walked;		/* the walk is over, under lock */
 	int rootfd;
 	struct scan_cache *cache;
-	int keep_closed_tasks;
+	const struct obsidian_settings *settings;
 };
 
 struct walk {
@@ -357,7 +357,7 @@ add_file(struct walk *w, int dirfd, const char *path)
 	}
 	/* A new chunk is published with its first path, its range's start. */
 	c = xcalloc(1, sizeof(*c));
-	c->v.keep_closed_tasks = w->r->keep_closed_tasks;
+	c->v.settings = w->r->settings;
 	c->v.paths_in_arena = 1;
 	c->files[c->nfiles++] = f;
 	w->filling = c;
@@ -617,7 +617,7 @@ static void
 scan_files(struct walk *w, int rootfd, struct scan_cache *cache)
 {
 	struct reader r = { .rootfd = rootfd, .cache = cache,
-		.keep_closed_tasks = w->v->keep_closed_tasks };
+		.settings = w->v->settings };
 	struct reading t[2] = {
 		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT, STRBUF_INIT },
 		{ &r, NULL, STRBUF_INIT, { NULL }, STRSET_INIT, STRBUF_INIT },

@@ -140,7 +140,7 @@ followup_description(const struct vault *v, const struct contact *c,
 		const struct task *t = &v->tasks[c->items[i]];
 
 		strbuf_addf(&sb, "\n- %s", t->text);
-		if (t->due != DATE_NONE)
+		if (date_is_day(t->due))
 			strbuf_addf(&sb, " (due %s)", date_format(t->due, buf));
 	}
 	if (c->nitems > CALENDAR_MAX_ITEMS_LISTED)

@@ -5,9 +5,13 @@ docs/rules.md says structure comes from md4c, so followup agrees with CommonMark
 This script checks that claim against cmark (`cmark -t xml --sourcepos`):
 
   A task is a list item whose FIRST block is a paragraph whose leading text
-  begins `[c] ` (c = exactly one Unicode character, then U+0020), written
-  literally in the source: `\\[ ] a` or `&#91; ] a` decode to the same text in
-  cmark's tree but are not tasks. The task's line is the paragraph's first line.
+  begins `[c]` (c = exactly one Unicode character), then a space, a tab or the
+  end of the line, written literally in the source: `\\[ ] a` or `&#91; ] a`
+  decode to the same text in cmark's tree but are not tasks. And, as the Tasks
+  plugin reads a line (TaskRegularExpressions.taskRegex), what stands before
+  the checkbox on its line is blanks and `>`, the list marker, then spaces
+  only: `-\t[ ] a` and `* - [ ] a` are list items to Obsidian, not tasks to
+  Tasks. The task's line is the paragraph's first line.
 
 The tool under test, $BUILD_DIR/tests/tasklines FILE..., prints `FILE:LINE` for
 each task line (in file order) or `FILE:skip` for a file followup skips. The
@@ -94,7 +98,9 @@ BOM = b'\xef\xbb\xbf'
 # Reference: what cmark says
 # ---------------------------------------------------------------------------
 
-BOX = re.compile(r'\[(.)\] ', re.S)
+BOX = re.compile(r'\[(.)\]', re.S)
+# What Tasks' taskRegex allows before the checkbox: ^[\s\t>]*([-*+]|[0-9]+[.)]) +
+TASK_PREFIX = re.compile(r'[\s>]*(?:[-*+]|[0-9]+[.)]) +')
 # The start of a link reference definition. cmark removes definitions from the
 # front of a paragraph but keeps the paragraph's original start line (and, after
 # a lazy line, that line's leading spaces), so when a definition and more text
@@ -176,13 +182,17 @@ def tasks_from_xml(xml_bytes, text):
                 break
             lead += child.text or ''
         line, col = start_of(para)
-        src = raw[line - 1][col - 1:].decode('utf-8', 'replace').lstrip(' \t')
+        after = raw[line - 1][col - 1:].decode('utf-8', 'replace')
+        src = after.lstrip(' \t')
+        before = raw[line - 1][:col - 1].decode('utf-8', 'replace') + \
+            after[:len(after) - len(src)]
         d = REFDEF.match(src)
         if d and not lead.startswith(d.group(0)):
             unverifiable += 1      # cmark dropped a definition from this paragraph
             continue
         m = BOX.match(lead)
-        if m and src.startswith('[' + m.group(1) + '] '):
+        if m and re.match(re.escape('[' + m.group(1) + ']') + r'(?:[ \t]|$)',
+                          src) and TASK_PREFIX.fullmatch(before):
             tasks.append(line)
         else:                      # also `\[ ] a`, `&#91; ] a`, `[&amp;] a`...
             others += 1

@@ -30,7 +30,6 @@ main(int argc, char **argv)
 			diag_list_release(&dl);
 			continue;
 		}
-		v.keep_closed_tasks = 1;
 		vault_add_file(&v, argv[i], buf, len, &dl);
 		if (v.nnotes == 0 || (v.notes[0].flags & NOTE_BODY_SKIPPED))
 			printf("%s:skip\n", argv[i]);
