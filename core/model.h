@@ -143,7 +143,7 @@ struct task_more {
 };
 
 /*
- * An open task (closed ones are dropped as they are read), as the Tasks
+ * A task, open or closed, as the Tasks
  * plugin reads its line (docs/rules.md, "Tasks"): its text in the arena,
  * in one record with its links; its status type from the vault's
  * statuses; the fields Tasks peels from the end of the line. Its
