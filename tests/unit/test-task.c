@@ -218,6 +218,46 @@ render(const char *text, int dataview, struct strbuf *out)
 	strbuf_release(&desc);
 }
 
+/*
+ * Lines of 1 MB shaped to make a careless reader quadratic: fields,
+ * tags, Dataview brackets and spaces repeated. Each must read in well
+ * under a second (a quadratic reader takes minutes), tags included.
+ */
+static const char *const long_units[] = {
+	"\xf0\x9f\x93\x85 2026-01-01 ", "#a ", "[due:: 2026-01-01] ",
+	"[due:: ", "(", "  ", "\xf0\x9f\x94\xba", "#", "x ",
+};
+
+static void
+check_long_lines(void)
+{
+	size_t i, size = 1u << 20;
+	char name[128];
+
+	for (i = 0; i < sizeof(long_units) / sizeof(long_units[0]); i++) {
+		struct strbuf line = STRBUF_INIT;
+		struct task_line tl;
+		size_t pos = 0, len, ntags = 0, unit = strlen(long_units[i]);
+		const char *tag;
+		double t0;
+		int dataview;
+
+		strbuf_add(&line, "call", 4);
+		while (line.len + unit <= size)
+			strbuf_add(&line, long_units[i], unit);
+		t0 = monotonic_seconds();
+		for (dataview = 0; dataview <= 1; dataview++)
+			task_line_read(line.buf, line.len, dataview, &tl);
+		while (task_next_tag(line.buf, line.len, &pos, &tag, &len))
+			ntags++;
+		snprintf(name, sizeof(name), "a 1 MB line of \"%s\" reads in "
+		    "linear time", long_units[i]);
+		CHECK(name, monotonic_seconds() - t0 < 1.0 &&
+		    tl.desclen <= tl.body.n, "%.2f s", monotonic_seconds() - t0);
+		strbuf_release(&line);
+	}
+}
+
 int
 main(void)
 {
@@ -273,6 +313,7 @@ main(void)
 		CHECK(name, strcmp(strbuf_str(&got), tags[i].tags) == 0,
 		    "got \"%s\"", strbuf_str(&got));
 	}
+	check_long_lines();
 	strbuf_release(&got);
 	return unit_exit();
 }
