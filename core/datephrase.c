@@ -1,0 +1,295 @@
+/*
+ * datephrase.c - the operators and date phrases of Tasks' date filters
+ * (docs/rules.md, "Query blocks: dates"). Tasks reads a phrase in this
+ * order (DateParser.parseDateRange): a relative range ("last week"), a
+ * numbered range ("2026-W02"), then chrono-node's dates, one or two; and
+ * when all fail, chrono on the operator and the phrase together (so that
+ * "in 3 days" reads as a date). Chrono finds dates anywhere in a text;
+ * here a phrase must be a date and nothing else, so a phrase Tasks reads
+ * with words around its date is refused (the caller warns) rather than
+ * read by a guess.
+ */
+#include <string.h>
+
+#include "date.h"
+#include "datephrase.h"
+
+enum phrase_kind {
+	PK_DAYS,	/* today + a .. today + b */
+	PK_DATES,	/* the days a .. b */
+	PK_PERIOD,	/* the week, month... (unit) a periods from today's */
+};
+
+enum period_unit {
+	PU_WEEK,
+	PU_MONTH,
+	PU_QUARTER,
+	PU_YEAR,
+};
+
+/* Days of chrono's "in N days" (and Tasks' use of it) we accept. */
+#define MAX_DAYS 99999
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && is_space(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && is_space((*s)[*n - 1]))
+		(*n)--;
+}
+
+/* Does s (n bytes) start with word, ignoring ASCII case? */
+static int
+starts_word(const char *s, size_t n, const char *word)
+{
+	size_t i, w = strlen(word);
+
+	if (n < w)
+		return 0;
+	for (i = 0; i < w; i++)
+		if (lower(s[i]) != word[i])
+			return 0;
+	return 1;
+}
+
+static int
+is_word(const char *s, size_t n, const char *word)
+{
+	return n == strlen(word) && starts_word(s, n, word);
+}
+
+/* The length of the run of non-blanks at s. */
+static size_t
+token_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && !is_space(s[i]))
+		i++;
+	return i;
+}
+
+/* Skip one token and the blanks after it. */
+static size_t
+next_token(const char *s, size_t n, size_t at)
+{
+	at += token_len(s + at, n - at);
+	while (at < n && is_space(s[at]))
+		at++;
+	return at;
+}
+
+static int
+parse_count(const char *s, size_t n, int *value)
+{
+	long v = 0;
+	size_t i;
+
+	if (n == 0 || n > 5)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v > MAX_DAYS)
+		return -1;
+	*value = (int)v;
+	return 0;
+}
+
+static void
+set_days(struct date_phrase *p, int a, int b)
+{
+	p->kind = PK_DAYS;
+	p->unit = 0;
+	p->a = a;
+	p->b = b;
+}
+
+static void
+set_dates(struct date_phrase *p, int a, int b)
+{
+	p->kind = PK_DATES;
+	p->unit = 0;
+	p->a = a < b ? a : b;
+	p->b = a < b ? b : a;
+}
+
+/* "N day(s)" (s n bytes, trimmed): the count. */
+static int
+parse_days(const char *s, size_t n, int *days)
+{
+	size_t t = token_len(s, n), at = next_token(s, n, 0);
+
+	if (parse_count(s, t, days) != 0)
+		return -1;
+	return is_word(s + at, n - at, "days") ||
+	    is_word(s + at, n - at, "day") ? 0 : -1;
+}
+
+/* today, tomorrow, yesterday, "in N days", "N days ago" (chrono). */
+static int
+parse_casual_day(const char *s, size_t n, int *offset)
+{
+	size_t at, t;
+
+	if (is_word(s, n, "today")) {
+		*offset = 0;
+		return 0;
+	}
+	if (is_word(s, n, "tomorrow")) {
+		*offset = 1;
+		return 0;
+	}
+	if (is_word(s, n, "yesterday")) {
+		*offset = -1;
+		return 0;
+	}
+	t = token_len(s, n);
+	at = next_token(s, n, 0);
+	if (t == 2 && starts_word(s, n, "in") && at < n)
+		return parse_days(s + at, n - at, offset);
+	if (n > 4 && is_word(s + n - 3, 3, "ago") && is_space(s[n - 4])) {
+		size_t m = n - 4;
+
+		while (m > 0 && is_space(s[m - 1]))
+			m--;
+		if (parse_days(s, m, offset) != 0)
+			return -1;
+		*offset = -*offset;
+		return 0;
+	}
+	return -1;
+}
+
+/* A single date: YYYY-MM-DD. */
+static int
+parse_absolute(const char *s, size_t n, int *day)
+{
+	return date_parse_exact(s, n, day) == DATE_OK ? 0 : -1;
+}
+
+/* One date or two separated by blanks, as chrono finds them. */
+static int
+parse_dates(const char *s, size_t n, struct date_phrase *p)
+{
+	size_t t = token_len(s, n), at = next_token(s, n, 0);
+	int a, b, off;
+
+	if (parse_absolute(s, n, &a) == 0) {
+		set_dates(p, a, a);
+		return 0;
+	}
+	if (parse_casual_day(s, n, &off) == 0) {
+		set_days(p, off, off);
+		return 0;
+	}
+	if (at < n && parse_absolute(s, t, &a) == 0 &&
+	    parse_absolute(s + at, n - at, &b) == 0) {
+		set_dates(p, a, b);
+		return 0;
+	}
+	return -1;
+}
+
+int
+date_phrase_parse(const char *s, size_t n, struct date_phrase *p)
+{
+	trim(&s, &n);
+	if (n == 0)
+		return -1;
+	return parse_dates(s, n, p);
+}
+
+int
+date_filter_parse(const char *s, size_t n, enum date_op *op,
+    struct date_phrase *p)
+{
+	/* In the order of DateField.filterRegExp()'s alternatives. */
+	static const struct {
+		const char *word;
+		enum date_op op;
+	} ops[] = {
+		{ "on or before", DO_ON_OR_BEFORE },
+		{ "in or before", DO_ON_OR_BEFORE },
+		{ "before", DO_BEFORE },
+		{ "on or after", DO_ON_OR_AFTER },
+		{ "in or after", DO_ON_OR_AFTER },
+		{ "after", DO_AFTER },
+		{ "on", DO_ON },
+		{ "in", DO_ON },
+	};
+	const char *rest = s;
+	size_t i, m = n;
+
+	*op = DO_ON;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (starts_word(s, n, ops[i].word)) {
+			*op = ops[i].op;
+			rest = s + strlen(ops[i].word);
+			m = n - strlen(ops[i].word);
+			break;
+		}
+	}
+	if (date_phrase_parse(rest, m, p) == 0)
+		return 0;
+	/* Tasks' second try: the operator and the phrase as one date. */
+	return rest != s && date_phrase_parse(s, n, p) == 0 ? 0 : -1;
+}
+
+void
+date_phrase_resolve(const struct date_phrase *p, int today, int *first,
+    int *last)
+{
+	switch (p->kind) {
+	case PK_DAYS:
+		*first = today + p->a;
+		*last = today + p->b;
+		return;
+	case PK_DATES:
+	default:
+		*first = p->a;
+		*last = p->b;
+		return;
+	}
+}
+
+int
+date_op_matches(enum date_op op, int first, int last, int day)
+{
+	switch (op) {
+	case DO_BEFORE:
+		return day < first;
+	case DO_AFTER:
+		return day > last;
+	case DO_ON_OR_BEFORE:
+		return day <= last;
+	case DO_ON_OR_AFTER:
+		return day >= first;
+	case DO_ON:
+	default:
+		return day >= first && day <= last;
+	}
+}
