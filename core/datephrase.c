@@ -27,6 +27,9 @@ enum period_unit {
 	PU_YEAR,
 };
 
+static const char *const period_names[] = { "week", "month", "quarter",
+	"year" };
+
 /* Days of chrono's "in N days" (and Tasks' use of it) we accept. */
 #define MAX_DAYS 99999
 
@@ -129,6 +132,15 @@ set_days(struct date_phrase *p, int a, int b)
 }
 
 static void
+set_period(struct date_phrase *p, int unit, int offset)
+{
+	p->kind = PK_PERIOD;
+	p->unit = (unsigned char)unit;
+	p->a = offset;
+	p->b = 0;
+}
+
+static void
 set_dates(struct date_phrase *p, int a, int b)
 {
 	p->kind = PK_DATES;
@@ -214,12 +226,124 @@ parse_dates(const char *s, size_t n, struct date_phrase *p)
 	return -1;
 }
 
+/* Monday = 0 ... Sunday = 6; day 0 (1970-01-01) was a Thursday. */
+static int
+weekday(int day)
+{
+	int w = (day + 3) % 7;
+
+	return w < 0 ? w + 7 : w;
+}
+
+/* The Monday of ISO week 1 of year y: the week holding 4 January. */
+static int
+iso_week_one(int y)
+{
+	int jan4 = date_from_ymd(y, 1, 4);
+
+	return jan4 - weekday(jan4);
+}
+
+static int
+iso_weeks_in(int y)
+{
+	return (iso_week_one(y + 1) - iso_week_one(y)) / 7;
+}
+
+static int
+digits(const char *s, size_t n, int *value)
+{
+	size_t i;
+
+	*value = 0;
+	for (i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return -1;
+		*value = *value * 10 + (s[i] - '0');
+	}
+	return n > 0 ? 0 : -1;
+}
+
+static int
+last_of_month(int y, int m)
+{
+	return m == 12 ? date_from_ymd(y + 1, 1, 1) - 1 :
+	    date_from_ymd(y, m + 1, 1) - 1;
+}
+
+/*
+ * The numbered ranges of DateParser.parseNumberedDateRange: 2026, 2026-Q1,
+ * 2026-01, 2026-W02 (an ISO week of an ISO year), the whole phrase.
+ */
+static int
+parse_numbered(const char *s, size_t n, struct date_phrase *p)
+{
+	int y, v;
+
+	if (n < 4 || digits(s, 4, &y) != 0)
+		return -1;
+	if (n == 4) {
+		set_dates(p, date_from_ymd(y, 1, 1), date_from_ymd(y, 12, 31));
+		return 0;
+	}
+	if (s[4] != '-')
+		return -1;
+	if (n == 7 && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') {
+		v = s[6] - '0';
+		set_dates(p, date_from_ymd(y, 3 * v - 2, 1),
+		    last_of_month(y, 3 * v));
+		return 0;
+	}
+	if (n == 7 && digits(s + 5, 2, &v) == 0 && v >= 1 && v <= 12) {
+		set_dates(p, date_from_ymd(y, v, 1), last_of_month(y, v));
+		return 0;
+	}
+	if (n == 8 && s[5] == 'W' && digits(s + 6, 2, &v) == 0 && v >= 1 &&
+	    v <= iso_weeks_in(y)) {
+		int monday = iso_week_one(y) + 7 * (v - 1);
+
+		set_dates(p, monday, monday + 6);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * DateParser.parseRelativeDateRange: the first "last|this|next
+ * week|month|quarter|year" anywhere in the phrase (the regular expression
+ * is not anchored and minds case), whatever is around it.
+ */
+static int
+find_relative(const char *s, size_t n, struct date_phrase *p)
+{
+	static const char *const moves[] = { "last", "this", "next" };
+	size_t i, m, u, w;
+
+	for (i = 0; i + 5 < n; i++) {
+		for (m = 0; m < 3; m++) {
+			if (strncmp(s + i, moves[m], 4) != 0 || s[i + 4] != ' ')
+				continue;
+			for (u = 0; u < 4; u++) {
+				w = strlen(period_names[u]);
+				if (n - i - 5 >= w &&
+				    strncmp(s + i + 5, period_names[u], w) == 0) {
+					set_period(p, (int)u, (int)m - 1);
+					return 0;
+				}
+			}
+		}
+	}
+	return -1;
+}
+
 int
 date_phrase_parse(const char *s, size_t n, struct date_phrase *p)
 {
 	trim(&s, &n);
 	if (n == 0)
 		return -1;
+	if (find_relative(s, n, p) == 0 || parse_numbered(s, n, p) == 0)
+		return 0;
 	return parse_dates(s, n, p);
 }
 
@@ -259,6 +383,37 @@ date_filter_parse(const char *s, size_t n, enum date_op *op,
 	return rest != s && date_phrase_parse(s, n, p) == 0 ? 0 : -1;
 }
 
+/* The first day of the month m months from y-mo (mo 1..12). */
+static int
+month_start(int y, int mo, int m)
+{
+	int k = y * 12 + (mo - 1) + m;
+	int ky = k >= 0 ? k / 12 : -((-k + 11) / 12);
+
+	return date_from_ymd(ky, k - ky * 12 + 1, 1);
+}
+
+/* Today's week, month, quarter or year, moved by offset (DateRange.ts). */
+static void
+resolve_period(int unit, int offset, int today, int *first, int *last)
+{
+	int y, m, d, len;
+
+	if (unit == PU_WEEK) {
+		*first = today - weekday(today) + 7 * offset;
+		*last = *first + 6;
+		return;
+	}
+	date_to_ymd(today, &y, &m, &d);
+	len = unit == PU_MONTH ? 1 : unit == PU_QUARTER ? 3 : 12;
+	if (unit == PU_QUARTER)
+		m = m - (m - 1) % 3;
+	else if (unit == PU_YEAR)
+		m = 1;
+	*first = month_start(y, m, len * offset);
+	*last = month_start(y, m, len * offset + len) - 1;
+}
+
 void
 date_phrase_resolve(const struct date_phrase *p, int today, int *first,
     int *last)
@@ -267,6 +422,9 @@ date_phrase_resolve(const struct date_phrase *p, int today, int *first,
 	case PK_DAYS:
 		*first = today + p->a;
 		*last = today + p->b;
+		return;
+	case PK_PERIOD:
+		resolve_period(p->unit, p->a, today, first, last);
 		return;
 	case PK_DATES:
 	default:
