@@ -9,6 +9,7 @@
  * with words around its date is refused (the caller warns) rather than
  * read by a guess.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -18,6 +19,17 @@ enum phrase_kind {
 	PK_DAYS,	/* today + a .. today + b */
 	PK_DATES,	/* the days a .. b */
 	PK_PERIOD,	/* the week, month... (unit) a periods from today's */
+	PK_MONTHS,	/* today + a months, the day clamped to the month */
+	PK_WEEKDAY,	/* weekday a (Sunday 0) chosen the way b says */
+	PK_MONTHDAY,	/* day b of month a in the year closest to today */
+};
+
+/* How chrono picks a weekday: the closest one, or in a Sunday week. */
+enum weekday_pick {
+	WP_CLOSEST,
+	WP_THIS,
+	WP_NEXT,
+	WP_LAST,
 };
 
 enum period_unit {
@@ -32,6 +44,10 @@ static const char *const period_names[] = { "week", "month", "quarter",
 
 /* Days of chrono's "in N days" (and Tasks' use of it) we accept. */
 #define MAX_DAYS 99999
+
+static int weekday(int day);
+static int digits(const char *s, size_t n, int *value);
+static int last_of_month(int y, int m);
 
 static int
 is_space(char c)
@@ -149,51 +165,242 @@ set_dates(struct date_phrase *p, int a, int b)
 	p->b = a < b ? b : a;
 }
 
-/* "N day(s)" (s n bytes, trimmed): the count. */
+/* Find word (lower case) in a NULL-ended list, ignoring case. */
 static int
-parse_days(const char *s, size_t n, int *days)
+word_index(const char *s, size_t n, const char *const *words)
 {
-	size_t t = token_len(s, n), at = next_token(s, n, 0);
+	int i;
 
-	if (parse_count(s, t, days) != 0)
-		return -1;
-	return is_word(s + at, n - at, "days") ||
-	    is_word(s + at, n - at, "day") ? 0 : -1;
+	for (i = 0; words[i] != NULL; i++)
+		if (is_word(s, n, words[i]))
+			return i;
+	return -1;
 }
 
-/* today, tomorrow, yesterday, "in N days", "N days ago" (chrono). */
+/* chrono's count of a time unit: digits, one..twelve, a, an. */
 static int
-parse_casual_day(const char *s, size_t n, int *offset)
+parse_amount(const char *s, size_t n, int *value)
 {
-	size_t at, t;
+	static const char *const words[] = { "a", "an", "one", "two",
+		"three", "four", "five", "six", "seven", "eight", "nine", "ten",
+		"eleven", "twelve", NULL };
+	int i = word_index(s, n, words);
 
-	if (is_word(s, n, "today")) {
-		*offset = 0;
+	if (i >= 0) {
+		*value = i < 2 ? 1 : i - 1;
 		return 0;
 	}
-	if (is_word(s, n, "tomorrow")) {
-		*offset = 1;
-		return 0;
-	}
-	if (is_word(s, n, "yesterday")) {
-		*offset = -1;
-		return 0;
-	}
-	t = token_len(s, n);
-	at = next_token(s, n, 0);
-	if (t == 2 && starts_word(s, n, "in") && at < n)
-		return parse_days(s + at, n - at, offset);
-	if (n > 4 && is_word(s + n - 3, 3, "ago") && is_space(s[n - 4])) {
-		size_t m = n - 4;
+	return parse_count(s, n, value);
+}
 
-		while (m > 0 && is_space(s[m - 1]))
-			m--;
-		if (parse_days(s, m, offset) != 0)
+/*
+ * "N day(s)|week(s)|month(s)|year(s)": one amount of one unit, as days
+ * (*months 0) or as months (*days 0). chrono adds hours and minutes too,
+ * which would depend on the time of day: those are refused.
+ */
+static int
+parse_time_unit(const char *s, size_t n, int *days, int *months)
+{
+	static const char *const units[] = { "day", "days", "week", "weeks",
+		"month", "months", "year", "years", NULL };
+	static const int per[] = { 1, 1, 7, 7, 1, 1, 12, 12 };
+	size_t t = token_len(s, n), at = next_token(s, n, 0);
+	int amount, u;
+
+	if (at == t || parse_amount(s, t, &amount) != 0)
+		return -1;
+	u = word_index(s + at, n - at, units);
+	if (u < 0 || (long)amount * per[u] > MAX_DAYS)
+		return -1;
+	*days = u < 4 ? amount * per[u] : 0;
+	*months = u < 4 ? 0 : amount * per[u];
+	return 0;
+}
+
+static void
+set_moved(struct date_phrase *p, int days, int months)
+{
+	if (months == 0) {
+		set_days(p, days, days);
+		return;
+	}
+	p->kind = PK_MONTHS;
+	p->unit = 0;
+	p->a = months;
+	p->b = 0;
+}
+
+/* "in|within|for N unit" and "N unit ago" (chrono's time units). */
+static int
+parse_moved(const char *s, size_t n, struct date_phrase *p)
+{
+	static const char *const within[] = { "in", "within", "for", NULL };
+	size_t t = token_len(s, n), at = next_token(s, n, 0), m;
+	int days, months;
+
+	if (at < n && word_index(s, t, within) >= 0 &&
+	    parse_time_unit(s + at, n - at, &days, &months) == 0) {
+		set_moved(p, days, months);
+		return 0;
+	}
+	if (n < 4 || !is_word(s + n - 3, 3, "ago") || !is_space(s[n - 4]))
+		return -1;
+	m = n - 4;
+	while (m > 0 && is_space(s[m - 1]))
+		m--;
+	if (parse_time_unit(s, m, &days, &months) != 0)
+		return -1;
+	set_moved(p, -days, -months);
+	return 0;
+}
+
+/* today, tomorrow, yesterday and their short forms (chrono's casual). */
+static int
+parse_casual_day(const char *s, size_t n, struct date_phrase *p)
+{
+	static const char *const words[] = { "yesterday", "today", "now",
+		"tonight", "tomorrow", "tmr", "tmrw", NULL };
+	static const int offsets[] = { -1, 0, 0, 0, 1, 1, 1 };
+	int i = word_index(s, n, words);
+
+	if (i < 0)
+		return -1;
+	set_days(p, offsets[i], offsets[i]);
+	return 0;
+}
+
+/* chrono's weekday names and short forms, Sunday 0. */
+static int
+parse_weekday_name(const char *s, size_t n)
+{
+	static const char *const names[] = { "sunday", "monday", "tuesday",
+		"wednesday", "thursday", "friday", "saturday", NULL };
+	static const char *const shorts[] = { "sun", "mon", "tue", "wed",
+		"thu", "fri", "sat", NULL };
+	int i = word_index(s, n, names);
+
+	if (i >= 0)
+		return i;
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (is_word(s, n, "thur") || is_word(s, n, "thurs"))
+		return 4;
+	return word_index(s, n, shorts);
+}
+
+/* "monday", "this|next|last|past monday" (chrono's ENWeekdayParser). */
+static int
+parse_weekday(const char *s, size_t n, struct date_phrase *p)
+{
+	static const char *const picks[] = { "this", "next", "last", "past",
+		NULL };
+	static const int pick_of[] = { WP_THIS, WP_NEXT, WP_LAST, WP_LAST };
+	size_t t = token_len(s, n), at = next_token(s, n, 0);
+	int pick = WP_CLOSEST, wd, i;
+
+	if (at < n) {
+		i = word_index(s, t, picks);
+		if (i < 0)
 			return -1;
-		*offset = -*offset;
+		pick = pick_of[i];
+		s += at;
+		n -= at;
+	}
+	wd = parse_weekday_name(s, n);
+	if (wd < 0)
+		return -1;
+	p->kind = PK_WEEKDAY;
+	p->unit = 0;
+	p->a = wd;
+	p->b = pick;
+	return 0;
+}
+
+/* chrono's month names and short forms, January 1. */
+static int
+parse_month_name(const char *s, size_t n)
+{
+	static const char *const names[] = { "january", "february", "march",
+		"april", "may", "june", "july", "august", "september",
+		"october", "november", "december", NULL };
+	static const char *const shorts[] = { "jan", "feb", "mar", "apr",
+		"may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", NULL };
+	int i = word_index(s, n, names);
+
+	if (i >= 0)
+		return i + 1;
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (is_word(s, n, "sept"))
+		return 9;
+	i = word_index(s, n, shorts);
+	return i >= 0 ? i + 1 : -1;
+}
+
+/* A day of the month: 1..31, with or without st, nd, rd, th. */
+static int
+parse_day_number(const char *s, size_t n)
+{
+	int d;
+
+	if (n > 2 && (is_word(s + n - 2, 2, "st") || is_word(s + n - 2, 2,
+	    "nd") || is_word(s + n - 2, 2, "rd") || is_word(s + n - 2, 2,
+	    "th")))
+		n -= 2;
+	if (n < 1 || n > 2 || digits(s, n, &d) != 0 || d < 1 || d > 31)
+		return -1;
+	return d;
+}
+
+static int
+days_in(int y, int m)
+{
+	return last_of_month(y, m) - date_from_ymd(y, m, 1) + 1;
+}
+
+/*
+ * "25 May", "25th May", "May 25", "May 25th", each with an optional
+ * four-digit year after it ("May 25 2026", "25 May 2026"); chrono's
+ * month-name parsers, without their ranges, commas and two-digit years.
+ */
+static int
+parse_month_day(const char *s, size_t n, struct date_phrase *p)
+{
+	size_t t1 = token_len(s, n), at2 = next_token(s, n, 0), t2, at3;
+	int d, m, y = -1;
+
+	if (at2 >= n)
+		return -1;
+	t2 = token_len(s + at2, n - at2);
+	at3 = next_token(s, n, at2);
+	if (at3 < n) {
+		if (n - at3 != 4 || digits(s + at3, 4, &y) != 0 || y < 1000 ||
+		    y > 2999)
+			return -1;
+	} else if (at2 + t2 != n)
+		return -1;
+	d = parse_day_number(s, t1);
+	m = parse_month_name(s + at2, t2);
+	if (d < 0 || m < 0) {
+		m = parse_month_name(s, t1);
+		d = parse_day_number(s + at2, t2);
+	}
+	if (d < 0 || m < 0)
+		return -1;
+	if (y < 0) {
+		/* A day that is not in every year (29 February) is refused. */
+		if (d > days_in(2025, m))
+			return -1;
+		p->kind = PK_MONTHDAY;
+		p->unit = 0;
+		p->a = m;
+		p->b = d;
 		return 0;
 	}
-	return -1;
+	if (d > days_in(y, m))
+		return -1;
+	set_dates(p, date_from_ymd(y, m, d), date_from_ymd(y, m, d));
+	return 0;
 }
 
 /* A single date: YYYY-MM-DD. */
@@ -208,16 +415,15 @@ static int
 parse_dates(const char *s, size_t n, struct date_phrase *p)
 {
 	size_t t = token_len(s, n), at = next_token(s, n, 0);
-	int a, b, off;
+	int a, b;
 
 	if (parse_absolute(s, n, &a) == 0) {
 		set_dates(p, a, a);
 		return 0;
 	}
-	if (parse_casual_day(s, n, &off) == 0) {
-		set_days(p, off, off);
+	if (parse_casual_day(s, n, p) == 0 || parse_moved(s, n, p) == 0 ||
+	    parse_weekday(s, n, p) == 0 || parse_month_day(s, n, p) == 0)
 		return 0;
-	}
 	if (at < n && parse_absolute(s, t, &a) == 0 &&
 	    parse_absolute(s + at, n - at, &b) == 0) {
 		set_dates(p, a, b);
@@ -414,6 +620,60 @@ resolve_period(int unit, int offset, int today, int *first, int *last)
 	*last = month_start(y, m, len * offset + len) - 1;
 }
 
+/* today + months, the day kept or clamped to the month's last (dayjs). */
+static int
+add_months(int today, int months)
+{
+	int y, m, d, first = 0, len;
+
+	date_to_ymd(today, &y, &m, &d);
+	first = month_start(y, m, months);
+	date_to_ymd(first, &y, &m, &len);
+	len = days_in(y, m);
+	return first + (d < len ? d : len) - 1;
+}
+
+/* dayjs' day(n): weekday n of today's week, weeks starting on Sunday. */
+static int
+resolve_weekday(int wd, int pick, int today)
+{
+	int ref = (weekday(today) + 1) % 7, sunday = today - ref;
+
+	switch (pick) {
+	case WP_THIS:
+		return sunday + wd;
+	case WP_NEXT:
+		return sunday + wd + 7;
+	case WP_LAST:
+		return sunday + wd - 7;
+	default:
+		break;
+	}
+	/* toDayJSClosestWeekday: the nearest of the three. */
+	if (abs(wd - 7 - ref) < abs(wd - ref))
+		return sunday + wd - 7;
+	if (abs(wd + 7 - ref) < abs(wd - ref))
+		return sunday + wd + 7;
+	return sunday + wd;
+}
+
+/* findYearClosestToRef: m-d in today's year, the next or the last. */
+static int
+resolve_month_day(int m, int d, int today)
+{
+	int y, tm, td, here, next, last;
+
+	date_to_ymd(today, &y, &tm, &td);
+	here = date_from_ymd(y, m, d);
+	next = date_from_ymd(y + 1, m, d);
+	last = date_from_ymd(y - 1, m, d);
+	if (abs(next - today) < abs(here - today))
+		return next;
+	if (abs(last - today) < abs(here - today))
+		return last;
+	return here;
+}
+
 void
 date_phrase_resolve(const struct date_phrase *p, int today, int *first,
     int *last)
@@ -425,6 +685,15 @@ date_phrase_resolve(const struct date_phrase *p, int today, int *first,
 		return;
 	case PK_PERIOD:
 		resolve_period(p->unit, p->a, today, first, last);
+		return;
+	case PK_MONTHS:
+		*first = *last = add_months(today, p->a);
+		return;
+	case PK_WEEKDAY:
+		*first = *last = resolve_weekday(p->a, p->b, today);
+		return;
+	case PK_MONTHDAY:
+		*first = *last = resolve_month_day(p->a, p->b, today);
 		return;
 	case PK_DATES:
 	default:
