@@ -42,8 +42,12 @@ enum period_unit {
 static const char *const period_names[] = { "week", "month", "quarter",
 	"year" };
 
-/* Days of chrono's "in N days" (and Tasks' use of it) we accept. */
+/*
+ * The largest moves accepted ("in 99999 days", "in 3000 months"): past
+ * them a date could leave the years date.h writes with four digits.
+ */
 #define MAX_DAYS 99999
+#define MAX_MONTHS 3000
 
 static int weekday(int day);
 static int digits(const char *s, size_t n, int *value);
@@ -210,7 +214,7 @@ parse_time_unit(const char *s, size_t n, int *days, int *months)
 	if (at == t || parse_amount(s, t, &amount) != 0)
 		return -1;
 	u = word_index(s + at, n - at, units);
-	if (u < 0 || (long)amount * per[u] > MAX_DAYS)
+	if (u < 0 || (long)amount * per[u] > (u < 4 ? MAX_DAYS : MAX_MONTHS))
 		return -1;
 	*days = u < 4 ? amount * per[u] : 0;
 	*months = u < 4 ? 0 : amount * per[u];
