@@ -187,16 +187,20 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_LIB_SRC = $(LIB_SRC)
+# One a line: tests/fuzz/fuzz-NAME.c, seeded by tests/fuzz/seeds-NAME.
+FUZZERS = note config dav url fmedit notecodec \
+	taskline \
+	datephrase
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@mkdir -p build-fuzz
-	for h in note config dav url fmedit notecodec taskline; do \
+	for h in $(FUZZERS); do \
 		clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(PKG_CFLAGS) \
 			-DFOLLOWUP_ABI='"$(ABI)"' \
 			-o build-fuzz/fuzz-$$h tests/fuzz/fuzz-$$h.c \
 			$(FUZZ_LIB_SRC) $(LDLIBS) || exit 1; \
 	done
-	for h in note config dav url fmedit notecodec taskline; do \
+	for h in $(FUZZERS); do \
 		mkdir -p build-fuzz/corpus-$$h; \
 		build-fuzz/fuzz-$$h -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -timeout=10 build-fuzz/corpus-$$h \
