@@ -917,9 +917,27 @@ void
 obsidian_settings_describe(const struct obsidian_settings *s,
     struct strbuf *sb)
 {
-	strbuf_addf(sb, "obsidian settings: %s; %s format, ",
-	    s->sources & OBSIDIAN_READ_TASKS ? "Tasks' data.json read" :
-	    "Tasks' defaults", s->dataview_format ? "dataview" : "emoji");
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} files[] = {
+		{ OBSIDIAN_READ_TASKS, TASKS_FILE },
+		{ OBSIDIAN_READ_TEMPLATES, TEMPLATES_FILE },
+		{ OBSIDIAN_READ_TEMPLATER, TEMPLATER_FILE },
+		{ OBSIDIAN_READ_DAILY, DAILY_FILE },
+	};
+	const char *sep = "";
+	size_t i;
+
+	strbuf_adds(sb, "settings read: ");
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (s->sources & files[i].bit) {
+			strbuf_addf(sb, "%s%s", sep, files[i].name);
+			sep = ", ";
+		}
+	strbuf_addf(sb, "%s; %s format, ", sep[0] ? "" :
+	    "none (Tasks' defaults)", s->dataview_format ? "dataview" :
+	    "emoji");
 	if (s->global_filter)
 		strbuf_addf(sb, "global filter \"%s\", ", s->global_filter);
 	else
