@@ -65,10 +65,16 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 
 		printf("%s: ", c.cfg.file ? c.cfg.file : "config: defaults");
 		printf("%s\n", rc == EXIT_CONFIG ? "errors (see above)" : "ok");
-		if (scanned)
+		if (scanned) {
+			struct strbuf sb = STRBUF_INIT;
+
+			obsidian_settings_describe(&r.settings, &sb);
+			printf("%s: %s\n", c.vault, strbuf_str(&sb));
+			strbuf_release(&sb);
 			printf("%s: %zu notes, %zu contacts, %zu tasks\n",
 			    c.vault, r.vault.nnotes, r.contacts.n,
 			    r.vault.ntasks);
+		}
 		printf("%zu error%s, %zu warning%s\n", errors,
 		    errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	}

@@ -56,6 +56,8 @@ struct scan {
 	int cursor_line;
 
 	const struct obsidian_settings *settings;
+	/* Tasks' scheduled date for its undated tasks (DATE_NONE: none). */
+	int filename_date;
 
 	struct li *stack;
 	size_t depth, cap;
@@ -239,7 +241,21 @@ add_task(struct scan *s, struct li *li, const char *sym,
 {
 	struct vault *v = s->v;
 	struct task *t = store_task(v, s->note);
+	struct task_line dated;
 
+	/*
+	 * A task with none of the three dates Tasks plans by is scheduled
+	 * on the date in its note's name, when the settings ask for it
+	 * (DateFallback.canApplyFallback()).
+	 */
+	if (s->filename_date != DATE_NONE && tl->dates[TD_DUE] == DATE_NONE &&
+	    tl->dates[TD_SCHEDULED] == DATE_NONE &&
+	    tl->dates[TD_START] == DATE_NONE) {
+		dated = *tl;
+		dated.dates[TD_SCHEDULED] = s->filename_date;
+		tl = &dated;
+		t->flags |= TASK_SCHEDULED_FROM_FILENAME;
+	}
 	t->line = (unsigned)line_of(s, li->first);
 	memcpy(t->symbol, sym, strnlen(sym, sizeof(t->symbol)));
 	t->status = (unsigned char)status->type;
@@ -613,6 +629,7 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 
 	if (body_off >= len || !may_hold_tasks(buf + body_off, len - body_off))
 		return 0;
+	s.filename_date = obsidian_filename_date(s.settings, s.path);
 	if (md_parse(buf + body_off, (MD_SIZE)(len - body_off), &parser,
 	    &s) != 0) {
 		diag_error(dl, DIAG_NOTE, s.path, 0, NULL,

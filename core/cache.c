@@ -217,9 +217,63 @@ finish(struct scan_cache *c)
 	free(c);
 }
 
+/*
+ * Keep the vault's rows only when they were read under read_key: a
+ * setting that changes how notes read (the task format, the statuses)
+ * changes what every blob should hold. In a transaction of its own,
+ * committed before the views open: they read what is committed.
+ */
+static int
+check_read_key(struct scan_cache *c, unsigned long long read_key)
+{
+	char *key = xasprintf("read-key %s", c->root);
+	char *want = xasprintf("%016llx", read_key);
+	sqlite3_stmt *st = NULL;
+	int same = 0, rc;
+
+	rc = exec(c->wr, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->wr, "SELECT value FROM meta WHERE "
+		    "key = ?", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const unsigned char *v = sqlite3_column_text(st, 0);
+
+			same = v != NULL && strcmp((const char *)v, want) == 0;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_OK && !same)
+		rc = sqlite3_prepare_v2(c->wr, "DELETE FROM scan_files WHERE "
+		    "vault = ?", -1, &st, NULL);
+	if (rc == SQLITE_OK && !same) {
+		sqlite3_bind_text(st, 1, c->root, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (rc == SQLITE_OK && !same)
+		rc = sqlite3_prepare_v2(c->wr, "INSERT OR REPLACE INTO meta "
+		    "VALUES (?, ?)", -1, &st, NULL);
+	if (rc == SQLITE_OK && !same) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, want, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	free(key);
+	free(want);
+	if (rc == SQLITE_OK)
+		return exec(c->wr, "COMMIT");
+	exec(c->wr, "ROLLBACK");
+	return rc;
+}
+
 struct scan_cache *
 cache_open(const char *db_path, const char *root, const char *format,
-    long long now_ns, struct diag_list *dl)
+    unsigned long long read_key, long long now_ns, struct diag_list *dl)
 {
 	struct scan_cache *c = xcalloc(1, sizeof(*c));
 
@@ -230,6 +284,7 @@ cache_open(const char *db_path, const char *root, const char *format,
 	c->schema = xasprintf("%s %s", CACHE_LAYOUT, format);
 	c->wr = open_writer(db_path, c->schema, dl);
 	if (c->wr == NULL || prepare_writer(c) != 0 ||
+	    check_read_key(c, read_key) != SQLITE_OK ||
 	    exec(c->wr, "BEGIN IMMEDIATE") != SQLITE_OK) {
 		diag_warn(dl, DIAG_NOTE, db_path, 0,
 		    "check that the folder is writable; every note is read "

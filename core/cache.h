@@ -43,12 +43,16 @@ struct cache_view;
 /*
  * Open or create the cache at db_path for the vault at root, holding
  * blobs of format (a name that changes whenever their layout does); now_ns
- * is when this scan started. Returns NULL after a warning on dl when the
- * cache cannot be used, or silently while another followup is creating
- * it: the scan then goes on without it.
+ * is when this scan started. read_key says how the vault's notes are read
+ * (its settings: obsidian_parse_hash()): when it is not the one the
+ * vault's rows were put under, they are all dropped, silently, and every
+ * note is read again. Returns NULL after a warning on dl when the cache
+ * cannot be used, or silently while another followup is creating it: the
+ * scan then goes on without it.
  */
 struct scan_cache *cache_open(const char *db_path, const char *root,
-    const char *format, long long now_ns, struct diag_list *dl);
+    const char *format, unsigned long long read_key, long long now_ns,
+    struct diag_list *dl);
 
 /*
  * A view for one thread: a reader of its own. Never NULL: a view that

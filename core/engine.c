@@ -57,7 +57,7 @@ give_back_reading_memory(void)
 /* The cache for root, or NULL (a warning on dl when it cannot be made). */
 static struct scan_cache *
 open_cache(const struct scan_cache_opts *opts, const char *root,
-    struct diag_list *dl)
+    const struct obsidian_settings *settings, struct diag_list *dl)
 {
 	struct scan_cache *cache = NULL;
 	char *real;
@@ -71,9 +71,29 @@ open_cache(const struct scan_cache_opts *opts, const char *root,
 		    strerror(errno));
 	else
 		cache = cache_open(opts->path, real, notecodec_format(),
-		    opts->now_ns, dl);
+		    obsidian_parse_hash(settings), opts->now_ns, dl);
 	free(real);
 	return cache;
+}
+
+/*
+ * The folders the walk skips: the configured ones, and the templates
+ * folder, whose notes are not contacts and whose tasks and query blocks
+ * are not read (their {{date}} placeholders are no errors). The array is
+ * the caller's; its strings are borrowed.
+ */
+static char **
+excluded_folders(const struct engine_rules *rules,
+    const struct obsidian_settings *settings, size_t *n)
+{
+	char **v = xcalloc(rules->nexclude + 2, sizeof(*v));
+
+	if (rules->nexclude > 0)
+		memcpy(v, rules->exclude, rules->nexclude * sizeof(*v));
+	*n = rules->nexclude;
+	if (settings->templates_folder != NULL)
+		v[(*n)++] = settings->templates_folder;
+	return v;
 }
 
 int
@@ -82,14 +102,19 @@ engine_scan(struct scan_result *r, const char *root,
     const struct scan_cache_opts *opts)
 {
 	struct scan_cache *cache;
+	char **exclude;
+	size_t nexclude;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->today = today;
 	keep_big_arrays_mapped();
-	cache = open_cache(opts, root, &r->diags);
-	rc = vault_scan(&r->vault, root, rules->exclude, rules->nexclude,
+	obsidian_settings_load(&r->settings, root, &r->diags);
+	cache = open_cache(opts, root, &r->settings, &r->diags);
+	exclude = excluded_folders(rules, &r->settings, &nexclude);
+	rc = vault_scan(&r->vault, root, exclude, nexclude, &r->settings,
 	    cache, &r->diags);
+	free(exclude);
 	cache_close(cache, &r->diags);
 	if (rc != 0)
 		return -1;
@@ -106,5 +131,6 @@ scan_result_release(struct scan_result *r)
 {
 	contact_set_release(&r->contacts);
 	store_release(&r->vault);
+	obsidian_settings_release(&r->settings);
 	diag_list_release(&r->diags);
 }

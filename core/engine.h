@@ -14,9 +14,12 @@
 #include "contact.h"
 #include "diag.h"
 #include "model.h"
+#include "obsidian.h"
 #include "rules.h"
 
 struct scan_result {
+	/* The vault's .obsidian settings, read once; the vault borrows them. */
+	struct obsidian_settings settings;
 	struct vault vault;
 	struct contact_set contacts;
 	struct diag_list diags;	/* note errors and warnings, sorted */

@@ -362,6 +362,67 @@ out:
 }
 
 int
+file_read_regular(const char *path, size_t max, char **buf, size_t *len,
+    const char **why)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	*why = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		*why = strerror(errno);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = S_ISDIR(st.st_mode) ? "it is a folder" :
+		    "it is not a regular file";
+		goto fail;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		*why = "it is too large";
+		goto fail;
+	}
+	GROW(sb.buf, sb.cap, (size_t)st.st_size + 2);
+	for (;;) {
+		n = read(fd, sb.buf + sb.len, sb.cap - sb.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = strerror(errno);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		sb.len += (size_t)n;
+		if (sb.len > max) {
+			*why = "it is too large";
+			goto fail;
+		}
+		GROW(sb.buf, sb.cap, sb.len + 65536);
+	}
+	sb.buf[sb.len] = '\0';
+	close(fd);
+	*len = sb.len;
+	*buf = strbuf_detach(&sb);
+	return 0;
+fail:
+	close(fd);
+	strbuf_release(&sb);
+	return -1;
+}
+
+int
 file_write_atomic(const char *path, const char *data, size_t len,
     unsigned mode, struct diag_list *dl)
 {

@@ -33,6 +33,17 @@ struct diag_list;
 int file_read_all(const char *path, size_t max, char **buf, size_t *len,
     struct diag_list *dl);
 
+/*
+ * Read path whole as file_read_all() does, but only when it is a regular
+ * file: it is opened without blocking, so a FIFO or a device is refused
+ * at once instead of hanging the run, and so is a folder or a file over
+ * max bytes. Returns 0; 1 when it does not exist (*why NULL); -1 with
+ * *why saying what is wrong (static, or strerror()'s: use it at once).
+ * Nothing is added to any diag list: the caller names the file.
+ */
+int file_read_regular(const char *path, size_t max, char **buf,
+    size_t *len, const char **why);
+
 /* Write data (len bytes) to path atomically. Returns 0, or -1 (diag). */
 int file_write_atomic(const char *path, const char *data, size_t len,
     unsigned mode, struct diag_list *dl);

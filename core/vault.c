@@ -673,7 +673,8 @@ folders_to_keep(void)
 
 int
 vault_scan(struct vault *v, const char *root, char *const *exclude,
-    size_t nexclude, struct scan_cache *cache, struct diag_list *dl)
+    size_t nexclude, const struct obsidian_settings *settings,
+    struct scan_cache *cache, struct diag_list *dl)
 {
 	struct walk w = { .v = v, .exclude = exclude, .nexclude = nexclude,
 		.path = STRBUF_INIT, .dl = dl };
@@ -683,6 +684,7 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 	memset(v, 0, sizeof(*v));
 	v->root = xstrdup(root);
 	v->paths_in_arena = 1;
+	v->settings = settings;
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		diag_error(dl, DIAG_NO_VAULT, root, 0,
 		    "pass --vault DIR or set \"vault:\" in the config",

@@ -25,16 +25,19 @@
 #define VAULT_MAX_FILE ((size_t)16 << 20)
 
 struct diag_list;
+struct obsidian_settings;
 struct scan_cache;
 
 /*
- * Scan root. exclude lists folders relative to the root. With a cache
- * (may be NULL), unchanged files are taken from it and the others are
- * remembered in it. Returns 0, or -1 when the root itself cannot be read
- * (a DIAG_NO_VAULT error on dl).
+ * Scan root. exclude lists folders relative to the root. The notes are
+ * read under settings (borrowed for the vault's life: v->settings; NULL:
+ * Tasks' defaults). With a cache (may be NULL), unchanged files are taken
+ * from it and the others are remembered in it. Returns 0, or -1 when the
+ * root itself cannot be read (a DIAG_NO_VAULT error on dl).
  */
 int vault_scan(struct vault *v, const char *root, char *const *exclude,
-    size_t nexclude, struct scan_cache *cache, struct diag_list *dl);
+    size_t nexclude, const struct obsidian_settings *settings,
+    struct scan_cache *cache, struct diag_list *dl);
 
 /*
  * Parse one file's bytes as note `relpath` (also used by the fuzzers and

@@ -2,7 +2,8 @@
 """The scan cache: results with and without it are identical over edits,
 renames, deletions and same-size rewrites that keep the mtime; an unchanged
 vault is answered without opening a note; a corrupt cache or one from
-another version is rebuilt with a warning."""
+another version is rebuilt with a warning; a change of the vault's Tasks
+settings reads every note again."""
 import json
 import os
 import shutil
@@ -158,6 +159,37 @@ with open(db, "wb") as f:
 rebuilt(vault, state, expected, "damaged",
         "cache: a corrupt cache is rebuilt with a warning",
         "cache: rebuilt cache is used again quietly")
+
+# A change of the Tasks settings reads every note again, silently: the
+# same unchanged note reads otherwise under another task format.
+settings = os.path.join(vault, ".obsidian", "plugins",
+                        "obsidian-tasks-plugin")
+os.makedirs(settings, exist_ok=True)
+with open(os.path.join(vault, "People", "Formats.md"), "w") as f:
+    f.write("---\ntype: people\nlast_contact: 2026-01-01\n---\n"
+            "- [ ] emoji 📅 2026-01-20\n- [ ] dataview [due:: 2026-01-21]\n")
+old = 1_600_000_000
+os.utime(os.path.join(vault, "People", "Formats.md"), (old, old))
+time.sleep(1.2)
+
+
+def formats_due(fmt):
+    with open(os.path.join(settings, "data.json"), "w") as f:
+        json.dump({"taskFormat": fmt}, f)
+    code, doc, err = status(vault, state)
+    person = [c for c in doc["contacts"] if c["name"] == "Formats"][0]
+    return [i["due"] for i in person["open_items"]], err
+
+
+for fmt, want in (("tasksPluginEmoji", ["2026-01-20", None]),
+                  ("dataview", [None, "2026-01-21"]),
+                  ("tasksPluginEmoji", ["2026-01-20", None])):
+    status(vault, state)    # the cache holds the note as now read
+    got, err = formats_due(fmt)
+    report("cache: a change to taskFormat %s reads the notes again" % fmt,
+           got == want and "scan cache" not in err, "%r %s" % (got, err))
+os.unlink(os.path.join(settings, "data.json"))
+os.unlink(os.path.join(vault, "People", "Formats.md"))
 
 status(vault, state, "--no-cache")
 before = os.stat(db).st_mtime_ns
