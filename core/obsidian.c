@@ -16,6 +16,7 @@
 #include "date.h"
 #include "diag.h"
 #include "fileio.h"
+#include "strmap.h"
 #include "util.h"
 
 /* A settings file larger than this is not what Obsidian writes. */
@@ -512,15 +513,29 @@ utf8_char_len(const unsigned char *p)
 	return 4;
 }
 
-static int
-have_symbol(const struct status_def *list, size_t n, const char *sym)
-{
-	size_t i;
+/* The statuses read so far, and their symbols (to keep the first). */
+struct status_list {
+	struct status_def *v;
+	size_t n, cap;
+	struct strmap seen;
+};
 
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i].symbol, sym) == 0)
-			return 1;
-	return 0;
+/* Append a copy of d unless its symbol is there already. */
+static void
+add_status(struct status_list *l, const char *sym, const char *name,
+    enum task_status type)
+{
+	struct status_def *d;
+
+	if (strmap_has(&l->seen, sym, strlen(sym)))
+		return;
+	strmap_add(&l->seen, sym, strlen(sym), l->n);
+	GROW(l->v, l->cap, l->n + 1);
+	d = &l->v[l->n++];
+	memset(d, 0, sizeof(*d));
+	strcpy(d->symbol, sym);
+	d->name = xstrdup(name);
+	d->type = type;
 }
 
 /*
@@ -530,14 +545,13 @@ have_symbol(const struct status_def *list, size_t n, const char *sym)
  */
 static void
 read_status_list(const struct reading *r, json_t *settings, const char *key,
-    int custom, struct status_def **list, size_t *n, size_t *cap)
+    int custom, struct status_list *l)
 {
 	json_t *arr = json_object_get(settings, key), *st;
 	size_t i;
 
 	json_array_foreach(arr, i, st) {
 		const char *sym = custom ? " " : NULL, *name = "", *type = NULL;
-		struct status_def *d;
 
 		if (!json_is_object(st)) {
 			wrong_type(r, key, "a list of statuses");
@@ -554,14 +568,7 @@ read_status_list(const struct reading *r, json_t *settings, const char *key,
 			    "checkbox can hold: ignored", name, sym ? sym : "");
 			continue;
 		}
-		if (have_symbol(*list, *n, sym))
-			continue;
-		GROW(*list, *cap, *n + 1);
-		d = &(*list)[(*n)++];
-		memset(d, 0, sizeof(*d));
-		strcpy(d->symbol, sym);
-		d->name = xstrdup(name);
-		d->type = status_type_named(type);
+		add_status(l, sym, name, status_type_named(type));
 	}
 }
 
@@ -585,8 +592,8 @@ read_statuses(struct obsidian_settings *s, const struct reading *r,
     json_t *root)
 {
 	json_t *ss = json_object_get(root, "statusSettings");
-	struct status_def *list = NULL;
-	size_t n = 0, cap = 0, i, ncore = 2;
+	struct status_list l = { NULL, 0, 0, { 0 } };
+	size_t i, k, ncore = 2;
 	const char *keys[2] = { "coreStatuses", "customStatuses" };
 
 	if (ss == NULL || json_is_null(ss))
@@ -595,30 +602,26 @@ read_statuses(struct obsidian_settings *s, const struct reading *r,
 		wrong_type(r, "statusSettings", "an object");
 		return;
 	}
+	strmap_init(&l.seen);
 	for (i = 0; i < 2; i++) {
 		json_t *arr = json_object_get(ss, keys[i]);
-		size_t k, from = i == 0 ? 0 : ncore;
+		size_t from = i == 0 ? 0 : ncore;
 		size_t to = i == 0 ? ncore : s->nstatuses;
 
 		if (json_is_array(arr)) {
-			read_status_list(r, ss, keys[i], i == 1, &list, &n,
-			    &cap);
+			read_status_list(r, ss, keys[i], i == 1, &l);
 			continue;
 		}
 		if (arr != NULL && !json_is_null(arr))
 			wrong_type(r, keys[i], "a list of statuses");
-		for (k = from; k < to && k < s->nstatuses; k++) {
-			if (have_symbol(list, n, s->statuses[k].symbol))
-				continue;
-			GROW(list, cap, n + 1);
-			list[n] = s->statuses[k];
-			list[n].name = xstrdup(s->statuses[k].name);
-			n++;
-		}
+		for (k = from; k < to && k < s->nstatuses; k++)
+			add_status(&l, s->statuses[k].symbol,
+			    s->statuses[k].name, s->statuses[k].type);
 	}
+	strmap_release(&l.seen);
 	free_statuses(s->statuses, s->nstatuses);
-	s->statuses = list;
-	s->nstatuses = n;
+	s->statuses = l.v;
+	s->nstatuses = l.n;
 }
 
 static void
