@@ -428,6 +428,7 @@ obsidian_filename_date(const struct obsidian_settings *s,
 struct reading {
 	const char *file;	/* from the vault's root */
 	struct diag_list *dl;
+	const char *within;	/* the keys around the object read, or NULL */
 };
 
 static void
@@ -435,7 +436,8 @@ wrong_type(const struct reading *r, const char *key, const char *want)
 {
 	diag_warn(r->dl, DIAG_NOTE, r->file, 0,
 	    "fix it in the plugin's settings; the default holds meanwhile",
-	    "setting \"%s\" is not %s: ignored", key, want);
+	    "setting \"%s%s%s\" is not %s: ignored", r->within ? r->within :
+	    "", r->within ? "." : "", key, want);
 }
 
 /* *out = the string at key, when it is one; 1 when there is one. */
@@ -544,17 +546,21 @@ add_status(struct status_list *l, const char *sym, const char *name,
  * that is not one character can never be a checkbox's.
  */
 static void
-read_status_list(const struct reading *r, json_t *settings, const char *key,
-    int custom, struct status_list *l)
+read_status_list(const struct reading *outer, json_t *settings,
+    const char *key, int custom, struct status_list *l)
 {
 	json_t *arr = json_object_get(settings, key), *st;
+	char *within = xasprintf("statusSettings.%s[]", key);
+	struct reading each = { outer->file, outer->dl, within };
+	struct reading inside = { outer->file, outer->dl, "statusSettings" };
+	const struct reading *r = &each;
 	size_t i;
 
 	json_array_foreach(arr, i, st) {
 		const char *sym = custom ? " " : NULL, *name = "", *type = NULL;
 
 		if (!json_is_object(st)) {
-			wrong_type(r, key, "a list of statuses");
+			wrong_type(&inside, key, "a list of statuses");
 			continue;
 		}
 		get_string(r, st, "symbol", &sym);
@@ -570,6 +576,7 @@ read_status_list(const struct reading *r, json_t *settings, const char *key,
 		}
 		add_status(l, sym, name, status_type_named(type));
 	}
+	free(within);
 }
 
 static void
@@ -595,6 +602,7 @@ read_statuses(struct obsidian_settings *s, const struct reading *r,
 	struct status_list l = { NULL, 0, 0, { 0 } };
 	size_t i, k, ncore = 2;
 	const char *keys[2] = { "coreStatuses", "customStatuses" };
+	struct reading inside = { r->file, r->dl, "statusSettings" };
 
 	if (ss == NULL || json_is_null(ss))
 		return;
@@ -613,7 +621,7 @@ read_statuses(struct obsidian_settings *s, const struct reading *r,
 			continue;
 		}
 		if (arr != NULL && !json_is_null(arr))
-			wrong_type(r, keys[i], "a list of statuses");
+			wrong_type(&inside, keys[i], "a list of statuses");
 		for (k = from; k < to && k < s->nstatuses; k++)
 			add_status(&l, s->statuses[k].symbol,
 			    s->statuses[k].name, s->statuses[k].type);
@@ -772,7 +780,7 @@ void
 obsidian_settings_read_tasks(struct obsidian_settings *s, const char *json,
     size_t len, const char *file, struct diag_list *dl)
 {
-	struct reading r = { file, dl };
+	struct reading r = { file, dl, NULL };
 	json_t *root = parse_object(&r, json, len);
 
 	if (root == NULL)
@@ -823,7 +831,7 @@ static json_t *
 load_object(const char *root, const char *realroot, const char *rel,
     struct diag_list *dl)
 {
-	struct reading r = { rel, dl };
+	struct reading r = { rel, dl, NULL };
 	size_t len;
 	char *buf = read_settings_file(root, realroot, rel, &len, dl);
 	json_t *obj;
@@ -862,8 +870,8 @@ static void
 read_templates(struct obsidian_settings *s, const char *root,
     const char *realroot, struct diag_list *dl)
 {
-	struct reading core = { TEMPLATES_FILE, dl };
-	struct reading templater = { TEMPLATER_FILE, dl };
+	struct reading core = { TEMPLATES_FILE, dl, NULL };
+	struct reading templater = { TEMPLATER_FILE, dl, NULL };
 	json_t *obj;
 
 	if ((obj = load_object(root, realroot, TEMPLATES_FILE, dl)) != NULL) {
@@ -885,7 +893,7 @@ static void
 read_daily(struct obsidian_settings *s, const char *root,
     const char *realroot, struct diag_list *dl)
 {
-	struct reading r = { DAILY_FILE, dl };
+	struct reading r = { DAILY_FILE, dl, NULL };
 	json_t *obj = load_object(root, realroot, DAILY_FILE, dl);
 
 	if (obj == NULL)
