@@ -299,6 +299,7 @@ remove_vault(const char *root)
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", root);
 	free(cmd);
+	free((char *)root);
 }
 
 static void
