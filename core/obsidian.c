@@ -268,7 +268,8 @@ take_token(enum token t, const char **p, const char *end, int *y, int *m,
 	case T_YY:
 		if (!take_digits(p, end, 2, 2, &v))
 			return 0;
-		*y = v + (v > 68 ? 1900 : 2000);	/* moment's parseTwoDigitYear */
+		/* moment's parseTwoDigitYear() */
+		*y = v + (v > 68 ? 1900 : 2000);
 		return 1;
 	case T_MMMM:
 	case T_MMM:
@@ -491,9 +492,12 @@ status_type_named(const char *name)
 		const char *name;
 		enum task_status type;
 	} types[] = {
-		{ "TODO", TASK_TODO }, { "DONE", TASK_DONE },
-		{ "IN_PROGRESS", TASK_IN_PROGRESS }, { "ON_HOLD", TASK_ON_HOLD },
-		{ "CANCELLED", TASK_CANCELLED }, { "NON_TASK", TASK_NON_TASK },
+		{ "TODO", TASK_TODO },
+		{ "DONE", TASK_DONE },
+		{ "IN_PROGRESS", TASK_IN_PROGRESS },
+		{ "ON_HOLD", TASK_ON_HOLD },
+		{ "CANCELLED", TASK_CANCELLED },
+		{ "NON_TASK", TASK_NON_TASK },
 	};
 	size_t i;
 

@@ -315,7 +315,8 @@ test_files(void)
 		FILE *f = fopen(path, "w");
 
 		if (f) {
-			fputs("{\"folder\": \"Daily\", \"format\": \"YYYY\"}", f);
+			fputs("{\"folder\": \"Daily\", "
+			    "\"format\": \"YYYY\"}", f);
 			fclose(f);
 		}
 	}
