@@ -570,12 +570,14 @@ read_status_list(const struct reading *outer, json_t *settings,
 		get_string(r, st, "symbol", &sym);
 		get_string(r, st, "name", &name);
 		get_string(r, st, "type", &type);
-		if (sym == NULL || sym[0] == '\0' ||
-		    strlen(sym) != utf8_char_len((const unsigned char *)sym)) {
+		/* The settings tab adds a status with no symbol: unused. */
+		if (sym == NULL || sym[0] == '\0')
+			continue;
+		if (strlen(sym) != utf8_char_len((const unsigned char *)sym)) {
 			diag_warn(r->dl, DIAG_NOTE, r->file, 0,
 			    "a checkbox holds one character",
 			    "status \"%s\" has the symbol \"%s\", which no "
-			    "checkbox can hold: ignored", name, sym ? sym : "");
+			    "checkbox can hold: ignored", name, sym);
 			continue;
 		}
 		add_status(l, sym, name, status_type_named(type));
