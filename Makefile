@@ -190,7 +190,8 @@ FUZZ_LIB_SRC = $(LIB_SRC)
 # One a line: tests/fuzz/fuzz-NAME.c, seeded by tests/fuzz/seeds-NAME.
 FUZZERS = note config dav url fmedit notecodec \
 	taskline \
-	datephrase
+	datephrase \
+	obsidian
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@mkdir -p build-fuzz

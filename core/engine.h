@@ -3,10 +3,12 @@
  * contacts: vault → note → contact + task → schedule (docs/design.md,
  * "Data flow").
  *
- * Every command that needs the contacts calls engine_scan() once. The
- * engine takes the rules it needs (rules.h), never the whole config. The
- * result owns the vault, the contacts and the diags;
- * scan_result_release() frees all of it.
+ * Every command that needs the contacts calls engine_scan() once. It
+ * reads the vault's Obsidian settings first (obsidian.h), and the notes
+ * under them; the templates folder they name is skipped like an excluded
+ * one. The engine takes the rules it needs (rules.h), never the whole
+ * config. The result owns the settings, the vault, the contacts and the
+ * diags; scan_result_release() frees all of it.
  */
 #ifndef FOLLOWUP_ENGINE_H
 #define FOLLOWUP_ENGINE_H

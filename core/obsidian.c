@@ -16,6 +16,7 @@
 #include "date.h"
 #include "diag.h"
 #include "fileio.h"
+#include "strmap.h"
 #include "util.h"
 
 /* A settings file larger than this is not what Obsidian writes. */
@@ -267,7 +268,8 @@ take_token(enum token t, const char **p, const char *end, int *y, int *m,
 	case T_YY:
 		if (!take_digits(p, end, 2, 2, &v))
 			return 0;
-		*y = v + (v > 68 ? 1900 : 2000);	/* moment's parseTwoDigitYear */
+		/* moment's parseTwoDigitYear() */
+		*y = v + (v > 68 ? 1900 : 2000);
 		return 1;
 	case T_MMMM:
 	case T_MMM:
@@ -427,6 +429,7 @@ obsidian_filename_date(const struct obsidian_settings *s,
 struct reading {
 	const char *file;	/* from the vault's root */
 	struct diag_list *dl;
+	const char *within;	/* the keys around the object read, or NULL */
 };
 
 static void
@@ -434,7 +437,8 @@ wrong_type(const struct reading *r, const char *key, const char *want)
 {
 	diag_warn(r->dl, DIAG_NOTE, r->file, 0,
 	    "fix it in the plugin's settings; the default holds meanwhile",
-	    "setting \"%s\" is not %s: ignored", key, want);
+	    "setting \"%s%s%s\" is not %s: ignored", r->within ? r->within :
+	    "", r->within ? "." : "", key, want);
 }
 
 /* *out = the string at key, when it is one; 1 when there is one. */
@@ -488,9 +492,12 @@ status_type_named(const char *name)
 		const char *name;
 		enum task_status type;
 	} types[] = {
-		{ "TODO", TASK_TODO }, { "DONE", TASK_DONE },
-		{ "IN_PROGRESS", TASK_IN_PROGRESS }, { "ON_HOLD", TASK_ON_HOLD },
-		{ "CANCELLED", TASK_CANCELLED }, { "NON_TASK", TASK_NON_TASK },
+		{ "TODO", TASK_TODO },
+		{ "DONE", TASK_DONE },
+		{ "IN_PROGRESS", TASK_IN_PROGRESS },
+		{ "ON_HOLD", TASK_ON_HOLD },
+		{ "CANCELLED", TASK_CANCELLED },
+		{ "NON_TASK", TASK_NON_TASK },
 	};
 	size_t i;
 
@@ -512,15 +519,29 @@ utf8_char_len(const unsigned char *p)
 	return 4;
 }
 
-static int
-have_symbol(const struct status_def *list, size_t n, const char *sym)
-{
-	size_t i;
+/* The statuses read so far, and their symbols (to keep the first). */
+struct status_list {
+	struct status_def *v;
+	size_t n, cap;
+	struct strmap seen;
+};
 
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i].symbol, sym) == 0)
-			return 1;
-	return 0;
+/* Append a copy of d unless its symbol is there already. */
+static void
+add_status(struct status_list *l, const char *sym, const char *name,
+    enum task_status type)
+{
+	struct status_def *d;
+
+	if (strmap_has(&l->seen, sym, strlen(sym)))
+		return;
+	strmap_add(&l->seen, sym, strlen(sym), l->n);
+	GROW(l->v, l->cap, l->n + 1);
+	d = &l->v[l->n++];
+	memset(d, 0, sizeof(*d));
+	strcpy(d->symbol, sym);
+	d->name = xstrdup(name);
+	d->type = type;
 }
 
 /*
@@ -529,40 +550,39 @@ have_symbol(const struct status_def *list, size_t n, const char *sym)
  * that is not one character can never be a checkbox's.
  */
 static void
-read_status_list(const struct reading *r, json_t *settings, const char *key,
-    int custom, struct status_def **list, size_t *n, size_t *cap)
+read_status_list(const struct reading *outer, json_t *settings,
+    const char *key, int custom, struct status_list *l)
 {
 	json_t *arr = json_object_get(settings, key), *st;
+	char *within = xasprintf("statusSettings.%s[]", key);
+	struct reading each = { outer->file, outer->dl, within };
+	struct reading inside = { outer->file, outer->dl, "statusSettings" };
+	const struct reading *r = &each;
 	size_t i;
 
 	json_array_foreach(arr, i, st) {
 		const char *sym = custom ? " " : NULL, *name = "", *type = NULL;
-		struct status_def *d;
 
 		if (!json_is_object(st)) {
-			wrong_type(r, key, "a list of statuses");
+			wrong_type(&inside, key, "a list of statuses");
 			continue;
 		}
 		get_string(r, st, "symbol", &sym);
 		get_string(r, st, "name", &name);
 		get_string(r, st, "type", &type);
-		if (sym == NULL || sym[0] == '\0' ||
-		    strlen(sym) != utf8_char_len((const unsigned char *)sym)) {
+		/* The settings tab adds a status with no symbol: unused. */
+		if (sym == NULL || sym[0] == '\0')
+			continue;
+		if (strlen(sym) != utf8_char_len((const unsigned char *)sym)) {
 			diag_warn(r->dl, DIAG_NOTE, r->file, 0,
 			    "a checkbox holds one character",
 			    "status \"%s\" has the symbol \"%s\", which no "
-			    "checkbox can hold: ignored", name, sym ? sym : "");
+			    "checkbox can hold: ignored", name, sym);
 			continue;
 		}
-		if (have_symbol(*list, *n, sym))
-			continue;
-		GROW(*list, *cap, *n + 1);
-		d = &(*list)[(*n)++];
-		memset(d, 0, sizeof(*d));
-		strcpy(d->symbol, sym);
-		d->name = xstrdup(name);
-		d->type = status_type_named(type);
+		add_status(l, sym, name, status_type_named(type));
 	}
+	free(within);
 }
 
 static void
@@ -585,9 +605,10 @@ read_statuses(struct obsidian_settings *s, const struct reading *r,
     json_t *root)
 {
 	json_t *ss = json_object_get(root, "statusSettings");
-	struct status_def *list = NULL;
-	size_t n = 0, cap = 0, i, ncore = 2;
+	struct status_list l = { NULL, 0, 0, { 0 } };
+	size_t i, k, ncore = 2;
 	const char *keys[2] = { "coreStatuses", "customStatuses" };
+	struct reading inside = { r->file, r->dl, "statusSettings" };
 
 	if (ss == NULL || json_is_null(ss))
 		return;
@@ -595,30 +616,26 @@ read_statuses(struct obsidian_settings *s, const struct reading *r,
 		wrong_type(r, "statusSettings", "an object");
 		return;
 	}
+	strmap_init(&l.seen);
 	for (i = 0; i < 2; i++) {
 		json_t *arr = json_object_get(ss, keys[i]);
-		size_t k, from = i == 0 ? 0 : ncore;
+		size_t from = i == 0 ? 0 : ncore;
 		size_t to = i == 0 ? ncore : s->nstatuses;
 
 		if (json_is_array(arr)) {
-			read_status_list(r, ss, keys[i], i == 1, &list, &n,
-			    &cap);
+			read_status_list(r, ss, keys[i], i == 1, &l);
 			continue;
 		}
 		if (arr != NULL && !json_is_null(arr))
-			wrong_type(r, keys[i], "a list of statuses");
-		for (k = from; k < to && k < s->nstatuses; k++) {
-			if (have_symbol(list, n, s->statuses[k].symbol))
-				continue;
-			GROW(list, cap, n + 1);
-			list[n] = s->statuses[k];
-			list[n].name = xstrdup(s->statuses[k].name);
-			n++;
-		}
+			wrong_type(&inside, keys[i], "a list of statuses");
+		for (k = from; k < to && k < s->nstatuses; k++)
+			add_status(&l, s->statuses[k].symbol,
+			    s->statuses[k].name, s->statuses[k].type);
 	}
+	strmap_release(&l.seen);
 	free_statuses(s->statuses, s->nstatuses);
-	s->statuses = list;
-	s->nstatuses = n;
+	s->statuses = l.v;
+	s->nstatuses = l.n;
 }
 
 static void
@@ -769,7 +786,7 @@ void
 obsidian_settings_read_tasks(struct obsidian_settings *s, const char *json,
     size_t len, const char *file, struct diag_list *dl)
 {
-	struct reading r = { file, dl };
+	struct reading r = { file, dl, NULL };
 	json_t *root = parse_object(&r, json, len);
 
 	if (root == NULL)
@@ -820,7 +837,7 @@ static json_t *
 load_object(const char *root, const char *realroot, const char *rel,
     struct diag_list *dl)
 {
-	struct reading r = { rel, dl };
+	struct reading r = { rel, dl, NULL };
 	size_t len;
 	char *buf = read_settings_file(root, realroot, rel, &len, dl);
 	json_t *obj;
@@ -859,8 +876,8 @@ static void
 read_templates(struct obsidian_settings *s, const char *root,
     const char *realroot, struct diag_list *dl)
 {
-	struct reading core = { TEMPLATES_FILE, dl };
-	struct reading templater = { TEMPLATER_FILE, dl };
+	struct reading core = { TEMPLATES_FILE, dl, NULL };
+	struct reading templater = { TEMPLATER_FILE, dl, NULL };
 	json_t *obj;
 
 	if ((obj = load_object(root, realroot, TEMPLATES_FILE, dl)) != NULL) {
@@ -882,7 +899,7 @@ static void
 read_daily(struct obsidian_settings *s, const char *root,
     const char *realroot, struct diag_list *dl)
 {
-	struct reading r = { DAILY_FILE, dl };
+	struct reading r = { DAILY_FILE, dl, NULL };
 	json_t *obj = load_object(root, realroot, DAILY_FILE, dl);
 
 	if (obj == NULL)

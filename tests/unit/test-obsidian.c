@@ -67,6 +67,9 @@ static const struct {
 	  "\"DONE\"}]}}", 0, NULL, " 0x2\xC3\xA9" "2", 1 },
 	{ "status settings of wrong type",
 	  "{\"statusSettings\": \"none\"}", 0, NULL, " 0x2/1-3", 1 },
+	{ "a status with no symbol (a new row of the settings) is unused",
+	  "{\"statusSettings\": {\"customStatuses\": [{\"symbol\": \"\", "
+	  "\"name\": \"\", \"type\": \"TODO\"}]}}", 0, NULL, " 0x2", 0 },
 	{ "status list of wrong type",
 	  "{\"statusSettings\": {\"customStatuses\": 3}}", 0, NULL,
 	  " 0x2/1-3", 1 },
@@ -299,6 +302,7 @@ remove_vault(const char *root)
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", root);
 	free(cmd);
+	free((char *)root);
 }
 
 static void
@@ -314,7 +318,8 @@ test_files(void)
 		FILE *f = fopen(path, "w");
 
 		if (f) {
-			fputs("{\"folder\": \"Daily\", \"format\": \"YYYY\"}", f);
+			fputs("{\"folder\": \"Daily\", "
+			    "\"format\": \"YYYY\"}", f);
 			fclose(f);
 		}
 	}
