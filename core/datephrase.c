@@ -407,6 +407,34 @@ parse_month_day(const char *s, size_t n, struct date_phrase *p)
 	return 0;
 }
 
+/*
+ * "May", "Sept", "May 2026" (chrono's ENMonthNameParser): the first of the
+ * month, in the year given or the one closest to today. A short name of
+ * three letters alone ("Dec") is not a month to chrono.
+ */
+static int
+parse_month_alone(const char *s, size_t n, struct date_phrase *p)
+{
+	size_t t = token_len(s, n), at = next_token(s, n, 0);
+	int m = parse_month_name(s, t), y;
+
+	if (m < 0)
+		return -1;
+	if (at >= n) {
+		if (t <= 3 && !is_word(s, t, "may"))
+			return -1;
+		p->kind = PK_MONTHDAY;
+		p->unit = 0;
+		p->a = m;
+		p->b = 1;
+		return 0;
+	}
+	if (n - at != 4 || digits(s + at, 4, &y) != 0 || y < 1000 || y > 2999)
+		return -1;
+	set_dates(p, date_from_ymd(y, m, 1), date_from_ymd(y, m, 1));
+	return 0;
+}
+
 /* A single date: YYYY-MM-DD. */
 static int
 parse_absolute(const char *s, size_t n, int *day)
@@ -426,7 +454,8 @@ parse_dates(const char *s, size_t n, struct date_phrase *p)
 		return 0;
 	}
 	if (parse_casual_day(s, n, p) == 0 || parse_moved(s, n, p) == 0 ||
-	    parse_weekday(s, n, p) == 0 || parse_month_day(s, n, p) == 0)
+	    parse_weekday(s, n, p) == 0 || parse_month_day(s, n, p) == 0 ||
+	    parse_month_alone(s, n, p) == 0)
 		return 0;
 	if (at < n && parse_absolute(s, t, &a) == 0 &&
 	    parse_absolute(s + at, n - at, &b) == 0) {
