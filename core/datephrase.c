@@ -211,7 +211,8 @@ parse_time_unit(const char *s, size_t n, int *days, int *months)
 	size_t t = token_len(s, n), at = next_token(s, n, 0);
 	int amount, u;
 
-	if (at == t || parse_amount(s, t, &amount) != 0)
+	/* chrono allows up to three blanks between the count and the unit. */
+	if (at == t || at - t > 3 || parse_amount(s, t, &amount) != 0)
 		return -1;
 	u = word_index(s + at, n - at, units);
 	if (u < 0 || (long)amount * per[u] > (u < 4 ? MAX_DAYS : MAX_MONTHS))
@@ -234,28 +235,74 @@ set_moved(struct date_phrase *p, int days, int months)
 	p->b = 0;
 }
 
-/* "in|within|for N unit" and "N unit ago" (chrono's time units). */
+/* Does s end with blanks then word? Sets *m to the length before them. */
+static int
+ends_with_word(const char *s, size_t n, const char *word, size_t *m)
+{
+	size_t w = strlen(word);
+
+	if (n < w + 1 || !is_word(s + n - w, w, word) || !is_space(s[n - w - 1]))
+		return 0;
+	*m = n - w - 1;
+	while (*m > 0 && is_space(s[*m - 1]))
+		(*m)--;
+	/* Five blanks at most before the word, as chrono counts them. */
+	return n - w - *m <= 5;
+}
+
+/* "in 3 days", "after 2 weeks", "last 3 days", "+3 days" (chrono's
+ * ENTimeUnitWithinFormatParser and ENTimeUnitCasualRelativeFormatParser). */
+static int
+parse_moved_prefix(const char *s, size_t n, struct date_phrase *p)
+{
+	static const char *const words[] = { "in", "within", "for", "after",
+		"next", "this", "last", "past", NULL };
+	size_t t = token_len(s, n), at = next_token(s, n, 0);
+	int days, months, sign, i;
+
+	if (n > 1 && (s[0] == '+' || s[0] == '-')) {
+		sign = s[0] == '-' ? -1 : 1;
+		at = 1;
+		while (at < n && is_space(s[at]))
+			at++;
+	} else {
+		i = word_index(s, t, words);
+		if (i < 0 || at >= n)
+			return -1;
+		sign = i < 6 ? 1 : -1;
+	}
+	if (parse_time_unit(s + at, n - at, &days, &months) != 0)
+		return -1;
+	set_moved(p, sign * days, sign * months);
+	return 0;
+}
+
+/* "3 days ago", "3 days later", "3 days from now" (chrono's
+ * ENTimeUnitAgoFormatParser and ENTimeUnitLaterFormatParser). */
+static int
+parse_moved_suffix(const char *s, size_t n, struct date_phrase *p)
+{
+	static const char *const words[] = { "ago", "before", "earlier",
+		"later", "after", "henceforth", "forward", "out", NULL };
+	size_t m;
+	int days, months, sign = 0, i;
+
+	for (i = 0; words[i] != NULL && sign == 0; i++)
+		if (ends_with_word(s, n, words[i], &m))
+			sign = i < 3 ? -1 : 1;
+	if (sign == 0 && ends_with_word(s, n, "from now", &m))
+		sign = 1;
+	if (sign == 0 || parse_time_unit(s, m, &days, &months) != 0)
+		return -1;
+	set_moved(p, sign * days, sign * months);
+	return 0;
+}
+
 static int
 parse_moved(const char *s, size_t n, struct date_phrase *p)
 {
-	static const char *const within[] = { "in", "within", "for", NULL };
-	size_t t = token_len(s, n), at = next_token(s, n, 0), m;
-	int days, months;
-
-	if (at < n && word_index(s, t, within) >= 0 &&
-	    parse_time_unit(s + at, n - at, &days, &months) == 0) {
-		set_moved(p, days, months);
-		return 0;
-	}
-	if (n < 4 || !is_word(s + n - 3, 3, "ago") || !is_space(s[n - 4]))
-		return -1;
-	m = n - 4;
-	while (m > 0 && is_space(s[m - 1]))
-		m--;
-	if (parse_time_unit(s, m, &days, &months) != 0)
-		return -1;
-	set_moved(p, -days, -months);
-	return 0;
+	return parse_moved_prefix(s, n, p) == 0 ||
+	    parse_moved_suffix(s, n, p) == 0 ? 0 : -1;
 }
 
 /* today, tomorrow, yesterday and their short forms (chrono's casual). */
@@ -373,10 +420,13 @@ parse_month_day(const char *s, size_t n, struct date_phrase *p)
 	size_t t1 = token_len(s, n), at2 = next_token(s, n, 0), t2, at3;
 	int d, m, y = -1;
 
-	if (at2 >= n)
+	/* Three blanks at most between the parts, as chrono allows. */
+	if (at2 >= n || at2 - t1 > 3)
 		return -1;
 	t2 = token_len(s + at2, n - at2);
 	at3 = next_token(s, n, at2);
+	if (at3 < n && at3 - at2 - t2 > 3)
+		return -1;
 	if (at3 < n) {
 		if (n - at3 != 4 || digits(s + at3, 4, &y) != 0 || y < 1000 ||
 		    y > 2999)
@@ -407,6 +457,35 @@ parse_month_day(const char *s, size_t n, struct date_phrase *p)
 	return 0;
 }
 
+/*
+ * "May", "Sept", "May 2026" (chrono's ENMonthNameParser): the first of the
+ * month, in the year given or the one closest to today. A short name of
+ * three letters alone ("Dec") is not a month to chrono.
+ */
+static int
+parse_month_alone(const char *s, size_t n, struct date_phrase *p)
+{
+	size_t t = token_len(s, n), at = next_token(s, n, 0);
+	int m = parse_month_name(s, t), y;
+
+	if (m < 0)
+		return -1;
+	if (at >= n) {
+		if (t <= 3 && !is_word(s, t, "may"))
+			return -1;
+		p->kind = PK_MONTHDAY;
+		p->unit = 0;
+		p->a = m;
+		p->b = 1;
+		return 0;
+	}
+	if (at - t > 3 || n - at != 4 || digits(s + at, 4, &y) != 0 ||
+	    y < 1000 || y > 2999)
+		return -1;
+	set_dates(p, date_from_ymd(y, m, 1), date_from_ymd(y, m, 1));
+	return 0;
+}
+
 /* A single date: YYYY-MM-DD. */
 static int
 parse_absolute(const char *s, size_t n, int *day)
@@ -426,7 +505,8 @@ parse_dates(const char *s, size_t n, struct date_phrase *p)
 		return 0;
 	}
 	if (parse_casual_day(s, n, p) == 0 || parse_moved(s, n, p) == 0 ||
-	    parse_weekday(s, n, p) == 0 || parse_month_day(s, n, p) == 0)
+	    parse_weekday(s, n, p) == 0 || parse_month_day(s, n, p) == 0 ||
+	    parse_month_alone(s, n, p) == 0)
 		return 0;
 	if (at < n && parse_absolute(s, t, &a) == 0 &&
 	    parse_absolute(s + at, n - at, &b) == 0) {
@@ -589,8 +669,19 @@ date_filter_parse(const char *s, size_t n, enum date_op *op,
 	}
 	if (date_phrase_parse(rest, m, p) == 0)
 		return 0;
-	/* Tasks' second try: the operator and the phrase as one date. */
-	return rest != s && date_phrase_parse(s, n, p) == 0 ? 0 : -1;
+	/*
+	 * Tasks' second try: the operator and the phrase as one date, where
+	 * chrono finds "in 3 days" or "after 3 days", and in "on or after 2
+	 * weeks" the "after 2 weeks" at its end.
+	 */
+	if (rest == s)
+		return -1;
+	if (date_phrase_parse(s, n, p) == 0)
+		return 0;
+	i = (size_t)(rest - s);
+	if (i > 5 && starts_word(rest - 5, 5, "after") && is_space(rest[-6]))
+		return date_phrase_parse(rest - 5, m + 5, p);
+	return -1;
 }
 
 /* The first day of the month m months from y-mo (mo 1..12). */
