@@ -14,8 +14,6 @@
 // CommonMark, this oracle differs from Obsidian too: see README.md.
 import moment from 'moment';
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { frontmatter as frontmatterSyntax } from 'micromark-extension-frontmatter';
-import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { gfmFootnote } from 'micromark-extension-gfm-footnote';
 import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
 import YAML from 'yaml';
@@ -51,33 +49,53 @@ const pos = (node) => ({
 });
 
 // A list item is a task when its first line is `[c]` after the marker, then a space or the end.
-const TASK_MARK = /^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[(.)\](?:[ \t]|$)/u;
+// (A byte-order mark at the start of the file stays in the line, as a JavaScript \s.)
+const TASK_MARK = /^\uFEFF?[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[(.)\](?:[ \t]|$)/u;
 
-function headingText(node, text) {
-    const kids = node.children;
-    if (kids.length === 0) return '';
-    return text.slice(kids[0].position.start.offset, kids[kids.length - 1].position.end.offset);
+// The heading's text as its source reads: an ATX line without its # marks and closing #s, a
+// setext heading's lines without the underline.
+function headingText(node, lines) {
+    const first = node.position.start.line - 1;
+    const last = node.position.end.line - 1;
+    const atx = /^\uFEFF?[ \t]*#{1,6}(?=[ \t]|$)/u;
+    if (atx.test(lines[first])) {
+        return lines[first].replace(atx, '').replace(/[ \t]+#+[ \t]*$/u, '').replace(/^[ \t]*#+[ \t]*$/u, '').trim();
+    }
+    return lines.slice(first, last).map((l) => l.trim()).join(' ');
+}
+
+// Obsidian's frontmatter: a first line `---`, up to the next line `---` (trailing blanks allowed);
+// with no closing line there is none. This is an assumption of the oracle (Obsidian's parser is not
+// open): `...` does not close it.
+function frontmatterRange(lines) {
+    const fence = /^---[ \t]*\r?$/u;
+    if (!fence.test(lines[0].replace(/^\uFEFF/u, ''))) return null;
+    for (let i = 1; i < lines.length; i++) if (fence.test(lines[i])) return { first: 0, last: i };
+    return null;
 }
 
 function cachedMetadata(text, warnings, path) {
-    const tree = fromMarkdown(text, {
-        extensions: [frontmatterSyntax(['yaml']), gfmFootnote()],
-        mdastExtensions: [frontmatterFromMarkdown(['yaml']), gfmFootnoteFromMarkdown()],
-    });
     const lines = text.split('\n');
     const meta = { sections: [], headings: [], listItems: [] };
+    const fm = frontmatterRange(lines);
+    let body = lines;
+    if (fm !== null) {
+        const yaml = lines.slice(fm.first + 1, fm.last).join('\n');
+        try {
+            const value = YAML.parse(yaml);
+            if (value !== null && typeof value === 'object' && !Array.isArray(value)) meta.frontmatter = value;
+        } catch (e) {
+            warnings.push(`${path}: frontmatter: ${e.message.split('\n')[0]}`);
+        }
+        meta.sections.push({ type: 'yaml', position: { start: { line: fm.first }, end: { line: fm.last } } });
+        // The body is parsed with the frontmatter's lines blank, so that line numbers stay.
+        body = lines.map((l, i) => (i <= fm.last ? '' : l));
+    }
+    const tree = fromMarkdown(body.join('\n'), { extensions: [gfmFootnote()], mdastExtensions: [gfmFootnoteFromMarkdown()] });
     for (const node of tree.children) {
         meta.sections.push({ type: node.type, position: pos(node) });
         if (node.type === 'heading') {
-            meta.headings.push({ heading: headingText(node, text), level: node.depth, position: pos(node) });
-        }
-        if (node.type === 'yaml') {
-            try {
-                const fm = YAML.parse(node.value);
-                if (fm !== null && typeof fm === 'object' && !Array.isArray(fm)) meta.frontmatter = fm;
-            } catch (e) {
-                warnings.push(`${path}: frontmatter: ${e.message.split('\n')[0]}`);
-            }
+            meta.headings.push({ heading: headingText(node, lines), level: node.depth, position: pos(node) });
         }
     }
     // Obsidian: parent is the line of the enclosing item, or minus the line of the list's first item.

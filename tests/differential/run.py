@@ -13,6 +13,7 @@ FILTER keeps the vaults whose path contains one of them.
 """
 import argparse
 import collections
+import datetime
 import json
 import os
 import re
@@ -54,6 +55,14 @@ def case_today(args_path):
         if arg == '--today':
             return args[i + 1]
     return None
+
+
+def valid_day(text):
+    try:
+        datetime.date.fromisoformat(text)
+        return re.fullmatch(r'\d{4}-\d{2}-\d{2}', text) is not None
+    except ValueError:
+        return False
 
 
 def notes(vault):
@@ -194,6 +203,8 @@ def main():
             name = os.path.relpath(vault, ROOT)
             if opts.filters and not any(f in name for f in opts.filters):
                 continue
+            if today is not None and not valid_day(today):
+                today = None  # a case about a bad --today: the vault is still worth comparing
             today = opts.today or today or DEFAULT_TODAY
 
             def warn(message, name=name):

@@ -23,7 +23,7 @@ fi
 # metadata cache. Not `npm ci`: Tasks' dev tools (jest, svelte, eslint) are not needed.
 deps="esbuild@0.28.1 moment@^2.29.4 chrono-node@2.3.9 rrule@^2.8.1 boon-js@^2.0.5 mustache@^4.2.0
  mustache-validator@^0.2.0 eventemitter2@^6.4.5 i18next@^24.2.1 safe-regex2@^5.1.1 async-mutex@^0.5.0
- tslib@^2.8.1 mdast-util-from-markdown@^2 micromark-extension-frontmatter@^2 mdast-util-frontmatter@^2
+ tslib@^2.8.1 mdast-util-from-markdown@^2
  micromark-extension-gfm-footnote@^2 mdast-util-gfm-footnote@^2 yaml@^2"
 if [ ! -f "$dir/node_modules/.installed" ]; then
 	cd "$dir"
