@@ -220,3 +220,9 @@ clean:
 	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(wildcard $(BUILD)/tests/unit/*.d)
+
+# Compares followup with Obsidian Tasks' own code (needs its source and npm; not part of `make test`).
+differential: $(BUILD)/followup
+	sh tests/differential/setup.sh
+	/usr/bin/python3 tests/differential/run.py --summary
+.PHONY: differential
