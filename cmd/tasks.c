@@ -72,11 +72,12 @@ status_type_json(enum task_status st)
 static json_t *
 status_json(const struct obsidian_settings *s, const struct task *t)
 {
-	const struct status_def *def = obsidian_status(s, t->symbol,
-	    strlen(t->symbol));
+	/* A 4-byte symbol fills the field with no NUL after it. */
+	size_t n = strnlen(t->symbol, sizeof(t->symbol));
+	const struct status_def *def = obsidian_status(s, t->symbol, n);
 	json_t *o = json_object();
 
-	json_object_set_new(o, "symbol", report_json_text(t->symbol));
+	json_object_set_new(o, "symbol", json_stringn(t->symbol, n));
 	json_object_set_new(o, "name", report_json_text(def->name));
 	json_object_set_new(o, "type", status_type_json(task_status(t)));
 	return o;
@@ -216,8 +217,8 @@ print_text(FILE *out, const struct scan_result *r)
 
 		task_description(t, vault_settings(v), 0, &desc);
 		strbuf_reset(&line);
-		strbuf_addf(&line, "%s:%u [%s] ", v->notes[t->note].path,
-		    (unsigned)t->line, t->symbol);
+		strbuf_addf(&line, "%s:%u [%.*s] ", v->notes[t->note].path,
+		    (unsigned)t->line, (int)sizeof(t->symbol), t->symbol);
 		strbuf_add(&line, desc.buf, desc.len);
 		strbuf_reset(&desc);
 		strbuf_add_utf8_mended(&desc, line.buf, line.len,
