@@ -122,6 +122,12 @@ struct scan_result;
  * --no-cache). Returns 0, or -1 when the vault cannot be read.
  */
 int common_scan(struct common *c, struct scan_result *r);
+/*
+ * common_scan() for a command that has nothing to do when the vault
+ * cannot be read: then it prints what went wrong, releases r and returns
+ * the exit status; else 0, and r is the caller's to release.
+ */
+int common_scan_or_report(struct common *c, struct scan_result *r);
 /* Print diags to stderr as "path:line: message" (warnings unless -q). */
 void common_print_diags(const struct common *c, const struct diag_list *dl);
 /*

@@ -210,6 +210,21 @@ common_scan(struct common *c, struct scan_result *r)
 	return rc;
 }
 
+int
+common_scan_or_report(struct common *c, struct scan_result *r)
+{
+	int rc;
+
+	if (common_scan(c, r) == 0)
+		return 0;
+	common_print_diags(c, &r->diags);
+	rc = diag_exit_status(&r->diags);
+	if (rc == 0)
+		BUG("the scan failed without an error");
+	scan_result_release(r);
+	return rc;
+}
+
 void
 common_print_diags(const struct common *c, const struct diag_list *dl)
 {

@@ -105,12 +105,8 @@ cmd_ics(const struct command *cmd, int argc, char **argv)
 		    "FILE, set ics.path, or set HOME");
 		goto out;
 	}
-	if (common_scan(&c, &r) != 0) {
-		common_print_diags(&c, &r.diags);
-		rc = diag_exit_status(&r.diags);
-		scan_result_release(&r);
+	if ((rc = common_scan_or_report(&c, &r)) != 0)
 		goto out;
-	}
 	write_and_publish(&c, feed, &o, output, &r, &fr, &dl);
 	fflush(stdout);	/* what was done first, then what went wrong */
 	diag_list_move(&r.diags, &dl);

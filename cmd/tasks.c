@@ -251,12 +251,8 @@ cmd_tasks(const struct command *cmd, int argc, char **argv)
 		common_print_diags(&c, &dl);
 		goto out;
 	}
-	if (common_scan(&c, &r) != 0) {
-		common_print_diags(&c, &r.diags);
-		rc = diag_exit_status(&r.diags);
-		scan_result_release(&r);
+	if ((rc = common_scan_or_report(&c, &r)) != 0)
 		goto out;
-	}
 	if (format == TASKS_JSON)
 		print_json(stdout, &r);
 	else
