@@ -388,9 +388,9 @@ query_finish(struct scan *s)
 		s->qlines[i].text = text;
 		text += s->qlines[i].len + 1;
 	}
-	if (query_parse(&v->arena, s->path, s->note, s->query_fence_line,
-	    s->qlines, s->nqlines, &q, s->dl) != 0)
-		return;
+	/* A block with an error is kept too: it selects nothing. */
+	(void)query_parse(&v->arena, s->path, s->note, s->query_fence_line,
+	    s->qlines, s->nqlines, s->settings, &q, s->dl);
 	store_query(v, &q);
 }
 
