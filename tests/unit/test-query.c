@@ -119,6 +119,8 @@ main(void)
 	size_t i;
 
 	obsidian_settings_defaults(&st);
+	if (st.npresets != 0 || st.global_query != NULL)
+		return 1;	/* they would be lost below */
 	st.presets = presets;
 	st.npresets = 1;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -157,5 +159,8 @@ main(void)
 		diag_list_release(&dl);
 		arena_free(&a);
 	}
+	st.presets = NULL;
+	st.npresets = 0;
+	obsidian_settings_release(&st);
 	return unit_exit();
 }
