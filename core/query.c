@@ -423,6 +423,7 @@ parse_filter(struct parser *p, const char *s, size_t n, int top)
 struct bool_part {
 	const char *s;
 	size_t n;
+	int filter;		/* is_a_filter(), worked out once */
 };
 
 struct bool_cut {
@@ -430,6 +431,8 @@ struct bool_cut {
 	struct bool_part *parts;
 	size_t nparts, cap;
 };
+
+static int is_a_filter(const struct bool_cut *c, const char *s, size_t n);
 
 static void
 add_part(struct bool_cut *c, const char *s, size_t n)
@@ -439,6 +442,7 @@ add_part(struct bool_cut *c, const char *s, size_t n)
 	GROW(c->parts, c->cap, c->nparts + 1);
 	c->parts[c->nparts].s = s;
 	c->parts[c->nparts].n = n;
+	c->parts[c->nparts].filter = is_a_filter(c, s, n);
 	c->nparts++;
 }
 
@@ -667,7 +671,7 @@ peek(struct bool_reader *r, size_t *part, size_t *pos)
 	for (; k < r->c->nparts; k++, i = 0) {
 		const struct bool_part *bp = &r->c->parts[k];
 
-		if (is_a_filter(r->c, bp->s, bp->n)) {
+		if (bp->filter) {
 			if (i > 0)
 				continue;
 			*part = k + 1;
