@@ -11,6 +11,8 @@
  * cache) does not depend on the day it was read.
  *
  * Memory: nothing is allocated; a struct date_phrase is a small value.
+ * Its kind and unit numbers (core/datephrase.c) are what a cache keeps:
+ * new ones are appended, never renumbered.
  */
 #ifndef FOLLOWUP_DATEPHRASE_H
 #define FOLLOWUP_DATEPHRASE_H
