@@ -56,6 +56,7 @@ struct scan {
 	int cursor_line;
 
 	const struct obsidian_settings *settings;
+	const struct query_file *qfile;	/* the note's properties */
 
 	struct li *stack;
 	size_t depth, cap;
@@ -390,7 +391,7 @@ query_finish(struct scan *s)
 	}
 	/* A block with an error is kept too: it selects nothing. */
 	(void)query_parse(&v->arena, s->path, s->note, s->query_fence_line,
-	    s->qlines, s->nqlines, s->settings, &q, s->dl);
+	    s->qlines, s->nqlines, s->settings, s->qfile, &q, s->dl);
 	store_query(v, &q);
 }
 
@@ -587,7 +588,7 @@ may_hold_tasks(const char *body, size_t n)
 
 int
 body_scan(struct vault *v, size_t note, const char *buf, size_t len,
-    size_t body_off, struct diag_list *dl)
+    size_t body_off, const struct query_file *qf, struct diag_list *dl)
 {
 	MD_PARSER parser = {
 		.abi_version = 0,
@@ -608,6 +609,7 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 		.cursor_line = 1,
 		.qline = STRBUF_INIT,
 		.settings = vault_settings(v),
+		.qfile = qf,
 	};
 	int rc = 0;
 

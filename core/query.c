@@ -27,6 +27,7 @@ struct parser {
 	struct arena *a;
 	const char *path;
 	const struct obsidian_settings *st;
+	const struct query_file *file;
 	struct query_filter *filters;
 	size_t nfilters, capf;
 	struct query_node *nodes;
@@ -1096,6 +1097,69 @@ placeholder_value(const struct parser *p, const char *name, size_t n)
 	return NULL;
 }
 
+/* The note's property named (n bytes), case-insensitively, or NULL. */
+static const struct query_property *
+find_property(const struct parser *p, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; p->file != NULL && i < p->file->nprops; i++)
+		if (ascii_casecmp_n(p->file->props[i].name,
+		    p->file->props[i].namelen, name, n) == 0)
+			return &p->file->props[i];
+	return NULL;
+}
+
+/* A property's value as Mustache prints it: a list's items with ",". */
+static void
+add_property(struct strbuf *out, const struct query_property *pr)
+{
+	size_t i;
+
+	for (i = 0; pr != NULL && i < pr->nitems; i++) {
+		if (i > 0)
+			strbuf_addch(out, ',');
+		strbuf_add(out, pr->items[i], pr->lens[i]);
+	}
+}
+
+/*
+ * {{query.file.property('x')}} and {{query.file.property("x")}}: 0 when
+ * name is one (expanded into out; a missing property is empty, as
+ * TasksFile.property()'s null is), -1 when it is not or is malformed
+ * (then p->err says so).
+ */
+static int
+property_call(struct parser *p, const char *name, size_t n,
+    struct strbuf *out)
+{
+	static const char call[] = "query.file.property(";
+	size_t w = sizeof(call) - 1, e;
+	char quote;
+
+	if (n < w || memcmp(name, call, w) != 0)
+		return -1;
+	name += w;
+	n -= w;
+	while (n > 0 && name[n - 1] == ' ')
+		n--;
+	if (n < 3 || name[n - 1] != ')') {
+		fail(p, "malformed property placeholder \"%.*s\"", name, n);
+		return -1;
+	}
+	n--;
+	trim_span(&name, &n);
+	quote = n > 0 ? name[0] : '\0';
+	if ((quote != '\'' && quote != '"') || n < 2 || name[n - 1] != quote) {
+		fail(p, "the property's name must be quoted: \"%.*s\"", name,
+		    n);
+		return -1;
+	}
+	e = n - 2;
+	add_property(out, find_property(p, name + 1, e));
+	return 0;
+}
+
 /*
  * Mustache, as Tasks' Placeholders.ts uses it: {{name}} and {{{name}}}
  * (no HTML escaping either way), {{! comment}}, {{preset.NAME}}.
@@ -1153,16 +1217,16 @@ expand(struct parser *p, const char *s, size_t n, struct strbuf *out)
 			strbuf_adds(out, st->presets[k].query);
 			continue;
 		}
+		if (property_call(p, name, nl, out) == 0)
+			continue;
+		if (p->err.len > 0)
+			return FP_ERROR;
 		{
 			const char *v = placeholder_value(p, name, nl);
 
 			if (v == NULL)
-				return fail(p, starts(name, nl,
-				    "query.file.property") ? "followup does "
-				    "not read the note's properties for "
-				    "\"{{%.*s}}\": the block selects nothing" :
-				    "unknown placeholder \"{{%.*s}}\"", name,
-				    nl);
+				return fail(p, "unknown placeholder "
+				    "\"{{%.*s}}\"", name, nl);
 			strbuf_adds(out, v);
 		}
 	}
@@ -1250,8 +1314,8 @@ finish(struct parser *p, struct query *q)
 int
 query_parse(struct arena *a, const char *path, size_t note, int fence_line,
     const struct query_line *lines, size_t nlines,
-    const struct obsidian_settings *settings, struct query *q,
-    struct diag_list *dl)
+    const struct obsidian_settings *settings, const struct query_file *file,
+    struct query *q, struct diag_list *dl)
 {
 	struct parser p = { 0 };
 	struct strbuf all = STRBUF_INIT, sb = STRBUF_INIT;
@@ -1261,13 +1325,26 @@ query_parse(struct arena *a, const char *path, size_t note, int fence_line,
 
 	p.a = a;
 	p.st = settings;
+	p.file = file;
 	p.limit = -1;
 	placeholders_init(&p, path);
 	memset(q, 0, sizeof(*q));
 	q->note = note;
 	q->line = fence_line;
 	q->end_line = nlines ? lines[nlines - 1].line : fence_line;
-	/* First the block's own lines, for `ignore global query`. */
+	/* TQ_extra_instructions first, as if written above the lines. */
+	{
+		const struct query_property *tq = find_property(&p,
+		    "TQ_extra_instructions", 21);
+
+		if (tq != NULL && !tq->is_list && tq->nitems == 1) {
+			char *text = xstrndup(tq->items[0], tq->lens[0]);
+
+			f = parse_text(&p, text, fence_line, dl);
+			free(text);
+		}
+	}
+	/* Then the block's own lines, for `ignore global query`. */
 	while (i < nlines && f == FP_OK) {
 		size_t k = i, used;
 

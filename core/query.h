@@ -24,6 +24,25 @@ struct diag_list;
 struct obsidian_settings;
 struct strbuf;
 
+/*
+ * A frontmatter property of the query's note (TasksFile.property()): a
+ * scalar's text, or a list's scalar items. Borrowed for query_parse().
+ */
+struct query_property {
+	const char *name;
+	size_t namelen;
+	const char **items;	/* one for a scalar; a list's, in order */
+	size_t *lens;
+	size_t nitems;
+	int is_list;
+};
+
+/* The query's note, as the placeholders and TQ_* defaults read it. */
+struct query_file {
+	const struct query_property *props;
+	size_t nprops;
+};
+
 /* One line of a block's body, with its line number in the file. */
 struct query_line {
 	int line;
@@ -33,14 +52,16 @@ struct query_line {
 
 /*
  * Parse a block's lines for note n (whose vault-relative path is path),
- * with the vault's settings (presets, global query; NULL: none). Fills
+ * with the vault's settings (presets, global query; NULL: none) and the
+ * note's properties (file; NULL: none): its TQ_extra_instructions come
+ * before the block's lines (Query File Defaults.md). Fills
  * *q, always: on an error q->error says why and the function returns -1
  * after a warning on dl; else 0.
  */
 int query_parse(struct arena *a, const char *path, size_t note,
     int fence_line, const struct query_line *lines, size_t nlines,
-    const struct obsidian_settings *settings, struct query *q,
-    struct diag_list *dl);
+    const struct obsidian_settings *settings, const struct query_file *file,
+    struct query *q, struct diag_list *dl);
 
 /* The parsed expression in postfix, one line (for tests and debugging). */
 void query_print(const struct query *q, struct strbuf *out);

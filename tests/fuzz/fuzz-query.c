@@ -34,6 +34,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    .more = &more, .due = DATE_NONE },
 	};
 	struct note note = { .path = "People/Ana Lima.md", .ntasks = 2 };
+	static const char *items[] = { "Ana", "Bo" };
+	static size_t lens[] = { 3, 2 };
+	static const char *tq[] = { "not done\n(has id) OR \\\n(no id)" };
+	static size_t tqlen[] = { 32 };
+	static const struct query_property props[] = {
+		{ "people", 6, items, lens, 2, 1 },
+		{ "TQ_extra_instructions", 21, tq, tqlen, 1, 0 },
+	};
+	const struct query_file file = { props, 2 };
 	struct obsidian_settings st;
 	struct query_preset *own_presets;
 	size_t own_npresets;
@@ -65,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st.presets = presets;
 	st.npresets = 2;
 	st.global_query = (char *)"path does not include Archive/";
-	query_parse(&a, note.path, 0, 1, lines, n, &st, &q, &dl);
+	query_parse(&a, note.path, 0, 1, lines, n, &st, &file, &q, &dl);
 	query_print(&q, &out);
 	memset(&v, 0, sizeof(v));
 	v.notes = &note;

@@ -50,7 +50,7 @@ time_query(const char *line, const char *text, int *rc)
 	v.tasks = &t;
 	v.ntasks = 1;
 	for (k = 0; k < 3; k++) {
-		*rc = query_parse(&a, note.path, 0, 1, &ql, 1, NULL, &q, &dl);
+		*rc = query_parse(&a, note.path, 0, 1, &ql, 1, NULL, NULL, &q, &dl);
 		e = query_env_new(&v, 20463);
 		(void)query_matches(e, &q, &t, &note);
 		query_env_free(e);

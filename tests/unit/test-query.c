@@ -28,8 +28,17 @@ static const struct {
 	    "[path \"Meetings/2025/Ana Lima.md\" top]" },
 	{ "description includes {{query.file.nope}}",
 	    "error: unknown placeholder" },
+	/* A missing property is empty: nothing is left to search for. */
 	{ "description includes {{query.file.property('x')}}",
-	    "error: followup does not read the note's properties" },
+	    "error: do not understand query" },
+	{ "description includes {{query.file.property('Client')}}",
+	    "[description \"Acme\" top]" },
+	{ "description includes {{query.file.property(\"people\")}}",
+	    "[description \"Ana,Bo\" top]" },
+	{ "description includes {{query.file.property(xy)}}",
+	    "error: the property's name must be quoted" },
+	{ "# TQ_extra_instructions\ndone",
+	    "[!done top] [has-id top] AND [done top] AND" },
 	{ "description includes x {{! a comment }}",
 	    "[description \"x\" top]" },
 	{ "# a comment {{nope}}", "" },
@@ -112,6 +121,20 @@ static const struct {
 	{ "ignore global query\ndone", "[done top]" },
 };
 
+static const char *client[] = { "Acme" }, *people[] = { "Ana", "Bo" };
+static const char *extra[] = { "not done\nhas id" };
+static size_t client_len[] = { 4 }, people_len[] = { 3, 2 };
+static size_t extra_len[] = { 15 };
+static const struct query_property props[] = {
+	{ "client", 6, client, client_len, 1, 0 },
+	{ "people", 6, people, people_len, 2, 1 },
+};
+static const struct query_property tq_props[] = {
+	{ "TQ_extra_instructions", 21, extra, extra_len, 1, 0 },
+};
+static const struct query_file file = { props, 2 };
+static const struct query_file tq_file = { tq_props, 1 };
+
 int
 main(void)
 {
@@ -147,7 +170,7 @@ main(void)
 			s = nl + 1;
 		}
 		rc = query_parse(&a, "Meetings/2025/Ana Lima.md", 0, 6, ql, n,
-		    &st, &q, &dl);
+		    &st, strncmp(cases[i].lines, "# TQ", 4) == 0 ? &tq_file : &file, &q, &dl);
 		query_print(&q, &out);
 		snprintf(name, sizeof(name), "query \"%s\"", cases[i].lines);
 		CHECK(name, out.len >= want && memcmp(strbuf_str(&out),
