@@ -295,6 +295,31 @@ struct query_node {
 	unsigned char op;	/* enum query_node_op */
 };
 
+/* A `sort by` line: it orders what `limit` keeps. */
+enum query_sort_key {
+	QS_STATUS,		/* todo before done */
+	QS_STATUS_TYPE,
+	QS_URGENCY,
+	QS_PRIORITY,
+	QS_DUE,
+	QS_SCHEDULED,
+	QS_START,
+	QS_CREATED,
+	QS_DONE,
+	QS_CANCELLED,
+	QS_HAPPENS,
+	QS_PATH,
+	QS_FILENAME,
+	QS_DESCRIPTION,
+	QS_HEADING,
+};
+#define QS_LAST QS_HEADING
+
+struct query_sort {
+	unsigned char key;	/* enum query_sort_key */
+	unsigned char reverse;
+};
+
 /*
  * A block: its filters, and how they combine (nodes, postfix; none
  * selects every task). A block Tasks would not run keeps its error and
@@ -310,6 +335,8 @@ struct query {
 	size_t nfilters;
 	struct query_node *nodes;
 	size_t nnodes;
+	struct query_sort *sorts;	/* before Tasks' default order */
+	size_t nsorts;
 };
 
 /* ------------------------------------------------------------ the vault */

@@ -204,6 +204,12 @@ static const struct field node_rows[] = {
 };
 static const struct table node_table = TABLE(query_node, node_rows);
 
+static const struct field sort_rows[] = {
+	ENUM(query_sort, key, FK_UCHAR, QS_LAST),
+	ROW(query_sort, reverse, FK_UCHAR),
+};
+static const struct table sort_table = TABLE(query_sort, sort_rows);
+
 /* A block's note is the one it is decoded for. */
 static const struct field query_rows[] = {
 	ROW(query, line, FK_INT),
@@ -212,6 +218,7 @@ static const struct field query_rows[] = {
 	ROW(query, error, FK_STR),
 	ARRAY(query, filters, nfilters, filter_table),
 	ARRAY(query, nodes, nnodes, node_table),
+	ARRAY(query, sorts, nsorts, sort_table),
 };
 static const struct table query_table = TABLE(query, query_rows);
 
@@ -227,7 +234,7 @@ static const struct table diag_table = TABLE(diag, diag_rows);
 
 static const struct table *const all_tables[] = {
 	&fm_date_table, &fm_day_table, &fm_cadence_table, &person_table,
-	&note_table, &task_more_table, &task_table, &filter_table, &node_table,
+	&note_table, &task_more_table, &task_table, &filter_table, &node_table, &sort_table,
 	&query_table, &diag_table,
 };
 

@@ -32,6 +32,8 @@ struct parser {
 	size_t nfilters, capf;
 	struct query_node *nodes;
 	size_t nnodes, capn;
+	struct query_sort *sorts;
+	size_t nsorts, caps;
 	size_t nlines;		/* top-level statements so far */
 	int ignore_global;
 	int limit;
@@ -914,7 +916,7 @@ static int
 is_presentation(const char *s, size_t n)
 {
 	static const char *const prefixes[] = {
-		"sort by ", "group by ", "hide ", "show ", "view ", "short",
+		"group by ", "hide ", "show ", "view ", "short",
 		"full", "explain",
 	};
 	size_t i;
@@ -948,6 +950,48 @@ parse_limit(struct parser *p, const char *s, size_t n)
 	}
 	if (!groups)
 		p->limit = (int)v;
+	return 1;
+}
+
+/*
+ * `sort by FIELD [reverse]` (src/Query/Sort): the fields a limited block
+ * is ordered by; others (group, tag N, function, random, ...) are
+ * presentation only, and ignored.
+ */
+static int
+parse_sort(struct parser *p, const char *s, size_t n)
+{
+	static const struct {
+		const char *word;
+		enum query_sort_key key;
+	} keys[] = {
+		{ "status.type", QS_STATUS_TYPE }, { "status", QS_STATUS },
+		{ "urgency", QS_URGENCY }, { "priority", QS_PRIORITY },
+		{ "due", QS_DUE }, { "scheduled", QS_SCHEDULED },
+		{ "start", QS_START }, { "created", QS_CREATED },
+		{ "done", QS_DONE }, { "cancelled", QS_CANCELLED },
+		{ "happens", QS_HAPPENS }, { "path", QS_PATH },
+		{ "filename", QS_FILENAME }, { "description", QS_DESCRIPTION },
+		{ "heading", QS_HEADING },
+	};
+	size_t i, w;
+
+	if (!starts(s, n, "sort by "))
+		return 0;
+	s += 8;
+	n -= 8;
+	trim_span(&s, &n);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		w = strlen(keys[i].word);
+		if (!starts(s, n, keys[i].word) || (n > w && s[w] != ' '))
+			continue;
+		GROW(p->sorts, p->caps, p->nsorts + 1);
+		p->sorts[p->nsorts].key = (unsigned char)keys[i].key;
+		p->sorts[p->nsorts].reverse = (unsigned char)
+		    (n > w && equals(s + w, n - w, " reverse"));
+		p->nsorts++;
+		break;
+	}
 	return 1;
 }
 
@@ -1065,7 +1109,8 @@ parse_instruction(struct parser *p, const char *s, size_t n, int line,
 		p->ignore_global = 1;
 		return FP_OK;
 	}
-	if (parse_limit(p, s, n) || is_presentation(s, n))
+	if (parse_limit(p, s, n) || parse_sort(p, s, n) ||
+	    is_presentation(s, n))
 		return FP_OK;
 	return parse_filter_statement(p, s, n);
 }
@@ -1288,6 +1333,7 @@ parser_release(struct parser *p)
 {
 	free(p->filters);
 	free(p->nodes);
+	free(p->sorts);
 	free(p->folder);
 	free(p->root);
 	free(p->stem_path);
@@ -1304,6 +1350,11 @@ finish(struct parser *p, struct query *q)
 	    sizeof(*p->filters));
 	if (p->nfilters)
 		memcpy(q->filters, p->filters, p->nfilters * sizeof(*p->filters));
+	q->nsorts = p->nsorts;
+	q->sorts = arena_alloc(p->a, (p->nsorts ? p->nsorts : 1) *
+	    sizeof(*p->sorts));
+	if (p->nsorts)
+		memcpy(q->sorts, p->sorts, p->nsorts * sizeof(*p->sorts));
 	q->nnodes = p->nnodes;
 	q->nodes = arena_alloc(p->a, (p->nnodes ? p->nnodes : 1) *
 	    sizeof(*p->nodes));
@@ -1445,4 +1496,7 @@ query_print(const struct query *q, struct strbuf *out)
 	}
 	if (q->limit >= 0)
 		strbuf_addf(out, " limit %d", q->limit);
+	for (i = 0; i < q->nsorts; i++)
+		strbuf_addf(out, " sort %d%s", q->sorts[i].key,
+		    q->sorts[i].reverse ? " reverse" : "");
 }

@@ -638,9 +638,12 @@ select_pass(struct selection *sel, struct acm *const by_field[NFIELDS],
 struct sort_ctx {
 	const struct vault *v;
 	int today;
+	const struct query *q;	/* its `sort by` lines come first */
+	struct query_env *env;
+	struct strbuf da, db;	/* scratch: two descriptions */
 };
 
-static const struct sort_ctx *sort_ctx;	/* qsort has no argument */
+static struct sort_ctx *sort_ctx;	/* qsort has no argument */
 
 /* StatusTypeField's group names: In Progress, Todo, On Hold, Done... */
 static int
@@ -695,36 +698,118 @@ urgency(const struct task *t, int today)
 	return u;
 }
 
+/* DateTools' compareByDate(): a date first, then an invalid one, none last. */
+static int
+by_date(int a, int b)
+{
+	int ka = a == DATE_NONE ? 2 : a == DATE_INVALID;
+	int kb = b == DATE_NONE ? 2 : b == DATE_INVALID;
+
+	if (ka != kb)
+		return ka - kb;
+	if (ka != 0 || a == b)
+		return 0;
+	return a < b ? -1 : 1;
+}
+
+/* HappensDateField.earliestDate(): the earliest of start, scheduled, due. */
+static int
+happens_date(const struct task *t)
+{
+	static const enum query_date d[] = { QD_START, QD_SCHEDULED, QD_DUE };
+	int best = DATE_NONE, k;
+
+	for (k = 0; k < 3; k++) {
+		int day = task_date(t, d[k]);
+
+		if (date_is_day(day) && (best == DATE_NONE || day < best))
+			best = day;
+	}
+	return best;
+}
+
+static int
+by_text(const char *a, const char *b)
+{
+	int c = ascii_casecmp_n(a, strlen(a), b, strlen(b));
+
+	return c ? c : strcmp(a, b);
+}
+
+static int
+by_key(struct sort_ctx *sc, enum query_sort_key key, const struct task *a,
+    const struct task *b)
+{
+	const struct vault *v = sc->v;
+	double ua, ub;
+	const char *ha, *hb;
+
+	switch (key) {
+	case QS_STATUS:
+		return is_done(a) - is_done(b);
+	case QS_STATUS_TYPE:
+		return status_rank(a) - status_rank(b);
+	case QS_URGENCY:
+		ua = urgency(a, sc->today);
+		ub = urgency(b, sc->today);
+		return ua > ub ? -1 : ua < ub;
+	case QS_PRIORITY:
+		return task_priority_rank((enum task_priority)b->priority) -
+		    task_priority_rank((enum task_priority)a->priority);
+	case QS_DUE:
+		return by_date(a->due, b->due);
+	case QS_SCHEDULED:
+		return by_date(task_date(a, QD_SCHEDULED),
+		    task_date(b, QD_SCHEDULED));
+	case QS_START:
+		return by_date(task_date(a, QD_START), task_date(b, QD_START));
+	case QS_CREATED:
+		return by_date(task_date(a, QD_CREATED),
+		    task_date(b, QD_CREATED));
+	case QS_DONE:
+		return by_date(task_date(a, QD_DONE), task_date(b, QD_DONE));
+	case QS_CANCELLED:
+		return by_date(task_date(a, QD_CANCELLED),
+		    task_date(b, QD_CANCELLED));
+	case QS_HAPPENS:
+		return by_date(happens_date(a), happens_date(b));
+	case QS_PATH:
+		return by_text(v->notes[a->note].path, v->notes[b->note].path);
+	case QS_FILENAME:
+		return by_text(note_filename(&v->notes[a->note]),
+		    note_filename(&v->notes[b->note]));
+	case QS_DESCRIPTION:
+		task_description(a, sc->env->st, 1, &sc->da);
+		task_description(b, sc->env->st, 1, &sc->db);
+		return by_text(strbuf_str(&sc->da), strbuf_str(&sc->db));
+	case QS_HEADING:
+		ha = task_heading(v, a);
+		hb = task_heading(v, b);
+		return by_text(ha ? ha : "", hb ? hb : "");
+	}
+	return 0;
+}
+
+/* The block's sort lines, then Sort.ts' defaultSorters(), then the vault's order. */
 static int
 default_order(const void *pa, const void *pb)
 {
-	const struct vault *v = sort_ctx->v;
-	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
-	const struct task *a = &v->tasks[ia], *b = &v->tasks[ib];
-	double ua, ub;
+	static const enum query_sort_key defaults[] = {
+		QS_STATUS_TYPE, QS_URGENCY, QS_DUE, QS_PRIORITY, QS_PATH,
+	};
+	struct sort_ctx *sc = sort_ctx;
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb, k;
+	const struct task *a = &sc->v->tasks[ia], *b = &sc->v->tasks[ib];
 	int c;
 
-	if ((c = status_rank(a) - status_rank(b)) != 0)
-		return c;
-	ua = urgency(a, sort_ctx->today);
-	ub = urgency(b, sort_ctx->today);
-	if (ua != ub)
-		return ua > ub ? -1 : 1;
-	/* A due date before none; an invalid one after the valid ones. */
-	if (a->due != b->due) {
-		int ka = a->due == DATE_NONE ? 2 : a->due == DATE_INVALID;
-		int kb = b->due == DATE_NONE ? 2 : b->due == DATE_INVALID;
-
-		if (ka != kb)
-			return ka - kb;
-		if (ka == 0)
-			return a->due < b->due ? -1 : 1;
+	for (k = 0; k < sc->q->nsorts; k++) {
+		c = by_key(sc, (enum query_sort_key)sc->q->sorts[k].key, a, b);
+		if (c != 0)
+			return sc->q->sorts[k].reverse ? -c : c;
 	}
-	if ((c = task_priority_rank((enum task_priority)b->priority) -
-	    task_priority_rank((enum task_priority)a->priority)) != 0)
-		return c;
-	if ((c = strcmp(v->notes[a->note].path, v->notes[b->note].path)) != 0)
-		return c;
+	for (k = 0; k < sizeof(defaults) / sizeof(defaults[0]); k++)
+		if ((c = by_key(sc, defaults[k], a, b)) != 0)
+			return c;
 	return ia < ib ? -1 : ia > ib;
 }
 
@@ -739,13 +824,15 @@ vault_order(const void *pa, const void *pb)
 static void
 flush_limited(struct selection *sel, size_t n, int today)
 {
-	struct sort_ctx ctx = { sel->v, today };
+	struct sort_ctx ctx = { sel->v, today, NULL, sel->env, STRBUF_INIT,
+		STRBUF_INIT };
 	size_t i, k, keep;
 
 	sort_ctx = &ctx;
 	for (i = 0; i < n; i++) {
 		int limit = sel->v->queries[sel->qs[i]].limit;
 
+		ctx.q = &sel->v->queries[sel->qs[i]];
 		if (limit < 0 || sel->nheld[i] == 0)
 			continue;
 		qsort(sel->held[i], sel->nheld[i], sizeof(size_t),
@@ -758,6 +845,8 @@ flush_limited(struct selection *sel, size_t n, int today)
 			sel->fn(sel->arg, i, sel->held[i][k]);
 		free(sel->held[i]);
 	}
+	strbuf_release(&ctx.da);
+	strbuf_release(&ctx.db);
 	sort_ctx = NULL;
 }
 

@@ -42,8 +42,9 @@ static const struct {
 	{ "description includes x {{! a comment }}",
 	    "[description \"x\" top]" },
 	{ "# a comment {{nope}}", "" },
-	{ "sort by due\ngroup by filename\nhide edit button\nshort mode\n"
-	    "explain\nview list", "" },
+	{ "group by filename\nhide edit button\nshort mode\nexplain\n"
+	    "view list\nsort by tag\nsort by function task.due", "" },
+	{ "sort by due\nsort by status.type reverse", " sort 4 sort 1 reverse" },
 	{ "limit 5", " limit 5" },
 	{ "limit to 7 tasks", " limit 7" },
 	{ "limit groups to 2", "" },
