@@ -84,7 +84,7 @@ struct fm_ctx {
 	yaml_document_t *doc;
 	int first_line;		/* file line of the YAML's first line */
 	struct diag_list *dl;
-	/* Every key's scalar or list of scalars, for the query blocks. */
+	/* Every key's scalar or list of scalars, when a query block asks. */
 	struct query_property *props;
 	size_t nprops, capprops;
 };
@@ -604,6 +604,52 @@ props_release(struct fm_ctx *c)
 	free(c->props);
 }
 
+/*
+ * query_file's load(): the frontmatter read again, for its properties
+ * only, the first time a query block of the note needs them (its
+ * problems were reported by the first reading).
+ */
+static void
+load_props(const struct query_file *cqf)
+{
+	struct query_file *qf = (struct query_file *)cqf;
+	struct fm_ctx *c = qf->ctx;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *pair;
+
+	qf->load = NULL;
+	if (!yaml_parser_initialize(&parser))
+		BUG("yaml_parser_initialize failed");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)qf->yaml,
+	    qf->yamllen);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_parser_delete(&parser);
+		return;
+	}
+	c->doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root != NULL && root->type == YAML_MAPPING_NODE)
+		for (pair = root->data.mapping.pairs.start;
+		    pair < root->data.mapping.pairs.top; pair++) {
+			yaml_node_t *key = yaml_document_get_node(&doc,
+			    pair->key);
+			yaml_node_t *value = yaml_document_get_node(&doc,
+			    pair->value);
+			const char *s;
+			size_t len;
+
+			if ((s = scalar(key, &len)) != NULL && value != NULL)
+				keep_property(c, s, len, value);
+		}
+	c->doc = NULL;
+	qf->props = c->props;
+	qf->nprops = c->nprops;
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+}
+
 static void
 read_mapping(struct fm_ctx *c, yaml_node_t *root)
 {
@@ -621,7 +667,6 @@ read_mapping(struct fm_ctx *c, yaml_node_t *root)
 
 		if ((s = scalar(key, &len)) == NULL || value == NULL)
 			continue;
-		keep_property(c, s, len, value);
 		if ((k = lookup_key(s, len)) < 0)
 			continue;
 		if (seen_line[k]) {
@@ -786,7 +831,8 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 {
 	struct note *note = store_note(v, relpath);
 	struct fm_ctx c;
-	struct query_file qf = { NULL, 0 };
+	struct query_file qf = { 0 };
+	struct fm_ctx props = { 0 };
 	size_t off = 0, yaml_off = 0, yaml_len = 0, body_off = 0;
 	size_t index = v->nnotes - 1;
 	int found;
@@ -811,11 +857,15 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		c.first_line = 2;
 		c.dl = dl;
 		parse_yaml(&c, buf + yaml_off, yaml_len);
-		qf.props = c.props;
-		qf.nprops = c.nprops;
+		if (!(note->flags & NOTE_FRONTMATTER_BAD)) {
+			qf.yaml = buf + yaml_off;
+			qf.yamllen = yaml_len;
+			qf.load = load_props;
+			qf.ctx = &props;
+		}
 	} else
 		body_off = off;
 
 	body_scan(v, index, buf, len, body_off, &qf, dl);
-	props_release(&c);
+	props_release(&props);
 }

@@ -229,12 +229,30 @@ date_keyword(enum query_date d)
 	    d == QD_DUE ? "due" : "done";
 }
 
+/* Could s be a date filter? Its first word says (spares the snprintf()s). */
+static int
+may_be_date_filter(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"has ", "no ", "happens ", "cancelled ", "created ", "start ",
+		"starts ", "scheduled ", "due ", "done ",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (starts(s, n, words[i]))
+			return 1;
+	return 0;
+}
+
 static enum fp
 date_filter(struct parser *p, const char *s, size_t n, int top)
 {
 	char buf[40];
 	size_t i, w;
 
+	if (!may_be_date_filter(s, n))
+		return FP_UNKNOWN;
 	for (i = 0; i < sizeof(date_fields) / sizeof(date_fields[0]); i++) {
 		enum query_date d = date_fields[i].date;
 		struct query_filter *f;
@@ -1148,6 +1166,8 @@ find_property(const struct parser *p, const char *name, size_t n)
 {
 	size_t i;
 
+	if (p->file != NULL && p->file->load != NULL)
+		p->file->load(p->file);
 	for (i = 0; p->file != NULL && i < p->file->nprops; i++)
 		if (ascii_casecmp_n(p->file->props[i].name,
 		    p->file->props[i].namelen, name, n) == 0)
@@ -1384,7 +1404,8 @@ query_parse(struct arena *a, const char *path, size_t note, int fence_line,
 	q->line = fence_line;
 	q->end_line = nlines ? lines[nlines - 1].line : fence_line;
 	/* TQ_extra_instructions first, as if written above the lines. */
-	{
+	if (file != NULL && file->yaml != NULL && memmem(file->yaml,
+	    file->yamllen, "TQ_", 3) != NULL) {
 		const struct query_property *tq = find_property(&p,
 		    "TQ_extra_instructions", 21);
 

@@ -37,10 +37,19 @@ struct query_property {
 	int is_list;
 };
 
-/* The query's note, as the placeholders and TQ_* defaults read it. */
+/*
+ * The query's note, as the placeholders and TQ_* defaults read it. The
+ * properties are read from its frontmatter (yaml, yamllen; NULL: none)
+ * only when a block needs them: load, when set, MUST fill props and
+ * nprops (once; later calls do nothing).
+ */
 struct query_file {
 	const struct query_property *props;
 	size_t nprops;
+	const char *yaml;
+	size_t yamllen;
+	void (*load)(const struct query_file *qf);
+	void *ctx;		/* load's */
 };
 
 /* One line of a block's body, with its line number in the file. */

@@ -503,6 +503,7 @@ struct selection {
 	void *arg;
 	size_t note;		/* the note being looked at */
 	size_t *stamp;		/* per query: 1 + last note it was tried on */
+	const struct query_filter **anchor;	/* per query: anchor_of() */
 	/* Per query with a limit: its selected tasks, sorted at the end. */
 	size_t **held;
 	size_t *nheld, *capheld;
@@ -556,7 +557,7 @@ on_needle(void *arg, size_t i, size_t end)
 	if (sel->stamp[i] == sel->note + 1)
 		return;
 	sel->stamp[i] = sel->note + 1;
-	try_query(sel, i, sel->note, anchor_of(&sel->v->queries[sel->qs[i]]));
+	try_query(sel, i, sel->note, sel->anchor[i]);
 }
 
 /*
@@ -585,8 +586,7 @@ fill_automata(const struct selection *sel, size_t n, size_t *next,
 	size_t states = 0, k;
 
 	for (; *next < n && states < PASS_STATES; (*next)++) {
-		const struct query_filter *f = anchor_of(
-		    &sel->v->queries[sel->qs[*next]]);
+		const struct query_filter *f = sel->anchor[*next];
 		struct acm *m;
 
 		if (f == NULL)
@@ -867,10 +867,12 @@ query_select(const struct vault *v, const size_t *qs, size_t n, int today,
 	sel.held = xcalloc(n ? n : 1, sizeof(*sel.held));
 	sel.nheld = xcalloc(n ? n : 1, sizeof(*sel.nheld));
 	sel.capheld = xcalloc(n ? n : 1, sizeof(*sel.capheld));
-	for (i = 0; i < n; i++)
-		if (v->queries[qs[i]].error == NULL &&
-		    anchor_of(&v->queries[qs[i]]) == NULL)
+	sel.anchor = xcalloc(n ? n : 1, sizeof(*sel.anchor));
+	for (i = 0; i < n; i++) {
+		sel.anchor[i] = anchor_of(&v->queries[qs[i]]);
+		if (v->queries[qs[i]].error == NULL && sel.anchor[i] == NULL)
 			unanchored[nun++] = i;
+	}
 	/* The unanchored queries go with the first pass. */
 	do {
 		struct acm *by_field[NFIELDS] = { NULL };
@@ -887,5 +889,6 @@ query_select(const struct vault *v, const size_t *qs, size_t n, int today,
 	free(sel.nheld);
 	free(sel.capheld);
 	free(unanchored);
+	free(sel.anchor);
 	free(sel.stamp);
 }

@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "people", 6, items, lens, 2, 1 },
 		{ "TQ_extra_instructions", 21, tq, tqlen, 1, 0 },
 	};
-	const struct query_file file = { props, 2 };
+	const struct query_file file = { props, 2, "TQ_", 3, NULL, NULL };
 	struct obsidian_settings st;
 	struct query_preset *own_presets;
 	size_t own_npresets;

@@ -134,7 +134,8 @@ static const struct query_property tq_props[] = {
 	{ "TQ_extra_instructions", 21, extra, extra_len, 1, 0 },
 };
 static const struct query_file file = { props, 2 };
-static const struct query_file tq_file = { tq_props, 1 };
+static const struct query_file tq_file = { tq_props, 1, "TQ_extra_instructions", 21,
+	NULL, NULL };
 
 int
 main(void)
