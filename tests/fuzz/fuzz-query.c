@@ -36,8 +36,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct note note = { .path = "People/Ana Lima.md", .ntasks = 2 };
 	static const char *items[] = { "Ana", "Bo" };
 	static size_t lens[] = { 3, 2 };
-	static const char *tq[] = { "not done\n(has id) OR \\\n(no id)" };
-	static size_t tqlen[] = { 32 };
+#define TQ_TEXT "not done\n(has id) OR \\\n(no id)"
+	static const char *tq[] = { TQ_TEXT };
+	static size_t tqlen[] = { sizeof(TQ_TEXT) - 1 };
 	static const struct query_property props[] = {
 		{ "people", 6, items, lens, 2, 1 },
 		{ "TQ_extra_instructions", 21, tq, tqlen, 1, 0 },
