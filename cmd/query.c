@@ -178,9 +178,11 @@ run_queries(const struct scan_result *r, int json)
 	query_select(v, qs, n, r->today, on_selected, &p);
 	order_vault = v;
 	for (i = 0; i < n; i++)
-		qsort(p.by_query[i].tasks, p.by_query[i].n, sizeof(size_t),
-		    task_order);
-	qsort(qs, n, sizeof(*qs), query_order);
+		if (p.by_query[i].n > 0)
+			qsort(p.by_query[i].tasks, p.by_query[i].n,
+			    sizeof(size_t), task_order);
+	if (n > 0)
+		qsort(qs, n, sizeof(*qs), query_order);
 	order_vault = NULL;
 	if (json)
 		print_json(r, qs, n, &p);
