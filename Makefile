@@ -20,17 +20,17 @@ PYTHON ?= /usr/bin/python3
 
 # Debian packages: to build, and to run the tests against real peers.
 BUILD_PKGS = gcc make pkg-config libyaml-dev libmd4c-dev libjansson-dev \
-	libsqlite3-dev libical-dev libcurl4-openssl-dev
+	libsqlite3-dev libical-dev libcurl4-openssl-dev libpcre2-dev
 # nodejs and npm fetch ical.js (a test parser of the feed) from npm; a
 # node of another origin (NodeSource) counts when `node` and `npm` run.
 TEST_PKGS = python3 cmark valgrind clang libmd4c-html0-dev strace \
 	python3-icalendar khal radicale apache2-utils python3-bcrypt rclone \
 	openssl apprise python3-aiosmtpd systemd time \
 	nodejs npm
-PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl
+PKGS = yaml-0.1 md4c jansson sqlite3 libical libcurl libpcre2-8
 # What followup-net.so needs besides the binary (cmd/module.h).
 NET_PKGS = jansson libical libcurl sqlite3
-CORE_PKGS = yaml-0.1 md4c jansson sqlite3
+CORE_PKGS = yaml-0.1 md4c jansson sqlite3 libpcre2-8
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-missing-field-initializers
@@ -191,7 +191,8 @@ FUZZ_LIB_SRC = $(LIB_SRC)
 FUZZERS = note config dav url fmedit notecodec \
 	taskline \
 	datephrase \
-	obsidian
+	obsidian \
+	query
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@mkdir -p build-fuzz

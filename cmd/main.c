@@ -7,7 +7,7 @@
 /* Every command, in the order --help lists them; each file has its own. */
 extern const struct command cmd_status_entry, cmd_check_entry,
     cmd_ics_entry, cmd_notify_entry, cmd_run_entry, cmd_contacted_entry,
-    cmd_snooze_entry, cmd_tasks_entry;
+    cmd_snooze_entry, cmd_tasks_entry, cmd_query_entry;
 
 static const struct command *const commands[] = {
 	&cmd_status_entry,
@@ -18,6 +18,7 @@ static const struct command *const commands[] = {
 	&cmd_contacted_entry,
 	&cmd_snooze_entry,
 	&cmd_tasks_entry,
+	&cmd_query_entry,
 	NULL,
 };
 

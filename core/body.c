@@ -58,6 +58,7 @@ struct scan {
 	const struct obsidian_settings *settings;
 	/* Tasks' scheduled date for its undated tasks (DATE_NONE: none). */
 	int filename_date;
+	const struct query_file *qfile;	/* the note's properties */
 
 	struct li *stack;
 	size_t depth, cap;
@@ -404,9 +405,9 @@ query_finish(struct scan *s)
 		s->qlines[i].text = text;
 		text += s->qlines[i].len + 1;
 	}
-	if (query_parse(&v->arena, s->path, s->note, s->query_fence_line,
-	    s->qlines, s->nqlines, &q, s->dl) != 0)
-		return;
+	/* A block with an error is kept too: it selects nothing. */
+	(void)query_parse(&v->arena, s->path, s->note, s->query_fence_line,
+	    s->qlines, s->nqlines, s->settings, s->qfile, &q, s->dl);
 	store_query(v, &q);
 }
 
@@ -603,7 +604,7 @@ may_hold_tasks(const char *body, size_t n)
 
 int
 body_scan(struct vault *v, size_t note, const char *buf, size_t len,
-    size_t body_off, struct diag_list *dl)
+    size_t body_off, const struct query_file *qf, struct diag_list *dl)
 {
 	MD_PARSER parser = {
 		.abi_version = 0,
@@ -624,6 +625,7 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 		.cursor_line = 1,
 		.qline = STRBUF_INIT,
 		.settings = vault_settings(v),
+		.qfile = qf,
 	};
 	int rc = 0;
 

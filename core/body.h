@@ -19,14 +19,16 @@
 
 struct vault;
 struct diag_list;
+struct query_file;
 
 /*
  * Walk the body of note `note` (an index in v->notes). buf/len is the
  * whole file (line numbers count from its start); body_off is where the
- * body begins. Appends tasks and query blocks to v. Returns 0, or -1 when
- * md4c gave up (reported on dl).
+ * body begins. Appends tasks and query blocks to v; the blocks read the
+ * note's properties in qf (NULL: none). Returns 0, or -1 when md4c gave
+ * up (reported on dl).
  */
 int body_scan(struct vault *v, size_t note, const char *buf, size_t len,
-    size_t body_off, struct diag_list *dl);
+    size_t body_off, const struct query_file *qf, struct diag_list *dl);
 
 #endif

@@ -204,8 +204,25 @@ enum query_field {
 	QF_HAS_DUE,		/* has due date / no due date */
 	QF_DUE,			/* due before/after/on/... DATE */
 	QF_STATUS_TYPE,
+	QF_HEADING,
+	QF_ROOT,
+	QF_STATUS_NAME,
+	QF_RECURRENCE,		/* recurrence includes ... */
+	QF_ID,			/* id includes ... */
+	QF_HAS_TAGS,		/* has tags / no tags (negate) */
+	QF_RECURRING,		/* is recurring / is not recurring */
+	QF_SUB_ITEMS,		/* exclude sub-items */
+	QF_HAS_ID,
+	QF_HAS_DEPENDS,
+	QF_BLOCKED,		/* is blocked / is not blocked */
+	QF_BLOCKING,
+	QF_PRIORITY,		/* priority is (above|below|not)? X */
+	QF_DATE,		/* date_field, op and phrase */
+	QF_HAS_DATE,		/* has/no date_field date */
+	QF_DATE_INVALID,	/* date_field date is invalid */
+	QF_NOTHING,		/* filter by function: selects nothing */
 };
-#define QF_LAST QF_STATUS_TYPE
+#define QF_LAST QF_NOTHING
 
 enum query_cmp {
 	QC_BEFORE,
@@ -216,23 +233,110 @@ enum query_cmp {
 };
 #define QC_LAST QC_ON_OR_AFTER
 
-/* One filter line of a block. */
+/* How a text filter compares (QF_PATH ... QF_ID). */
+enum query_verb {
+	QV_INCLUDES,
+	QV_REGEX,		/* text is the pattern, flags the QR_* */
+};
+#define QV_LAST QV_REGEX
+
+#define QR_I	(1u << 0)	/* the regex flags of /re/flags */
+#define QR_M	(1u << 1)
+#define QR_S	(1u << 2)
+#define QR_U	(1u << 3)
+
+/* Which date a QF_DATE/QF_HAS_DATE/QF_DATE_INVALID filter looks at. */
+enum query_date {
+	QD_DUE,
+	QD_SCHEDULED,
+	QD_START,
+	QD_CREATED,
+	QD_DONE,
+	QD_CANCELLED,
+	QD_HAPPENS,		/* start, scheduled or due */
+};
+#define QD_LAST QD_HAPPENS
+
+/*
+ * One filter of a block. The date filters keep their phrase as parsed
+ * (datephrase.h's struct date_phrase: a, b, kind, unit), resolved when
+ * the block is run.
+ */
 struct query_filter {
-	const char *text;	/* needle for the includes filters */
+	const char *text;	/* needle or regex of the text filters */
 	uint32_t textlen;
-	int date;		/* absolute day, or offset from today */
+	int date;		/* QF_DUE: absolute day, or offset from today */
+	int phrase_a, phrase_b;	/* QF_DATE: the struct date_phrase */
+	unsigned char phrase_kind, phrase_unit;
 	unsigned char field;	/* enum query_field */
 	unsigned char negate;	/* "not done", "does not include", "is not" */
-	unsigned char cmp;	/* enum query_cmp */
+	unsigned char cmp;	/* enum query_cmp; QF_PRIORITY: 0 is, 1 above, 2 below */
 	unsigned char date_relative;
-	unsigned char status;	/* enum task_status for QF_STATUS_TYPE */
+	unsigned char status;	/* enum task_status; QF_PRIORITY: priority */
+	unsigned char verb;	/* enum query_verb */
+	unsigned char flags;	/* QR_* */
+	unsigned char date_field;	/* enum query_date */
+	unsigned char op;	/* QF_DATE: enum date_op (datephrase.h) */
+	unsigned char top;	/* a top-level conjunct: must hold alone */
 };
 
+/* A node of a block's expression, in postfix order. */
+enum query_node_op {
+	QN_FILTER,		/* push filters[arg] */
+	QN_NOT,
+	QN_AND,
+	QN_OR,
+	QN_XOR,
+};
+#define QN_LAST QN_XOR
+
+struct query_node {
+	uint32_t arg;		/* QN_FILTER: the filter's index */
+	unsigned char op;	/* enum query_node_op */
+};
+
+/* A `sort by` line: it orders what `limit` keeps. */
+enum query_sort_key {
+	QS_STATUS,		/* todo before done */
+	QS_STATUS_TYPE,
+	QS_URGENCY,
+	QS_PRIORITY,
+	QS_DUE,
+	QS_SCHEDULED,
+	QS_START,
+	QS_CREATED,
+	QS_DONE,
+	QS_CANCELLED,
+	QS_HAPPENS,
+	QS_PATH,
+	QS_FILENAME,
+	QS_DESCRIPTION,
+	QS_HEADING,
+};
+#define QS_LAST QS_HEADING
+
+struct query_sort {
+	unsigned char key;	/* enum query_sort_key */
+	unsigned char reverse;
+};
+
+/*
+ * A block: its filters, and how they combine (nodes, postfix; none
+ * selects every task). A block Tasks would not run keeps its error and
+ * selects nothing.
+ */
 struct query {
 	size_t note;		/* the note holding the block */
 	int line;		/* line of the opening fence */
+	int end_line;		/* line of its last line */
+	int limit;		/* limit N; -1: none */
+	const char *error;	/* NULL, or why it selects nothing */
 	struct query_filter *filters;
 	size_t nfilters;
+	struct query_node *nodes;
+	size_t nnodes;
+	struct query_sort *sorts;	/* before Tasks' default order */
+	size_t nsorts;
 };
 
 /* ------------------------------------------------------------ the vault */

@@ -11,6 +11,7 @@
 #include "body.h"
 #include "date.h"
 #include "diag.h"
+#include "query.h"
 #include "store.h"
 #include "util.h"
 
@@ -83,6 +84,9 @@ struct fm_ctx {
 	yaml_document_t *doc;
 	int first_line;		/* file line of the YAML's first line */
 	struct diag_list *dl;
+	/* Every key's scalar or list of scalars, when a query block asks. */
+	struct query_property *props;
+	size_t nprops, capprops;
 };
 
 static struct note_person *
@@ -540,6 +544,112 @@ lookup_key(const char *s, size_t len)
 	return -1;
 }
 
+/* A copy of the key's value (a scalar, or a list's scalars), if it is one. */
+static void
+keep_property(struct fm_ctx *c, const char *name, size_t len,
+    yaml_node_t *value)
+{
+	struct query_property *pr;
+	yaml_node_item_t *it;
+	size_t n = 0, vl = 0;
+	const char *v;
+
+	if (value->type == YAML_SEQUENCE_NODE)
+		n = (size_t)(value->data.sequence.items.top -
+		    value->data.sequence.items.start);
+	else if (value->type != YAML_SCALAR_NODE)
+		return;
+	GROW(c->props, c->capprops, c->nprops + 1);
+	pr = &c->props[c->nprops++];
+	memset(pr, 0, sizeof(*pr));
+	pr->name = xstrndup(name, len);
+	pr->namelen = len;
+	pr->is_list = value->type == YAML_SEQUENCE_NODE;
+	pr->items = xcalloc(n + 1, sizeof(*pr->items));
+	pr->lens = xcalloc(n + 1, sizeof(*pr->lens));
+	if (!pr->is_list) {
+		v = scalar(value, &vl);
+		if (v == NULL || scalar_is_null(value))
+			return;
+		pr->items[0] = xstrndup(v, vl);
+		pr->lens[0] = vl;
+		pr->nitems = 1;
+		return;
+	}
+	for (it = value->data.sequence.items.start;
+	    it < value->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(c->doc, *it);
+
+		/* TasksFile.property() drops a list's nulls. */
+		if (item == NULL || (v = scalar(item, &vl)) == NULL ||
+		    scalar_is_null(item))
+			continue;
+		pr->items[pr->nitems] = xstrndup(v, vl);
+		pr->lens[pr->nitems++] = vl;
+	}
+}
+
+static void
+props_release(struct fm_ctx *c)
+{
+	size_t i, k;
+
+	for (i = 0; i < c->nprops; i++) {
+		for (k = 0; k < c->props[i].nitems; k++)
+			free((char *)c->props[i].items[k]);
+		free((char *)c->props[i].name);
+		free(c->props[i].items);
+		free(c->props[i].lens);
+	}
+	free(c->props);
+}
+
+/*
+ * query_file's load(): the frontmatter read again, for its properties
+ * only, the first time a query block of the note needs them (its
+ * problems were reported by the first reading).
+ */
+static void
+load_props(const struct query_file *cqf)
+{
+	struct query_file *qf = (struct query_file *)cqf;
+	struct fm_ctx *c = qf->ctx;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *pair;
+
+	qf->load = NULL;
+	if (!yaml_parser_initialize(&parser))
+		BUG("yaml_parser_initialize failed");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)qf->yaml,
+	    qf->yamllen);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_parser_delete(&parser);
+		return;
+	}
+	c->doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root != NULL && root->type == YAML_MAPPING_NODE)
+		for (pair = root->data.mapping.pairs.start;
+		    pair < root->data.mapping.pairs.top; pair++) {
+			yaml_node_t *key = yaml_document_get_node(&doc,
+			    pair->key);
+			yaml_node_t *value = yaml_document_get_node(&doc,
+			    pair->value);
+			const char *s;
+			size_t len;
+
+			if ((s = scalar(key, &len)) != NULL && value != NULL)
+				keep_property(c, s, len, value);
+		}
+	c->doc = NULL;
+	qf->props = c->props;
+	qf->nprops = c->nprops;
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+}
+
 static void
 read_mapping(struct fm_ctx *c, yaml_node_t *root)
 {
@@ -721,6 +831,8 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 {
 	struct note *note = store_note(v, relpath);
 	struct fm_ctx c;
+	struct query_file qf = { 0 };
+	struct fm_ctx props = { 0 };
 	size_t off = 0, yaml_off = 0, yaml_len = 0, body_off = 0;
 	size_t index = v->nnotes - 1;
 	int found;
@@ -737,16 +849,23 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		note->flags |= NOTE_FRONTMATTER_BAD | NOTE_BODY_SKIPPED;
 		return;
 	}
+	memset(&c, 0, sizeof(c));
 	if (found > 0) {
 		note->flags |= NOTE_HAS_FRONTMATTER;
-		memset(&c, 0, sizeof(c));
 		c.v = v;
 		c.note = note;
 		c.first_line = 2;
 		c.dl = dl;
 		parse_yaml(&c, buf + yaml_off, yaml_len);
+		if (!(note->flags & NOTE_FRONTMATTER_BAD)) {
+			qf.yaml = buf + yaml_off;
+			qf.yamllen = yaml_len;
+			qf.load = load_props;
+			qf.ctx = &props;
+		}
 	} else
 		body_off = off;
 
-	body_scan(v, index, buf, len, body_off, dl);
+	body_scan(v, index, buf, len, body_off, &qf, dl);
+	props_release(&props);
 }

@@ -184,14 +184,41 @@ static const struct field filter_rows[] = {
 	ENUM(query_filter, cmp, FK_UCHAR, QC_LAST),
 	ROW(query_filter, date, FK_INT),
 	ROW(query_filter, date_relative, FK_UCHAR),
-	ENUM(query_filter, status, FK_UCHAR, TASK_STATUS_LAST),
+	/* A status type, or a priority for QF_PRIORITY. */
+	ENUM(query_filter, status, FK_UCHAR, 8),
+	ROW(query_filter, phrase_a, FK_INT),
+	ROW(query_filter, phrase_b, FK_INT),
+	ROW(query_filter, phrase_kind, FK_UCHAR),
+	ROW(query_filter, phrase_unit, FK_UCHAR),
+	ENUM(query_filter, verb, FK_UCHAR, QV_LAST),
+	ROW(query_filter, flags, FK_UCHAR),
+	ENUM(query_filter, date_field, FK_UCHAR, QD_LAST),
+	ROW(query_filter, op, FK_UCHAR),
+	ROW(query_filter, top, FK_UCHAR),
 };
 static const struct table filter_table = TABLE(query_filter, filter_rows);
+
+static const struct field node_rows[] = {
+	ROW(query_node, arg, FK_U32),
+	ENUM(query_node, op, FK_UCHAR, QN_LAST),
+};
+static const struct table node_table = TABLE(query_node, node_rows);
+
+static const struct field sort_rows[] = {
+	ENUM(query_sort, key, FK_UCHAR, QS_LAST),
+	ROW(query_sort, reverse, FK_UCHAR),
+};
+static const struct table sort_table = TABLE(query_sort, sort_rows);
 
 /* A block's note is the one it is decoded for. */
 static const struct field query_rows[] = {
 	ROW(query, line, FK_INT),
+	ROW(query, end_line, FK_INT),
+	ROW(query, limit, FK_INT),
+	ROW(query, error, FK_STR),
 	ARRAY(query, filters, nfilters, filter_table),
+	ARRAY(query, nodes, nnodes, node_table),
+	ARRAY(query, sorts, nsorts, sort_table),
 };
 static const struct table query_table = TABLE(query, query_rows);
 
@@ -207,7 +234,7 @@ static const struct table diag_table = TABLE(diag, diag_rows);
 
 static const struct table *const all_tables[] = {
 	&fm_date_table, &fm_day_table, &fm_cadence_table, &person_table,
-	&note_table, &task_more_table, &task_table, &filter_table,
+	&note_table, &task_more_table, &task_table, &filter_table, &node_table, &sort_table,
 	&query_table, &diag_table,
 };
 

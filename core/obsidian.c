@@ -139,6 +139,14 @@ obsidian_parse_hash(const struct obsidian_settings *s)
 		    (int)s->statuses[i].type, s->statuses[i].name);
 	strbuf_addf(&sb, "daily %s %s\n", s->daily_folder ? s->daily_folder :
 	    "", s->daily_format ? s->daily_format : "");
+	/* A block is parsed with the global query and the presets. */
+	strbuf_addf(&sb, "global query %zu %s\n", s->global_query ?
+	    strlen(s->global_query) : 0, s->global_query ? s->global_query :
+	    "");
+	for (i = 0; i < s->npresets; i++)
+		strbuf_addf(&sb, "preset %zu %s %zu %s\n",
+		    strlen(s->presets[i].name), s->presets[i].name,
+		    strlen(s->presets[i].query), s->presets[i].query);
 	h = hash_fnv1a64(sb.buf, sb.len);
 	strbuf_release(&sb);
 	return h;

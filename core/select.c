@@ -1,71 +1,373 @@
 /*
  * select.c - which tasks a query block selects (see select.h and
- * docs/rules.md, "Query blocks").
+ * docs/rules.md, "Query blocks"): the fields of Tasks' src/Query/Filter,
+ * the Boolean stack of BooleanField.ts, TaskDependency's blocked and
+ * blocking, and Sort.ts' default order for `limit`.
  */
 #include "select.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "acmatch.h"
 #include "date.h"
+#include "datephrase.h"
+#include "obsidian.h"
+#include "regex.h"
 #include "store.h"
+#include "strmap.h"
 #include "task.h"
 #include "util.h"
 
-static int
-tags_contain(const struct task *t, const char *needle, size_t n)
-{
-	size_t pos = 0, textlen = strlen(t->text), len;
-	const char *tag;
+struct regex_slot {
+	const struct query_filter *f;
+	struct regex *re;	/* NULL: does not compile (never matches) */
+};
 
-	while (task_next_tag(t->text, textlen, &pos, &tag, &len))
-		if (ascii_contains(tag, len, needle, n))
+struct query_env {
+	const struct vault *v;
+	const struct obsidian_settings *st;
+	int today;
+	struct strbuf desc;	/* scratch: a task's description */
+	int *stack;		/* the Boolean stack */
+	size_t capstack;
+	/* Compiled regexes by filter: open addressing, a power of two. */
+	struct regex_slot *re;
+	size_t capre, nre;
+	/* The ids of open tasks, and the ids open tasks depend on. */
+	int deps_built;
+	struct strmap open_ids, open_deps;
+};
+
+struct query_env *
+query_env_new(const struct vault *v, int today)
+{
+	struct query_env *e = xcalloc(1, sizeof(*e));
+
+	e->v = v;
+	e->st = vault_settings(v);
+	e->today = today;
+	return e;
+}
+
+void
+query_env_free(struct query_env *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->capre; i++)
+		regex_free(e->re[i].re);
+	free(e->re);
+	free(e->stack);
+	strbuf_release(&e->desc);
+	if (e->deps_built) {
+		strmap_release(&e->open_ids);
+		strmap_release(&e->open_deps);
+	}
+	free(e);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static int
+is_done(const struct task *t)
+{
+	/* Status.isCompleted(): DONE, CANCELLED and NON_TASK. */
+	return t->status == TASK_DONE || t->status == TASK_CANCELLED ||
+	    t->status == TASK_NON_TASK;
+}
+
+static size_t
+ptr_hash(const void *p, size_t cap)
+{
+	uintptr_t x = (uintptr_t)p;
+
+	x ^= x >> 17;
+	x *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 7) & (cap - 1);
+}
+
+static const struct regex *
+regex_of(struct query_env *e, const struct query_filter *f)
+{
+	size_t i;
+
+	if (e->nre * 2 >= e->capre) {
+		struct regex_slot *old = e->re;
+		size_t oldcap = e->capre, k;
+
+		e->capre = oldcap ? oldcap * 2 : 16;
+		e->re = xcalloc(e->capre, sizeof(*e->re));
+		for (k = 0; k < oldcap; k++) {
+			if (old[k].f == NULL)
+				continue;
+			for (i = ptr_hash(old[k].f, e->capre); e->re[i].f;
+			    i = (i + 1) & (e->capre - 1))
+				;
+			e->re[i] = old[k];
+		}
+		free(old);
+	}
+	for (i = ptr_hash(f, e->capre); e->re[i].f != NULL;
+	    i = (i + 1) & (e->capre - 1))
+		if (e->re[i].f == f)
+			return e->re[i].re;
+	e->re[i].f = f;
+	e->re[i].re = regex_compile(f->text, f->textlen, f->flags, NULL);
+	e->nre++;
+	return e->re[i].re;
+}
+
+static void
+build_deps(struct query_env *e)
+{
+	const struct vault *v = e->v;
+	size_t i, k;
+
+	strmap_init(&e->open_ids);
+	strmap_init(&e->open_deps);
+	e->deps_built = 1;
+	for (i = 0; i < v->ntasks; i++) {
+		const struct task *t = &v->tasks[i];
+
+		if (t->more == NULL || is_done(t))
+			continue;
+		if (t->more->id != NULL && t->more->id[0] != '\0')
+			strmap_add(&e->open_ids, t->more->id,
+			    strlen(t->more->id), i);
+		for (k = 0; k < t->more->ndepends_on; k++)
+			strmap_add(&e->open_deps, t->more->depends_on[k],
+			    strlen(t->more->depends_on[k]), i);
+	}
+}
+
+/* Task.isBlocked(): open, and depends on an open task's id. */
+static int
+is_blocked(struct query_env *e, const struct task *t)
+{
+	size_t k;
+
+	if (t->more == NULL || t->more->ndepends_on == 0 || is_done(t))
+		return 0;
+	if (!e->deps_built)
+		build_deps(e);
+	for (k = 0; k < t->more->ndepends_on; k++)
+		if (strmap_has(&e->open_ids, t->more->depends_on[k],
+		    strlen(t->more->depends_on[k])))
 			return 1;
 	return 0;
 }
 
+/* Task.isBlocking(): open, with an id an open task depends on. */
 static int
-due_matches(const struct query_filter *f, const struct task *t, int today)
+is_blocking(struct query_env *e, const struct task *t)
 {
-	int date = f->date_relative ? today + f->date : f->date;
-
-	if (!date_is_day(t->due))
+	if (t->more == NULL || t->more->id == NULL || t->more->id[0] == '\0' ||
+	    is_done(t))
 		return 0;
-	switch ((enum query_cmp)f->cmp) {
-	case QC_BEFORE:
-		return t->due < date;
-	case QC_AFTER:
-		return t->due > date;
-	case QC_ON:
-		return t->due == date;
-	case QC_ON_OR_BEFORE:
-		return t->due <= date;
-	case QC_ON_OR_AFTER:
-		return t->due >= date;
-	}
-	BUG("query comparison %d", (int)f->cmp);
+	if (!e->deps_built)
+		build_deps(e);
+	return strmap_has(&e->open_deps, t->more->id, strlen(t->more->id));
 }
 
 static int
-filter_matches(const struct query_filter *f, const struct task *t,
-    const struct note *tn, int today)
+task_date(const struct task *t, enum query_date d)
+{
+	const struct task_more *m = t->more;
+
+	switch (d) {
+	case QD_DUE:
+		return t->due;
+	case QD_SCHEDULED:
+		return m ? m->scheduled : DATE_NONE;
+	case QD_START:
+		return m ? m->start : DATE_NONE;
+	case QD_CREATED:
+		return m ? m->created : DATE_NONE;
+	case QD_DONE:
+		return m ? m->done : DATE_NONE;
+	case QD_CANCELLED:
+		return m ? m->cancelled : DATE_NONE;
+	case QD_HAPPENS:
+		break;
+	}
+	BUG("date field %d", (int)d);
+}
+
+static int
+date_matches(const struct query_filter *f, int day, int first, int last)
+{
+	if (day == DATE_NONE)
+		/* StartDateField: a task with no start date matches. */
+		return f->date_field == QD_START;
+	if (day == DATE_INVALID)
+		return 0;
+	return date_op_matches((enum date_op)f->op, first, last, day);
+}
+
+static int
+date_filter(const struct query_env *e, const struct query_filter *f,
+    const struct task *t)
+{
+	static const enum query_date happens[] = {
+		QD_START, QD_SCHEDULED, QD_DUE,
+	};
+	struct date_phrase ph = { f->phrase_a, f->phrase_b, f->phrase_kind,
+		f->phrase_unit };
+	int first, last;
+	size_t i;
+
+	date_phrase_resolve(&ph, e->today, &first, &last);
+	if (f->date_field != QD_HAPPENS)
+		return date_matches(f, task_date(t, f->date_field), first, last);
+	/* HappensDateField: any of the three, missing ones never match. */
+	for (i = 0; i < 3; i++) {
+		int day = task_date(t, happens[i]);
+
+		if (date_is_day(day) && date_op_matches((enum date_op)f->op,
+		    first, last, day))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+has_date(const struct query_filter *f, const struct task *t, int invalid)
+{
+	enum query_date d = f->date_field;
+	int k;
+
+	for (k = QD_DUE; k < QD_HAPPENS; k++) {
+		int day;
+
+		if (d != QD_HAPPENS ? (int)d != k : !(k == QD_DUE ||
+		    k == QD_SCHEDULED || k == QD_START))
+			continue;
+		day = task_date(t, (enum query_date)k);
+		if (invalid ? day == DATE_INVALID : day != DATE_NONE)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+text_hit(struct query_env *e, const struct query_filter *f,
+    const char *hay, size_t n)
+{
+	if (f->verb == QV_REGEX) {
+		const struct regex *re = regex_of(e, f);
+
+		return re != NULL && regex_matches(re, hay, n);
+	}
+	return ascii_contains(hay, n, f->text, f->textlen);
+}
+
+/* The global filter is not a tag to Tasks' tag filters. */
+static int
+is_global_filter(const struct query_env *e, const char *tag, size_t n)
+{
+	const char *g = e->st->global_filter;
+
+	return g != NULL && strlen(g) == n && memcmp(g, tag, n) == 0;
+}
+
+static int
+tags_hit(struct query_env *e, const struct query_filter *f,
+    const struct task *t, size_t *count)
+{
+	size_t pos = 0, textlen = strlen(t->text), len;
+	const char *tag;
+
+	*count = 0;
+	while (task_next_tag(t->text, textlen, &pos, &tag, &len)) {
+		if (is_global_filter(e, tag, len))
+			continue;
+		++*count;
+		if (f != NULL && text_hit(e, f, tag, len))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+root_of(const struct note *tn, const char **s)
+{
+	const char *slash = strchr(tn->path, '/');
+
+	if (slash == NULL) {
+		*s = "/";
+		return 1;
+	}
+	*s = tn->path;
+	return (int)(slash - tn->path) + 1;
+}
+
+static int
+priority_hit(const struct query_filter *f, const struct task *t)
+{
+	int a = task_priority_rank((enum task_priority)t->priority);
+	int b = task_priority_rank((enum task_priority)f->status);
+
+	return f->cmp == 1 ? a > b : f->cmp == 2 ? a < b : a == b;
+}
+
+/* A filter that looks only at the note: the same for all its tasks. */
+static int
+is_note_filter(const struct query_filter *f)
+{
+	return f->field == QF_PATH || f->field == QF_FOLDER ||
+	    f->field == QF_FILENAME || f->field == QF_ROOT;
+}
+
+/* Does f hold? t may be NULL for a note filter. Negation last. */
+static int
+filter_hit(struct query_env *e, const struct query_filter *f,
+    const struct task *t, const struct note *tn)
 {
 	const char *hay = NULL;
-	size_t haylen = 0;
-	int hit;
+	size_t haylen = 0, count;
+	const struct status_def *sd;
 
 	switch ((enum query_field)f->field) {
 	case QF_DONE:
-		return (!task_is_open(t)) != f->negate;
+		return is_done(t);
 	case QF_HAS_DUE:
-		return (t->due != DATE_NONE) != f->negate;
+		return t->due != DATE_NONE;
 	case QF_DUE:
-		return due_matches(f, t, today);
+		return 0;
 	case QF_STATUS_TYPE:
-		return ((int)task_status(t) == f->status) != f->negate;
+		return t->status == f->status;
 	case QF_TAGS:
-		return tags_contain(t, f->text, f->textlen) != f->negate;
+		return tags_hit(e, f, t, &count);
+	case QF_HAS_TAGS:
+		tags_hit(e, NULL, t, &count);
+		return count > 0;
+	case QF_RECURRING:
+		return t->more != NULL && t->more->recurrence != NULL;
+	case QF_SUB_ITEMS:
+		return !(t->flags & TASK_SUB_ITEM);
+	case QF_HAS_ID:
+		return t->more != NULL && t->more->id != NULL &&
+		    t->more->id[0] != '\0';
+	case QF_HAS_DEPENDS:
+		return t->more != NULL && t->more->ndepends_on > 0;
+	case QF_BLOCKED:
+		return is_blocked(e, t);
+	case QF_BLOCKING:
+		return is_blocking(e, t);
+	case QF_PRIORITY:
+		return priority_hit(f, t);
+	case QF_DATE:
+		return date_filter(e, f, t);
+	case QF_HAS_DATE:
+		return has_date(f, t, 0);
+	case QF_DATE_INVALID:
+		return has_date(f, t, 1);
+	case QF_NOTHING:
+		return 0;
 	case QF_PATH:
 		hay = tn->path;
 		break;
@@ -75,29 +377,102 @@ filter_matches(const struct query_filter *f, const struct task *t,
 	case QF_FILENAME:
 		hay = note_filename(tn);
 		break;
+	case QF_ROOT:
+		haylen = (size_t)root_of(tn, &hay);
+		break;
 	case QF_DESCRIPTION:
-		hay = t->text;
+		task_description(t, e->st, 1, &e->desc);
+		hay = strbuf_str(&e->desc);
+		haylen = e->desc.len;
+		if (haylen == 0)
+			hay = "";
+		return text_hit(e, f, hay, haylen);
+	case QF_HEADING:
+		hay = task_heading(e->v, t);
+		if (hay == NULL)
+			hay = "";
+		break;
+	case QF_STATUS_NAME:
+		sd = obsidian_status(e->st, t->symbol, strnlen(t->symbol,
+		    sizeof(t->symbol)));
+		hay = sd->name;
+		break;
+	case QF_RECURRENCE:
+		hay = t->more && t->more->recurrence ? t->more->recurrence : "";
+		break;
+	case QF_ID:
+		hay = t->more && t->more->id ? t->more->id : "";
 		break;
 	}
 	if (hay == NULL)
 		BUG("query field %d", (int)f->field);
 	if (haylen == 0)
 		haylen = strlen(hay);
-	hit = ascii_contains(hay, haylen, f->text, f->textlen);
-	return hit != f->negate;
+	return text_hit(e, f, hay, haylen);
+}
+
+static int
+filter_matches(struct query_env *e, const struct query_filter *f,
+    const struct task *t, const struct note *tn)
+{
+	return filter_hit(e, f, t, tn) != f->negate;
+}
+
+/*
+ * The block's postfix expression on t. With note_checked, its top-level
+ * note filters are known to hold already.
+ */
+static int
+eval(struct query_env *e, const struct query *q, const struct task *t,
+    const struct note *tn, int note_checked)
+{
+	size_t i, sp = 0;
+
+	if (q->error != NULL)
+		return 0;
+	if (q->nnodes == 0)
+		return 1;
+	GROW(e->stack, e->capstack, q->nnodes);
+	for (i = 0; i < q->nnodes; i++) {
+		const struct query_node *nd = &q->nodes[i];
+		const struct query_filter *f;
+
+		switch ((enum query_node_op)nd->op) {
+		case QN_FILTER:
+			f = &q->filters[nd->arg];
+			e->stack[sp++] = note_checked && f->top &&
+			    is_note_filter(f) ? 1 : filter_matches(e, f, t, tn);
+			break;
+		case QN_NOT:
+			if (sp < 1)
+				return 0;
+			e->stack[sp - 1] = !e->stack[sp - 1];
+			break;
+		case QN_AND:
+		case QN_OR:
+		case QN_XOR:
+			if (sp < 2)
+				return 0;
+			sp--;
+			e->stack[sp - 1] = nd->op == QN_AND ?
+			    e->stack[sp - 1] && e->stack[sp] : nd->op == QN_OR ?
+			    e->stack[sp - 1] || e->stack[sp] :
+			    e->stack[sp - 1] != e->stack[sp];
+			break;
+		}
+	}
+	/* A damaged expression (a cache row gone wrong) selects nothing. */
+	return sp == 1 && e->stack[0];
 }
 
 int
-query_matches(const struct query *q, const struct task *t,
-    const struct note *tn, int today)
+query_matches(struct query_env *e, const struct query *q,
+    const struct task *t, const struct note *tn)
 {
-	size_t i;
-
-	for (i = 0; i < q->nfilters; i++)
-		if (!filter_matches(&q->filters[i], t, tn, today))
-			return 0;
-	return 1;
+	return eval(e, q, t, tn, 0);
 }
+
+/* ------------------------------------------------------------ selection */
 
 /* The filter whose needle finds a query's candidate notes, or NULL. */
 static const struct query_filter *
@@ -105,10 +480,13 @@ anchor_of(const struct query *q)
 {
 	size_t i;
 
+	if (q->error != NULL)
+		return NULL;
 	for (i = 0; i < q->nfilters; i++) {
 		const struct query_filter *f = &q->filters[i];
 
-		if (!f->negate && f->textlen > 0 && (f->field == QF_PATH ||
+		if (f->top && !f->negate && f->verb == QV_INCLUDES &&
+		    f->textlen > 0 && (f->field == QF_PATH ||
 		    f->field == QF_FOLDER || f->field == QF_FILENAME))
 			return f;
 	}
@@ -120,28 +498,35 @@ enum { FIELD_PATH, FIELD_FOLDER, FIELD_FILENAME, NFIELDS };
 struct selection {
 	const struct vault *v;
 	const size_t *qs;
-	int today;
+	struct query_env *env;
 	void (*fn)(void *arg, size_t i, size_t task);
 	void *arg;
 	size_t note;		/* the note being looked at */
 	size_t *stamp;		/* per query: 1 + last note it was tried on */
+	const struct query_filter **anchor;	/* per query: anchor_of() */
+	/* Per query with a limit: its selected tasks, sorted at the end. */
+	size_t **held;
+	size_t *nheld, *capheld;
 };
 
-/* A filter on the note's path, folder or file name: the same for its tasks. */
-static int
-is_note_filter(const struct query_filter *f)
+static void
+selected(struct selection *sel, size_t i, size_t t)
 {
-	return f->field == QF_PATH || f->field == QF_FOLDER ||
-	    f->field == QF_FILENAME;
+	if (sel->v->queries[sel->qs[i]].limit < 0) {
+		sel->fn(sel->arg, i, t);
+		return;
+	}
+	GROW(sel->held[i], sel->capheld[i], sel->nheld[i] + 1);
+	sel->held[i][sel->nheld[i]++] = t;
 }
 
 /*
- * query_matches() in two steps: the filters on the note once per note,
- * then the others once per task. known is a filter already seen to hold
- * (the anchor the automaton found), or NULL.
+ * query_matches() in two steps: the top-level note filters once per
+ * note, then the expression once per task. known is a filter already
+ * seen to hold (the anchor the automaton found), or NULL.
  */
 static void
-try_query(const struct selection *sel, size_t i, size_t note,
+try_query(struct selection *sel, size_t i, size_t note,
     const struct query_filter *known)
 {
 	const struct vault *v = sel->v;
@@ -149,19 +534,18 @@ try_query(const struct selection *sel, size_t i, size_t note,
 	const struct note *n = &v->notes[note];
 	size_t t, k;
 
-	for (k = 0; k < q->nfilters; k++)
-		if (is_note_filter(&q->filters[k]) && &q->filters[k] != known &&
-		    !filter_matches(&q->filters[k], NULL, n, sel->today))
+	if (q->error != NULL)
+		return;
+	for (k = 0; k < q->nfilters; k++) {
+		const struct query_filter *f = &q->filters[k];
+
+		if (f->top && is_note_filter(f) && f != known &&
+		    !filter_matches(sel->env, f, NULL, n))
 			return;
-	for (t = n->task_first; t < n->task_first + n->ntasks; t++) {
-		for (k = 0; k < q->nfilters; k++)
-			if (!is_note_filter(&q->filters[k]) &&
-			    !filter_matches(&q->filters[k], &v->tasks[t], n,
-			    sel->today))
-				break;
-		if (k == q->nfilters)
-			sel->fn(sel->arg, i, t);
 	}
+	for (t = n->task_first; t < n->task_first + n->ntasks; t++)
+		if (eval(sel->env, q, &v->tasks[t], n, 1))
+			selected(sel, i, t);
 }
 
 static void
@@ -173,7 +557,7 @@ on_needle(void *arg, size_t i, size_t end)
 	if (sel->stamp[i] == sel->note + 1)
 		return;
 	sel->stamp[i] = sel->note + 1;
-	try_query(sel, i, sel->note, anchor_of(&sel->v->queries[sel->qs[i]]));
+	try_query(sel, i, sel->note, sel->anchor[i]);
 }
 
 /*
@@ -202,8 +586,7 @@ fill_automata(const struct selection *sel, size_t n, size_t *next,
 	size_t states = 0, k;
 
 	for (; *next < n && states < PASS_STATES; (*next)++) {
-		const struct query_filter *f = anchor_of(
-		    &sel->v->queries[sel->qs[*next]]);
+		const struct query_filter *f = sel->anchor[*next];
 		struct acm *m;
 
 		if (f == NULL)
@@ -250,18 +633,246 @@ select_pass(struct selection *sel, struct acm *const by_field[NFIELDS],
 	}
 }
 
+/* ------------------------------------------------------------ limit */
+
+struct sort_ctx {
+	const struct vault *v;
+	int today;
+	const struct query *q;	/* its `sort by` lines come first */
+	struct query_env *env;
+	struct strbuf da, db;	/* scratch: two descriptions */
+};
+
+static struct sort_ctx *sort_ctx;	/* qsort has no argument */
+
+/* StatusTypeField's group names: In Progress, Todo, On Hold, Done... */
+static int
+status_rank(const struct task *t)
+{
+	static const int rank[] = {
+		[TASK_IN_PROGRESS] = 1, [TASK_TODO] = 2, [TASK_ON_HOLD] = 3,
+		[TASK_DONE] = 4, [TASK_CANCELLED] = 5, [TASK_NON_TASK] = 6,
+	};
+
+	return t->status <= TASK_STATUS_LAST ? rank[t->status] : 7;
+}
+
+/* Urgency.ts, on day today. */
+static double
+urgency(const struct task *t, int today)
+{
+	double u = 0;
+	int sch = t->more ? t->more->scheduled : DATE_NONE;
+	int st = t->more ? t->more->start : DATE_NONE;
+
+	if (date_is_day(t->due)) {
+		double over = (double)today - t->due;
+
+		/* 21 days mapped to 0.2 - 1.0 */
+		u += 12.0 * (over >= 7 ? 1.0 : over >= -14 ?
+		    (over + 14.0) * 0.8 / 21.0 + 0.2 : 0.2);
+	}
+	if (date_is_day(sch) && today >= sch)
+		u += 5.0;
+	if (date_is_day(st) && today < st)
+		u -= 3.0;
+	switch ((enum task_priority)t->priority) {
+	case PRIORITY_HIGHEST:
+		u += 1.5 * 6.0;
+		break;
+	case PRIORITY_HIGH:
+		u += 1.0 * 6.0;
+		break;
+	case PRIORITY_MEDIUM:
+		u += 0.65 * 6.0;
+		break;
+	case PRIORITY_NONE:
+		u += 0.325 * 6.0;
+		break;
+	case PRIORITY_LOW:
+		break;
+	case PRIORITY_LOWEST:
+		u -= 0.3 * 6.0;
+		break;
+	}
+	return u;
+}
+
+/* DateTools' compareByDate(): a date first, then an invalid one, none last. */
+static int
+by_date(int a, int b)
+{
+	int ka = a == DATE_NONE ? 2 : a == DATE_INVALID;
+	int kb = b == DATE_NONE ? 2 : b == DATE_INVALID;
+
+	if (ka != kb)
+		return ka - kb;
+	if (ka != 0 || a == b)
+		return 0;
+	return a < b ? -1 : 1;
+}
+
+/* HappensDateField.earliestDate(): the earliest of start, scheduled, due. */
+static int
+happens_date(const struct task *t)
+{
+	static const enum query_date d[] = { QD_START, QD_SCHEDULED, QD_DUE };
+	int best = DATE_NONE, k;
+
+	for (k = 0; k < 3; k++) {
+		int day = task_date(t, d[k]);
+
+		if (date_is_day(day) && (best == DATE_NONE || day < best))
+			best = day;
+	}
+	return best;
+}
+
+static int
+by_text(const char *a, const char *b)
+{
+	int c = ascii_casecmp_n(a, strlen(a), b, strlen(b));
+
+	return c ? c : strcmp(a, b);
+}
+
+static int
+by_key(struct sort_ctx *sc, enum query_sort_key key, const struct task *a,
+    const struct task *b)
+{
+	const struct vault *v = sc->v;
+	double ua, ub;
+	const char *ha, *hb;
+
+	switch (key) {
+	case QS_STATUS:
+		return is_done(a) - is_done(b);
+	case QS_STATUS_TYPE:
+		return status_rank(a) - status_rank(b);
+	case QS_URGENCY:
+		ua = urgency(a, sc->today);
+		ub = urgency(b, sc->today);
+		return ua > ub ? -1 : ua < ub;
+	case QS_PRIORITY:
+		return task_priority_rank((enum task_priority)b->priority) -
+		    task_priority_rank((enum task_priority)a->priority);
+	case QS_DUE:
+		return by_date(a->due, b->due);
+	case QS_SCHEDULED:
+		return by_date(task_date(a, QD_SCHEDULED),
+		    task_date(b, QD_SCHEDULED));
+	case QS_START:
+		return by_date(task_date(a, QD_START), task_date(b, QD_START));
+	case QS_CREATED:
+		return by_date(task_date(a, QD_CREATED),
+		    task_date(b, QD_CREATED));
+	case QS_DONE:
+		return by_date(task_date(a, QD_DONE), task_date(b, QD_DONE));
+	case QS_CANCELLED:
+		return by_date(task_date(a, QD_CANCELLED),
+		    task_date(b, QD_CANCELLED));
+	case QS_HAPPENS:
+		return by_date(happens_date(a), happens_date(b));
+	case QS_PATH:
+		return by_text(v->notes[a->note].path, v->notes[b->note].path);
+	case QS_FILENAME:
+		return by_text(note_filename(&v->notes[a->note]),
+		    note_filename(&v->notes[b->note]));
+	case QS_DESCRIPTION:
+		task_description(a, sc->env->st, 1, &sc->da);
+		task_description(b, sc->env->st, 1, &sc->db);
+		return by_text(strbuf_str(&sc->da), strbuf_str(&sc->db));
+	case QS_HEADING:
+		ha = task_heading(v, a);
+		hb = task_heading(v, b);
+		return by_text(ha ? ha : "", hb ? hb : "");
+	}
+	return 0;
+}
+
+/* The block's sort lines, then Sort.ts' defaultSorters(), then the vault's order. */
+static int
+default_order(const void *pa, const void *pb)
+{
+	static const enum query_sort_key defaults[] = {
+		QS_STATUS_TYPE, QS_URGENCY, QS_DUE, QS_PRIORITY, QS_PATH,
+	};
+	struct sort_ctx *sc = sort_ctx;
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb, k;
+	const struct task *a = &sc->v->tasks[ia], *b = &sc->v->tasks[ib];
+	int c;
+
+	for (k = 0; k < sc->q->nsorts; k++) {
+		c = by_key(sc, (enum query_sort_key)sc->q->sorts[k].key, a, b);
+		if (c != 0)
+			return sc->q->sorts[k].reverse ? -c : c;
+	}
+	for (k = 0; k < sizeof(defaults) / sizeof(defaults[0]); k++)
+		if ((c = by_key(sc, defaults[k], a, b)) != 0)
+			return c;
+	return ia < ib ? -1 : ia > ib;
+}
+
+static int
+vault_order(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+static void
+flush_limited(struct selection *sel, size_t n, int today)
+{
+	struct sort_ctx ctx = { sel->v, today, NULL, sel->env, STRBUF_INIT,
+		STRBUF_INIT };
+	size_t i, k, keep;
+
+	sort_ctx = &ctx;
+	for (i = 0; i < n; i++) {
+		int limit = sel->v->queries[sel->qs[i]].limit;
+
+		ctx.q = &sel->v->queries[sel->qs[i]];
+		if (limit < 0 || sel->nheld[i] == 0)
+			continue;
+		qsort(sel->held[i], sel->nheld[i], sizeof(size_t),
+		    default_order);
+		keep = sel->nheld[i] < (size_t)limit ? sel->nheld[i] :
+		    (size_t)limit;
+		/* What is kept is given in the vault's order, like the rest. */
+		qsort(sel->held[i], keep, sizeof(size_t), vault_order);
+		for (k = 0; k < keep; k++)
+			sel->fn(sel->arg, i, sel->held[i][k]);
+		free(sel->held[i]);
+	}
+	strbuf_release(&ctx.da);
+	strbuf_release(&ctx.db);
+	sort_ctx = NULL;
+}
+
 void
 query_select(const struct vault *v, const size_t *qs, size_t n, int today,
     void (*fn)(void *arg, size_t i, size_t task), void *arg)
 {
-	struct selection sel = { v, qs, today, fn, arg, 0, NULL };
+	struct selection sel = { 0 };
 	size_t *unanchored = xcalloc(n ? n : 1, sizeof(*unanchored));
 	size_t nun = 0, i, k, next = 0;
 
+	sel.v = v;
+	sel.qs = qs;
+	sel.env = query_env_new(v, today);
+	sel.fn = fn;
+	sel.arg = arg;
 	sel.stamp = xcalloc(n ? n : 1, sizeof(*sel.stamp));
-	for (i = 0; i < n; i++)
-		if (anchor_of(&v->queries[qs[i]]) == NULL)
+	sel.held = xcalloc(n ? n : 1, sizeof(*sel.held));
+	sel.nheld = xcalloc(n ? n : 1, sizeof(*sel.nheld));
+	sel.capheld = xcalloc(n ? n : 1, sizeof(*sel.capheld));
+	sel.anchor = xcalloc(n ? n : 1, sizeof(*sel.anchor));
+	for (i = 0; i < n; i++) {
+		sel.anchor[i] = anchor_of(&v->queries[qs[i]]);
+		if (v->queries[qs[i]].error == NULL && sel.anchor[i] == NULL)
 			unanchored[nun++] = i;
+	}
 	/* The unanchored queries go with the first pass. */
 	do {
 		struct acm *by_field[NFIELDS] = { NULL };
@@ -272,6 +883,12 @@ query_select(const struct vault *v, const size_t *qs, size_t n, int today,
 		for (k = 0; k < NFIELDS; k++)
 			acm_free(by_field[k]);
 	} while (next < n);
+	flush_limited(&sel, n, today);
+	query_env_free(sel.env);
+	free(sel.held);
+	free(sel.nheld);
+	free(sel.capheld);
 	free(unanchored);
+	free(sel.anchor);
 	free(sel.stamp);
 }

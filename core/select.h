@@ -2,8 +2,9 @@
  * select.h - which tasks of a vault a query block selects (query.h reads
  * the blocks; docs/rules.md, "Query blocks", says what each filter means).
  *
- * Pure functions of the vault and the day: nothing is allocated that
- * outlives a call.
+ * Pure functions of the vault and the day. A struct query_env holds what
+ * a run works out once (compiled regexes, the ids that block or are
+ * blocked); it is the caller's, freed with query_env_free().
  */
 #ifndef FOLLOWUP_SELECT_H
 #define FOLLOWUP_SELECT_H
@@ -12,18 +13,30 @@
 
 #include "model.h"
 
-/* Does task t, in note tn, satisfy every filter of q on day today? */
-int query_matches(const struct query *q, const struct task *t,
-    const struct note *tn, int today);
+struct query_env;
+
+/* For the queries of vault v run on day today (v may not change after). */
+struct query_env *query_env_new(const struct vault *v, int today);
+void query_env_free(struct query_env *e);
+
+/*
+ * Does task t, in note tn, satisfy q? A block with an error selects
+ * nothing; one with no filter, every task. `limit` is not applied here.
+ */
+int query_matches(struct query_env *e, const struct query *q,
+    const struct task *t, const struct note *tn);
 
 /*
  * Run the queries qs[0..n) of vault v over all of its tasks and call
- * fn(arg, i, task) for every task that query qs[i] selects. A query with
- * a positive path/folder/filename "includes" filter is looked up with one
+ * fn(arg, i, task) for every task that query qs[i] selects (for a block
+ * with `limit N`, the first N in Tasks' default order: status type,
+ * urgency, due date, priority, path, then the vault's order). A query
+ * whose top level is a conjunction holding a positive
+ * path/folder/filename "includes" filter is looked up with one
  * Aho-Corasick pass over every note's path, so the work grows with the
  * vault plus the matches, not with queries times tasks; a query without
- * one has to look at every task. The automaton's memory is bounded: past
- * some tens of thousands of such queries, more passes are made.
+ * one has to look at every task. The automaton's memory is bounded:
+ * past some tens of thousands of such queries, more passes are made.
  */
 void query_select(const struct vault *v, const size_t *qs, size_t n,
     int today, void (*fn)(void *arg, size_t i, size_t task), void *arg);

@@ -388,14 +388,44 @@ int
 ascii_contains(const char *hay, size_t haylen, const char *needle,
     size_t nlen)
 {
-	size_t i;
+	size_t i, k, *fail;
+	int hit = 0;
 
 	if (nlen == 0)
 		return 1;
-	for (i = 0; i + nlen <= haylen; i++)
-		if (ascii_casecmp_n(hay + i, nlen, needle, nlen) == 0)
-			return 1;
-	return 0;
+	if (nlen > haylen)
+		return 0;
+	if (nlen <= 16) {
+		for (i = 0; i + nlen <= haylen; i++)
+			if (ascii_casecmp_n(hay + i, nlen, needle, nlen) == 0)
+				return 1;
+		return 0;
+	}
+	/* A long needle: Knuth-Morris-Pratt, so the time stays linear. */
+	fail = xmalloc(nlen * sizeof(*fail));
+	fail[0] = 0;
+	for (i = 1, k = 0; i < nlen; i++) {
+		while (k > 0 && fold((unsigned char)needle[i]) !=
+		    fold((unsigned char)needle[k]))
+			k = fail[k - 1];
+		if (fold((unsigned char)needle[i]) ==
+		    fold((unsigned char)needle[k]))
+			k++;
+		fail[i] = k;
+	}
+	for (i = 0, k = 0; i < haylen; i++) {
+		while (k > 0 && fold((unsigned char)hay[i]) !=
+		    fold((unsigned char)needle[k]))
+			k = fail[k - 1];
+		if (fold((unsigned char)hay[i]) == fold((unsigned char)needle[k]))
+			k++;
+		if (k == nlen) {
+			hit = 1;
+			break;
+		}
+	}
+	free(fail);
+	return hit;
 }
 
 char *

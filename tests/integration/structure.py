@@ -49,6 +49,7 @@ LIBRARIES = {
     "curl/curl.h": {"net/http.c", "notifiers/email.c"},
     "libical/ical.h": {"feed/calendar.c"},
     "sqlite3.h": {"core/cache.c", "notifiers/ledger.c"},
+    "pcre2.h": {"core/regex.c"},
 }
 
 RULES = {

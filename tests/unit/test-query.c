@@ -1,108 +1,193 @@
-/* Unit tests: tasks query blocks, parse and match (core/query.c). */
+/*
+ * Unit tests: tasks query blocks parsed (core/query.c): each block's
+ * lines, and the postfix expression query_print() gives, or its error.
+ */
 #include <stdlib.h>
 
-#include "../../core/date.h"
 #include "../../core/diag.h"
-#include "../../core/note.h"
+#include "../../core/obsidian.h"
 #include "../../core/query.h"
-#include "../../core/select.h"
-#include "../../core/task.h"
 #include "../../core/util.h"
 #include "unit.h"
 
-/* The task every case is matched against. */
-static const char task_path[] = "Meetings/2025/Ana Lima 1-1.md";
-static struct note task_note = {
-	.path = task_path,
+static const struct {
+	const char *lines;	/* "\n" between a block's lines */
+	const char *tree;	/* query_print(), or "error: ..." (a prefix) */
+} cases[] = {
+	{ "not done", "[!done top]" },
+	{ "NOT DONE", "[!done top]" },
+	{ "done\npath includes a", "[done top] [path \"a\" top] AND" },
+	{ "path includes {{query.file.folder}}",
+	    "[path \"Meetings/2025/\" top]" },
+	{ "filename includes {{query.file.filenameWithoutExtension}}",
+	    "[filename \"Ana Lima\" top]" },
+	{ "path includes {{query.file.pathWithoutExtension}}",
+	    "[path \"Meetings/2025/Ana Lima\" top]" },
+	{ "path includes {{query.file.root}}", "[path \"Meetings/\" top]" },
+	{ "path includes {{ query.file.path }}",
+	    "[path \"Meetings/2025/Ana Lima.md\" top]" },
+	{ "description includes {{query.file.nope}}",
+	    "error: unknown placeholder" },
+	/* A missing property is empty: nothing is left to search for. */
+	{ "description includes {{query.file.property('x')}}",
+	    "error: do not understand query" },
+	{ "description includes {{query.file.property('Client')}}",
+	    "[description \"Acme\" top]" },
+	{ "description includes {{query.file.property(\"people\")}}",
+	    "[description \"Ana,Bo\" top]" },
+	{ "description includes {{query.file.property(xy)}}",
+	    "error: the property's name must be quoted" },
+	{ "# TQ_extra_instructions\ndone",
+	    "[!done top] [has-id top] AND [done top] AND" },
+	{ "description includes x {{! a comment }}",
+	    "[description \"x\" top]" },
+	{ "# a comment {{nope}}", "" },
+	{ "group by filename\nhide edit button\nshort mode\nexplain\n"
+	    "view list\nsort by tag\nsort by function task.due", "" },
+	{ "sort by due\nsort by status.type reverse", " sort 4 sort 1 reverse" },
+	{ "limit 5", " limit 5" },
+	{ "limit to 7 tasks", " limit 7" },
+	{ "limit groups to 2", "" },
+	{ "(path includes a) OR (path includes b)",
+	    "[path \"a\"] [path \"b\"] OR" },
+	{ "(path includes a) AND (path includes b)",
+	    "[path \"a\" top] [path \"b\" top] AND" },
+	{ "(done) AND NOT (path includes b)",
+	    "[done top] [path \"b\"] NOT AND" },
+	{ "(done) OR NOT (path includes b)", "[done] [path \"b\"] NOT OR" },
+	{ "NOT (done)", "[done] NOT" },
+	{ "(done)", "[done top]" },
+	{ "[done] OR [not done]", "[done] [!done] OR" },
+	{ "{done} XOR {not done}", "[done] [!done] XOR" },
+	{ "\"done\" OR \"not done\"", "[done] [!done] OR" },
+	/* NOT > XOR > AND > OR */
+	{ "(done) OR (has id) AND (no id)",
+	    "[done] [has-id] [!has-id] AND OR" },
+	{ "(done) AND (has id) XOR (no id)",
+	    "[done top] [has-id] [!has-id] XOR AND" },
+	{ "((done) OR (has id)) AND (no id)",
+	    "[done] [has-id] OR [!has-id top] AND" },
+	{ "(done) AND \\\n    (has id)", "[done top] [has-id top] AND" },
+	{ "description includes a\\\\", "[description \"a\\\" top]" },
+	{ "(done) OR [has id]", "error: all filters in a Boolean" },
+	{ "(done) OR (nonsense here)",
+	    "error: couldn't parse sub-expression 'nonsense here'" },
+	/* As Tasks: the delimiters are checked before the operators. */
+	{ "(done) OR", "error: all filters in a Boolean" },
+	{ "(done) (has id)",
+	    "error: couldn't parse sub-expression 'done) (has id'" },
+	{ "(done) AND ((has id)", "error: malformed boolean query" },
+	/* Tasks takes the ")" of "(x)" for a delimiter too. */
+	{ "(description includes (x)) OR (done)",
+	    "error: malformed boolean query" },
+	{ "(description includes (x) ) OR (done)",
+	    "error: malformed boolean query" },
+	{ "(description includes x(y)z) OR (done)",
+	    "[description \"x(y)z\"] [done] OR" },
+	{ "filter by function task.due.moment", "error: \"filter by function" },
+	{ "path regex matches /a/b/i", "[path re\"a/b\" top]" },
+	{ "path regex matches /(/", "error: invalid regular expression" },
+	{ "path regex matches abc", "error: the regular expression" },
+	{ "path regex matches /a/q", "error: invalid flags" },
+	{ "tags include #home", "[tags \"#home\" top]" },
+	{ "tag does not include x", "[!tags \"x\" top]" },
+	{ "has tags\nno tags", "[has-tags top] [!has-tags top] AND" },
+	{ "heading includes Plan", "[heading \"Plan\" top]" },
+	{ "root includes Meet", "[root \"Meet\" top]" },
+	{ "status.name includes todo", "[status.name \"todo\" top]" },
+	{ "status.type is ON_HOLD", "[status.type=4 top]" },
+	{ "status.type is not NON_TASK", "[!status.type=5 top]" },
+	{ "status.type is WAITING", "error: invalid status.type" },
+	{ "priority is high", "[priority=4 top]" },
+	{ "priority above none", "[priority=0 above top]" },
+	{ "priority is not lowest", "[!priority=1 top]" },
+	{ "is recurring", "[recurring top]" },
+	{ "recurrence includes week", "[recurrence \"week\" top]" },
+	{ "exclude sub-items", "[exclude-sub-items top]" },
+	{ "id includes abc\nhas depends on\nis blocked\nis not blocking",
+	    "[id \"abc\" top] [has-depends-on top] AND [blocked top] AND "
+	    "[!blocking top] AND" },
+	{ "has scheduled date", "[has-date:scheduled top]" },
+	{ "no happens date", "[!has-date:happens top]" },
+	{ "due date is invalid", "[date-invalid:due top]" },
+	{ "starts before 2026-01-01", "[date:start op1 " },
+	{ "due today", "[date:due op0 " },
+	{ "due this week", "[date:due op0 " },
+	{ "happens in or before 2026-W02", "[date:happens op3 " },
+	{ "due someday", "error: do not understand the date" },
+	{ "frobnicate", "error: do not understand query" },
+	{ "preset mine", "[!done top]" },
+	{ "{{preset.mine}}", "[!done top]" },
+	{ "preset nope", "error: unknown preset" },
+	{ "ignore global query\ndone", "[done top]" },
 };
 
-static const struct {
-	const char *line;
-	int parses;
-	int matches;
-} cases[] = {
-	{ "not done", 1, 1 },
-	{ "NOT DONE", 1, 1 },
-	{ "done", 1, 0 },
-	{ "path includes ana lima", 1, 1 },
-	{ "path includes .md", 1, 1 },
-	{ "path does not include Ana", 1, 0 },
-	{ "folder includes meetings/2025/", 1, 1 },
-	{ "folder includes Ana", 1, 0 },
-	{ "filename includes 1-1.md", 1, 1 },
-	{ "description includes BUDGET", 1, 1 },
-	{ "description does not include budget", 1, 0 },
-	{ "tags include #people", 1, 1 },
-	{ "tags include work", 1, 1 },
-	{ "tag includes nope", 1, 0 },
-	{ "tags do not include nope", 1, 1 },
-	{ "has due date", 1, 1 },
-	{ "no due date", 1, 0 },
-	{ "due before 2026-01-16", 1, 1 },
-	{ "due before 2026-01-15", 1, 0 },
-	{ "due after 2026-01-14", 1, 1 },
-	{ "due on 2026-01-15", 1, 1 },
-	{ "due on or before 2026-01-15", 1, 1 },
-	{ "due on or after 2026-01-16", 1, 0 },
-	{ "due on today", 1, 0 },
-	{ "due before tomorrow", 1, 0 },
-	{ "due after yesterday", 1, 1 },
-	{ "due on in 5 days", 1, 1 },
-	{ "due after 3 days ago", 1, 1 },
-	{ "due before 1 day ago", 1, 0 },
-	{ "status.type is TODO", 1, 1 },
-	{ "status.type is not TODO", 1, 0 },
-	{ "status.type is in_progress", 1, 0 },
-	{ "path includes {{query.file.folder}}", 1, 1 },
-	{ "path includes {{query.file.path}}", 1, 0 },
-	{ "filename includes {{query.file.filename}}", 1, 0 },
-	{ "path includes {{query.file.root}}", 1, 1 },
-	{ "# a comment", 1, 1 },
-	{ "sort by due", 1, 1 },
-	{ "group by filename", 1, 1 },
-	{ "limit 5", 1, 1 },
-	{ "short mode", 1, 1 },
-	{ "explain", 1, 1 },
-	{ "hide edit button", 1, 1 },
-	{ "(path includes a) OR (path includes b)", 0, 0 },
-	{ "filter by function task.due.moment", 0, 0 },
-	{ "path regex matches /x/", 0, 0 },
-	{ "due in date range 2026-01-01 2026-01-31", 0, 0 },
-	{ "due before someday", 0, 0 },
-	{ "status.type is NON_TASK", 0, 0 },
-	{ "happens before 2026-01-01", 0, 0 },
+static const char *client[] = { "Acme" }, *people[] = { "Ana", "Bo" };
+static const char *extra[] = { "not done\nhas id" };
+static size_t client_len[] = { 4 }, people_len[] = { 3, 2 };
+static size_t extra_len[] = { 15 };
+static const struct query_property props[] = {
+	{ "client", 6, client, client_len, 1, 0 },
+	{ "people", 6, people, people_len, 2, 1 },
 };
+static const struct query_property tq_props[] = {
+	{ "TQ_extra_instructions", 21, extra, extra_len, 1, 0 },
+};
+static const struct query_file file = { props, 2 };
+static const struct query_file tq_file = { tq_props, 1, "TQ_extra_instructions", 21,
+	NULL, NULL };
 
 int
 main(void)
 {
-	struct task t = {
-		.text = "Send the budget \xF0\x9F\x93\x85 2026-01-15 #work "
-		    "#people/ana",
-		.symbol = " ",
-	};
-	int today = date_from_ymd(2026, 1, 10);
-	char name[256];
+	static struct query_preset presets[] = { { "mine", "not done" } };
+	struct obsidian_settings st;
+	char name[512];
 	size_t i;
 
-	t.due = date_from_ymd(2026, 1, 15);
+	obsidian_settings_defaults(&st);
+	if (st.npresets != 0 || st.global_query != NULL)
+		return 1;	/* they would be lost below */
+	st.presets = presets;
+	st.npresets = 1;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct arena a = { 0 };
 		struct diag_list dl = DIAG_LIST_INIT;
-		struct query_line ql = { 7, cases[i].line, strlen(cases[i].line) };
+		struct query_line ql[16];
+		struct strbuf out = STRBUF_INIT;
 		struct query q;
-		int rc = query_parse(&a, "Meetings/2025/Ana Lima.md", 0, 6, &ql,
-		    1, &q, &dl);
-		int hit = rc == 0 && query_matches(&q, &t, &task_note, today);
+		const char *s = cases[i].lines;
+		size_t n = 0, want = strlen(cases[i].tree);
+		int rc;
 
-		snprintf(name, sizeof(name), "query \"%s\"", cases[i].line);
-		CHECK(name, (rc == 0) == cases[i].parses && hit ==
-		    cases[i].matches && (cases[i].parses ? dl.n == 0 :
-		    (dl.n == 1 && dl.items[0].line == 7 &&
-		    dl.items[0].level == DIAG_WARNING)),
-		    "parsed %d matched %d diags %zu", rc == 0, hit, dl.n);
+		while (n < 16) {
+			const char *nl = strchr(s, '\n');
+
+			ql[n].line = 7 + (int)n;
+			ql[n].text = s;
+			ql[n].len = nl ? (size_t)(nl - s) : strlen(s);
+			n++;
+			if (nl == NULL)
+				break;
+			s = nl + 1;
+		}
+		rc = query_parse(&a, "Meetings/2025/Ana Lima.md", 0, 6, ql, n,
+		    &st, strncmp(cases[i].lines, "# TQ", 4) == 0 ? &tq_file : &file, &q, &dl);
+		query_print(&q, &out);
+		snprintf(name, sizeof(name), "query \"%s\"", cases[i].lines);
+		CHECK(name, out.len >= want && memcmp(strbuf_str(&out),
+		    cases[i].tree, want) == 0 && (strncmp(cases[i].tree,
+		    "error", 5) == 0 ? rc == -1 && dl.n == 1 &&
+		    dl.items[0].level == DIAG_WARNING : rc == 0 && dl.n == 0) &&
+		    (out.len == want || strncmp(cases[i].tree, "error", 5) == 0 ||
+		    cases[i].tree[want - 1] == ' '),
+		    "got \"%s\" rc %d diags %zu", strbuf_str(&out), rc, dl.n);
+		strbuf_release(&out);
 		diag_list_release(&dl);
 		arena_free(&a);
 	}
+	st.presets = NULL;
+	st.npresets = 0;
+	obsidian_settings_release(&st);
 	return unit_exit();
 }
