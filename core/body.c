@@ -15,6 +15,7 @@
 
 #include "date.h"
 #include "diag.h"
+#include "linkpath.h"
 #include "obsidian.h"
 #include "query.h"
 #include "store.h"
@@ -74,6 +75,12 @@ struct scan {
 	/* The wikilinks of the task being read (one at a time). */
 	const char **links;
 	size_t nlinks, caplinks;
+	/*
+	 * A markdown link whose href md4c had to copy (escapes): where it
+	 * stands is known from its label's first text.
+	 */
+	struct strbuf href;
+	int href_pending;
 	const char **deps;	/* its dependencies, while they are kept */
 	size_t capdeps;
 
@@ -489,6 +496,16 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 }
 
 static void
+keep_link(struct scan *s, const char *p, size_t n)
+{
+	trim_span(&p, &n);
+	if (n > 0) {
+		GROW(s->links, s->caplinks, s->nlinks + 1);
+		s->links[s->nlinks++] = store_name(s->v, p, n);
+	}
+}
+
+static void
 add_link(struct scan *s, const MD_ATTRIBUTE *target)
 {
 	const char *p = target->text;
@@ -497,11 +514,7 @@ add_link(struct scan *s, const MD_ATTRIBUTE *target)
 
 	if (bar != NULL)
 		n = (size_t)(bar - p);
-	trim_span(&p, &n);
-	if (n > 0) {
-		GROW(s->links, s->caplinks, s->nlinks + 1);
-		s->links[s->nlinks++] = store_name(s->v, p, n);
-	}
+	keep_link(s, p, n);
 }
 
 /* Tasks reads a task's first line only: links further down are not its. */
@@ -509,6 +522,32 @@ static int
 on_first_line(const struct li *li, const char *p)
 {
 	return p >= li->text && p <= li->line_end;
+}
+
+static int
+in_source(const struct scan *s, const char *p)
+{
+	return p >= s->buf && p <= s->buf + s->len;
+}
+
+/*
+ * A markdown link [text](href) is a link to a note as a wikilink is
+ * (Obsidian: Internal links.md), its href percent-decoded; one with a
+ * scheme (https:, mailto:) is not (linkpath.h). md4c removes the angle
+ * brackets of (<Ana Lima.md>).
+ */
+static void
+enter_markdown_link(struct scan *s, struct li *li,
+    const MD_SPAN_A_DETAIL *a)
+{
+	if (!linkpath_from_href(a->href.text, a->href.size, &s->href))
+		return;
+	if (in_source(s, a->href.text)) {
+		if (on_first_line(li, a->href.text))
+			keep_link(s, s->href.buf, s->href.len);
+		return;
+	}
+	s->href_pending = 1;
 }
 
 static int
@@ -523,15 +562,19 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK &&
 	    on_first_line(li, ((MD_SPAN_WIKILINK_DETAIL *)detail)->target.text))
 		add_link(s, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
+	if (li->state == LI_TASK_TEXT && type == MD_SPAN_A)
+		enter_markdown_link(s, li, detail);
 	return 0;
 }
 
 static int
 leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
-	(void)type;
+	struct scan *s = userdata;
+
 	(void)detail;
-	(void)userdata;
+	if (type == MD_SPAN_A)
+		s->href_pending = 0;	/* no label to place it by */
 	return 0;
 }
 
@@ -541,6 +584,11 @@ text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 	struct scan *s = userdata;
 	struct li *li = top(s);
 
+	if (s->href_pending && li != NULL && in_source(s, p)) {
+		s->href_pending = 0;
+		if (on_first_line(li, p))
+			keep_link(s, s->href.buf, s->href.len);
+	}
 	if (s->in_query && type == MD_TEXT_CODE) {
 		query_text(s, p, size);
 		return 0;
@@ -607,6 +655,7 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 		.dl = dl,
 		.cursor_line = 1,
 		.qline = STRBUF_INIT,
+		.href = STRBUF_INIT,
 		.settings = vault_settings(v),
 	};
 	int rc = 0;
@@ -628,5 +677,80 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 	free(s.stack);
 	free(s.qlines);
 	strbuf_release(&s.qline);
+	strbuf_release(&s.href);
 	return rc;
+}
+
+/* ------------------------------------------------ links in a property */
+
+struct property_links {
+	void (*fn)(void *arg, const char *path, size_t len);
+	void *arg;
+	struct strbuf href;
+};
+
+static int
+property_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	struct property_links *pl = userdata;
+	const MD_ATTRIBUTE *href;
+
+	if (type != MD_SPAN_A)
+		return 0;
+	href = &((MD_SPAN_A_DETAIL *)detail)->href;
+	if (linkpath_from_href(href->text, href->size, &pl->href) &&
+	    pl->href.len > 0)
+		pl->fn(pl->arg, pl->href.buf, pl->href.len);
+	return 0;
+}
+
+static int
+property_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	(void)type;
+	(void)detail;
+	(void)userdata;
+	return 0;
+}
+
+static int
+property_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	(void)type;
+	(void)detail;
+	(void)userdata;
+	return 0;
+}
+
+static int
+property_text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size,
+    void *userdata)
+{
+	(void)type;
+	(void)p;
+	(void)size;
+	(void)userdata;
+	return 0;
+}
+
+void
+body_markdown_links(const char *s, size_t len,
+    void (*fn)(void *arg, const char *path, size_t len), void *arg)
+{
+	MD_PARSER parser = {
+		.abi_version = 0,
+		.flags = MD_FLAG_WIKILINKS,
+		.enter_block = property_block,
+		.leave_block = property_block,
+		.enter_span = property_span,
+		.leave_span = property_leave_span,
+		.text = property_text,
+	};
+	struct property_links pl = { fn, arg, STRBUF_INIT };
+
+	/* Most properties hold wikilinks or none: no parse for them. */
+	if (memmem(s, len, "](", 2) == NULL)
+		return;
+	md_parse(s, (MD_SIZE)len, &parser, &pl);
+	strbuf_release(&pl.href);
 }

@@ -29,4 +29,13 @@ struct diag_list;
 int body_scan(struct vault *v, size_t note, const char *buf, size_t len,
     size_t body_off, struct diag_list *dl);
 
+/*
+ * Call fn with the vault link of each markdown link [t](href) in the
+ * text s[0..len) (a property's value), decoded as linkpath_from_href()
+ * does; links with a scheme are left out. path is borrowed for the call
+ * and not NUL-terminated.
+ */
+void body_markdown_links(const char *s, size_t len,
+    void (*fn)(void *arg, const char *path, size_t len), void *arg);
+
 #endif
