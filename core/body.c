@@ -19,6 +19,7 @@
 #include "obsidian.h"
 #include "query.h"
 #include "store.h"
+#include "tagrule.h"
 #include "task.h"
 #include "util.h"
 
@@ -81,6 +82,9 @@ struct scan {
 	 */
 	struct strbuf href;
 	int href_pending;
+	/* The note's inline tags (Obsidian's), for its list of tags. */
+	const char **tags;
+	size_t ntags, captags;
 	const char **deps;	/* its dependencies, while they are kept */
 	size_t capdeps;
 
@@ -579,6 +583,59 @@ leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 }
 
 static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Obsidian's inline tags in text outside code and HTML (tagrule.h). */
+static void
+inline_tags(struct scan *s, const char *p, size_t size)
+{
+	size_t pos = 0, len;
+	const char *tag;
+	int after_space;
+
+	if (!in_source(s, p) || memchr(p, '#', size) == NULL)
+		return;
+	after_space = p == s->buf || is_blank(p[-1]);
+	while (tagrule_next(p, size, after_space, &pos, &tag, &len)) {
+		GROW(s->tags, s->captags, s->ntags + 1);
+		s->tags[s->ntags++] = store_name(s->v, tag, len);
+	}
+}
+
+/*
+ * The note's inline tags join its frontmatter tags: Obsidian lists both
+ * as the note's (Tags.md). A note with none of the person keys gets a
+ * person record for them.
+ */
+static void
+keep_inline_tags(struct scan *s)
+{
+	struct note *note = &s->v->notes[s->note];
+	const struct note_person *old = note->person;
+	struct note_person *p;
+	const char **all;
+	size_t nold = old ? old->ntags : 0;
+
+	if (s->ntags == 0)
+		return;
+	p = arena_alloc(&s->v->arena, sizeof(*p));
+	if (old != NULL)
+		*p = *old;
+	else
+		memset(p, 0, sizeof(*p));
+	all = arena_alloc(&s->v->arena, (nold + s->ntags) * sizeof(*all));
+	if (nold > 0)
+		memcpy(all, old->tags, nold * sizeof(*all));
+	memcpy(all + nold, s->tags, s->ntags * sizeof(*all));
+	p->tags = all;
+	p->ntags = nold + s->ntags;
+	note->person = p;
+}
+
+static int
 text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 {
 	struct scan *s = userdata;
@@ -589,6 +646,8 @@ text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 		if (on_first_line(li, p))
 			keep_link(s, s->href.buf, s->href.len);
 	}
+	if (type == MD_TEXT_NORMAL)
+		inline_tags(s, p, size);
 	if (s->in_query && type == MD_TEXT_CODE) {
 		query_text(s, p, size);
 		return 0;
@@ -619,11 +678,31 @@ text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 	return 0;
 }
 
-/* Cheap test before md4c: can this body hold a task or a query at all? */
+/* Could '#' at p start an inline tag (tagrule.h)? */
+static int
+may_start_tag(const char *body, const char *p, const char *end)
+{
+	unsigned char next = p + 1 < end ? (unsigned char)p[1] : ' ';
+
+	return (p == body || is_blank(p[-1])) && !is_blank((char)next) &&
+	    next != '#';
+}
+
+/*
+ * Cheap test before md4c: can this body hold a task, a query or an
+ * inline tag at all?
+ */
 static int
 may_hold_tasks(const char *body, size_t n)
 {
 	const char *p = body, *end = body + n;
+
+	while ((p = memchr(p, '#', (size_t)(end - p))) != NULL) {
+		if (may_start_tag(body, p, end))
+			return 1;
+		p++;
+	}
+	p = body;
 
 	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
 		if (end - p >= 3 && (p[2] == ']' || (unsigned char)p[1] >= 0x80))
@@ -672,7 +751,9 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 	for (; s.depth > 0; s.depth--)
 		if (s.stack[s.depth - 1].state == LI_TASK_TEXT)
 			keep_task_text(&s, &s.stack[s.depth - 1]);
+	keep_inline_tags(&s);
 	free(s.links);
+	free(s.tags);
 	free(s.deps);
 	free(s.stack);
 	free(s.qlines);

@@ -128,7 +128,8 @@ contact_note_is_person(const struct note *note, const struct engine_rules *rules
 	const struct note_person *p = note->person;
 	size_t i;
 
-	if (p == NULL || !(note->flags & NOTE_HAS_FRONTMATTER) ||
+	/* Inline tags alone make a person of a note with no frontmatter. */
+	if (p == NULL ||
 	    (note->flags & (NOTE_FRONTMATTER_BAD | NOTE_FOLLOWUP_OFF)))
 		return 0;
 	for (i = 0; i < rules->ncontact_types; i++)
