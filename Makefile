@@ -190,13 +190,13 @@ FUZZ_LIB_SRC = $(LIB_SRC)
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@mkdir -p build-fuzz
-	for h in note config dav url fmedit notecodec; do \
+	for h in note config dav url fmedit notecodec linkpath; do \
 		clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(PKG_CFLAGS) \
 			-DFOLLOWUP_ABI='"$(ABI)"' \
 			-o build-fuzz/fuzz-$$h tests/fuzz/fuzz-$$h.c \
 			$(FUZZ_LIB_SRC) $(LDLIBS) || exit 1; \
 	done
-	for h in note config dav url fmedit notecodec; do \
+	for h in note config dav url fmedit notecodec linkpath; do \
 		mkdir -p build-fuzz/corpus-$$h; \
 		build-fuzz/fuzz-$$h -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -timeout=10 build-fuzz/corpus-$$h \
