@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Longer "folder/name" links (no real path is) are not remembered. */
+#define ENDING_KEY_MAX 4096
+
 static int
 has_scheme(const char *s, size_t n)
 {
@@ -104,6 +107,7 @@ link_index_init(struct link_index *ix)
 	memset(ix, 0, sizeof(*ix));
 	strmap_init(&ix->by_path);
 	strmap_init(&ix->by_base);
+	strmap_init(&ix->endings);
 	ix->scratch = (struct strbuf)STRBUF_INIT;
 }
 
@@ -246,8 +250,19 @@ link_index_resolve(struct link_index *ix, const char *target, size_t n,
 	slot = lookup_one(&ix->by_base, base, blen);
 	if (slot == STRMAP_NONE)
 		return LINK_NONE;
-	if (slash != NULL)
-		return shortest_ending(ix, slot, sb->buf, sb->len);
+	if (slash != NULL) {
+		/* Kept as ix->n for none: a value is below UINT32_MAX. */
+		if ((id = lookup_one(&ix->endings, sb->buf, sb->len)) ==
+		    STRMAP_NONE) {
+			id = shortest_ending(ix, slot, sb->buf, sb->len);
+			if (sb->len > ENDING_KEY_MAX)
+				return id;
+			strmap_add(&ix->endings, arena_strndup(&ix->keys,
+			    sb->buf, sb->len), sb->len,
+			    id == LINK_NONE ? ix->n : id);
+		}
+		return id == ix->n ? LINK_NONE : id;
+	}
 	slash = strrchr(source_path, '/');
 	if (slash != NULL) {
 		size_t folder = (size_t)(slash - source_path) + 1;
@@ -267,6 +282,7 @@ link_index_release(struct link_index *ix)
 {
 	strmap_release(&ix->by_path);
 	strmap_release(&ix->by_base);
+	strmap_release(&ix->endings);
 	arena_free(&ix->keys);
 	free(ix->best);
 	free(ix->head);

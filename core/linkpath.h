@@ -17,8 +17,10 @@
  * Equal lengths go to the note added first (the vault's path order).
  *
  * struct link_index is built once over the vault's paths; each lookup
- * is O(1) on average but for "folder/Name" links that miss the exact
- * path, which walk the notes sharing the base name. The index borrows
+ * is O(1) on average: a "folder/Name" link that misses the exact path
+ * walks the notes sharing the base name once, and its answer is kept
+ * for the next link written so (add no note after the first lookup).
+ * The index borrows
  * nothing: it keeps lowercased copies in its own arena.
  */
 #ifndef FOLLOWUP_LINKPATH_H
@@ -46,6 +48,7 @@ struct link_index {
 	struct arena keys;	/* lowercased paths and base names */
 	struct strmap by_path;	/* path without ".md" -> note */
 	struct strmap by_base;	/* base name -> slot */
+	struct strmap endings;	/* "folder/name" -> its shortest ending */
 	size_t *best;		/* per slot: the shortest path */
 	size_t *head;		/* per slot: first note of its chain */
 	size_t *next;		/* per note: next note of the same base */
