@@ -9,8 +9,10 @@
  * A line that is a task is read by task.h's grammar; a fenced code block
  * whose info string is "tasks" is handed to query_parse().
  *
- * What the walk finds goes into the vault through the store: wikilink
- * targets kept once per name when the vault has a set of names.
+ * What the walk finds goes into the vault through the store: link
+ * targets (wikilinks as written, markdown links' hrefs decoded by
+ * linkpath_from_href()) kept once per name when the vault has a set of
+ * names; the note's inline tags (tagrule.h) join its frontmatter tags.
  */
 #ifndef FOLLOWUP_BODY_H
 #define FOLLOWUP_BODY_H
