@@ -192,7 +192,8 @@ FUZZERS = note config dav url fmedit notecodec \
 	taskline \
 	datephrase \
 	obsidian \
-	query
+	query \
+	linkpath
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@mkdir -p build-fuzz

@@ -61,7 +61,7 @@ static const struct config_key contacts_keys[] = {
 	    "frontmatter `type` values that make a contact" },
 	{ "tags", KT_STRING_LIST,
 	    LIST(rules.contact_tags, rules.ncontact_tags), NULL,
-	    "tags that make a contact" },
+	    "tags that make a contact, with the tags nested under them" },
 	{ NULL, 0, NO_FIELD, NULL, NULL },
 };
 

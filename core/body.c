@@ -15,9 +15,11 @@
 
 #include "date.h"
 #include "diag.h"
+#include "linkpath.h"
 #include "obsidian.h"
 #include "query.h"
 #include "store.h"
+#include "tagrule.h"
 #include "task.h"
 #include "util.h"
 
@@ -77,6 +79,15 @@ struct scan {
 	/* The wikilinks of the task being read (one at a time). */
 	const char **links;
 	size_t nlinks, caplinks;
+	/*
+	 * A markdown link whose href md4c had to copy (escapes): where it
+	 * stands is known from its label's first text.
+	 */
+	struct strbuf href;
+	int href_pending;
+	/* The note's inline tags (Obsidian's), for its list of tags. */
+	const char **tags;
+	size_t ntags, captags;
 	const char **deps;	/* its dependencies, while they are kept */
 	size_t capdeps;
 
@@ -506,6 +517,16 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 }
 
 static void
+keep_link(struct scan *s, const char *p, size_t n)
+{
+	trim_span(&p, &n);
+	if (n > 0) {
+		GROW(s->links, s->caplinks, s->nlinks + 1);
+		s->links[s->nlinks++] = store_name(s->v, p, n);
+	}
+}
+
+static void
 add_link(struct scan *s, const MD_ATTRIBUTE *target)
 {
 	const char *p = target->text;
@@ -514,11 +535,7 @@ add_link(struct scan *s, const MD_ATTRIBUTE *target)
 
 	if (bar != NULL)
 		n = (size_t)(bar - p);
-	trim_span(&p, &n);
-	if (n > 0) {
-		GROW(s->links, s->caplinks, s->nlinks + 1);
-		s->links[s->nlinks++] = store_name(s->v, p, n);
-	}
+	keep_link(s, p, n);
 }
 
 /* Tasks reads a task's first line only: links further down are not its. */
@@ -526,6 +543,32 @@ static int
 on_first_line(const struct li *li, const char *p)
 {
 	return p >= li->text && p <= li->line_end;
+}
+
+static int
+in_source(const struct scan *s, const char *p)
+{
+	return p >= s->buf && p <= s->buf + s->len;
+}
+
+/*
+ * A markdown link [text](href) is a link to a note as a wikilink is
+ * (Obsidian: Internal links.md), its href percent-decoded; one with a
+ * scheme (https:, mailto:) is not (linkpath.h). md4c removes the angle
+ * brackets of (<Ana Lima.md>).
+ */
+static void
+enter_markdown_link(struct scan *s, struct li *li,
+    const MD_SPAN_A_DETAIL *a)
+{
+	if (!linkpath_from_href(a->href.text, a->href.size, &s->href))
+		return;
+	if (in_source(s, a->href.text)) {
+		if (on_first_line(li, a->href.text))
+			keep_link(s, s->href.buf, s->href.len);
+		return;
+	}
+	s->href_pending = 1;
 }
 
 static int
@@ -540,16 +583,73 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK &&
 	    on_first_line(li, ((MD_SPAN_WIKILINK_DETAIL *)detail)->target.text))
 		add_link(s, &((MD_SPAN_WIKILINK_DETAIL *)detail)->target);
+	if (li->state == LI_TASK_TEXT && type == MD_SPAN_A)
+		enter_markdown_link(s, li, detail);
 	return 0;
 }
 
 static int
 leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
-	(void)type;
+	struct scan *s = userdata;
+
 	(void)detail;
-	(void)userdata;
+	if (type == MD_SPAN_A)
+		s->href_pending = 0;	/* no label to place it by */
 	return 0;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Obsidian's inline tags in text outside code and HTML (tagrule.h). */
+static void
+inline_tags(struct scan *s, const char *p, size_t size)
+{
+	size_t pos = 0, len;
+	const char *tag;
+	int after_space;
+
+	if (!in_source(s, p) || memchr(p, '#', size) == NULL)
+		return;
+	after_space = p == s->buf || is_blank(p[-1]);
+	while (tagrule_next(p, size, after_space, &pos, &tag, &len)) {
+		GROW(s->tags, s->captags, s->ntags + 1);
+		s->tags[s->ntags++] = store_name(s->v, tag, len);
+	}
+}
+
+/*
+ * The note's inline tags join its frontmatter tags: Obsidian lists both
+ * as the note's (Tags.md). A note with none of the person keys gets a
+ * person record for them.
+ */
+static void
+keep_inline_tags(struct scan *s)
+{
+	struct note *note = &s->v->notes[s->note];
+	const struct note_person *old = note->person;
+	struct note_person *p;
+	const char **all;
+	size_t nold = old ? old->ntags : 0;
+
+	if (s->ntags == 0)
+		return;
+	p = arena_alloc(&s->v->arena, sizeof(*p));
+	if (old != NULL)
+		*p = *old;
+	else
+		memset(p, 0, sizeof(*p));
+	all = arena_alloc(&s->v->arena, (nold + s->ntags) * sizeof(*all));
+	if (nold > 0)
+		memcpy(all, old->tags, nold * sizeof(*all));
+	memcpy(all + nold, s->tags, s->ntags * sizeof(*all));
+	p->tags = all;
+	p->ntags = nold + s->ntags;
+	note->person = p;
 }
 
 static int
@@ -558,6 +658,13 @@ text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 	struct scan *s = userdata;
 	struct li *li = top(s);
 
+	if (s->href_pending && li != NULL && in_source(s, p)) {
+		s->href_pending = 0;
+		if (on_first_line(li, p))
+			keep_link(s, s->href.buf, s->href.len);
+	}
+	if (type == MD_TEXT_NORMAL)
+		inline_tags(s, p, size);
 	if (s->in_query && type == MD_TEXT_CODE) {
 		query_text(s, p, size);
 		return 0;
@@ -588,11 +695,31 @@ text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 	return 0;
 }
 
-/* Cheap test before md4c: can this body hold a task or a query at all? */
+/* Could '#' at p start an inline tag (tagrule.h)? */
+static int
+may_start_tag(const char *body, const char *p, const char *end)
+{
+	unsigned char next = p + 1 < end ? (unsigned char)p[1] : ' ';
+
+	return (p == body || is_blank(p[-1])) && !is_blank((char)next) &&
+	    next != '#';
+}
+
+/*
+ * Cheap test before md4c: can this body hold a task, a query or an
+ * inline tag at all?
+ */
 static int
 may_hold_tasks(const char *body, size_t n)
 {
 	const char *p = body, *end = body + n;
+
+	while ((p = memchr(p, '#', (size_t)(end - p))) != NULL) {
+		if (may_start_tag(body, p, end))
+			return 1;
+		p++;
+	}
+	p = body;
 
 	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
 		if (end - p >= 3 && (p[2] == ']' || (unsigned char)p[1] >= 0x80))
@@ -624,6 +751,7 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 		.dl = dl,
 		.cursor_line = 1,
 		.qline = STRBUF_INIT,
+		.href = STRBUF_INIT,
 		.settings = vault_settings(v),
 		.qfile = qf,
 	};
@@ -642,10 +770,87 @@ body_scan(struct vault *v, size_t note, const char *buf, size_t len,
 	for (; s.depth > 0; s.depth--)
 		if (s.stack[s.depth - 1].state == LI_TASK_TEXT)
 			keep_task_text(&s, &s.stack[s.depth - 1]);
+	keep_inline_tags(&s);
 	free(s.links);
+	free(s.tags);
 	free(s.deps);
 	free(s.stack);
 	free(s.qlines);
 	strbuf_release(&s.qline);
+	strbuf_release(&s.href);
 	return rc;
+}
+
+/* ------------------------------------------------ links in a property */
+
+struct property_links {
+	void (*fn)(void *arg, const char *path, size_t len);
+	void *arg;
+	struct strbuf href;
+};
+
+static int
+property_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	struct property_links *pl = userdata;
+	const MD_ATTRIBUTE *href;
+
+	if (type != MD_SPAN_A)
+		return 0;
+	href = &((MD_SPAN_A_DETAIL *)detail)->href;
+	if (linkpath_from_href(href->text, href->size, &pl->href) &&
+	    pl->href.len > 0)
+		pl->fn(pl->arg, pl->href.buf, pl->href.len);
+	return 0;
+}
+
+static int
+property_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	(void)type;
+	(void)detail;
+	(void)userdata;
+	return 0;
+}
+
+static int
+property_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	(void)type;
+	(void)detail;
+	(void)userdata;
+	return 0;
+}
+
+static int
+property_text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size,
+    void *userdata)
+{
+	(void)type;
+	(void)p;
+	(void)size;
+	(void)userdata;
+	return 0;
+}
+
+void
+body_markdown_links(const char *s, size_t len,
+    void (*fn)(void *arg, const char *path, size_t len), void *arg)
+{
+	MD_PARSER parser = {
+		.abi_version = 0,
+		.flags = MD_FLAG_WIKILINKS,
+		.enter_block = property_block,
+		.leave_block = property_block,
+		.enter_span = property_span,
+		.leave_span = property_leave_span,
+		.text = property_text,
+	};
+	struct property_links pl = { fn, arg, STRBUF_INIT };
+
+	/* Most properties hold wikilinks or none: no parse for them. */
+	if (memmem(s, len, "](", 2) == NULL)
+		return;
+	md_parse(s, (MD_SIZE)len, &parser, &pl);
+	strbuf_release(&pl.href);
 }

@@ -9,8 +9,10 @@
  * A line that is a task is read by task.h's grammar; a fenced code block
  * whose info string is "tasks" is handed to query_parse().
  *
- * What the walk finds goes into the vault through the store: wikilink
- * targets kept once per name when the vault has a set of names.
+ * What the walk finds goes into the vault through the store: link
+ * targets (wikilinks as written, markdown links' hrefs decoded by
+ * linkpath_from_href()) kept once per name when the vault has a set of
+ * names; the note's inline tags (tagrule.h) join its frontmatter tags.
  */
 #ifndef FOLLOWUP_BODY_H
 #define FOLLOWUP_BODY_H
@@ -30,5 +32,14 @@ struct query_file;
  */
 int body_scan(struct vault *v, size_t note, const char *buf, size_t len,
     size_t body_off, const struct query_file *qf, struct diag_list *dl);
+
+/*
+ * Call fn with the vault link of each markdown link [t](href) in the
+ * text s[0..len) (a property's value), decoded as linkpath_from_href()
+ * does; links with a scheme are left out. path is borrowed for the call
+ * and not NUL-terminated.
+ */
+void body_markdown_links(const char *s, size_t len,
+    void (*fn)(void *arg, const char *path, size_t len), void *arg);
 
 #endif

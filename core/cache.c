@@ -25,7 +25,7 @@
  * The layout of the database; the blobs' own is the caller's format,
  * which is part of the schema too (cache_open()).
  */
-#define CACHE_LAYOUT "followup-scan-cache 5"
+#define CACHE_LAYOUT "followup-scan-cache 6"
 #define RACY_NS 1000000000LL
 
 struct scan_cache {

@@ -9,6 +9,7 @@
 
 #include "date.h"
 #include "diag.h"
+#include "linkpath.h"
 #include "note.h"
 #include "select.h"
 #include "store.h"
@@ -64,7 +65,9 @@ struct builder {
 	struct diag_list *dl;
 	struct arena keys;	/* lowercased names for the map */
 	struct strbuf lookup;	/* a lowercased link target; reused */
-	struct strmap names;
+	struct strmap names;	/* titles and aliases: followup's own names */
+	struct link_index notes;	/* every note, as Obsidian resolves links */
+	size_t *contact_of;	/* per note: its contact, or LINK_NONE */
 	struct contact *contacts;
 	size_t ncontacts, capcontacts;
 	struct found *found;	/* per contact */
@@ -91,20 +94,50 @@ word_in(const char *const *list, size_t n, const char *word)
 	return 0;
 }
 
+/*
+ * Does the note carry tag or one nested under it? Obsidian's tag search
+ * finds sub-tags (Tags.md, "Nested tags"): type/people selects
+ * type/people/family.
+ */
+static int
+tag_or_nested_in(const char *const *list, size_t n, const char *tag)
+{
+	size_t i, tl = strlen(tag);
+
+	if (tl > 0 && tag[0] == '#') {
+		tag++;
+		tl--;
+	}
+	for (i = 0; i < n; i++) {
+		const char *s = list[i];
+		size_t sl;
+
+		if (s[0] == '#')
+			s++;
+		sl = strlen(s);
+		if (sl >= tl && ascii_casecmp_n(s, tl, tag, tl) == 0 &&
+		    (sl == tl || s[tl] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 int
 contact_note_is_person(const struct note *note, const struct engine_rules *rules)
 {
 	const struct note_person *p = note->person;
 	size_t i;
 
-	if (p == NULL || !(note->flags & NOTE_HAS_FRONTMATTER) ||
+	/* Inline tags alone make a person of a note with no frontmatter. */
+	if (p == NULL ||
 	    (note->flags & (NOTE_FRONTMATTER_BAD | NOTE_FOLLOWUP_OFF)))
 		return 0;
 	for (i = 0; i < rules->ncontact_types; i++)
 		if (word_in(p->types, p->ntypes, rules->contact_types[i]))
 			return 1;
 	for (i = 0; i < rules->ncontact_tags; i++)
-		if (word_in(p->tags, p->ntags, rules->contact_tags[i]))
+		if (tag_or_nested_in(p->tags, p->ntags,
+		    rules->contact_tags[i]))
 			return 1;
 	return 0;
 }
@@ -229,7 +262,10 @@ add_contact(struct builder *b, struct contact_set *set, size_t index)
 	c->source = SOURCE_NONE;
 }
 
-/* The names a wikilink can call each contact by: file name, name, aliases. */
+/*
+ * The names followup itself lets a bare link call a contact by, when no
+ * note has that name (docs/rules.md, "Links"): its name and aliases.
+ */
 static void
 add_names(struct builder *b)
 {
@@ -240,11 +276,27 @@ add_names(struct builder *b)
 		const struct note *note = &b->v->notes[c->note];
 		const struct note_person *p = note_person(note);
 
-		add_name(b, note_filename(note), note_stem_len(note), id);
 		add_name(b, c->name, strlen(c->name), id);
 		for (i = 0; i < p->naliases; i++)
 			add_name(b, p->aliases[i], strlen(p->aliases[i]), id);
 	}
+}
+
+/* Every note's path, to resolve links as Obsidian; each contact's note. */
+static void
+index_notes(struct builder *b)
+{
+	size_t i;
+
+	link_index_init(&b->notes);
+	b->contact_of = xmalloc((b->v->nnotes ? b->v->nnotes : 1) *
+	    sizeof(*b->contact_of));
+	for (i = 0; i < b->v->nnotes; i++) {
+		link_index_add(&b->notes, b->v->notes[i].path);
+		b->contact_of[i] = LINK_NONE;
+	}
+	for (i = 0; i < b->ncontacts; i++)
+		b->contact_of[b->contacts[i].note] = i;
 }
 
 static int
@@ -277,50 +329,51 @@ add_pair(struct builder *b, size_t contact, size_t task)
 	f->tasks[f->n++] = (uint32_t)task;
 }
 
-/* Does the contact's path (without .md) end with the link's folder/name? */
-static int
-path_matches(const struct contact *c, const char *target, size_t n)
-{
-	size_t plen = strlen(c->path);
-
-	if (plen >= 3 && ascii_casecmp_n(c->path + plen - 3, 3, ".md", 3) == 0)
-		plen -= 3;
-	if (n > plen || ascii_casecmp_n(c->path + plen - n, n, target, n) != 0)
-		return 0;
-	return n == plen || c->path[plen - n - 1] == '/';
-}
-
 typedef void (*link_fn)(struct builder *b, size_t contact, void *arg);
 
-/*
- * Call fn for every contact the wikilink target names: "Name",
- * "folder/Name", "Name#heading", "Name.md", an alias.
- */
+/* Call fn for every contact a name or an alias (no file) calls target. */
 static void
-resolve_link(struct builder *b, const char *target, link_fn fn, void *arg)
+resolve_by_name(struct builder *b, const char *target, link_fn fn,
+    void *arg)
 {
-	const char *hash = strchr(target, '#');
+	const char *hash = memchr(target, '#', strlen(target));
 	size_t n = hash ? (size_t)(hash - target) : strlen(target);
-	const char *base, *slash;
-	size_t blen, it, c;
+	size_t it, c;
 
 	trim_span(&target, &n);
 	if (n >= 3 && ascii_casecmp_n(target + n - 3, 3, ".md", 3) == 0)
 		n -= 3;
-	slash = memrchr(target, '/', n);
-	base = slash ? slash + 1 : target;
-	blen = n - (size_t)(base - target);
-	if (blen == 0)
+	if (n == 0)
 		return;
-	/* Every wikilink and attendee is looked up: no copy of each kept. */
-	lowercase_lookup(b, base, blen);
-	for (c = strmap_first(&b->names, b->lookup.buf, blen, &it);
+	/* Every link and attendee is looked up: no copy of each kept. */
+	lowercase_lookup(b, target, n);
+	for (c = strmap_first(&b->names, b->lookup.buf, n, &it);
 	    c != STRMAP_NONE;
-	    c = strmap_next(&b->names, &it)) {
-		if (slash != NULL && !path_matches(&b->contacts[c], target, n))
-			continue;
+	    c = strmap_next(&b->names, &it))
 		fn(b, c, arg);
+}
+
+/*
+ * Call fn for the contact whose note the link target, written in the
+ * note at index source, points at (linkpath.h). A link that reaches no
+ * note at all, written as a bare name, may still call a contact by its
+ * name or an alias: followup's own rule, not Obsidian's.
+ */
+static void
+resolve_link(struct builder *b, const char *target, size_t source,
+    link_fn fn, void *arg)
+{
+	size_t n = strlen(target);
+	size_t note = link_index_resolve(&b->notes, target, n,
+	    b->v->notes[source].path);
+
+	if (note != LINK_NONE) {
+		if (b->contact_of[note] != LINK_NONE)
+			fn(b, b->contact_of[note], arg);
+		return;
 	}
+	if (linkpath_is_bare(target, n))
+		resolve_by_name(b, target, fn, arg);
 }
 
 static void
@@ -363,7 +416,8 @@ associate_meetings(struct builder *b)
 		m.dated = note->date.present && !note->date.bad &&
 		    note->date.day <= b->today;
 		for (k = 0; k < note->nattendees; k++)
-			resolve_link(b, note->attendees[k], link_meeting, &m);
+			resolve_link(b, note->attendees[k], i, link_meeting,
+			    &m);
 	}
 }
 
@@ -375,8 +429,8 @@ associate_links(struct builder *b)
 
 	for (t = 0; t < v->ntasks; t++)
 		for (k = 0; k < task_nlinks(&v->tasks[t]); k++)
-			resolve_link(b, task_link(&v->tasks[t], k), link_task,
-			    &t);
+			resolve_link(b, task_link(&v->tasks[t], k),
+			    v->tasks[t].note, link_task, &t);
 }
 
 struct query_owner {
@@ -631,6 +685,7 @@ contact_build(struct contact_set *set, const struct vault *v,
 	associate_own(&b);
 	compact_found(&b);
 	add_names(&b);
+	index_notes(&b);
 	associate_links(&b);
 	compact_found(&b);
 	associate_meetings(&b);
@@ -642,6 +697,8 @@ contact_build(struct contact_set *set, const struct vault *v,
 	free(b.found);
 	free(b.meeting);
 	strmap_release(&b.names);
+	link_index_release(&b.notes);
+	free(b.contact_of);
 	arena_free(&b.keys);
 	strbuf_release(&b.lookup);
 }

@@ -5,9 +5,10 @@
  *
  * contact_build() turns a scanned vault into contacts with their last
  * contact (frontmatter or meeting), cadence and open items, each task
- * counted once per contact. Names, aliases and file names go through one
- * hash table, so wikilinks and attendees resolve in time linear in the
- * vault. schedule.h then dates them.
+ * counted once per contact. Links and attendees resolve to one note each
+ * as Obsidian resolves them (linkpath.h: every note's path indexed once),
+ * and a bare link that reaches no note to a contact's name or alias (one
+ * hash table), in time linear in the vault. schedule.h then dates them.
  *
  * A contact_set owns its arrays (each contact its items) and the names it
  * made from file names; titles and paths are borrowed from the vault,

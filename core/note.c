@@ -290,6 +290,20 @@ add_nested_links(struct fm_ctx *c, yaml_node_t *node, int depth)
 }
 
 static void
+add_markdown_link(void *arg, const char *path, size_t len)
+{
+	add_attendee(arg, path, len);
+}
+
+/* The links a property's text holds: wikilinks and markdown links. */
+static void
+add_property_links(struct fm_ctx *c, const char *s, size_t len)
+{
+	add_wikilinks(c, s, len);
+	body_markdown_links(s, len, add_markdown_link, c);
+}
+
+static void
 read_attendees(struct fm_ctx *c, yaml_node_t *node)
 {
 	yaml_node_item_t *it;
@@ -297,7 +311,7 @@ read_attendees(struct fm_ctx *c, yaml_node_t *node)
 	size_t len;
 
 	if ((s = scalar(node, &len)) != NULL) {
-		add_wikilinks(c, s, len);
+		add_property_links(c, s, len);
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
@@ -307,7 +321,7 @@ read_attendees(struct fm_ctx *c, yaml_node_t *node)
 		yaml_node_t *child = yaml_document_get_node(c->doc, *it);
 
 		if ((s = scalar(child, &len)) != NULL)
-			add_wikilinks(c, s, len);
+			add_property_links(c, s, len);
 		else if (child->type == YAML_SEQUENCE_NODE)
 			add_nested_links(c, child, 1);
 	}
@@ -541,6 +555,9 @@ lookup_key(const char *s, size_t len)
 			return k;
 	if (len == 5 && memcmp(s, "alias", 5) == 0)
 		return K_ALIASES;
+	/* Obsidian's deprecated singular keys (Properties.md). */
+	if (len == 3 && memcmp(s, "tag", 3) == 0)
+		return K_TAGS;
 	return -1;
 }
 
