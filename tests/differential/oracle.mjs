@@ -132,21 +132,52 @@ const { StatusSettings } = await import('./tasks/src/Config/StatusSettings');
 const { Query } = await import('./tasks/src/Query/Query');
 const { getQueryForQueryRenderer } = await import('./tasks/src/Query/QueryRendererHelper');
 const { initializeI18n } = await import('./tasks/src/i18n/i18n');
+const { EnableJsInTasksQueries } = await import('./tasks/src/Config/EnableJsInTasksQueries');
 void Task;
 
 const request = JSON.parse(readFileSync(0, 'utf8'));
 pinToday(request.today);
 await initializeI18n();
+// As main.ts does at start-up, from a vault-local storage that holds nothing: JavaScript in
+// queries is off, Tasks' default.
+EnableJsInTasksQueries.initialise({ load: () => undefined, save() {} });
+
+// A data.json whose key has another type than Tasks' default would make Tasks fail to load (or
+// misbehave) in Obsidian; followup warns and keeps that one key's default. The oracle does the
+// same, so that the rest of such a vault is still compared (README.md, "Deviations").
+function sanitiseSettings(given, warnings) {
+    const defaults = getSettings();
+    const out = {};
+    for (const [key, value] of Object.entries(given ?? {})) {
+        const want = defaults[key];
+        const kind = (v) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+        if (want !== undefined && kind(want) !== kind(value)) {
+            warnings.push(`settings: ${key} is ${kind(value)}, not ${kind(want)}: its default is kept`);
+            continue;
+        }
+        out[key] = value;
+    }
+    if (out.statusSettings !== undefined) {
+        const fallback = new StatusSettings();
+        const given = out.statusSettings;
+        out.statusSettings = {
+            coreStatuses: Array.isArray(given.coreStatuses) ? given.coreStatuses : fallback.coreStatuses,
+            customStatuses: Array.isArray(given.customStatuses) ? given.customStatuses : fallback.customStatuses,
+        };
+    }
+    return out;
+}
+
+const warnings = [];
 
 // As main.ts loadSettings() and loadTaskStatuses() do.
-updateSettings(request.settings ?? {});
+updateSettings(sanitiseSettings(request.settings, warnings));
 const settings = getSettings();
 GlobalFilter.getInstance().set(settings.globalFilter);
 GlobalFilter.getInstance().setRemoveGlobalFilter(settings.removeGlobalFilter);
 GlobalQuery.getInstance().set(settings.globalQuery);
 StatusSettings.applyToStatusRegistry(settings.statusSettings, StatusRegistry.getInstance());
 
-const warnings = [];
 const allTasks = [];
 const files = new Map();
 for (const file of request.files) {

@@ -175,7 +175,7 @@ def compare_queries(ours, theirs, report):
         b = [(s['path'], s['line']) for s in q.get('selected', [])]
         if set(a) != set(b):
             extra = sorted(set(a) - set(b))
-            missing = sorted(set(a) ^ set(b) - set(extra))
+            missing = sorted(set(b) - set(a))
             report(key, 'query selects', 'also ' + show(extra) if extra else '-',
                    'also ' + show(missing) if missing else '-')
         elif a != b:
