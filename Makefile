@@ -193,7 +193,8 @@ FUZZERS = note config dav url fmedit notecodec \
 	datephrase \
 	obsidian \
 	query \
-	linkpath
+	linkpath \
+	collate
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=1
 	@mkdir -p build-fuzz

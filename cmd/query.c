@@ -1,7 +1,8 @@
 /*
  * query.c - `followup query`: every ```tasks block of the vault and the
  * tasks it selects, as Obsidian Tasks would list them (every status,
- * closed tasks too; not followup's contact rules), in text or JSON.
+ * closed tasks too; not followup's contact rules; in Tasks' order: the
+ * block's `sort by` lines, then Tasks' default sort), in text or JSON.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@ struct query_options {
 	int json;
 };
 
-/* One block's selection, in path then line order. */
+/* One block's selection, in the order Tasks lists it (query_sort()). */
 struct picked {
 	size_t *tasks;
 	size_t n, cap;
@@ -41,17 +42,6 @@ on_selected(void *arg, size_t i, size_t task)
 }
 
 static const struct vault *order_vault;	/* qsort has no argument */
-
-static int
-task_order(const void *pa, const void *pb)
-{
-	const struct task *a = &order_vault->tasks[*(const size_t *)pa];
-	const struct task *b = &order_vault->tasks[*(const size_t *)pb];
-	int c = strcmp(order_vault->notes[a->note].path,
-	    order_vault->notes[b->note].path);
-
-	return c ? c : (a->line > b->line) - (a->line < b->line);
-}
 
 static int
 query_order(const void *pa, const void *pb)
@@ -176,11 +166,10 @@ run_queries(const struct scan_result *r, int json)
 	for (i = 0; i < n; i++)
 		qs[i] = i;
 	query_select(v, qs, n, r->today, on_selected, &p);
-	order_vault = v;
 	for (i = 0; i < n; i++)
-		if (p.by_query[i].n > 0)
-			qsort(p.by_query[i].tasks, p.by_query[i].n,
-			    sizeof(size_t), task_order);
+		query_sort(v, &v->queries[i], r->today, p.by_query[i].tasks,
+		    p.by_query[i].n);
+	order_vault = v;
 	if (n > 0)
 		qsort(qs, n, sizeof(*qs), query_order);
 	order_vault = NULL;

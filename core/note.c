@@ -561,6 +561,14 @@ lookup_key(const char *s, size_t len)
 	return -1;
 }
 
+/* YAML's null for a property: "" and '' are empty strings, not null. */
+static int
+property_is_null(yaml_node_t *node)
+{
+	return node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    scalar_is_null(node);
+}
+
 /* A copy of the key's value (a scalar, or a list's scalars), if it is one. */
 static void
 keep_property(struct fm_ctx *c, const char *name, size_t len,
@@ -586,7 +594,7 @@ keep_property(struct fm_ctx *c, const char *name, size_t len,
 	pr->lens = xcalloc(n + 1, sizeof(*pr->lens));
 	if (!pr->is_list) {
 		v = scalar(value, &vl);
-		if (v == NULL || scalar_is_null(value))
+		if (v == NULL || property_is_null(value))
 			return;
 		pr->items[0] = xstrndup(v, vl);
 		pr->lens[0] = vl;
@@ -599,7 +607,7 @@ keep_property(struct fm_ctx *c, const char *name, size_t len,
 
 		/* TasksFile.property() drops a list's nulls. */
 		if (item == NULL || (v = scalar(item, &vl)) == NULL ||
-		    scalar_is_null(item))
+		    property_is_null(item))
 			continue;
 		pr->items[pr->nitems] = xstrndup(v, vl);
 		pr->lens[pr->nitems++] = vl;

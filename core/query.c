@@ -6,6 +6,8 @@
  */
 #include "query.h"
 
+#include <ctype.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +103,21 @@ fail(struct parser *p, const char *fmt, const char *s, size_t n)
 	if (p->err.len == 0)
 		strbuf_addf(&p->err, fmt, (int)(n > 300 ? 300 : n), s);
 	return FP_ERROR;
+}
+
+/*
+ * JavaScript in queries (filter/sort/group by function, placeholders
+ * that are not Tasks' own) runs only when the user turned it on in
+ * Obsidian; it is off by default and kept outside the vault, and
+ * followup cannot run it either way.
+ */
+static enum fp
+javascript(struct parser *p, const char *s, size_t n)
+{
+	p->nothing = 1;
+	return fail(p, "\"%.*s\" is JavaScript, which Tasks runs only when "
+	    "it is turned on in Obsidian (it is off by default); followup "
+	    "cannot run it", s, n);
 }
 
 /* ------------------------------------------------------------ fields */
@@ -425,11 +442,8 @@ parse_filter(struct parser *p, const char *s, size_t n, int top)
 		if (r != FP_UNKNOWN)
 			return r;
 	}
-	if (starts(s, n, "filter by function")) {
-		p->nothing = 1;
-		return fail(p, "\"%.*s\" is JavaScript: followup cannot "
-		    "evaluate it outside Obsidian", s, n);
-	}
+	if (starts(s, n, "filter by function"))
+		return javascript(p, s, n);
 	return parse_boolean(p, s, n, top);
 }
 
@@ -1127,6 +1141,9 @@ parse_instruction(struct parser *p, const char *s, size_t n, int line,
 		p->ignore_global = 1;
 		return FP_OK;
 	}
+	if (starts(s, n, "sort by function") ||
+	    starts(s, n, "group by function"))
+		return javascript(p, s, n);
 	if (parse_limit(p, s, n) || parse_sort(p, s, n) ||
 	    is_presentation(s, n))
 		return FP_OK;
@@ -1175,59 +1192,153 @@ find_property(const struct parser *p, const char *name, size_t n)
 	return NULL;
 }
 
-/* A property's value as Mustache prints it: a list's items with ",". */
+/*
+ * The property's value as ExpandPlaceholders.ts' stringifyPlaceholderResult()
+ * prints it: a scalar as it is, a list as JSON.stringify() writes it.
+ * (Every item of a list is a string here: YAML numbers in a list are
+ * quoted, where Obsidian would write them bare.)
+ */
 static void
 add_property(struct strbuf *out, const struct query_property *pr)
 {
+	json_t *list;
+	char *text;
 	size_t i;
 
-	for (i = 0; pr != NULL && i < pr->nitems; i++) {
-		if (i > 0)
-			strbuf_addch(out, ',');
-		strbuf_add(out, pr->items[i], pr->lens[i]);
+	if (!pr->is_list) {
+		strbuf_add(out, pr->items[0], pr->lens[0]);
+		return;
 	}
+	list = json_array();
+	for (i = 0; i < pr->nitems; i++)
+		json_array_append_new(list, json_stringn(pr->items[i],
+		    pr->lens[i]));
+	text = json_dumps(list, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (text == NULL)
+		BUG("json_dumps failed");
+	strbuf_adds(out, text);
+	free(text);
+	json_decref(list);
 }
 
 /*
- * {{query.file.property('x')}} and {{query.file.property("x")}}: 0 when
- * name is one (expanded into out; a missing property is empty, as
- * TasksFile.property()'s null is), -1 when it is not or is malformed
- * (then p->err says so).
+ * KnownPlaceholderResolver.ts' singleStringArgumentRegex():
+ * FN('name') or FN("name"), nothing else between the parentheses. The
+ * name's span, or NULL.
  */
-static int
-property_call(struct parser *p, const char *name, size_t n,
-    struct strbuf *out)
+static const char *
+string_argument(const char *s, size_t n, const char *fn, size_t *len)
 {
-	static const char call[] = "query.file.property(";
-	size_t w = sizeof(call) - 1, e;
+	size_t w = strlen(fn), i;
 	char quote;
 
-	if (n < w || memcmp(name, call, w) != 0)
-		return -1;
-	name += w;
-	n -= w;
-	while (n > 0 && name[n - 1] == ' ')
-		n--;
-	if (n < 3 || name[n - 1] != ')') {
-		fail(p, "malformed property placeholder \"%.*s\"", name, n);
-		return -1;
-	}
-	n--;
-	trim_span(&name, &n);
-	quote = n > 0 ? name[0] : '\0';
-	if ((quote != '\'' && quote != '"') || n < 2 || name[n - 1] != quote) {
-		fail(p, "the property's name must be quoted: \"%.*s\"", name,
-		    n);
-		return -1;
-	}
-	e = n - 2;
-	add_property(out, find_property(p, name + 1, e));
-	return 0;
+	if (n < w + 4 || memcmp(s, fn, w) != 0 || s[w] != '(' ||
+	    s[n - 1] != ')')
+		return NULL;
+	quote = s[w + 1];
+	if ((quote != '\'' && quote != '"') || s[n - 2] != quote)
+		return NULL;
+	for (i = w + 2; i < n - 2; i++)
+		if (s[i] == '\'' || s[i] == '"')
+			return NULL;
+	*len = n - w - 4;
+	return s + w + 2;
+}
+
+/* Is this a found property with a value (TasksFile.hasProperty())? */
+static int
+property_is_set(const struct query_property *pr)
+{
+	return pr != NULL && (pr->is_list || pr->nitems > 0);
 }
 
 /*
- * Mustache, as Tasks' Placeholders.ts uses it: {{name}} and {{{name}}}
- * (no HTML escaping either way), {{! comment}}, {{preset.NAME}}.
+ * resolveKnownPlaceholder(): 1 when name is one of Tasks' own
+ * placeholders (its value added to out), 0 when it is not, -1 when it
+ * is but has no value (then p->err says so).
+ */
+static int
+known_placeholder(struct parser *p, const char *name, size_t n,
+    struct strbuf *out)
+{
+	const struct query_property *pr;
+	const char *v = placeholder_value(p, name, n), *key;
+	size_t kn;
+
+	if (v != NULL) {
+		strbuf_adds(out, v);
+		return 1;
+	}
+	if ((key = string_argument(name, n, "query.file.hasProperty",
+	    &kn)) != NULL) {
+		strbuf_adds(out, property_is_set(find_property(p, key, kn)) ?
+		    "true" : "false");
+		return 1;
+	}
+	if ((key = string_argument(name, n, "query.file.property",
+	    &kn)) == NULL)
+		return 0;
+	pr = find_property(p, key, kn);
+	if (!property_is_set(pr)) {
+		fail(p, "the note has no property for \"{{%.*s}}\" (Tasks: "
+		    "invalid placeholder result 'null')", name, n);
+		return -1;
+	}
+	add_property(out, pr);
+	return 1;
+}
+
+/* isPlainMustachePlaceholder(): a dotted name Mustache looks up. */
+static int
+is_dotted_name(const char *s, size_t n)
+{
+	size_t i;
+	int start = 1;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' && !start && i + 1 < n) {
+			start = 1;
+			continue;
+		}
+		if (!(isalpha(c) || c == '_' || c == '$' ||
+		    (!start && isdigit(c))))
+			return 0;
+		start = 0;
+	}
+	return 1;
+}
+
+/* Mustache's lookup of a dotted name: {{preset.NAME}}. */
+static enum fp
+mustache_name(struct parser *p, const char *name, size_t n,
+    struct strbuf *out)
+{
+	const struct obsidian_settings *st = p->st;
+	size_t k;
+
+	if (n > 7 && memcmp(name, "preset.", 7) == 0) {
+		for (k = 0; st != NULL && k < st->npresets; k++)
+			if (strlen(st->presets[k].name) == n - 7 &&
+			    memcmp(st->presets[k].name, name + 7, n - 7) == 0) {
+				strbuf_adds(out, st->presets[k].query);
+				return FP_OK;
+			}
+		return fail(p, "unknown preset in placeholder \"{{%.*s}}\"",
+		    name, n);
+	}
+	return fail(p, "unknown placeholder \"{{%.*s}}\"", name, n);
+}
+
+/*
+ * One pass of ExpandPlaceholders.ts over a statement, with JavaScript
+ * in queries off (Tasks' default, kept outside the vault): each {{...}},
+ * to the first "}}", is one of Tasks' own placeholders or a dotted name
+ * (preset.NAME); anything else would be JavaScript, which Tasks refuses:
+ * {{! comments}}, {{{triple braces}}}, sections, calls.
  */
 static enum fp
 expand(struct parser *p, const char *s, size_t n, struct strbuf *out)
@@ -1235,67 +1346,63 @@ expand(struct parser *p, const char *s, size_t n, struct strbuf *out)
 	size_t i = 0;
 
 	while (i < n) {
-		const char *open = i + 1 < n ? memchr(s + i, '{', n - i) : NULL;
+		const char *open = memmem(s + i, n - i, "{{", 2);
 		const char *close, *name;
-		size_t at, nl, end, inner;
-		int triple;
+		size_t at, nl;
+		int r;
 
-		if (open == NULL || (size_t)(open - s) + 1 >= n ||
-		    open[1] != '{') {
-			size_t upto = open ? (size_t)(open - s) + 1 : n;
-
-			strbuf_add(out, s + i, upto - i);
-			i = upto;
-			continue;
+		if (open == NULL) {
+			strbuf_add(out, s + i, n - i);
+			break;
 		}
 		at = (size_t)(open - s);
 		strbuf_add(out, s + i, at - i);
-		triple = at + 2 < n && s[at + 2] == '{';
-		inner = at + 2 + (size_t)triple;
-		close = NULL;
-		for (end = inner; end + 1 < n; end++)
-			if (s[end] == '}' && s[end + 1] == '}') {
-				close = s + end;
-				break;
-			}
+		close = memmem(open + 2, n - at - 2, "}}", 2);
 		if (close == NULL)
 			return fail(p, "unclosed placeholder in \"%.*s\"", s, n);
-		name = s + inner;
+		name = open + 2;
 		nl = (size_t)(close - name);
-		end += 2 + (size_t)(triple && end + 2 < n && s[end + 2] == '}');
-		i = end;
-		if (nl > 0 && name[0] == '!')
-			continue;
+		i = (size_t)(close - s) + 2;
 		trim_span(&name, &nl);
-		if (nl > 7 && memcmp(name, "preset.", 7) == 0) {
-			const struct obsidian_settings *st = p->st;
-			size_t k;
-
-			for (k = 0; st != NULL && k < st->npresets; k++)
-				if (strlen(st->presets[k].name) == nl - 7 &&
-				    memcmp(st->presets[k].name, name + 7,
-				    nl - 7) == 0)
-					break;
-			if (st == NULL || k == st->npresets)
-				return fail(p, "unknown preset in placeholder "
-				    "\"{{%.*s}}\"", name, nl);
-			strbuf_adds(out, st->presets[k].query);
-			continue;
-		}
-		if (property_call(p, name, nl, out) == 0)
-			continue;
-		if (p->err.len > 0)
+		if ((r = known_placeholder(p, name, nl, out)) < 0)
 			return FP_ERROR;
-		{
-			const char *v = placeholder_value(p, name, nl);
-
-			if (v == NULL)
-				return fail(p, "unknown placeholder "
-				    "\"{{%.*s}}\"", name, nl);
-			strbuf_adds(out, v);
+		if (r > 0)
+			continue;
+		if (is_dotted_name(name, nl)) {
+			if (mustache_name(p, name, nl, out) != FP_OK)
+				return FP_ERROR;
+			continue;
 		}
+		return javascript(p, open, i - at);
 	}
 	return FP_OK;
+}
+
+/*
+ * Query.ts' expandPlaceholders(): passes until nothing changes, ten at
+ * most (a placeholder's value may hold placeholders: a preset's text).
+ */
+static enum fp
+expand_all(struct parser *p, const char *s, size_t n, struct strbuf *out)
+{
+	struct strbuf prev = STRBUF_INIT;
+	enum fp f = FP_OK;
+	int pass;
+
+	strbuf_add(out, s, n);
+	for (pass = 0; pass < 10 && f == FP_OK; pass++) {
+		strbuf_reset(&prev);
+		strbuf_add(&prev, strbuf_str(out), out->len);
+		if (memmem(strbuf_str(&prev), prev.len, "{{", 2) == NULL)
+			break;
+		strbuf_reset(out);
+		f = expand(p, strbuf_str(&prev), prev.len, out);
+		if (f == FP_OK && out->len == prev.len &&
+		    memcmp(strbuf_str(out), strbuf_str(&prev), prev.len) == 0)
+			break;
+	}
+	strbuf_release(&prev);
+	return f;
 }
 
 static enum fp
@@ -1311,9 +1418,9 @@ parse_statement(struct parser *p, const char *s, size_t n, int line,
 	/* A comment is kept as it is: its placeholders are not expanded. */
 	if (tn > 0 && t[0] == '#')
 		return FP_OK;
-	if (memchr(s, '{', n) == NULL)
+	if (memmem(s, n, "{{", 2) == NULL)
 		return parse_instruction(p, s, n, line, dl);
-	f = expand(p, s, n, &sb);
+	f = expand_all(p, s, n, &sb);
 	if (f == FP_OK) {
 		/* A preset placeholder may bring several lines. */
 		const char *text = sb.buf ? sb.buf : "";

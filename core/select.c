@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acmatch.h"
+#include "collate.h"
 #include "date.h"
 #include "datephrase.h"
 #include "obsidian.h"
@@ -731,9 +732,7 @@ happens_date(const struct task *t)
 static int
 by_text(const char *a, const char *b)
 {
-	int c = ascii_casecmp_n(a, strlen(a), b, strlen(b));
-
-	return c ? c : strcmp(a, b);
+	return collate_compare(a, strlen(a), b, strlen(b));
 }
 
 static int
@@ -822,32 +821,51 @@ vault_order(const void *pa, const void *pb)
 }
 
 static void
-flush_limited(struct selection *sel, size_t n, int today)
+sort_with(struct query_env *env, const struct vault *v, const struct query *q,
+    int today, size_t *tasks, size_t n)
 {
-	struct sort_ctx ctx = { sel->v, today, NULL, sel->env, STRBUF_INIT,
-		STRBUF_INIT };
-	size_t i, k, keep;
+	struct sort_ctx ctx = { v, today, q, env, STRBUF_INIT, STRBUF_INIT };
 
 	sort_ctx = &ctx;
-	for (i = 0; i < n; i++) {
-		int limit = sel->v->queries[sel->qs[i]].limit;
+	qsort(tasks, n, sizeof(size_t), default_order);
+	sort_ctx = NULL;
+	strbuf_release(&ctx.da);
+	strbuf_release(&ctx.db);
+}
 
-		ctx.q = &sel->v->queries[sel->qs[i]];
-		if (limit < 0 || sel->nheld[i] == 0)
+void
+query_sort(const struct vault *v, const struct query *q, int today,
+    size_t *tasks, size_t n)
+{
+	struct query_env *env;
+
+	if (n < 2)
+		return;
+	env = query_env_new(v, today);
+	sort_with(env, v, q, today, tasks, n);
+	query_env_free(env);
+}
+
+static void
+flush_limited(struct selection *sel, size_t n, int today)
+{
+	size_t i, k, keep;
+
+	for (i = 0; i < n; i++) {
+		const struct query *q = &sel->v->queries[sel->qs[i]];
+
+		if (q->limit < 0 || sel->nheld[i] == 0)
 			continue;
-		qsort(sel->held[i], sel->nheld[i], sizeof(size_t),
-		    default_order);
-		keep = sel->nheld[i] < (size_t)limit ? sel->nheld[i] :
-		    (size_t)limit;
+		sort_with(sel->env, sel->v, q, today, sel->held[i],
+		    sel->nheld[i]);
+		keep = sel->nheld[i] < (size_t)q->limit ? sel->nheld[i] :
+		    (size_t)q->limit;
 		/* What is kept is given in the vault's order, like the rest. */
 		qsort(sel->held[i], keep, sizeof(size_t), vault_order);
 		for (k = 0; k < keep; k++)
 			sel->fn(sel->arg, i, sel->held[i][k]);
 		free(sel->held[i]);
 	}
-	strbuf_release(&ctx.da);
-	strbuf_release(&ctx.db);
-	sort_ctx = NULL;
 }
 
 void

@@ -41,4 +41,13 @@ int query_matches(struct query_env *e, const struct query *q,
 void query_select(const struct vault *v, const size_t *qs, size_t n,
     int today, void (*fn)(void *arg, size_t i, size_t task), void *arg);
 
+/*
+ * Put tasks[0..n) (indexes into v's tasks) in the order Tasks lists what
+ * block q selects on day today: q's `sort by` lines, then Sort.ts'
+ * default order, then the vault's order. (`group by` is not read: the
+ * groups' order is not followed.)
+ */
+void query_sort(const struct vault *v, const struct query *q, int today,
+    size_t *tasks, size_t n);
+
 #endif
