@@ -519,6 +519,42 @@ utf8_first_invalid(const unsigned char *s, size_t n)
 	return n;
 }
 
+/*
+ * The bytes at p that one U+FFFD replaces: the longest start of a valid
+ * sequence, at least one byte (Unicode 3.9 "maximal subpart", as
+ * JavaScript's TextDecoder and so Obsidian mend a file).
+ */
+static size_t
+maximal_subpart(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t need, i;
+
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		need = 1;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		need = 2;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		need = 3;
+	else
+		return 1;
+	if (p[0] == 0xE0)
+		lo = 0xA0;
+	else if (p[0] == 0xED)
+		hi = 0x9F;
+	else if (p[0] == 0xF0)
+		lo = 0x90;
+	else if (p[0] == 0xF4)
+		hi = 0x8F;
+	for (i = 1; i <= need && i < n; i++) {
+		if (p[i] < lo || p[i] > hi)
+			break;
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return i;
+}
+
 void
 strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
     unsigned flags)
@@ -533,7 +569,7 @@ strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
 			len = 1;
 		} else if ((len = utf8_seq_len(p, n)) == 0) {
 			strbuf_adds(sb, "\xEF\xBF\xBD");
-			len = 1;
+			len = maximal_subpart(p, n);
 		} else
 			strbuf_add(sb, (const char *)p, len);
 	}

@@ -111,7 +111,8 @@ size_t utf8_seq_len(const unsigned char *s, size_t avail);
 /* Offset of the first invalid UTF-8 byte, or n when all is valid. */
 size_t utf8_first_invalid(const unsigned char *s, size_t n);
 /*
- * Append s[0..n) with every byte that is not UTF-8 as U+FFFD and, with
+ * Append s[0..n) with each ill-formed sequence as one U+FFFD (as
+ * JavaScript's TextDecoder mends it) and, with
  * UTF8_CONTROLS_AS_SPACE, every control character (C0, DEL) as a space:
  * text from file names that must become JSON, or a one-line message.
  */

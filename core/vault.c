@@ -258,15 +258,24 @@ vault_add_file(struct vault *v, const char *relpath, const char *buf,
 {
 	size_t bad = utf8_first_invalid((const unsigned char *)buf, len);
 
-	if (bad < len) {
-		diag_error(dl, DIAG_NOTE, relpath, line_of_offset(buf, bad),
-		    "save the note as UTF-8 (most editors offer it under "
-		    "\"Save with encoding\")",
-		    "not valid UTF-8 (byte 0x%02X): note skipped",
-		    (unsigned char)buf[bad]);
+	struct strbuf mended = STRBUF_INIT;
+
+	if (bad == len) {
+		note_parse(v, relpath, buf, len, dl);
 		return;
 	}
-	note_parse(v, relpath, buf, len, dl);
+	/*
+	 * Obsidian reads such a file with U+FFFD for what is not UTF-8, and
+	 * so does the scan; the note stays as it is on disk.
+	 */
+	diag_error(dl, DIAG_NOTE, relpath, line_of_offset(buf, bad),
+	    "save the note as UTF-8 (most editors offer it under \"Save "
+	    "with encoding\")",
+	    "not valid UTF-8 (byte 0x%02X): read as Obsidian shows it, with "
+	    "U+FFFD in place of what is not", (unsigned char)buf[bad]);
+	strbuf_add_utf8_mended(&mended, buf, len, 0);
+	note_parse(v, relpath, mended.buf, mended.len, dl);
+	strbuf_release(&mended);
 }
 
 static void
