@@ -117,6 +117,20 @@ def read_settings(vault, warn):
         return None
 
 
+def templates_folder(vault):
+    """The vault's templates folder as followup finds it (docs/rules.md), or None."""
+    for rel, key in (('.obsidian/templates.json', 'folder'),
+                     ('.obsidian/plugins/templater-obsidian/data.json', 'templates_folder')):
+        try:
+            with open(os.path.join(vault, rel), encoding='utf-8') as f:
+                value = json.load(f).get(key)
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(value, str) and value.strip('/'):
+            return value.strip('/')
+    return None
+
+
 def run_oracle(bundle, request):
     out = subprocess.run(['node', bundle], input=json.dumps(request), capture_output=True, text=True,
                          env=dict(os.environ, TZ=os.environ.get('TZ', 'UTC')))
@@ -216,11 +230,20 @@ def main():
                 print(f'{name}  {key[0]}:{key[1]}  {field}: followup {ours}  Tasks {theirs}')
 
             files, queries = [], []
+            # A template is not a note to followup (the issue's rule, docs/rules.md), where Tasks
+            # reads its tasks like any other: the templates folder is left out on both sides.
+            folder = templates_folder(vault)
+            skipped = 0
             for path in notes(vault):
+                if folder is not None and path.startswith(folder + '/'):
+                    skipped += 1
+                    continue
                 with open(os.path.join(vault, path), encoding='utf-8', errors='replace', newline='') as f:
                     text = f.read()
                 files.append({'path': path, 'text': text})
                 queries.extend(query_blocks(path, text))
+            if skipped:
+                warn(f'{skipped} note(s) of the templates folder {folder}/ left out on both sides')
             request = {'today': today, 'settings': read_settings(vault, warn), 'files': files,
                        'queries': queries}
             try:
