@@ -62,9 +62,8 @@ struct fm_cadence {
 };
 
 #define NOTE_HAS_FRONTMATTER	(1u << 0)
-#define NOTE_FRONTMATTER_BAD	(1u << 1)	/* unclosed, YAML error */
+#define NOTE_FRONTMATTER_BAD	(1u << 1)	/* unclosed, YAML error: no contact */
 #define NOTE_FOLLOWUP_OFF	(1u << 2)	/* followup: false */
-#define NOTE_BODY_SKIPPED	(1u << 3)	/* unclosed: body not read */
 
 /* The frontmatter that makes a contact and dates it. */
 struct note_person {

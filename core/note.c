@@ -866,15 +866,22 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		off = 3;
 	found = find_frontmatter(buf, len, off, &yaml_off, &yaml_len,
 	    &body_off);
+	memset(&c, 0, sizeof(c));
 	if (found < 0) {
+		/*
+		 * Obsidian then sees no properties and reads the whole file
+		 * as Markdown, tasks included; so does followup, but the
+		 * note is no contact: its properties are not what was meant.
+		 */
 		diag_error(dl, DIAG_NOTE, note->path, 1,
 		    "end the frontmatter with a line \"---\" (or remove the "
 		    "first line if the note has none)",
-		    "frontmatter opened with \"---\" is never closed");
-		note->flags |= NOTE_FRONTMATTER_BAD | NOTE_BODY_SKIPPED;
+		    "frontmatter opened with \"---\" is never closed: not a "
+		    "contact; its lines are read as text, as Obsidian does");
+		note->flags |= NOTE_FRONTMATTER_BAD;
+		body_scan(v, index, buf, len, off, &qf, dl);
 		return;
 	}
-	memset(&c, 0, sizeof(c));
 	if (found > 0) {
 		note->flags |= NOTE_HAS_FRONTMATTER;
 		c.v = v;

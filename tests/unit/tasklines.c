@@ -31,7 +31,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		vault_add_file(&v, argv[i], buf, len, &dl);
-		if (v.nnotes == 0 || (v.notes[0].flags & NOTE_BODY_SKIPPED))
+		if (v.nnotes == 0)
 			printf("%s:skip\n", argv[i]);
 		for (t = 0; t < v.ntasks; t++)
 			printf("%s:%d\n", argv[i], v.tasks[t].line);
