@@ -1,8 +1,9 @@
 /*
  * query.c - `followup query`: every ```tasks block of the vault and the
  * tasks it selects, as Obsidian Tasks would list them (every status,
- * closed tasks too; not followup's contact rules; in Tasks' order: the
- * block's `sort by` lines, then Tasks' default sort), in text or JSON.
+ * closed tasks too; not followup's contact rules; in Tasks' order: its
+ * groups, then the block's `sort by` lines and Tasks' default sort), in
+ * text or JSON.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -166,9 +167,12 @@ run_queries(const struct scan_result *r, int json)
 	for (i = 0; i < n; i++)
 		qs[i] = i;
 	query_select(v, qs, n, r->today, on_selected, &p);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		query_sort(v, &v->queries[i], r->today, p.by_query[i].tasks,
 		    p.by_query[i].n);
+		p.by_query[i].n = query_group(v, &v->queries[i], r->today,
+		    p.by_query[i].tasks, p.by_query[i].n);
+	}
 	order_vault = v;
 	if (n > 0)
 		qsort(qs, n, sizeof(*qs), query_order);

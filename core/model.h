@@ -319,6 +319,38 @@ struct query_sort {
 	unsigned char reverse;
 };
 
+/* A `group by` line: Tasks lists a block's tasks group by group. */
+enum query_group_key {
+	QG_STATUS,		/* Todo, Done */
+	QG_STATUS_NAME,
+	QG_STATUS_TYPE,
+	QG_PRIORITY,
+	QG_URGENCY,
+	QG_DUE,
+	QG_SCHEDULED,
+	QG_START,
+	QG_CREATED,
+	QG_DONE,
+	QG_CANCELLED,
+	QG_HAPPENS,
+	QG_PATH,
+	QG_FOLDER,
+	QG_ROOT,
+	QG_FILENAME,
+	QG_BACKLINK,
+	QG_HEADING,
+	QG_TAGS,		/* a task with two tags is in two groups */
+	QG_RECURRING,
+	QG_RECURRENCE,
+	QG_ID,
+};
+#define QG_LAST QG_ID
+
+struct query_group {
+	unsigned char key;	/* enum query_group_key */
+	unsigned char reverse;
+};
+
 /*
  * A block: its filters, and how they combine (nodes, postfix; none
  * selects every task). A block Tasks would not run keeps its error and
@@ -329,6 +361,7 @@ struct query {
 	int line;		/* line of the opening fence */
 	int end_line;		/* line of its last line */
 	int limit;		/* limit N; -1: none */
+	int limit_groups;	/* limit groups N (only with a group); -1 */
 	const char *error;	/* NULL, or why it selects nothing */
 	struct query_filter *filters;
 	size_t nfilters;
@@ -336,6 +369,8 @@ struct query {
 	size_t nnodes;
 	struct query_sort *sorts;	/* before Tasks' default order */
 	size_t nsorts;
+	struct query_group *groups;	/* outermost first */
+	size_t ngroups;
 };
 
 /* ------------------------------------------------------------ the vault */

@@ -211,14 +211,22 @@ static const struct field sort_rows[] = {
 static const struct table sort_table = TABLE(query_sort, sort_rows);
 
 /* A block's note is the one it is decoded for. */
+static const struct field group_rows[] = {
+	ENUM(query_group, key, FK_UCHAR, QG_LAST),
+	ROW(query_group, reverse, FK_UCHAR),
+};
+static const struct table group_table = TABLE(query_group, group_rows);
+
 static const struct field query_rows[] = {
 	ROW(query, line, FK_INT),
 	ROW(query, end_line, FK_INT),
 	ROW(query, limit, FK_INT),
+	ROW(query, limit_groups, FK_INT),
 	ROW(query, error, FK_STR),
 	ARRAY(query, filters, nfilters, filter_table),
 	ARRAY(query, nodes, nnodes, node_table),
 	ARRAY(query, sorts, nsorts, sort_table),
+	ARRAY(query, groups, ngroups, group_table),
 };
 static const struct table query_table = TABLE(query, query_rows);
 
@@ -235,7 +243,7 @@ static const struct table diag_table = TABLE(diag, diag_rows);
 static const struct table *const all_tables[] = {
 	&fm_date_table, &fm_day_table, &fm_cadence_table, &person_table,
 	&note_table, &task_more_table, &task_table, &filter_table, &node_table, &sort_table,
-	&query_table, &diag_table,
+	&group_table, &query_table, &diag_table,
 };
 
 _Static_assert(sizeof(enum diag_level) == sizeof(int) &&

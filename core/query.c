@@ -36,6 +36,9 @@ struct parser {
 	size_t nnodes, capn;
 	struct query_sort *sorts;
 	size_t nsorts, caps;
+	struct query_group *groups;
+	size_t ngroups, capgroups;
+	int limit_groups;
 	size_t nlines;		/* top-level statements so far */
 	int ignore_global;
 	int limit;
@@ -980,8 +983,55 @@ parse_limit(struct parser *p, const char *s, size_t n)
 			v = v * 10 + (s[i] - '0');
 		i++;
 	}
-	if (!groups)
+	if (groups)
+		p->limit_groups = (int)v;
+	else
 		p->limit = (int)v;
+	return 1;
+}
+
+/*
+ * `group by FIELD [reverse]` (the fields' grouper()s): what Tasks lists
+ * a block's tasks under, group by group. Another field is presentation
+ * only, and ignored.
+ */
+static int
+parse_group(struct parser *p, const char *s, size_t n)
+{
+	static const struct {
+		const char *word;
+		enum query_group_key key;
+	} keys[] = {
+		{ "status.name", QG_STATUS_NAME }, { "status.type", QG_STATUS_TYPE },
+		{ "status", QG_STATUS }, { "priority", QG_PRIORITY },
+		{ "urgency", QG_URGENCY }, { "due", QG_DUE },
+		{ "scheduled", QG_SCHEDULED }, { "start", QG_START },
+		{ "created", QG_CREATED }, { "done", QG_DONE },
+		{ "cancelled", QG_CANCELLED }, { "happens", QG_HAPPENS },
+		{ "path", QG_PATH }, { "folder", QG_FOLDER }, { "root", QG_ROOT },
+		{ "filename", QG_FILENAME }, { "backlink", QG_BACKLINK },
+		{ "heading", QG_HEADING }, { "tags", QG_TAGS },
+		{ "recurring", QG_RECURRING }, { "recurrence", QG_RECURRENCE },
+		{ "id", QG_ID },
+	};
+	size_t i, w;
+
+	if (!starts(s, n, "group by "))
+		return 0;
+	s += 9;
+	n -= 9;
+	trim_span(&s, &n);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		w = strlen(keys[i].word);
+		if (!starts(s, n, keys[i].word) || (n > w && s[w] != ' '))
+			continue;
+		GROW(p->groups, p->capgroups, p->ngroups + 1);
+		p->groups[p->ngroups].key = (unsigned char)keys[i].key;
+		p->groups[p->ngroups].reverse = (unsigned char)
+		    (n > w && equals(s + w, n - w, " reverse"));
+		p->ngroups++;
+		break;
+	}
 	return 1;
 }
 
@@ -1145,6 +1195,7 @@ parse_instruction(struct parser *p, const char *s, size_t n, int line,
 	    starts(s, n, "group by function"))
 		return javascript(p, s, n);
 	if (parse_limit(p, s, n) || parse_sort(p, s, n) ||
+	    parse_group(p, s, n) ||
 	    is_presentation(s, n))
 		return FP_OK;
 	return parse_filter_statement(p, s, n);
@@ -1461,6 +1512,7 @@ parser_release(struct parser *p)
 	free(p->filters);
 	free(p->nodes);
 	free(p->sorts);
+	free(p->groups);
 	free(p->folder);
 	free(p->root);
 	free(p->stem_path);
@@ -1477,6 +1529,12 @@ finish(struct parser *p, struct query *q)
 	    sizeof(*p->filters));
 	if (p->nfilters)
 		memcpy(q->filters, p->filters, p->nfilters * sizeof(*p->filters));
+	q->limit_groups = p->limit_groups;
+	q->ngroups = p->ngroups;
+	q->groups = arena_alloc(p->a, (p->ngroups ? p->ngroups : 1) *
+	    sizeof(*p->groups));
+	if (p->ngroups)
+		memcpy(q->groups, p->groups, p->ngroups * sizeof(*p->groups));
 	q->nsorts = p->nsorts;
 	q->sorts = arena_alloc(p->a, (p->nsorts ? p->nsorts : 1) *
 	    sizeof(*p->sorts));
@@ -1505,6 +1563,7 @@ query_parse(struct arena *a, const char *path, size_t note, int fence_line,
 	p.st = settings;
 	p.file = file;
 	p.limit = -1;
+	p.limit_groups = -1;
 	placeholders_init(&p, path);
 	memset(q, 0, sizeof(*q));
 	q->note = note;
@@ -1627,4 +1686,9 @@ query_print(const struct query *q, struct strbuf *out)
 	for (i = 0; i < q->nsorts; i++)
 		strbuf_addf(out, " sort %d%s", q->sorts[i].key,
 		    q->sorts[i].reverse ? " reverse" : "");
+	for (i = 0; i < q->ngroups; i++)
+		strbuf_addf(out, " group %d%s", q->groups[i].key,
+		    q->groups[i].reverse ? " reverse" : "");
+	if (q->limit_groups >= 0)
+		strbuf_addf(out, " limit-groups %d", q->limit_groups);
 }

@@ -6,7 +6,9 @@
  */
 #include "select.h"
 
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -844,6 +846,360 @@ query_sort(const struct vault *v, const struct query *q, int today,
 	env = query_env_new(v, today);
 	sort_with(env, v, q, today, tasks, n);
 	query_env_free(env);
+}
+
+/* ------------------------------------------------------------ groups */
+
+/* A task's names under one grouper: one, but for its tags. */
+struct names {
+	const char **v;
+	size_t n, cap;
+};
+
+static void
+add_name(struct names *nm, const char *s)
+{
+	GROW(nm->v, nm->cap, nm->n + 1);
+	nm->v[nm->n++] = s;
+}
+
+/* TextField.escapeMarkdownCharacters(): \ and _ escaped. */
+static const char *
+escaped(struct arena *a, const char *s, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' || s[i] == '_')
+			strbuf_addch(&sb, '\\');
+		strbuf_addch(&sb, s[i]);
+	}
+	out = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
+	strbuf_release(&sb);
+	return out;
+}
+
+/* DateField's grouper(): "2026-01-05 Monday", or what says there is none. */
+static const char *
+date_group(struct arena *a, int day, const char *field)
+{
+	static const char *const weekdays[] = {
+		"Thursday", "Friday", "Saturday", "Sunday", "Monday",
+		"Tuesday", "Wednesday",
+	};
+	char buf[DATE_BUFSZ], name[64];
+
+	if (day == DATE_NONE)
+		snprintf(name, sizeof(name), "No %s date", field);
+	else if (day == DATE_INVALID)
+		snprintf(name, sizeof(name), "%%%%0%%%% Invalid %s date", field);
+	else
+		snprintf(name, sizeof(name), "%s %s", date_format(day, buf),
+		    weekdays[((day % 7) + 7) % 7]);
+	return arena_strdup(a, name);
+}
+
+/* Status.typeGroupText: "%%2%%TODO". */
+static const char *
+status_type_group(struct arena *a, const struct task *t)
+{
+	char name[32];
+	const char *type = task_status_name((enum task_status)t->status);
+	size_t i, k = (size_t)snprintf(name, sizeof(name), "%%%%%d%%%%",
+	    status_rank(t));
+
+	for (i = 0; type[i] != '\0' && k + 1 < sizeof(name); i++)
+		name[k++] = (char)toupper((unsigned char)type[i]);
+	name[k] = '\0';
+	return arena_strdup(a, name);
+}
+
+/* Task.priorityNameGroupText: "%%0%%Highest priority" ... "%%5%%Lowest". */
+static const char *
+priority_group(const struct task *t)
+{
+	static const char *const names[] = {
+		[PRIORITY_HIGHEST] = "%%0%%Highest priority",
+		[PRIORITY_HIGH] = "%%1%%High priority",
+		[PRIORITY_MEDIUM] = "%%2%%Medium priority",
+		[PRIORITY_NONE] = "%%3%%Normal priority",
+		[PRIORITY_LOW] = "%%4%%Low priority",
+		[PRIORITY_LOWEST] = "%%5%%Lowest priority",
+	};
+
+	return t->priority <= PRIORITY_LAST ? names[t->priority] : names[0];
+}
+
+/* The file name without ".md", as ListItem.filename reads it. */
+static size_t
+stem(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 3 && strcmp(name + n - 3, ".md") == 0 ? n - 3 : n;
+}
+
+static void
+tag_groups(struct query_env *e, struct arena *a, const struct task *t,
+    struct names *out)
+{
+	size_t pos = 0, textlen = strlen(t->text), len, before = out->n;
+	const char *tag;
+
+	while (task_next_tag(t->text, textlen, &pos, &tag, &len))
+		if (!is_global_filter(e, tag, len))
+			add_name(out, arena_strndup(a, tag, len));
+	if (out->n == before)
+		add_name(out, "(No tags)");
+}
+
+/* The names the grouper key gives task t (the fields' grouper()s). */
+static void
+group_names(struct query_env *e, struct arena *a, enum query_group_key key,
+    const struct task *t, struct names *out)
+{
+	const struct vault *v = e->v;
+	const struct note *tn = &v->notes[t->note];
+	const char *s, *h = task_heading(v, t), *fname = note_filename(tn);
+	char buf[64];
+	size_t n;
+
+	switch (key) {
+	case QG_STATUS:
+		add_name(out, is_done(t) ? "Done" : "Todo");
+		return;
+	case QG_STATUS_NAME:
+		add_name(out, obsidian_status(e->st, t->symbol,
+		    strnlen(t->symbol, sizeof(t->symbol)))->name);
+		return;
+	case QG_STATUS_TYPE:
+		add_name(out, status_type_group(a, t));
+		return;
+	case QG_PRIORITY:
+		add_name(out, priority_group(t));
+		return;
+	case QG_URGENCY:
+		snprintf(buf, sizeof(buf), "%.2f", urgency(t, e->today));
+		add_name(out, arena_strdup(a, strcmp(buf, "-0.00") ? buf :
+		    "0.00"));
+		return;
+	case QG_DUE:
+		add_name(out, date_group(a, t->due, "due"));
+		return;
+	case QG_SCHEDULED:
+		add_name(out, date_group(a, task_date(t, QD_SCHEDULED),
+		    "scheduled"));
+		return;
+	case QG_START:
+		add_name(out, date_group(a, task_date(t, QD_START), "start"));
+		return;
+	case QG_CREATED:
+		add_name(out, date_group(a, task_date(t, QD_CREATED),
+		    "created"));
+		return;
+	case QG_DONE:
+		add_name(out, date_group(a, task_date(t, QD_DONE), "done"));
+		return;
+	case QG_CANCELLED:
+		add_name(out, date_group(a, task_date(t, QD_CANCELLED),
+		    "cancelled"));
+		return;
+	case QG_HAPPENS:
+		add_name(out, date_group(a, happens_date(t), "happens"));
+		return;
+	case QG_PATH:
+		/* task.path.replace('.md', ''): the first ".md" anywhere. */
+		s = strstr(tn->path, ".md");
+		if (s == NULL) {
+			add_name(out, escaped(a, tn->path, strlen(tn->path)));
+			return;
+		}
+		{
+			struct strbuf sb = STRBUF_INIT;
+
+			strbuf_add(&sb, tn->path, (size_t)(s - tn->path));
+			strbuf_adds(&sb, s + 3);
+			add_name(out, escaped(a, sb.buf, sb.len));
+			strbuf_release(&sb);
+		}
+		return;
+	case QG_FOLDER:
+		s = note_folder(tn, &n);
+		add_name(out, escaped(a, s, n));
+		return;
+	case QG_ROOT:
+		n = (size_t)root_of(tn, &s);
+		add_name(out, escaped(a, s, n));
+		return;
+	case QG_FILENAME:
+	case QG_BACKLINK:
+		if (stem(fname) == strlen(fname)) {
+			add_name(out, "Unknown Location");
+			return;
+		}
+		{
+			struct strbuf sb = STRBUF_INIT;
+
+			strbuf_adds(&sb, "[[");
+			strbuf_add(&sb, fname, stem(fname));
+			if (key == QG_BACKLINK && h != NULL) {
+				strbuf_addch(&sb, '#');
+				strbuf_adds(&sb, h);
+				strbuf_addch(&sb, '|');
+				strbuf_add(&sb, fname, stem(fname));
+				strbuf_adds(&sb, " > ");
+				strbuf_adds(&sb, h);
+			}
+			strbuf_adds(&sb, "]]");
+			add_name(out, arena_strndup(a, sb.buf, sb.len));
+			strbuf_release(&sb);
+		}
+		return;
+	case QG_HEADING:
+		add_name(out, h != NULL && *h != '\0' ? h : "(No heading)");
+		return;
+	case QG_TAGS:
+		tag_groups(e, a, t, out);
+		return;
+	case QG_RECURRING:
+		add_name(out, t->more && t->more->recurrence ? "Recurring" :
+		    "Not Recurring");
+		return;
+	case QG_RECURRENCE:
+		add_name(out, t->more && t->more->recurrence ?
+		    t->more->recurrence : "None");
+		return;
+	case QG_ID:
+		add_name(out, t->more && t->more->id ? t->more->id : "");
+		return;
+	}
+	BUG("group key %d", (int)key);
+}
+
+/* A task under one group: its names, one per grouper. */
+struct grouped {
+	const char **names;
+	size_t pos;		/* in the sorted selection */
+};
+
+static const struct query *group_query;	/* qsort has no argument */
+
+/* TaskGroups.sortTaskGroups(): name by name, in ICU order. */
+static int
+group_order(const void *pa, const void *pb)
+{
+	const struct grouped *a = pa, *b = pb;
+	size_t k;
+
+	for (k = 0; k < group_query->ngroups; k++) {
+		const char *x = a->names[k], *y = b->names[k];
+		int c = collate_compare(x, strlen(x), y, strlen(y));
+		int reverse = group_query->groups[k].reverse;
+
+		/* Urgency's groups go from the most urgent (UrgencyField). */
+		if (group_query->groups[k].key == QG_URGENCY)
+			reverse = !reverse;
+		if (c == 0)
+			c = strcmp(x, y);	/* two groups, not one */
+		if (c != 0)
+			return reverse ? -c : c;
+	}
+	return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int
+same_group(const struct query *q, const struct grouped *a,
+    const struct grouped *b)
+{
+	size_t k;
+
+	for (k = 0; k < q->ngroups; k++)
+		if (strcmp(a->names[k], b->names[k]) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * TaskGroupingTree: a task goes under every combination of its names
+ * (tags make several); appended to *all.
+ */
+static void
+add_combinations(struct arena *a, const struct query *q,
+    struct names *levels, size_t pos, struct grouped **all, size_t *n,
+    size_t *cap)
+{
+	size_t total = 1, c, k;
+
+	for (k = 0; k < q->ngroups; k++)
+		total *= levels[k].n;
+	for (c = 0; c < total; c++) {
+		size_t rest = c;
+
+		GROW(*all, *cap, *n + 1);
+		(*all)[*n].pos = pos;
+		(*all)[*n].names = arena_alloc(a, q->ngroups *
+		    sizeof(*(*all)[*n].names));
+		for (k = q->ngroups; k-- > 0;) {
+			(*all)[*n].names[k] = levels[k].v[rest % levels[k].n];
+			rest /= levels[k].n;
+		}
+		(*n)++;
+	}
+}
+
+size_t
+query_group(const struct vault *v, const struct query *q, int today,
+    size_t *tasks, size_t n)
+{
+	struct query_env *env;
+	struct arena a = { 0 };
+	struct names *levels;
+	struct grouped *all = NULL;
+	size_t nall = 0, capall = 0, i, k, kept = 0, in_group = 0;
+	size_t *order;
+	unsigned char *seen;
+
+	if (q->ngroups == 0 || n == 0)
+		return n;
+	env = query_env_new(v, today);
+	levels = xcalloc(q->ngroups, sizeof(*levels));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < q->ngroups; k++) {
+			levels[k].n = 0;
+			group_names(env, &a, (enum query_group_key)
+			    q->groups[k].key, &v->tasks[tasks[i]], &levels[k]);
+		}
+		add_combinations(&a, q, levels, i, &all, &nall, &capall);
+	}
+	group_query = q;
+	qsort(all, nall, sizeof(*all), group_order);
+	group_query = NULL;
+	/* Each group's first limit_groups tasks; a task once, at its first. */
+	order = xcalloc(n, sizeof(*order));
+	seen = xcalloc(n, 1);
+	for (i = 0; i < nall; i++) {
+		if (i == 0 || !same_group(q, &all[i - 1], &all[i]))
+			in_group = 0;
+		if (q->limit_groups >= 0 &&
+		    in_group++ >= (size_t)q->limit_groups)
+			continue;
+		if (seen[all[i].pos])
+			continue;
+		seen[all[i].pos] = 1;
+		order[kept++] = tasks[all[i].pos];
+	}
+	memcpy(tasks, order, kept * sizeof(*tasks));
+	free(order);
+	free(seen);
+	for (k = 0; k < q->ngroups; k++)
+		free(levels[k].v);
+	free(levels);
+	free(all);
+	arena_free(&a);
+	query_env_free(env);
+	return kept;
 }
 
 static void

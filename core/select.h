@@ -42,12 +42,21 @@ void query_select(const struct vault *v, const size_t *qs, size_t n,
     int today, void (*fn)(void *arg, size_t i, size_t task), void *arg);
 
 /*
- * Put tasks[0..n) (indexes into v's tasks) in the order Tasks lists what
+ * Put tasks[0..n) (indexes into v's tasks) in the order Tasks sorts what
  * block q selects on day today: q's `sort by` lines, then Sort.ts'
- * default order, then the vault's order. (`group by` is not read: the
- * groups' order is not followed.)
+ * default order, then the vault's order.
  */
 void query_sort(const struct vault *v, const struct query *q, int today,
+    size_t *tasks, size_t n);
+
+/*
+ * Then, for a block with `group by` lines, list tasks[0..n) (in
+ * query_sort() order) as Tasks lists its groups: group by group, the
+ * groups in the order of their names, each group's first
+ * `limit groups` N tasks; a task under several groups (two tags) once,
+ * at its first. Returns how many are kept, in tasks[0..).
+ */
+size_t query_group(const struct vault *v, const struct query *q, int today,
     size_t *tasks, size_t n);
 
 #endif

@@ -53,7 +53,9 @@ static const struct {
 	{ "{{preset.this_folder}}", "[folder \"Meetings/2025/\" top]" },
 	{ "# a comment {{nope}}", "" },
 	{ "group by filename\nhide edit button\nshort mode\nexplain\n"
-	    "view list\nsort by tag", "" },
+	    "view list\nsort by tag", " group 15" },
+	{ "group by status.type reverse\ngroup by tags\ngroup by nosuch",
+	    " group 2 reverse group 18" },
 	{ "sort by function task.due", "error: \"sort by function task.due\" is "
 	    "JavaScript" },
 	{ "group by function task.due", "error: \"group by function task.due\" "
@@ -61,7 +63,7 @@ static const struct {
 	{ "sort by due\nsort by status.type reverse", " sort 4 sort 1 reverse" },
 	{ "limit 5", " limit 5" },
 	{ "limit to 7 tasks", " limit 7" },
-	{ "limit groups to 2", "" },
+	{ "limit groups to 2", " limit-groups 2" },
 	{ "(path includes a) OR (path includes b)",
 	    "[path \"a\"] [path \"b\"] OR" },
 	{ "(path includes a) AND (path includes b)",
