@@ -289,6 +289,7 @@ index_notes(struct builder *b)
 	size_t i;
 
 	link_index_init(&b->notes);
+	link_index_reserve(&b->notes, b->v->nnotes);
 	b->contact_of = xmalloc((b->v->nnotes ? b->v->nnotes : 1) *
 	    sizeof(*b->contact_of));
 	for (i = 0; i < b->v->nnotes; i++) {

@@ -111,12 +111,96 @@ link_index_init(struct link_index *ix)
 	ix->scratch = (struct strbuf)STRBUF_INIT;
 }
 
+/* The per-note arrays hold cap entries, the per-slot ones capslots. */
+static void
+grow_notes(struct link_index *ix, size_t want)
+{
+	size_t old = ix->cap;
+
+	GROW(ix->next, ix->cap, want);
+	if (ix->cap != old) {
+		ix->pathlen = xrealloc(ix->pathlen, ix->cap *
+		    sizeof(*ix->pathlen));
+		ix->key = xrealloc(ix->key, ix->cap * sizeof(*ix->key));
+	}
+}
+
+static void
+grow_slots(struct link_index *ix, size_t want)
+{
+	size_t old = ix->capslots;
+
+	GROW(ix->best, ix->capslots, want);
+	if (ix->capslots != old) {
+		ix->head = xrealloc(ix->head, ix->capslots * sizeof(*ix->head));
+		ix->chainlen = xrealloc(ix->chainlen, ix->capslots *
+		    sizeof(*ix->chainlen));
+		ix->mapped = xrealloc(ix->mapped, ix->capslots);
+	}
+}
+
+void
+link_index_reserve(struct link_index *ix, size_t n)
+{
+	grow_notes(ix, n);
+	grow_slots(ix, n);
+	strmap_reserve(&ix->by_base, n);
+}
+
 static size_t
 lookup_one(const struct strmap *m, const char *key, size_t len)
 {
 	size_t it;
 
 	return strmap_first(m, key, len, &it);
+}
+
+/* A chain longer than this is looked up through by_path. */
+#define CHAIN_WALK_MAX 16
+
+/* Put the notes of a long chain in by_path, the oldest first. */
+static void
+map_chain(struct link_index *ix, size_t slot)
+{
+	size_t *ids = xcalloc(ix->chainlen[slot], sizeof(*ids));
+	size_t id, k = 0;
+
+	for (id = ix->head[slot]; id != LINK_NONE; id = ix->next[id])
+		ids[k++] = id;
+	while (k-- > 0)
+		strmap_get_or_add(&ix->by_path, ix->key[ids[k]],
+		    ix->pathlen[ids[k]], ids[k]);
+	ix->mapped[slot] = 1;
+	free(ids);
+}
+
+/*
+ * The note whose lowercased path (without ".md") is key[0..n), or
+ * STRMAP_NONE, found through the chain of its base name: walked when it
+ * is short, else (a name many notes share) through by_path, filled for
+ * that chain the first time. Two paths that differ in case only: the
+ * first one added is the path.
+ */
+static size_t
+path_lookup(struct link_index *ix, const char *key, size_t n)
+{
+	const char *slash = memrchr(key, '/', n);
+	const char *base = slash ? slash + 1 : key;
+	size_t slot = lookup_one(&ix->by_base, base, n - (size_t)(base - key));
+	size_t id, found = STRMAP_NONE;
+
+	if (slot == STRMAP_NONE)
+		return STRMAP_NONE;
+	if (ix->chainlen[slot] > CHAIN_WALK_MAX) {
+		if (!ix->mapped[slot])
+			map_chain(ix, slot);
+		return lookup_one(&ix->by_path, key, n);
+	}
+	/* The chain runs newest first. */
+	for (id = ix->head[slot]; id != LINK_NONE; id = ix->next[id])
+		if (ix->pathlen[id] == n && memcmp(ix->key[id], key, n) == 0)
+			found = id;
+	return found;
 }
 
 void
@@ -131,27 +215,24 @@ link_index_add(struct link_index *ix, const char *path)
 	strbuf_reset(&ix->scratch);
 	lower_into(&ix->scratch, p, n);
 	key = arena_strndup(&ix->keys, ix->scratch.buf, n);
-	GROW(ix->next, ix->cap, id + 1);
-	ix->pathlen = xrealloc(ix->pathlen, ix->cap * sizeof(*ix->pathlen));
-	ix->key = xrealloc(ix->key, ix->cap * sizeof(*ix->key));
+	grow_notes(ix, id + 1);
 	ix->next[id] = LINK_NONE;
 	ix->pathlen[id] = (uint32_t)n;
 	ix->key[id] = key;
 	ix->n++;
-	/* Two paths that differ in case only: the first one is the path. */
-	if (lookup_one(&ix->by_path, key, n) == STRMAP_NONE)
-		strmap_add(&ix->by_path, key, n, id);
 	slash = memrchr(key, '/', n);
 	base = slash ? slash + 1 : key;
-	slot = lookup_one(&ix->by_base, base, n - (size_t)(base - key));
-	if (slot == STRMAP_NONE) {
-		slot = ix->nslots++;
-		GROW(ix->best, ix->capslots, slot + 1);
-		ix->head = xrealloc(ix->head, ix->capslots * sizeof(*ix->head));
+	slot = strmap_get_or_add(&ix->by_base, base, n - (size_t)(base - key),
+	    ix->nslots);
+	if (slot == ix->nslots) {
+		ix->nslots++;
+		grow_slots(ix, slot + 1);
 		ix->best[slot] = ix->head[slot] = id;
-		strmap_add(&ix->by_base, base, n - (size_t)(base - key), slot);
+		ix->chainlen[slot] = 1;
+		ix->mapped[slot] = 0;
 		return;
 	}
+	ix->chainlen[slot]++;
 	if (ix->pathlen[id] < ix->pathlen[ix->best[slot]])
 		ix->best[slot] = id;
 	ix->next[id] = ix->head[slot];
@@ -229,7 +310,7 @@ link_index_resolve(struct link_index *ix, const char *target, size_t n,
 	if (is_relative(target, n)) {
 		if (!join_relative(sb, source_path, target, n))
 			return LINK_NONE;
-		id = lookup_one(&ix->by_path, sb->buf, sb->len);
+		id = path_lookup(ix, sb->buf, sb->len);
 		return id == STRMAP_NONE ? LINK_NONE : id;
 	}
 	if (target[0] == '/') {
@@ -240,9 +321,17 @@ link_index_resolve(struct link_index *ix, const char *target, size_t n,
 	lower_into(sb, target, n);
 	if (sb->len == 0)
 		return LINK_NONE;
-	if ((id = lookup_one(&ix->by_path, sb->buf, sb->len)) != STRMAP_NONE)
-		return id;
 	slash = memrchr(sb->buf, '/', sb->len);
+	if (slash == NULL) {
+		/* One note of that name: every rule below finds it. */
+		slot = lookup_one(&ix->by_base, sb->buf, sb->len);
+		if (slot == STRMAP_NONE)
+			return LINK_NONE;
+		if (ix->next[ix->head[slot]] == LINK_NONE)
+			return ix->head[slot];
+	}
+	if ((id = path_lookup(ix, sb->buf, sb->len)) != STRMAP_NONE)
+		return id;
 	base = slash ? slash + 1 : sb->buf;
 	blen = sb->len - (size_t)(base - sb->buf);
 	if (blen == 0)
@@ -270,7 +359,7 @@ link_index_resolve(struct link_index *ix, const char *target, size_t n,
 		strbuf_reset(sb);
 		lower_into(sb, source_path, folder);
 		lower_into(sb, target, n);
-		id = lookup_one(&ix->by_path, sb->buf, sb->len);
+		id = path_lookup(ix, sb->buf, sb->len);
 		if (id != STRMAP_NONE)
 			return id;
 	}
@@ -286,6 +375,8 @@ link_index_release(struct link_index *ix)
 	arena_free(&ix->keys);
 	free(ix->best);
 	free(ix->head);
+	free(ix->chainlen);
+	free(ix->mapped);
 	free(ix->next);
 	free(ix->pathlen);
 	free(ix->key);

@@ -46,11 +46,13 @@ int linkpath_from_href(const char *s, size_t n, struct strbuf *out);
 
 struct link_index {
 	struct arena keys;	/* lowercased paths and base names */
-	struct strmap by_path;	/* path without ".md" -> note */
-	struct strmap by_base;	/* base name -> slot */
+	struct strmap by_base;	/* base name -> slot (its chain: paths too) */
+	struct strmap by_path;	/* path -> note, for long chains only */
 	struct strmap endings;	/* "folder/name" -> its shortest ending */
 	size_t *best;		/* per slot: the shortest path */
 	size_t *head;		/* per slot: first note of its chain */
+	uint32_t *chainlen;	/* per slot: notes in its chain */
+	unsigned char *mapped;	/* per slot: its chain is in by_path */
 	size_t *next;		/* per note: next note of the same base */
 	uint32_t *pathlen;	/* per note: length of its key */
 	const char **key;	/* per note: its lowercased path key */
@@ -59,6 +61,8 @@ struct link_index {
 };
 
 void link_index_init(struct link_index *ix);
+/* Room for n notes at once (the vault's count): an optional speed-up. */
+void link_index_reserve(struct link_index *ix, size_t n);
 /* Add the note at vault path path (with ".md"): its index is the count so far. */
 void link_index_add(struct link_index *ix, const char *path);
 /*

@@ -47,11 +47,23 @@ tag_of(uint64_t h)
 	return (unsigned)(h >> 56);
 }
 
+/*
+ * The home slot of hash h in a table of cap (a power of two) slots: FNV's
+ * low bits are weak (paths that differ in one letter share them), so the
+ * bits are mixed first (Fibonacci hashing) and the high ones taken.
+ */
+static size_t
+home_slot(uint64_t h, size_t cap)
+{
+	return (size_t)((h * 0x9E3779B97F4A7C15ULL) >>
+	    (64 - __builtin_ctzll((unsigned long long)cap)));
+}
+
 static struct strmap_entry *
 find_slot(struct strmap_entry *slots, size_t cap, const char *key,
     size_t len, uint64_t h)
 {
-	size_t i = (size_t)h & (cap - 1);
+	size_t i = home_slot(h, cap);
 
 	for (;;) {
 		struct strmap_entry *e = &slots[i];
@@ -79,6 +91,13 @@ rehash(struct strmap *m)
 	free(m->slots);
 	m->slots = slots;
 	m->cap = ncap;
+}
+
+void
+strmap_reserve(struct strmap *m, size_t n)
+{
+	while ((n + 1) * 2 > m->cap)
+		rehash(m);
 }
 
 int
@@ -115,6 +134,34 @@ strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 	m->values[m->nvalues + 1] = e->head;
 	e->head = (uint32_t)m->nvalues;
 	m->nvalues += 2;
+}
+
+size_t
+strmap_get_or_add(struct strmap *m, const char *key, size_t len,
+    size_t value)
+{
+	uint64_t h = hash_bytes(key, len);
+	struct strmap_entry *e;
+
+	if (len > KEY_MAX || value >= VALUE_NONE)
+		BUG("strmap_get_or_add: key of %zu bytes, value %zu", len,
+		    value);
+	if ((m->used + 1) * 2 > m->cap)
+		rehash(m);
+	e = find_slot(m->slots, m->cap, key, len, h);
+	if (e->key != NULL)
+		return m->values[e->head];
+	e->key = key;
+	e->len = (uint32_t)len;
+	e->tag = tag_of(h);
+	e->head = VALUE_NONE;
+	m->used++;
+	GROW(m->values, m->capvalues, m->nvalues + 2);
+	m->values[m->nvalues] = (uint32_t)value;
+	m->values[m->nvalues + 1] = VALUE_NONE;
+	e->head = (uint32_t)m->nvalues;
+	m->nvalues += 2;
+	return value;
 }
 
 size_t
@@ -165,7 +212,7 @@ static struct strset_slot *
 strset_slot(struct strset_slot *slots, size_t cap, const char *s,
     size_t len, uint32_t h)
 {
-	size_t i = h & (cap - 1);
+	size_t i = home_slot(h, cap);
 
 	while (slots[i].s != NULL && (slots[i].hash != h ||
 	    slots[i].len != len || memcmp(slots[i].s, s, len) != 0))

@@ -30,11 +30,20 @@ struct strmap {
 #define STRMAP_NONE ((size_t)-1)
 
 void strmap_init(struct strmap *m);
+/* Make room for n keys at once: no rehash until there are more. */
+void strmap_reserve(struct strmap *m, size_t n);
 /*
  * Add value (below UINT32_MAX) under key (len bytes); a value already
  * there is not added. key is kept only when it is new (strmap_has()).
  */
 void strmap_add(struct strmap *m, const char *key, size_t len, size_t value);
+/*
+ * The value under key (strmap_first()'s); when there is none, value is
+ * added under it (the key kept as strmap_add() keeps it) and returned:
+ * one lookup for both.
+ */
+size_t strmap_get_or_add(struct strmap *m, const char *key, size_t len,
+    size_t value);
 /*
  * Iterate the values of key: start with it = strmap_first(), then
  * strmap_next() until it returns STRMAP_NONE.

@@ -80,6 +80,36 @@ static const struct {
 	{ "  Bo Chen  ", "x.md", 2 },
 };
 
+/*
+ * Forty notes called index: a chain past the walk limit is looked up
+ * through a map, with the same answers (case-insensitive, the first of
+ * two paths that differ in case only, the shortest for a bare name).
+ */
+static void
+long_chain(void)
+{
+	struct link_index ix;
+	char path[64];
+	size_t i, a, b, c, d;
+
+	link_index_init(&ix);
+	for (i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "Folder %02zu/Deeper/index.md", i);
+		link_index_add(&ix, path);
+	}
+	link_index_add(&ix, "Folder 07/DEEPER/Index.md");	/* 40 */
+	link_index_add(&ix, "Top/index.md");			/* 41 */
+	a = link_index_resolve(&ix, "Folder 07/Deeper/index", 22, "x.md");
+	b = link_index_resolve(&ix, "folder 07/deeper/INDEX.md", 25, "x.md");
+	c = link_index_resolve(&ix, "index", 5, "Elsewhere/x.md");
+	d = link_index_resolve(&ix, "../Deeper/index", 15,
+	    "Folder 33/Deeper/y.md");
+	CHECK("a name forty notes share: by path, the first of a case pair, "
+	    "the shortest, relative", a == 7 && b == 7 && c == 41 && d == 33,
+	    "got %zu %zu %zu %zu", a, b, c, d);
+	link_index_release(&ix);
+}
+
 int
 main(void)
 {
@@ -107,6 +137,7 @@ main(void)
 		    links[i].target, links[i].source);
 		CHECK(name, got == links[i].want, "got %zd", (ssize_t)got);
 	}
+	long_chain();
 	CHECK("bare", linkpath_is_bare("Ana#x/y", 7) &&
 	    !linkpath_is_bare("a/b", 3) && !linkpath_is_bare("../b", 4) &&
 	    !linkpath_is_bare("#h", 2), "wrong");
