@@ -77,6 +77,10 @@ is_symbol(uint32_t cp)
 static int
 is_ignorable(uint32_t cp)
 {
+	/* Controls but the spaces ascii_order holds, as in ICU. */
+	if ((cp < 0x20 && (cp < '\t' || cp > '\r')) || (cp >= 0x7F &&
+	    cp <= 0x9F))
+		return 1;
 	return (cp >= 0x300 && cp <= 0x36F) || cp == 0x200B || cp == 0x200C ||
 	    cp == 0x200D || cp == 0x2060 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
 	    cp == 0xFEFF;

@@ -971,8 +971,9 @@ group_names(struct query_env *e, struct arena *a, enum query_group_key key,
 		add_name(out, is_done(t) ? "Done" : "Todo");
 		return;
 	case QG_STATUS_NAME:
-		add_name(out, obsidian_status(e->st, t->symbol,
-		    strnlen(t->symbol, sizeof(t->symbol)))->name);
+		s = obsidian_status(e->st, t->symbol, strnlen(t->symbol,
+		    sizeof(t->symbol)))->name;
+		add_name(out, s != NULL ? s : "");
 		return;
 	case QG_STATUS_TYPE:
 		add_name(out, status_type_group(a, t));

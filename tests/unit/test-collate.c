@@ -109,6 +109,9 @@ main(void)
 		CHECK(name, ab == cases[i].sign && ba == -cases[i].sign,
 		    "got %d, reversed %d", ab, ba);
 	}
+	CHECK("a control character is ignored, as in ICU",
+	    collate_compare("a\x01" "b", 3, "ab", 2) == 0 &&
+	    collate_compare("a\x7F" "b", 3, "ab", 2) == 0, "not ignored");
 	CHECK("not UTF-8 sorts as U+FFFD, after ASCII punctuation",
 	    collate_compare("\xFF", 1, "~", 1) > 0 &&
 	    collate_compare("\xFF", 1, "0", 1) < 0, "wrong place");
