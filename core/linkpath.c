@@ -163,13 +163,19 @@ static void
 map_chain(struct link_index *ix, size_t slot)
 {
 	size_t *ids = xcalloc(ix->chainlen[slot], sizeof(*ids));
+	struct strbuf low = STRBUF_INIT;
 	size_t id, k = 0;
 
 	for (id = ix->head[slot]; id != LINK_NONE; id = ix->next[id])
 		ids[k++] = id;
-	while (k-- > 0)
-		strmap_get_or_add(&ix->by_path, ix->key[ids[k]],
-		    ix->pathlen[ids[k]], ids[k]);
+	/* Not ix->scratch: it holds the key being looked up. */
+	while (k-- > 0) {
+		strbuf_reset(&low);
+		lower_into(&low, ix->key[ids[k]], ix->pathlen[ids[k]]);
+		strmap_get_or_add(&ix->by_path, arena_strndup(&ix->keys,
+		    low.buf, low.len), low.len, ids[k]);
+	}
+	strbuf_release(&low);
 	ix->mapped[slot] = 1;
 	free(ids);
 }
@@ -198,7 +204,8 @@ path_lookup(struct link_index *ix, const char *key, size_t n)
 	}
 	/* The chain runs newest first. */
 	for (id = ix->head[slot]; id != LINK_NONE; id = ix->next[id])
-		if (ix->pathlen[id] == n && memcmp(ix->key[id], key, n) == 0)
+		if (ix->pathlen[id] == n &&
+		    ascii_casecmp_n(ix->key[id], n, key, n) == 0)
 			found = id;
 	return found;
 }
@@ -214,15 +221,17 @@ link_index_add(struct link_index *ix, const char *path)
 		n -= 3;
 	strbuf_reset(&ix->scratch);
 	lower_into(&ix->scratch, p, n);
-	key = arena_strndup(&ix->keys, ix->scratch.buf, n);
+	key = ix->scratch.buf;
 	grow_notes(ix, id + 1);
 	ix->next[id] = LINK_NONE;
 	ix->pathlen[id] = (uint32_t)n;
-	ix->key[id] = key;
+	ix->key[id] = path;	/* compared case-insensitively */
 	ix->n++;
 	slash = memrchr(key, '/', n);
 	base = slash ? slash + 1 : key;
-	slot = strmap_get_or_add(&ix->by_base, base, n - (size_t)(base - key),
+	/* Only the lowercased base name is copied: it is the map's key. */
+	base = arena_strndup(&ix->keys, base, n - (size_t)(base - key));
+	slot = strmap_get_or_add(&ix->by_base, base, strlen(base),
 	    ix->nslots);
 	if (slot == ix->nslots) {
 		ix->nslots++;
@@ -287,7 +296,7 @@ shortest_ending(const struct link_index *ix, size_t slot, const char *key,
 		size_t len = ix->pathlen[id];
 
 		if (len <= n || ix->key[id][len - n - 1] != '/' ||
-		    memcmp(ix->key[id] + len - n, key, n) != 0)
+		    ascii_casecmp_n(ix->key[id] + len - n, n, key, n) != 0)
 			continue;
 		/* The chain runs newest first: ties go to the older. */
 		if (found == LINK_NONE || len <= ix->pathlen[found])

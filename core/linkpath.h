@@ -20,8 +20,9 @@
  * is O(1) on average: a "folder/Name" link that misses the exact path
  * walks the notes sharing the base name once, and its answer is kept
  * for the next link written so (add no note after the first lookup).
- * The index borrows
- * nothing: it keeps lowercased copies in its own arena.
+ * The index borrows the paths given to link_index_add(), which must
+ * outlive it (it compares them case-insensitively); it keeps lowercased
+ * copies of their base names in its own arena.
  */
 #ifndef FOLLOWUP_LINKPATH_H
 #define FOLLOWUP_LINKPATH_H
@@ -55,7 +56,7 @@ struct link_index {
 	unsigned char *mapped;	/* per slot: its chain is in by_path */
 	size_t *next;		/* per note: next note of the same base */
 	uint32_t *pathlen;	/* per note: length of its key */
-	const char **key;	/* per note: its lowercased path key */
+	const char **key;	/* per note: its path, borrowed (pathlen bytes) */
 	size_t n, cap, nslots, capslots;
 	struct strbuf scratch;
 };
