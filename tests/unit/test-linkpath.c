@@ -88,15 +88,15 @@ static const struct {
 static void
 long_chain(void)
 {
-	static char paths[40][64];	/* the index borrows them */
+	static char chain_paths[40][64];	/* the index borrows them */
 	struct link_index ix;
 	size_t i, a, b, c, d;
 
 	link_index_init(&ix);
 	for (i = 0; i < 40; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "Folder %02zu/Deeper/index.md",
-		    i);
-		link_index_add(&ix, paths[i]);
+		snprintf(chain_paths[i], sizeof(chain_paths[i]),
+		    "Folder %02zu/Deeper/index.md", i);
+		link_index_add(&ix, chain_paths[i]);
 	}
 	link_index_add(&ix, "Folder 07/DEEPER/Index.md");	/* 40 */
 	link_index_add(&ix, "Top/index.md");			/* 41 */
