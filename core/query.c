@@ -990,6 +990,40 @@ parse_limit(struct parser *p, const char *s, size_t n)
 	return 1;
 }
 
+/* A field word of `sort by` / `group by`, and the key it stands for. */
+struct field_word {
+	const char *word;
+	unsigned char key;
+};
+
+/*
+ * "PREFIX FIELD [reverse]": 0 when s does not start with prefix, else
+ * 1, with *key the field's (-1 when it is none of words: presentation
+ * only, ignored) and *reverse.
+ */
+static int
+field_line(const char *s, size_t n, const char *prefix,
+    const struct field_word *words, size_t nwords, int *key, int *reverse)
+{
+	size_t i, w = strlen(prefix);
+
+	if (!starts(s, n, prefix))
+		return 0;
+	s += w;
+	n -= w;
+	trim_span(&s, &n);
+	*key = -1;
+	for (i = 0; i < nwords; i++) {
+		w = strlen(words[i].word);
+		if (!starts(s, n, words[i].word) || (n > w && s[w] != ' '))
+			continue;
+		*key = words[i].key;
+		*reverse = n > w && equals(s + w, n - w, " reverse");
+		break;
+	}
+	return 1;
+}
+
 /*
  * `group by FIELD [reverse]` (the fields' grouper()s): what Tasks lists
  * a block's tasks under, group by group. Another field is presentation
@@ -998,10 +1032,7 @@ parse_limit(struct parser *p, const char *s, size_t n)
 static int
 parse_group(struct parser *p, const char *s, size_t n)
 {
-	static const struct {
-		const char *word;
-		enum query_group_key key;
-	} keys[] = {
+	static const struct field_word words[] = {
 		{ "status.name", QG_STATUS_NAME }, { "status.type", QG_STATUS_TYPE },
 		{ "status", QG_STATUS }, { "priority", QG_PRIORITY },
 		{ "urgency", QG_URGENCY }, { "due", QG_DUE },
@@ -1014,23 +1045,16 @@ parse_group(struct parser *p, const char *s, size_t n)
 		{ "recurring", QG_RECURRING }, { "recurrence", QG_RECURRENCE },
 		{ "id", QG_ID },
 	};
-	size_t i, w;
+	int key, reverse;
 
-	if (!starts(s, n, "group by "))
+	if (!field_line(s, n, "group by ", words,
+	    sizeof(words) / sizeof(words[0]), &key, &reverse))
 		return 0;
-	s += 9;
-	n -= 9;
-	trim_span(&s, &n);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		w = strlen(keys[i].word);
-		if (!starts(s, n, keys[i].word) || (n > w && s[w] != ' '))
-			continue;
+	if (key >= 0) {
 		GROW(p->groups, p->capgroups, p->ngroups + 1);
-		p->groups[p->ngroups].key = (unsigned char)keys[i].key;
-		p->groups[p->ngroups].reverse = (unsigned char)
-		    (n > w && equals(s + w, n - w, " reverse"));
+		p->groups[p->ngroups].key = (unsigned char)key;
+		p->groups[p->ngroups].reverse = (unsigned char)reverse;
 		p->ngroups++;
-		break;
 	}
 	return 1;
 }
@@ -1043,10 +1067,7 @@ parse_group(struct parser *p, const char *s, size_t n)
 static int
 parse_sort(struct parser *p, const char *s, size_t n)
 {
-	static const struct {
-		const char *word;
-		enum query_sort_key key;
-	} keys[] = {
+	static const struct field_word words[] = {
 		{ "status.type", QS_STATUS_TYPE }, { "status", QS_STATUS },
 		{ "urgency", QS_URGENCY }, { "priority", QS_PRIORITY },
 		{ "due", QS_DUE }, { "scheduled", QS_SCHEDULED },
@@ -1056,23 +1077,16 @@ parse_sort(struct parser *p, const char *s, size_t n)
 		{ "filename", QS_FILENAME }, { "description", QS_DESCRIPTION },
 		{ "heading", QS_HEADING },
 	};
-	size_t i, w;
+	int key, reverse;
 
-	if (!starts(s, n, "sort by "))
+	if (!field_line(s, n, "sort by ", words,
+	    sizeof(words) / sizeof(words[0]), &key, &reverse))
 		return 0;
-	s += 8;
-	n -= 8;
-	trim_span(&s, &n);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		w = strlen(keys[i].word);
-		if (!starts(s, n, keys[i].word) || (n > w && s[w] != ' '))
-			continue;
+	if (key >= 0) {
 		GROW(p->sorts, p->caps, p->nsorts + 1);
-		p->sorts[p->nsorts].key = (unsigned char)keys[i].key;
-		p->sorts[p->nsorts].reverse = (unsigned char)
-		    (n > w && equals(s + w, n - w, " reverse"));
+		p->sorts[p->nsorts].key = (unsigned char)key;
+		p->sorts[p->nsorts].reverse = (unsigned char)reverse;
 		p->nsorts++;
-		break;
 	}
 	return 1;
 }

@@ -881,14 +881,25 @@ escaped(struct arena *a, const char *s, size_t n)
 	return out;
 }
 
-/* DateField's grouper(): "2026-01-05 Monday", or what says there is none. */
+/*
+ * DateField's grouper() for date key (QG_DUE ... QG_HAPPENS, in the order
+ * of QD_DUE ... QD_HAPPENS): "2026-01-05 Monday", or what says there is
+ * none.
+ */
 static const char *
-date_group(struct arena *a, int day, const char *field)
+date_group(struct arena *a, enum query_group_key key, const struct task *t)
 {
 	static const char *const weekdays[] = {
 		"Thursday", "Friday", "Saturday", "Sunday", "Monday",
 		"Tuesday", "Wednesday",
 	};
+	static const char *const fields[] = {
+		"due", "scheduled", "start", "created", "done", "cancelled",
+		"happens",
+	};
+	enum query_date d = (enum query_date)(QD_DUE + (key - QG_DUE));
+	const char *field = fields[key - QG_DUE];
+	int day = d == QD_HAPPENS ? happens_date(t) : task_date(t, d);
 	char buf[DATE_BUFSZ], name[64];
 
 	if (day == DATE_NONE)
@@ -900,6 +911,10 @@ date_group(struct arena *a, int day, const char *field)
 		    weekdays[((day % 7) + 7) % 7]);
 	return arena_strdup(a, name);
 }
+
+_Static_assert(QG_HAPPENS - QG_DUE == QD_HAPPENS - QD_DUE &&
+    QG_CANCELLED - QG_DUE == QD_CANCELLED - QD_DUE,
+    "date_group() maps the group keys onto the dates in order");
 
 /* Status.typeGroupText: "%%2%%TODO". */
 static const char *
@@ -987,28 +1002,13 @@ group_names(struct query_env *e, struct arena *a, enum query_group_key key,
 		    "0.00"));
 		return;
 	case QG_DUE:
-		add_name(out, date_group(a, t->due, "due"));
-		return;
 	case QG_SCHEDULED:
-		add_name(out, date_group(a, task_date(t, QD_SCHEDULED),
-		    "scheduled"));
-		return;
 	case QG_START:
-		add_name(out, date_group(a, task_date(t, QD_START), "start"));
-		return;
 	case QG_CREATED:
-		add_name(out, date_group(a, task_date(t, QD_CREATED),
-		    "created"));
-		return;
 	case QG_DONE:
-		add_name(out, date_group(a, task_date(t, QD_DONE), "done"));
-		return;
 	case QG_CANCELLED:
-		add_name(out, date_group(a, task_date(t, QD_CANCELLED),
-		    "cancelled"));
-		return;
 	case QG_HAPPENS:
-		add_name(out, date_group(a, happens_date(t), "happens"));
+		add_name(out, date_group(a, key, t));
 		return;
 	case QG_PATH:
 		/* task.path.replace('.md', ''): the first ".md" anywhere. */
