@@ -44,6 +44,7 @@ struct li {
 	const char *line_end;	/* the end of a task's first line */
 	char lead[LEAD_MAX];
 	size_t leadlen;
+	int link_first;		/* its first paragraph opened with a link */
 };
 
 struct scan {
@@ -579,6 +580,15 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 
 	if (li == NULL)
 		return 0;
+	/*
+	 * "[x]" is a link when the note defines "[x]: /url", but a task
+	 * list item's box is read before links are (GFM's task list
+	 * extension, which Obsidian follows): the link's text decides.
+	 */
+	if (li->state == LI_START && type == MD_SPAN_A) {
+		li->link_first = 1;
+		return 0;
+	}
 	decide(s, li);
 	if (li->state == LI_TASK_TEXT && type == MD_SPAN_WIKILINK &&
 	    on_first_line(li, ((MD_SPAN_WIKILINK_DETAIL *)detail)->target.text))
@@ -652,6 +662,28 @@ keep_inline_tags(struct scan *s)
 	note->person = p;
 }
 
+/*
+ * The first text of an item that opened with a link: when it stands
+ * right after the link's "[", the box is read from the source line.
+ */
+static void
+box_behind_link(struct scan *s, struct li *li, MD_TEXTTYPE type,
+    const char *p)
+{
+	const char *stop = s->buf + s->len;
+
+	li->link_first = 0;
+	if (type == MD_TEXT_NORMAL && in_source(s, p) && p > s->buf &&
+	    p[-1] == '[') {
+		li->first = p - 1;
+		li->leadlen = (size_t)(stop - li->first);
+		if (li->leadlen > LEAD_MAX)
+			li->leadlen = LEAD_MAX;
+		memcpy(li->lead, li->first, li->leadlen);
+	}
+	decide(s, li);
+}
+
 static int
 text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 {
@@ -676,6 +708,10 @@ text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userdata)
 	}
 	if (li == NULL || (li->state != LI_START && li->state != LI_LEAD))
 		return 0;
+	if (li->link_first) {
+		box_behind_link(s, li, type, p);
+		return 0;
+	}
 	if (type != MD_TEXT_NORMAL) {
 		decide(s, li);
 		return 0;

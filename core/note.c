@@ -630,6 +630,34 @@ props_release(struct fm_ctx *c)
 }
 
 /*
+ * The frontmatter's one YAML document. Obsidian rejects properties that
+ * hold a second document (text after a "..." line), so they count as
+ * invalid YAML here too. Returns 1 with doc loaded, 0 for a syntax error
+ * (parser holds the problem), -1 for a second document at *line (from 0).
+ */
+static int
+load_one_document(yaml_parser_t *parser, yaml_document_t *doc, int *line)
+{
+	yaml_document_t more;
+	int one;
+
+	if (!yaml_parser_load(parser, doc))
+		return 0;
+	if (!yaml_parser_load(parser, &more)) {
+		*line = (int)parser->problem_mark.line;
+		yaml_document_delete(doc);
+		return -1;
+	}
+	one = yaml_document_get_root_node(&more) == NULL;
+	*line = (int)more.start_mark.line;
+	yaml_document_delete(&more);
+	if (one)
+		return 1;
+	yaml_document_delete(doc);
+	return -1;
+}
+
+/*
  * query_file's load(): the frontmatter read again, for its properties
  * only, the first time a query block of the note needs them (its
  * problems were reported by the first reading).
@@ -643,13 +671,14 @@ load_props(const struct query_file *cqf)
 	yaml_document_t doc;
 	yaml_node_t *root;
 	yaml_node_pair_t *pair;
+	int line;
 
 	qf->load = NULL;
 	if (!yaml_parser_initialize(&parser))
 		BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)qf->yaml,
 	    qf->yamllen);
-	if (!yaml_parser_load(&parser, &doc)) {
+	if (load_one_document(&parser, &doc, &line) != 1) {
 		yaml_parser_delete(&parser);
 		return;
 	}
@@ -729,13 +758,25 @@ parse_yaml(struct fm_ctx *c, const char *text, size_t len)
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
+	int loaded, line;
 
 	if (!yaml_parser_initialize(&parser))
 		BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 	    len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		int line = c->first_line + (int)parser.problem_mark.line;
+	if ((loaded = load_one_document(&parser, &doc, &line)) < 0) {
+		diag_error(c->dl, DIAG_NOTE, c->note->path,
+		    c->first_line + line,
+		    "only a line \"---\" ends the frontmatter: replace the "
+		    "\"...\" line with \"---\"",
+		    "frontmatter holds a second YAML document after a \"...\" "
+		    "line: not a contact, as Obsidian shows no properties");
+		c->note->flags |= NOTE_FRONTMATTER_BAD;
+		yaml_parser_delete(&parser);
+		return;
+	}
+	if (!loaded) {
+		line = c->first_line + (int)parser.problem_mark.line;
 
 		diag_error(c->dl, DIAG_NOTE, c->note->path, line,
 		    "fix the YAML between the --- lines; quote values that "
@@ -778,7 +819,11 @@ line_at(const char *s, size_t avail, size_t *next)
 	return len;
 }
 
-/* "---" or "..." at the start of the line; trailing blanks are forgiven. */
+/*
+ * The fence at the start of the line; trailing blanks are forgiven. Only
+ * "---" opens and closes: Obsidian does not end its properties at YAML's
+ * "..." document end marker.
+ */
 static int
 is_fence(const char *s, size_t len, const char *fence)
 {
@@ -809,8 +854,7 @@ find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
 	while (pos < len) {
 		size_t l = line_at(buf + pos, len - pos, &next);
 
-		if (is_fence(buf + pos, l, "---") ||
-		    is_fence(buf + pos, l, "...")) {
+		if (is_fence(buf + pos, l, "---")) {
 			*yaml_len = pos - *yaml_off;
 			*body_off = pos + next;
 			return 1;
@@ -818,6 +862,22 @@ find_frontmatter(const char *buf, size_t len, size_t off, size_t *yaml_off,
 		pos += next;
 	}
 	return -1;
+}
+
+/* Whether a line of buf is YAML's "..." end marker, which misleads. */
+static int
+has_dots_line(const char *buf, size_t len, size_t pos)
+{
+	size_t next;
+
+	while (pos < len) {
+		size_t l = line_at(buf + pos, len - pos, &next);
+
+		if (is_fence(buf + pos, l, "..."))
+			return 1;
+		pos += next;
+	}
+	return 0;
 }
 
 int
@@ -874,6 +934,9 @@ note_parse(struct vault *v, const char *relpath, const char *buf,
 		 * note is no contact: its properties are not what was meant.
 		 */
 		diag_error(dl, DIAG_NOTE, note->path, 1,
+		    has_dots_line(buf, len, off) ?
+		    "end the frontmatter with a line \"---\": Obsidian does "
+		    "not end it at a line \"...\"" :
 		    "end the frontmatter with a line \"---\" (or remove the "
 		    "first line if the note has none)",
 		    "frontmatter opened with \"---\" is never closed: not a "

@@ -48,7 +48,10 @@ const pos = (node) => ({
     end: { line: node.position.end.line - 1, col: node.position.end.column - 1, offset: node.position.end.offset },
 });
 
-// A list item is a task when its first line is `[c]` after the marker, then a space or the end.
+// A list item is a task when its first line is `[c]` after the marker, then a space or the end,
+// and that line opens a paragraph: Obsidian's task lists are GFM's, whose box is the start of the
+// item's first paragraph (`- [ ] t` over `===` is a heading, not a task; a definition `[x]: /u`
+// does not make the box a link).
 // (A byte-order mark at the start of the file stays in the line, as a JavaScript \s.)
 const TASK_MARK = /^\uFEFF?[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[(.)\](?:[ \t]|$)/u;
 
@@ -106,7 +109,8 @@ function cachedMetadata(text, warnings, path) {
                 const line = item.position.start.line - 1;
                 const entry = { position: pos(item), parent: parentLine ?? -first };
                 const m = TASK_MARK.exec(lines[line] ?? '');
-                if (m) entry.task = m[1];
+                const lead = item.children[0];
+                if (m && lead?.type === 'paragraph' && lead.position.start.line - 1 === line) entry.task = m[1];
                 meta.listItems.push(entry);
                 for (const child of item.children) walk(child, line);
             }

@@ -16,8 +16,9 @@ This script checks that claim against cmark (`cmark -t xml --sourcepos`):
 The tool under test, $BUILD_DIR/tests/tasklines FILE..., prints `FILE:LINE` for
 each task line (in file order) or `FILE:skip` for a file followup skips. The
 script predicts skips from docs/rules.md (a file over 16 MiB) and compares them
-too. Frontmatter (the first line after a BOM is `---`, up to the next line `---`
-or `...`, each followed only by spaces/tabs; a leading blank means no fence) is
+too. Frontmatter (the first line after a BOM is `---`, up to the next line `---`,
+each followed only by spaces/tabs; a leading blank means no fence; `...` does not
+close it) is
 blanked before cmark sees the file so that line numbers stay those of the file;
 one never closed is no frontmatter, and the whole file is Markdown. A file that
 is not UTF-8 is given with U+FFFD for each ill-formed sequence; a BOM is
@@ -125,16 +126,16 @@ def line_content(line):
 
 
 FM_OPEN = re.compile(rb'---[ \t]*')
-FM_CLOSE = re.compile(rb'(?:---|\.\.\.)[ \t]*')
+FM_CLOSE = re.compile(rb'---[ \t]*')
 
 
 def prepare(data):
     """Return ('skip', reason) or ('ok', bytes given to cmark and md2html).
 
     rules.md "Frontmatter": the first line (after a BOM) is `---` followed only
-    by spaces/tabs; it ends at the next line that is `---` or `...` followed
-    only by spaces/tabs (a leading space or tab: not a fence). A line's CR
-    before its LF is not part of it."""
+    by spaces/tabs; it ends at the next line that is `---` followed only by
+    spaces/tabs (a leading space or tab: not a fence; YAML's `...` does not
+    end it). A line's CR before its LF is not part of it."""
     if len(data) > MAX_FILE:
         return 'skip', 'over 16 MiB'
     # Not UTF-8: read with U+FFFD for each ill-formed sequence, as Obsidian's
@@ -192,6 +193,11 @@ def tasks_from_xml(xml_bytes, text):
             unverifiable += 1      # cmark dropped a definition from this paragraph
             continue
         m = BOX.match(lead)
+        if (m is None and len(para) and para[0].tag == NS + 'link' and
+                not lead):
+            # `[x]` that a definition `[x]: /url` made a link: GFM's task
+            # list extension (which Obsidian follows) reads the box first.
+            m = BOX.match(src)
         if m and re.match(re.escape('[' + m.group(1) + ']') + r'(?:[ \t]|$)',
                           src) and TASK_PREFIX.fullmatch(before):
             tasks.append(line)
