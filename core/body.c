@@ -648,11 +648,12 @@ keep_inline_tags(struct scan *s)
 
 	if (s->ntags == 0)
 		return;
-	p = arena_alloc(&s->v->arena, sizeof(*p));
 	if (old != NULL)
-		*p = *old;
-	else
+		p = (struct note_person *)old;	/* this note's own, unshared */
+	else {
+		p = arena_alloc(&s->v->arena, sizeof(*p));
 		memset(p, 0, sizeof(*p));
+	}
 	all = arena_alloc(&s->v->arena, (nold + s->ntags) * sizeof(*all));
 	if (nold > 0)
 		memcpy(all, old->tags, nold * sizeof(*all));

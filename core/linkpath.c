@@ -106,7 +106,7 @@ link_index_init(struct link_index *ix)
 {
 	memset(ix, 0, sizeof(*ix));
 	strmap_init(&ix->by_path);
-	strmap_init(&ix->by_base);
+	strmap_init_folded(&ix->by_base);
 	strmap_init(&ix->endings);
 	ix->scratch = (struct strbuf)STRBUF_INIT;
 }
@@ -214,24 +214,20 @@ void
 link_index_add(struct link_index *ix, const char *path)
 {
 	size_t n = strlen(path), id = ix->n, slot;
-	const char *p = path, *slash, *key, *base;
+	const char *p = path, *slash, *base;
 
 	/* A path is kept whole: '#' in a file name is not a subpath. */
 	if (n >= 3 && ascii_casecmp_n(p + n - 3, 3, ".md", 3) == 0)
 		n -= 3;
-	strbuf_reset(&ix->scratch);
-	lower_into(&ix->scratch, p, n);
-	key = ix->scratch.buf;
 	grow_notes(ix, id + 1);
 	ix->next[id] = LINK_NONE;
 	ix->pathlen[id] = (uint32_t)n;
 	ix->key[id] = path;	/* compared case-insensitively */
 	ix->n++;
-	slash = memrchr(key, '/', n);
-	base = slash ? slash + 1 : key;
-	/* Only the lowercased base name is copied: it is the map's key. */
-	base = arena_strndup(&ix->keys, base, n - (size_t)(base - key));
-	slot = strmap_get_or_add(&ix->by_base, base, strlen(base),
+	slash = memrchr(p, '/', n);
+	base = slash ? slash + 1 : p;
+	/* The map folds case: the base name is borrowed from the path. */
+	slot = strmap_get_or_add(&ix->by_base, base, n - (size_t)(base - p),
 	    ix->nslots);
 	if (slot == ix->nslots) {
 		ix->nslots++;

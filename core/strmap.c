@@ -35,10 +35,56 @@ hash_bytes(const char *s, size_t n)
 	return h;
 }
 
+static unsigned char
+fold_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
+}
+
+static uint64_t
+hash_folded(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= fold_ascii((unsigned char)s[i]);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t
+hash_key(const struct strmap *m, const char *s, size_t n)
+{
+	return m->fold ? hash_folded(s, n) : hash_bytes(s, n);
+}
+
+static int
+same_key(int fold, const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	if (!fold)
+		return memcmp(a, b, n) == 0;
+	for (i = 0; i < n; i++)
+		if (fold_ascii((unsigned char)a[i]) !=
+		    fold_ascii((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
 void
 strmap_init(struct strmap *m)
 {
 	memset(m, 0, sizeof(*m));
+}
+
+void
+strmap_init_folded(struct strmap *m)
+{
+	strmap_init(m);
+	m->fold = 1;
 }
 
 static unsigned
@@ -60,7 +106,7 @@ home_slot(uint64_t h, size_t cap)
 }
 
 static struct strmap_entry *
-find_slot(struct strmap_entry *slots, size_t cap, const char *key,
+find_slot(struct strmap_entry *slots, size_t cap, int fold, const char *key,
     size_t len, uint64_t h)
 {
 	size_t i = home_slot(h, cap);
@@ -69,7 +115,7 @@ find_slot(struct strmap_entry *slots, size_t cap, const char *key,
 		struct strmap_entry *e = &slots[i];
 
 		if (e->key == NULL || (e->tag == tag_of(h) && e->len == len &&
-		    memcmp(e->key, key, len) == 0))
+		    same_key(fold, e->key, key, len)))
 			return e;
 		i = (i + 1) & (cap - 1);
 	}
@@ -85,8 +131,8 @@ rehash(struct strmap *m)
 		struct strmap_entry *e = &m->slots[i];
 
 		if (e->key != NULL)
-			*find_slot(slots, ncap, e->key, e->len,
-			    hash_bytes(e->key, e->len)) = *e;
+			*find_slot(slots, ncap, m->fold, e->key, e->len,
+			    hash_key(m, e->key, e->len)) = *e;
 	}
 	free(m->slots);
 	m->slots = slots;
@@ -104,13 +150,13 @@ int
 strmap_has(const struct strmap *m, const char *key, size_t len)
 {
 	return m->cap > 0 && len <= KEY_MAX && find_slot(m->slots, m->cap,
-	    key, len, hash_bytes(key, len))->key != NULL;
+	    m->fold, key, len, hash_key(m, key, len))->key != NULL;
 }
 
 void
 strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint64_t h = hash_key(m, key, len);
 	struct strmap_entry *e;
 	uint32_t v;
 
@@ -118,7 +164,7 @@ strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 		BUG("strmap_add: key of %zu bytes, value %zu", len, value);
 	if ((m->used + 1) * 2 > m->cap)
 		rehash(m);
-	e = find_slot(m->slots, m->cap, key, len, h);
+	e = find_slot(m->slots, m->cap, m->fold, key, len, h);
 	if (e->key == NULL) {
 		e->key = key;
 		e->len = (uint32_t)len;
@@ -140,7 +186,7 @@ size_t
 strmap_get_or_add(struct strmap *m, const char *key, size_t len,
     size_t value)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint64_t h = hash_key(m, key, len);
 	struct strmap_entry *e;
 
 	if (len > KEY_MAX || value >= VALUE_NONE)
@@ -148,7 +194,7 @@ strmap_get_or_add(struct strmap *m, const char *key, size_t len,
 		    value);
 	if ((m->used + 1) * 2 > m->cap)
 		rehash(m);
-	e = find_slot(m->slots, m->cap, key, len, h);
+	e = find_slot(m->slots, m->cap, m->fold, key, len, h);
 	if (e->key != NULL)
 		return m->values[e->head];
 	e->key = key;
@@ -174,7 +220,8 @@ strmap_first(const struct strmap *m, const char *key, size_t len, size_t *it)
 		return STRMAP_NONE;
 	if (len > KEY_MAX)
 		return STRMAP_NONE;
-	e = find_slot(m->slots, m->cap, key, len, hash_bytes(key, len));
+	e = find_slot(m->slots, m->cap, m->fold, key, len,
+	    hash_key(m, key, len));
 	if (e->key == NULL)
 		return STRMAP_NONE;
 	*it = e->head == VALUE_NONE ? STRMAP_NONE : e->head;

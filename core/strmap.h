@@ -25,11 +25,18 @@ struct strmap {
 	size_t used;
 	uint32_t *values;	/* chains: value, next index */
 	size_t nvalues, capvalues;
+	int fold;		/* keys equal with ASCII letters' case ignored */
 };
 
 #define STRMAP_NONE ((size_t)-1)
 
 void strmap_init(struct strmap *m);
+/*
+ * A map whose keys are equal when they differ only in the case of ASCII
+ * letters: a key is found by any spelling, and the first one added is
+ * the one kept (and borrowed).
+ */
+void strmap_init_folded(struct strmap *m);
 /* Make room for n keys at once: no rehash until there are more. */
 void strmap_reserve(struct strmap *m, size_t n);
 /*

@@ -1,4 +1,5 @@
 /* Unit tests: strings, UTF-8, the hash table (core/util.c, strmap.c). */
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "../../core/strmap.h"
@@ -53,6 +54,31 @@ main(void)
 		if (strmap_first(&m, keys[i], strlen(keys[i]), &it) != i)
 			missing++;
 	CHECK("strmap survives growth", missing == 0, "%d missing", missing);
+	strmap_release(&m);
+
+	strmap_init_folded(&m);
+	CHECK("folded map: first spelling is added",
+	    strmap_get_or_add(&m, "Ana Lima", 8, 3) == 3, "not added");
+	CHECK("folded map: another case finds it",
+	    strmap_get_or_add(&m, "aNA lIMA", 8, 9) == 3 &&
+	    strmap_first(&m, "ana lima", 8, &it) == 3, "not found");
+	CHECK("folded map: only ASCII letters fold",
+	    strmap_first(&m, "Ana_Lima", 8, &it) == STRMAP_NONE &&
+	    !strmap_has(&m, "\xC3\x81na", 5), "found");
+	for (i = 0; i < 2000; i++)
+		strmap_add(&m, keys[i], strlen(keys[i]), i);
+	missing = 0;
+	for (i = 0; i < 2000; i++) {
+		char up[16];
+		size_t k;
+
+		for (k = 0; keys[i][k]; k++)
+			up[k] = (char)toupper((unsigned char)keys[i][k]);
+		if (strmap_first(&m, up, k, &it) != i)
+			missing++;
+	}
+	CHECK("folded map survives growth", missing == 0, "%d missing",
+	    missing);
 	strmap_release(&m);
 	return unit_exit();
 }
