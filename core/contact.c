@@ -66,8 +66,9 @@ struct builder {
 	struct arena keys;	/* lowercased names for the map */
 	struct strbuf lookup;	/* a lowercased link target; reused */
 	struct strmap names;	/* titles and aliases: followup's own names */
-	struct link_index notes;	/* every note, as Obsidian resolves links */
-	size_t *contact_of;	/* per note: its contact, or LINK_NONE */
+	/* The notes a link to a contact might reach (index_notes()). */
+	struct link_index notes;
+	size_t *contact_of;	/* per note of the index: its contact or none */
 	struct contact *contacts;
 	size_t ncontacts, capcontacts;
 	struct found *found;	/* per contact */
@@ -282,22 +283,68 @@ add_names(struct builder *b)
 	}
 }
 
-/* Every note's path, to resolve links as Obsidian; each contact's note. */
+/* The base name of a note's path, without ".md", as links name it. */
+static const char *
+link_base(const char *path, size_t *len)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t n = strlen(base);
+
+	if (n >= 3 && ascii_casecmp_n(base + n - 3, 3, ".md", 3) == 0)
+		n -= 3;
+	*len = n;
+	return base;
+}
+
+/*
+ * Every note a link can reach that matters to contacts, to resolve links
+ * as Obsidian. A link reaches only notes of its base name, so those are
+ * the notes named as a contact's note (one may be closer to the link
+ * than the contact's), or as a contact's name or alias (a note of that
+ * name keeps a bare link from calling the contact by name). No other
+ * note can change where a link to a contact leads: left out, they cost
+ * the index nothing (case folded as links fold it).
+ */
 static void
 index_notes(struct builder *b)
 {
-	size_t i;
+	struct strmap bases;
+	size_t *indexed, n = 0, i, len, it;
+	const char *base;
 
-	link_index_init(&b->notes);
-	link_index_reserve(&b->notes, b->v->nnotes);
-	b->contact_of = xmalloc((b->v->nnotes ? b->v->nnotes : 1) *
-	    sizeof(*b->contact_of));
-	for (i = 0; i < b->v->nnotes; i++) {
-		link_index_add(&b->notes, b->v->notes[i].path);
-		b->contact_of[i] = LINK_NONE;
+	strmap_init_folded(&bases);
+	for (i = 0; i < b->ncontacts; i++) {
+		base = link_base(b->v->notes[b->contacts[i].note].path, &len);
+		strmap_add(&bases, base, len, i);
 	}
-	for (i = 0; i < b->ncontacts; i++)
-		b->contact_of[b->contacts[i].note] = i;
+	indexed = xmalloc((b->v->nnotes ? b->v->nnotes : 1) *
+	    sizeof(*indexed));
+	for (i = 0; i < b->v->nnotes; i++) {
+		base = link_base(b->v->notes[i].path, &len);
+		lowercase_lookup(b, base, len);
+		if (strmap_has(&bases, base, len) ||
+		    strmap_has(&b->names, b->lookup.buf, len))
+			indexed[n++] = i;
+	}
+	link_index_init(&b->notes);
+	link_index_reserve(&b->notes, n);
+	b->contact_of = xmalloc((n ? n : 1) * sizeof(*b->contact_of));
+	for (i = 0; i < n; i++) {
+		const char *path = b->v->notes[indexed[i]].path;
+		size_t c;
+
+		link_index_add(&b->notes, path);
+		base = link_base(path, &len);
+		b->contact_of[i] = LINK_NONE;
+		/* The contact whose note this is, if any. */
+		for (c = strmap_first(&bases, base, len, &it); c != STRMAP_NONE;
+		    c = strmap_next(&bases, &it))
+			if (b->contacts[c].note == indexed[i])
+				b->contact_of[i] = c;
+	}
+	free(indexed);
+	strmap_release(&bases);
 }
 
 static int
