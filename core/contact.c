@@ -309,22 +309,27 @@ link_base(const char *path, size_t *len)
 static void
 index_notes(struct builder *b)
 {
-	struct strmap bases;
-	size_t *indexed, n = 0, i, len, it;
+	struct strmap linkable;	/* case folded: base name -> contact */
+	size_t *indexed, n = 0, i, k, len, it;
 	const char *base;
 
-	strmap_init_folded(&bases);
+	strmap_init_folded(&linkable);
 	for (i = 0; i < b->ncontacts; i++) {
-		base = link_base(b->v->notes[b->contacts[i].note].path, &len);
-		strmap_add(&bases, base, len, i);
+		const struct contact *c = &b->contacts[i];
+		const struct note_person *p = note_person(&b->v->notes[c->note]);
+
+		base = link_base(b->v->notes[c->note].path, &len);
+		strmap_add(&linkable, base, len, i);
+		strmap_add(&linkable, c->name, strlen(c->name), i);
+		for (k = 0; k < p->naliases; k++)
+			strmap_add(&linkable, p->aliases[k],
+			    strlen(p->aliases[k]), i);
 	}
 	indexed = xmalloc((b->v->nnotes ? b->v->nnotes : 1) *
 	    sizeof(*indexed));
 	for (i = 0; i < b->v->nnotes; i++) {
 		base = link_base(b->v->notes[i].path, &len);
-		lowercase_lookup(b, base, len);
-		if (strmap_has(&bases, base, len) ||
-		    strmap_has(&b->names, b->lookup.buf, len))
+		if (strmap_has(&linkable, base, len))
 			indexed[n++] = i;
 	}
 	link_index_init(&b->notes);
@@ -338,13 +343,13 @@ index_notes(struct builder *b)
 		base = link_base(path, &len);
 		b->contact_of[i] = LINK_NONE;
 		/* The contact whose note this is, if any. */
-		for (c = strmap_first(&bases, base, len, &it); c != STRMAP_NONE;
-		    c = strmap_next(&bases, &it))
+		for (c = strmap_first(&linkable, base, len, &it);
+		    c != STRMAP_NONE; c = strmap_next(&linkable, &it))
 			if (b->contacts[c].note == indexed[i])
 				b->contact_of[i] = c;
 	}
 	free(indexed);
-	strmap_release(&bases);
+	strmap_release(&linkable);
 }
 
 static int

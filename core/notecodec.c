@@ -460,6 +460,10 @@ struct reader {
 	const char **names;
 	size_t capnames;
 	const char *few[NAMES_ON_STACK];
+	/* The last task's heading: the tasks under one come in a row. */
+	const char *heading;
+	size_t headinglen;
+	uint32_t heading_id;
 };
 
 static uint32_t
@@ -590,6 +594,19 @@ get_task_text(struct reader *r, struct task *t)
 static void decode_fields(struct reader *r, const struct table *t,
     void *obj);
 
+/* A heading's number in the vault, stored once for a run of tasks. */
+static uint32_t
+get_heading(struct reader *r, const char *s, size_t n)
+{
+	if (r->heading_id == 0 || n != r->headinglen ||
+	    memcmp(s, r->heading, n) != 0) {
+		r->heading = s;
+		r->headinglen = n;
+		r->heading_id = store_heading(r->v, s, n);
+	}
+	return r->heading_id;
+}
+
 static void *
 get_struct_copy(struct reader *r, const struct table *t, size_t n)
 {
@@ -666,7 +683,7 @@ decode_field(struct reader *r, const struct field *f, void *obj)
 		break;
 	case FK_HEADING:
 		if (get_span(r, &s, &n, 1))
-			AT(obj, f->offset, uint32_t) = store_heading(r->v, s, n);
+			AT(obj, f->offset, uint32_t) = get_heading(r, s, n);
 		break;
 	}
 }

@@ -1,6 +1,5 @@
 /*
  * strmap.c - string → values hash table and string set (see strmap.h).
- * FNV-1a hashing.
  */
 #include "strmap.h"
 
@@ -22,39 +21,77 @@ struct strmap_entry {
 
 #define KEY_MAX ((1u << 24) - 1)
 
-static uint64_t
+/*
+ * Keys are hashed a word at a time: paths and names are tens of bytes,
+ * and a vault hashes hundreds of thousands of them. The last word is
+ * padded with zeros, the length is mixed in, and a final mix (as in
+ * splitmix64) spreads every bit, since the slot and tag take the high
+ * ones.
+ */
+#define ONES 0x0101010101010101ULL
+
+static inline uint64_t
+load_word(const char *s, size_t n)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, s, n < 8 ? n : 8);
+	return w;
+}
+
+/* Each byte of w in 'A'..'Z' to 'a'..'z', the eight at once. */
+static inline uint64_t
+fold_word(uint64_t w)
+{
+	uint64_t low7 = w & (0x7f * ONES);
+	uint64_t from_a = low7 + (0x80 - 'A') * ONES;	/* top bit: >= 'A' */
+	uint64_t past_z = low7 + (0x80 - 'Z' - 1) * ONES; /* top bit: > 'Z' */
+	uint64_t upper = from_a & ~past_z & ~w & (0x80 * ONES);
+
+	return w | upper >> 2;
+}
+
+static inline uint64_t
+mix_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 29);
+}
+
+static inline uint64_t
+finish_hash(uint64_t h, size_t n)
+{
+	h ^= n;
+	h ^= h >> 30;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 27;
+	h *= 0x94D049BB133111EBULL;
+	return h ^ (h >> 31);
+}
+
+static inline uint64_t
 hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	for (i = 0; i < n; i += 8)
+		h = mix_word(h, load_word(s + i, n - i));
+	return finish_hash(h, n);
 }
 
-static unsigned char
-fold_ascii(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
-}
-
-static uint64_t
+static inline uint64_t
 hash_folded(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= fold_ascii((unsigned char)s[i]);
-		h *= 1099511628211ULL;
-	}
-	return h;
+	for (i = 0; i < n; i += 8)
+		h = mix_word(h, fold_word(load_word(s + i, n - i)));
+	return finish_hash(h, n);
 }
 
-static uint64_t
+static inline uint64_t
 hash_key(const struct strmap *m, const char *s, size_t n)
 {
 	return m->fold ? hash_folded(s, n) : hash_bytes(s, n);
@@ -65,11 +102,13 @@ same_key(int fold, const char *a, const char *b, size_t n)
 {
 	size_t i;
 
+	if (memcmp(a, b, n) == 0)
+		return 1;
 	if (!fold)
-		return memcmp(a, b, n) == 0;
-	for (i = 0; i < n; i++)
-		if (fold_ascii((unsigned char)a[i]) !=
-		    fold_ascii((unsigned char)b[i]))
+		return 0;
+	for (i = 0; i < n; i += 8)
+		if (fold_word(load_word(a + i, n - i)) !=
+		    fold_word(load_word(b + i, n - i)))
 			return 0;
 	return 1;
 }
@@ -94,9 +133,9 @@ tag_of(uint64_t h)
 }
 
 /*
- * The home slot of hash h in a table of cap (a power of two) slots: FNV's
- * low bits are weak (paths that differ in one letter share them), so the
- * bits are mixed first (Fibonacci hashing) and the high ones taken.
+ * The home slot of hash h in a table of cap (a power of two) slots: the
+ * high bits of h mixed once more (Fibonacci hashing), so that a set's
+ * 32-bit hashes spread as well as a map's 64-bit ones.
  */
 static size_t
 home_slot(uint64_t h, size_t cap)

@@ -1,6 +1,7 @@
 /* Unit tests: strings, UTF-8, the hash table (core/util.c, strmap.c). */
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../core/strmap.h"
 #include "../../core/util.h"
@@ -80,5 +81,31 @@ main(void)
 	CHECK("folded map survives growth", missing == 0, "%d missing",
 	    missing);
 	strmap_release(&m);
+
+	/*
+	 * Every byte value, at each place of a key that spans two words:
+	 * only 'A'..'Z' meet their lowercase letter.
+	 */
+	missing = 0;
+	for (i = 0; i < 11; i++) {
+		static char key[256][11];
+		size_t c;
+
+		strmap_init_folded(&m);
+		for (c = 0; c < 256; c++) {
+			memset(key[c], 'q', sizeof(key[c]));
+			key[c][i] = (char)c;
+			strmap_get_or_add(&m, key[c], sizeof(key[c]), c);
+		}
+		for (c = 0; c < 256; c++) {
+			size_t want = c >= 'a' && c <= 'z' ? c - 32 : c;
+
+			if (strmap_first(&m, key[c], sizeof(key[c]), &it) != want)
+				missing++;
+		}
+		strmap_release(&m);
+	}
+	CHECK("folded map folds ASCII letters only, at any place",
+	    missing == 0, "%d wrong", missing);
 	return unit_exit();
 }
