@@ -19,6 +19,7 @@
 #include "../config/config.h"
 #include "../config/step.h"
 #include "../core/diag.h"
+#include "../core/engine.h"
 #include "../core/version.h"
 
 #define EXIT_OK 0
@@ -70,6 +71,8 @@ struct common {
 	int quiet;
 	int verbose;
 	int no_cache;
+	/* The tasks its scan keeps: closed ones only for a command listing them. */
+	enum engine_tasks tasks;
 
 	/* Filled by common_setup(). */
 	struct config cfg;

@@ -55,6 +55,7 @@ common_init(struct common *c, const struct command *cmd)
 {
 	memset(c, 0, sizeof(*c));
 	c->cmd = cmd;
+	c->tasks = ENGINE_OPEN_TASKS;
 	config_init(&c->cfg);
 	c->color_out = use_color(STDOUT_FILENO);
 	c->color_err = use_color(STDERR_FILENO);
@@ -205,7 +206,7 @@ common_scan(struct common *c, struct scan_result *r)
 	clock_gettime(CLOCK_REALTIME, &now);
 	cache.now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 	rc = engine_scan(r, c->vault, &c->cfg.rules, c->today,
-	    cache.path != NULL ? &cache : NULL);
+	    cache.path != NULL ? &cache : NULL, c->tasks);
 	free((char *)cache.path);
 	return rc;
 }

@@ -202,6 +202,7 @@ cmd_query(const struct command *cmd, int argc, char **argv)
 	int rc;
 
 	common_init(&c, cmd);
+	c.tasks = ENGINE_ALL_TASKS;	/* a block may select done ones */
 	if ((rc = common_parse(&c, argc, argv, options, query_option,
 	    &o)) >= 0)
 		goto out;

@@ -244,6 +244,7 @@ cmd_tasks(const struct command *cmd, int argc, char **argv)
 	int rc;
 
 	common_init(&c, cmd);
+	c.tasks = ENGINE_ALL_TASKS;	/* it lists done ones too */
 	if ((rc = common_parse(&c, argc, argv, options, tasks_option,
 	    &format)) >= 0)
 		goto out;

@@ -324,9 +324,14 @@ decide(struct scan *s, struct li *li)
 		return;
 	/*
 	 * Closed tasks are kept too: a query can select them (`done`), and
-	 * only open ones are anyone's items (contact.c).
+	 * only open ones are anyone's items (contact.c). A scan for open
+	 * tasks only checks their line and goes on.
 	 */
 	status = obsidian_status(s->settings, sym, strlen(sym));
+	if (s->v->open_tasks_only && !task_status_is_open(status->type)) {
+		task_line_check(&tl, s->path, line_of(s, li->first), s->dl);
+		return;
+	}
 	li->text = text;
 	li->textlen = textlen;
 	li->line_end = text + textlen;

@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "notecodec.h"
 #include "schedule.h"
+#include "select.h"
 #include "store.h"
 #include "vault.h"
 
@@ -96,15 +97,28 @@ excluded_folders(const struct engine_rules *rules,
 	return v;
 }
 
+/* Whether a query of v needs the closed tasks that v left out. */
+static int
+queries_count_closed(const struct vault *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nqueries; i++)
+		if (query_counts_closed(&v->queries[i]))
+			return 1;
+	return 0;
+}
+
 int
 engine_scan(struct scan_result *r, const char *root,
     const struct engine_rules *rules, int today,
-    const struct scan_cache_opts *opts)
+    const struct scan_cache_opts *opts, enum engine_tasks which)
 {
+	struct diag_list scan_dl = DIAG_LIST_INIT;
 	struct scan_cache *cache;
 	char **exclude;
 	size_t nexclude;
-	int rc;
+	int rc, open_only = which == ENGINE_OPEN_TASKS;
 
 	memset(r, 0, sizeof(*r));
 	r->today = today;
@@ -113,7 +127,15 @@ engine_scan(struct scan_result *r, const char *root,
 	cache = open_cache(opts, root, &r->settings, &r->diags);
 	exclude = excluded_folders(rules, &r->settings, &nexclude);
 	rc = vault_scan(&r->vault, root, exclude, nexclude, &r->settings,
-	    cache, &r->diags);
+	    open_only, cache, &scan_dl);
+	/* Rare: a block's limit counts closed tasks. Read them all, then. */
+	if (rc == 0 && open_only && queries_count_closed(&r->vault)) {
+		store_release(&r->vault);
+		diag_list_release(&scan_dl);
+		rc = vault_scan(&r->vault, root, exclude, nexclude,
+		    &r->settings, 0, cache, &scan_dl);
+	}
+	diag_list_move(&r->diags, &scan_dl);
 	free(exclude);
 	cache_close(cache, &r->diags);
 	if (rc != 0)

@@ -38,14 +38,25 @@ struct scan_cache_opts {
 	long long now_ns;
 };
 
+/* Which tasks the scan keeps in r->vault. */
+enum engine_tasks {
+	ENGINE_ALL_TASKS,	/* closed ones too: commands that list tasks */
+	/*
+	 * What the contacts need: open tasks, and closed ones only when a
+	 * query's limit counts them (query_counts_closed()). Closed tasks
+	 * are most of a long-kept vault's, and never anyone's item.
+	 */
+	ENGINE_OPEN_TASKS,
+};
+
 /*
- * Scan root with rules for day today, through the cache when given.
- * Returns 0, or -1 when the vault cannot be read at all (a DIAG_NO_VAULT
- * error in r->diags).
+ * Scan root with rules for day today, through the cache when given,
+ * keeping the tasks which asks for. Returns 0, or -1 when the vault
+ * cannot be read at all (a DIAG_NO_VAULT error in r->diags).
  */
 int engine_scan(struct scan_result *r, const char *root,
     const struct engine_rules *rules, int today,
-    const struct scan_cache_opts *cache);
+    const struct scan_cache_opts *cache, enum engine_tasks which);
 void scan_result_release(struct scan_result *r);
 
 #endif

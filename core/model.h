@@ -406,6 +406,13 @@ struct vault {
 	 */
 	int paths_in_arena;
 	/*
+	 * Set by vault_scan(): only open tasks are kept. Closed ones are
+	 * still read (their lines' problems are reported, the scan cache
+	 * remembers them) but not stored, for a command whose output they
+	 * cannot change (engine.h).
+	 */
+	int open_tasks_only;
+	/*
 	 * Set by vault_scan() while a thread reads: attendees and wikilink
 	 * targets are kept once each, in the set (borrowed, not owned).
 	 */

@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "model.h"
 #include "store.h"
+#include "task.h"
 #include "util.h"
 #include "version.h"
 
@@ -24,7 +25,7 @@
  * Raise when what the parser extracts changes while the tables stay the
  * same (a cached note would otherwise keep the old reading).
  */
-#define NOTECODEC_RULES 7
+#define NOTECODEC_RULES 8
 
 enum field_kind {
 	FK_INT,			/* int (or an enum) */
@@ -164,14 +165,15 @@ static const struct field task_more_rows[] = {
 };
 static const struct table task_more_table = TABLE(task_more, task_more_rows);
 
+/* The status first: a reader that wants open tasks only reads no further. */
 static const struct field task_rows[] = {
+	ENUM(task, status, FK_UCHAR, TASK_STATUS_LAST),
 	BITS(task, line, TASK_LINE_BITS),
 	ROW(task, text, FK_TASK_TEXT),
 	ROW(task, symbol, FK_SYMBOL),
 	ROW(task, due, FK_INT),
 	NESTED(task, more, FK_OPTIONAL, task_more_table),
 	ROW(task, heading, FK_HEADING),
-	ENUM(task, status, FK_UCHAR, TASK_STATUS_LAST),
 	ENUM(task, priority, FK_UCHAR, PRIORITY_LAST),
 	ROW(task, flags, FK_UCHAR),
 };
@@ -416,6 +418,22 @@ encode_fields(struct strbuf *b, const struct vault *v, const struct table *t,
 		encode_field(b, v, &t->fields[k], obj);
 }
 
+/* A task is its size, then its fields: a reader can step over it. */
+static void
+encode_task(struct strbuf *b, const struct vault *v, const struct task *t)
+{
+	size_t at = b->len;
+	uint32_t size;
+
+	put_u32(b, 0);
+	encode_fields(b, v, &task_table, t);
+	size = (uint32_t)(b->len - at - 4);
+	b->buf[at] = (char)(size & 0xff);
+	b->buf[at + 1] = (char)(size >> 8 & 0xff);
+	b->buf[at + 2] = (char)(size >> 16 & 0xff);
+	b->buf[at + 3] = (char)(size >> 24 & 0xff);
+}
+
 static void
 encode_note(struct strbuf *b, const struct vault *v, size_t index)
 {
@@ -425,7 +443,7 @@ encode_note(struct strbuf *b, const struct vault *v, size_t index)
 	encode_fields(b, v, &note_table, n);
 	put_u32(b, n->ntasks);
 	for (i = 0; i < n->ntasks; i++)
-		encode_fields(b, v, &task_table, &v->tasks[n->task_first + i]);
+		encode_task(b, v, &v->tasks[n->task_first + i]);
 	put_u32(b, (uint32_t)nqueries);
 	for (i = 0; i < nqueries; i++)
 		encode_fields(b, v, &query_table, &v->queries[first + i]);
@@ -467,6 +485,13 @@ struct reader {
 };
 
 static uint32_t
+u32_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint32_t
 get_u32(struct reader *r)
 {
 	uint32_t v;
@@ -475,8 +500,7 @@ get_u32(struct reader *r)
 		r->bad = 1;
 		return 0;
 	}
-	v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 |
-	    (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
+	v = u32_at(r->p);
 	r->p += 4;
 	return v;
 }
@@ -697,6 +721,32 @@ decode_fields(struct reader *r, const struct table *t, void *obj)
 		decode_field(r, &t->fields[k], obj);
 }
 
+/*
+ * A task of note index; a closed one is stepped over when the vault
+ * keeps open tasks only (its status is the first field).
+ */
+static void
+decode_task(struct reader *r, size_t index)
+{
+	uint32_t size = get_count(r);
+	const unsigned char *end = r->p + size;
+
+	if (r->bad)
+		return;
+	if (r->v->open_tasks_only && size >= 4) {
+		uint32_t status = u32_at(r->p);
+
+		if (status <= TASK_STATUS_LAST &&
+		    !task_status_is_open((enum task_status)status)) {
+			r->p = end;
+			return;
+		}
+	}
+	decode_fields(r, &task_table, store_task(r->v, index));
+	if (!r->bad && r->p != end)
+		r->bad = 1;
+}
+
 static void
 decode_note(struct reader *r, const char *relpath)
 {
@@ -706,7 +756,7 @@ decode_note(struct reader *r, const char *relpath)
 	decode_fields(r, &note_table, store_note(r->v, relpath));
 	n = get_count(r);
 	for (i = 0; i < n && !r->bad; i++)
-		decode_fields(r, &task_table, store_task(r->v, index));
+		decode_task(r, index);
 	n = get_count(r);
 	for (i = 0; i < n && !r->bad; i++) {
 		struct query q = { .note = index };

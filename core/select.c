@@ -83,6 +83,20 @@ is_done(const struct task *t)
 	    t->status == TASK_NON_TASK;
 }
 
+int
+query_counts_closed(const struct query *q)
+{
+	size_t k;
+
+	if (q->error != NULL || (q->limit < 0 && q->limit_groups < 0))
+		return 0;
+	for (k = 0; k < q->nfilters; k++)
+		if (q->filters[k].top && q->filters[k].field == QF_DONE &&
+		    q->filters[k].negate)
+			return 0;
+	return 1;
+}
+
 static size_t
 ptr_hash(const void *p, size_t cap)
 {

@@ -15,6 +15,13 @@
 
 struct query_env;
 
+/*
+ * Can closed tasks change which open tasks q selects? Only through its
+ * `limit` or `limit groups`, which count closed tasks too, unless a
+ * top-level `not done` keeps them out.
+ */
+int query_counts_closed(const struct query *q);
+
 /* For the queries of vault v run on day today (v may not change after). */
 struct query_env *query_env_new(const struct vault *v, int today);
 void query_env_free(struct query_env *e);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "task.h"
 
 struct note *
 store_note(struct vault *v, const char *relpath)
@@ -99,6 +100,27 @@ store_truncate(struct vault *v, size_t nnotes, size_t ntasks,
 	v->ntasks = ntasks;
 	v->nqueries = nqueries;
 	v->nheadings = nheadings;
+}
+
+void
+store_drop_closed(struct vault *v, size_t note_first)
+{
+	size_t i, kept;
+
+	if (note_first >= v->nnotes)
+		return;
+	kept = v->notes[note_first].task_first;
+	for (i = note_first; i < v->nnotes; i++) {
+		struct note *n = &v->notes[i];
+		size_t t, first = n->task_first, end = first + n->ntasks;
+
+		n->task_first = (uint32_t)kept;
+		for (t = first; t < end; t++)
+			if (task_is_open(&v->tasks[t]))
+				v->tasks[kept++] = v->tasks[t];
+		n->ntasks = (uint32_t)(kept - n->task_first);
+	}
+	v->ntasks = kept;
 }
 
 void

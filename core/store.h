@@ -68,6 +68,13 @@ void store_truncate(struct vault *v, size_t nnotes, size_t ntasks,
     size_t nqueries, size_t nheadings);
 
 /*
+ * Drop the closed tasks of notes note_first.. (the last ones added, whose
+ * tasks end v->tasks); the open ones keep their order. Their strings
+ * stay in the arena until store_release().
+ */
+void store_drop_closed(struct vault *v, size_t note_first);
+
+/*
  * Move src's notes, tasks, queries and strings to the end of dst, which
  * is what reading src's files after dst's would have made. src is left
  * empty.

@@ -46,11 +46,15 @@ task_status(const struct task *t)
 }
 
 int
+task_status_is_open(enum task_status st)
+{
+	return st == TASK_TODO || st == TASK_IN_PROGRESS || st == TASK_ON_HOLD;
+}
+
+int
 task_is_open(const struct task *t)
 {
-	enum task_status st = task_status(t);
-
-	return st == TASK_TODO || st == TASK_IN_PROGRESS || st == TASK_ON_HOLD;
+	return task_status_is_open(task_status(t));
 }
 
 /* ------------------------------------------------------- white space */

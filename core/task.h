@@ -31,6 +31,8 @@ int task_next_tag(const char *text, size_t n, size_t *pos,
 const char *task_status_name(enum task_status st);	/* "todo", ... */
 enum task_status task_status(const struct task *t);
 int task_is_open(const struct task *t);
+/* An open status: TODO, IN_PROGRESS, ON_HOLD (Tasks: not isCompleted()). */
+int task_status_is_open(enum task_status st);
 
 /*
  * Read "[c]" at the start of s, followed by white space or the end of s.

@@ -368,6 +368,7 @@ add_file(struct walk *w, int dirfd, const char *path)
 	c = xcalloc(1, sizeof(*c));
 	c->v.settings = w->r->settings;
 	c->v.paths_in_arena = 1;
+	c->v.open_tasks_only = w->v->open_tasks_only;
 	c->files[c->nfiles++] = f;
 	w->filling = c;
 	publish_chunk(w->r, c);
@@ -519,15 +520,22 @@ read_file(struct reading *t, const struct file *f, struct vault *v,
 		return;		/* unreadable now: not remembered */
 	} else if (read_fd(fd, f->path, (long long)st.st_size, &t->buf,
 	    dl) == 0) {
+		/* The cache remembers every task, for every command. */
+		int open_only = v->open_tasks_only;
+
+		v->open_tasks_only = 0;
 		v->bytes_read += t->buf.len;
 		v->nread++;
 		vault_add_file(v, f->path, strbuf_str(&t->buf), t->buf.len,
 		    dl);
+		v->open_tasks_only = open_only;
 	} else
 		return;		/* unreadable now: not remembered */
 	strbuf_reset(&t->blob);
 	notecodec_encode(&t->blob, v, note_first, dl, diag_first);
 	cache_put(t->r->cache, f->path, &m, t->blob.buf, t->blob.len);
+	if (v->open_tasks_only)
+		store_drop_closed(v, note_first);
 }
 
 /* The next ready chunk and its range's bounds; NULL when none is left. */
@@ -683,7 +691,7 @@ folders_to_keep(void)
 int
 vault_scan(struct vault *v, const char *root, char *const *exclude,
     size_t nexclude, const struct obsidian_settings *settings,
-    struct scan_cache *cache, struct diag_list *dl)
+    int open_tasks_only, struct scan_cache *cache, struct diag_list *dl)
 {
 	struct walk w = { .v = v, .exclude = exclude, .nexclude = nexclude,
 		.path = STRBUF_INIT, .dl = dl };
@@ -694,6 +702,7 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 	v->root = xstrdup(root);
 	v->paths_in_arena = 1;
 	v->settings = settings;
+	v->open_tasks_only = open_tasks_only;
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		diag_error(dl, DIAG_NO_VAULT, root, 0,
 		    "pass --vault DIR or set \"vault:\" in the config",

@@ -31,13 +31,15 @@ struct scan_cache;
 /*
  * Scan root. exclude lists folders relative to the root. The notes are
  * read under settings (borrowed for the vault's life: v->settings; NULL:
- * Tasks' defaults). With a cache (may be NULL), unchanged files are taken
- * from it and the others are remembered in it. Returns 0, or -1 when the
- * root itself cannot be read (a DIAG_NO_VAULT error on dl).
+ * Tasks' defaults). With open_tasks_only, closed tasks are read but not
+ * kept (v->open_tasks_only). With a cache (may be NULL), unchanged files
+ * are taken from it and the others are remembered in it, all their tasks
+ * included. Returns 0, or -1 when the root itself cannot be read (a
+ * DIAG_NO_VAULT error on dl).
  */
 int vault_scan(struct vault *v, const char *root, char *const *exclude,
     size_t nexclude, const struct obsidian_settings *settings,
-    struct scan_cache *cache, struct diag_list *dl);
+    int open_tasks_only, struct scan_cache *cache, struct diag_list *dl);
 
 /*
  * Parse one file's bytes as note `relpath` (also used by the fuzzers and
