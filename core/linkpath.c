@@ -322,19 +322,23 @@ link_index_resolve(struct link_index *ix, const char *target, size_t n,
 		target++;
 		n--;
 	}
-	strbuf_reset(sb);
-	lower_into(sb, target, n);
-	if (sb->len == 0)
+	if (n == 0)
 		return LINK_NONE;
-	slash = memrchr(sb->buf, '/', sb->len);
-	if (slash == NULL) {
-		/* One note of that name: every rule below finds it. */
-		slot = lookup_one(&ix->by_base, sb->buf, sb->len);
+	if (memchr(target, '/', n) == NULL) {
+		/*
+		 * One note of that name: every rule below finds it. The map
+		 * folds case, and a link is most often written as the note
+		 * is named: looked up as written.
+		 */
+		slot = lookup_one(&ix->by_base, target, n);
 		if (slot == STRMAP_NONE)
 			return LINK_NONE;
 		if (ix->next[ix->head[slot]] == LINK_NONE)
 			return ix->head[slot];
 	}
+	strbuf_reset(sb);
+	lower_into(sb, target, n);
+	slash = memrchr(sb->buf, '/', sb->len);
 	if ((id = path_lookup(ix, sb->buf, sb->len)) != STRMAP_NONE)
 		return id;
 	base = slash ? slash + 1 : sb->buf;

@@ -491,7 +491,7 @@ u32_at(const unsigned char *p)
 	    (uint32_t)p[3] << 24;
 }
 
-static uint32_t
+static inline uint32_t
 get_u32(struct reader *r)
 {
 	uint32_t v;
@@ -576,7 +576,7 @@ get_names(struct reader *r)
 	return r->bad ? 0 : count;
 }
 
-static unsigned
+static inline unsigned
 get_bounded(struct reader *r, const struct field *f)
 {
 	uint32_t v = get_u32(r);
@@ -643,29 +643,19 @@ get_struct_copy(struct reader *r, const struct table *t, size_t n)
 	return p;
 }
 
+/* The fields that are more than a number (decode_fields() does those). */
 static void
 decode_field(struct reader *r, const struct field *f, void *obj)
 {
 	const char *s;
 	size_t n;
-	uint32_t v;
 
 	switch (f->kind) {
 	case FK_INT:
-		AT(obj, f->offset, int) = (int)get_bounded(r, f);
-		break;
 	case FK_U32:
-		AT(obj, f->offset, uint32_t) = get_bounded(r, f);
-		break;
 	case FK_UCHAR:
-		v = get_bounded(r, f);
-		r->bad |= v > 0xff;
-		AT(obj, f->offset, unsigned char) = (unsigned char)v;
-		break;
 	case FK_BITS:
-		/* max is the field's width: a wider value is damage. */
-		f->set(obj, get_bounded(r, f));
-		break;
+		BUG("decode_field: a number");
 	case FK_STR:
 		AT(obj, f->offset, const char *) = get_str(r);
 		break;
@@ -712,13 +702,36 @@ decode_field(struct reader *r, const struct field *f, void *obj)
 	}
 }
 
+/* Numbers, most of a blob's fields, are read here without a call. */
 static void
 decode_fields(struct reader *r, const struct table *t, void *obj)
 {
 	size_t k;
+	uint32_t v;
 
-	for (k = 0; k < t->nfields && !r->bad; k++)
-		decode_field(r, &t->fields[k], obj);
+	for (k = 0; k < t->nfields && !r->bad; k++) {
+		const struct field *f = &t->fields[k];
+
+		switch (f->kind) {
+		case FK_INT:
+			AT(obj, f->offset, int) = (int)get_bounded(r, f);
+			break;
+		case FK_U32:
+			AT(obj, f->offset, uint32_t) = get_bounded(r, f);
+			break;
+		case FK_UCHAR:
+			v = get_bounded(r, f);
+			r->bad |= v > 0xff;
+			AT(obj, f->offset, unsigned char) = (unsigned char)v;
+			break;
+		case FK_BITS:
+			/* max is the field's width: a wider value is damage. */
+			f->set(obj, get_bounded(r, f));
+			break;
+		default:
+			decode_field(r, f, obj);
+		}
+	}
 }
 
 /*

@@ -439,16 +439,44 @@ filter_matches(struct query_env *e, const struct query_filter *f,
  * The block's postfix expression on t. With note_checked, its top-level
  * note filters are known to hold already.
  */
+/*
+ * The commonest block is filters that must each hold: they are tried in
+ * turn, and the first that fails ends it. -1 when q is not just that.
+ */
+static int
+eval_conjunction(struct query_env *e, const struct query *q,
+    const struct task *t, const struct note *tn, int note_checked)
+{
+	size_t k;
+
+	for (k = 0; k < q->nfilters; k++)
+		if (!q->filters[k].top)
+			return -1;
+	for (k = 0; k < q->nfilters; k++) {
+		const struct query_filter *f = &q->filters[k];
+
+		if (note_checked && is_note_filter(f))
+			continue;
+		if (!filter_matches(e, f, t, tn))
+			return 0;
+	}
+	return 1;
+}
+
 static int
 eval(struct query_env *e, const struct query *q, const struct task *t,
     const struct note *tn, int note_checked)
 {
 	size_t i, sp = 0;
+	int all;
 
 	if (q->error != NULL)
 		return 0;
 	if (q->nnodes == 0)
 		return 1;
+	if (q->nnodes == 2 * q->nfilters - 1 &&
+	    (all = eval_conjunction(e, q, t, tn, note_checked)) >= 0)
+		return all;
 	GROW(e->stack, e->capstack, q->nnodes);
 	for (i = 0; i < q->nnodes; i++) {
 		const struct query_node *nd = &q->nodes[i];
