@@ -12,6 +12,7 @@
  */
 #include "task.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "date.h"
@@ -521,6 +522,25 @@ peel_tag(const char *line, size_t *n, struct task_span *tag)
 	return 1;
 }
 
+/* Any byte of s[0..n) past ASCII? Every signifier emoji has some. */
+static int
+has_non_ascii(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			return 1;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 /* One pass of deserialize()'s loop: did any field come off the end? */
 static int
 peel_once(struct task_line *tl, const char *line, size_t *n, int dataview)
@@ -529,6 +549,18 @@ peel_once(struct task_line *tl, const char *line, size_t *n, int dataview)
 	int matched = 0;
 	size_t i;
 
+	/*
+	 * A line that is ASCII can end in no emoji field, only in a tag:
+	 * the fields' patterns need not each scan its words back.
+	 */
+	if (!dataview && !has_non_ascii(line, *n)) {
+		if (tl->ntags < TASK_LINE_RUNS && peel_tag(line, n,
+		    &tl->tags[tl->ntags])) {
+			tl->ntags++;
+			return 1;
+		}
+		return 0;
+	}
 	if (peel_priority(line, n, dataview, &tl->priority))
 		matched = 1;
 	for (i = 0; i < sizeof(date_fields) / sizeof(date_fields[0]); i++)
