@@ -633,7 +633,8 @@ props_release(struct fm_ctx *c)
  * The frontmatter's one YAML document. Obsidian rejects properties that
  * hold a second document (text after a "..." line), so they count as
  * invalid YAML here too. Returns 1 with doc loaded, 0 for a syntax error
- * (parser holds the problem), -1 for a second document at *line (from 0).
+ * (parser holds the problem), -1 for a second document at *line (counted
+ * from 0).
  */
 static int
 load_one_document(yaml_parser_t *parser, yaml_document_t *doc, int *line)
@@ -643,6 +644,10 @@ load_one_document(yaml_parser_t *parser, yaml_document_t *doc, int *line)
 
 	if (!yaml_parser_load(parser, doc))
 		return 0;
+	/*
+	 * Only a "..." line ends a document that loaded: what follows it is
+	 * the second one, be it YAML or not (libyaml wants a "---" then).
+	 */
 	if (!yaml_parser_load(parser, &more)) {
 		*line = (int)parser->problem_mark.line;
 		yaml_document_delete(doc);
