@@ -283,20 +283,6 @@ add_names(struct builder *b)
 	}
 }
 
-/* The base name of a note's path, without ".md", as links name it. */
-static const char *
-link_base(const char *path, size_t *len)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	size_t n = strlen(base);
-
-	if (n >= 3 && ascii_casecmp_n(base + n - 3, 3, ".md", 3) == 0)
-		n -= 3;
-	*len = n;
-	return base;
-}
-
 /*
  * Every note a link can reach that matters to contacts, to resolve links
  * as Obsidian. A link reaches only notes of its base name, so those are
@@ -310,16 +296,16 @@ static void
 index_notes(struct builder *b)
 {
 	struct strmap linkable;	/* case folded: base name -> contact */
-	size_t *indexed, n = 0, i, k, len, it;
-	const char *base;
+	size_t *indexed, n = 0, i, k, it;
 
 	strmap_init_folded(&linkable);
 	for (i = 0; i < b->ncontacts; i++) {
 		const struct contact *c = &b->contacts[i];
-		const struct note_person *p = note_person(&b->v->notes[c->note]);
+		const struct note *note = &b->v->notes[c->note];
+		const struct note_person *p = note_person(note);
 
-		base = link_base(b->v->notes[c->note].path, &len);
-		strmap_add(&linkable, base, len, i);
+		strmap_add(&linkable, note_filename(note), note_stem_len(note),
+		    i);
 		strmap_add(&linkable, c->name, strlen(c->name), i);
 		for (k = 0; k < p->naliases; k++)
 			strmap_add(&linkable, p->aliases[k],
@@ -327,23 +313,22 @@ index_notes(struct builder *b)
 	}
 	indexed = xmalloc((b->v->nnotes ? b->v->nnotes : 1) *
 	    sizeof(*indexed));
-	for (i = 0; i < b->v->nnotes; i++) {
-		base = link_base(b->v->notes[i].path, &len);
-		if (strmap_has(&linkable, base, len))
+	for (i = 0; i < b->v->nnotes; i++)
+		if (strmap_has(&linkable, note_filename(&b->v->notes[i]),
+		    note_stem_len(&b->v->notes[i])))
 			indexed[n++] = i;
-	}
 	link_index_init(&b->notes);
 	link_index_reserve(&b->notes, n);
 	b->contact_of = xmalloc((n ? n : 1) * sizeof(*b->contact_of));
 	for (i = 0; i < n; i++) {
-		const char *path = b->v->notes[indexed[i]].path;
+		const struct note *note = &b->v->notes[indexed[i]];
 		size_t c;
 
-		link_index_add(&b->notes, path);
-		base = link_base(path, &len);
+		link_index_add(&b->notes, note->path);
 		b->contact_of[i] = LINK_NONE;
 		/* The contact whose note this is, if any. */
-		for (c = strmap_first(&linkable, base, len, &it);
+		for (c = strmap_first(&linkable, note_filename(note),
+		    note_stem_len(note), &it);
 		    c != STRMAP_NONE; c = strmap_next(&linkable, &it))
 			if (b->contacts[c].note == indexed[i])
 				b->contact_of[i] = c;

@@ -12,7 +12,6 @@
  */
 #include "task.h"
 
-#include <stdint.h>
 #include <string.h>
 
 #include "date.h"
@@ -522,45 +521,15 @@ peel_tag(const char *line, size_t *n, struct task_span *tag)
 	return 1;
 }
 
-/* Any byte of s[0..n) past ASCII? Every signifier emoji has some. */
+/* The fields deserialize() tries before tags: did any come off the end? */
 static int
-has_non_ascii(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		if (w & 0x8080808080808080ULL)
-			return 1;
-	}
-	for (; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 1;
-	return 0;
-}
-
-/* One pass of deserialize()'s loop: did any field come off the end? */
-static int
-peel_once(struct task_line *tl, const char *line, size_t *n, int dataview)
+peel_before_tags(struct task_line *tl, const char *line, size_t *n,
+    int dataview)
 {
 	struct task_span v;
 	int matched = 0;
 	size_t i;
 
-	/*
-	 * A line that is ASCII can end in no emoji field, only in a tag:
-	 * the fields' patterns need not each scan its words back.
-	 */
-	if (!dataview && !has_non_ascii(line, *n)) {
-		if (tl->ntags < TASK_LINE_RUNS && peel_tag(line, n,
-		    &tl->tags[tl->ntags])) {
-			tl->ntags++;
-			return 1;
-		}
-		return 0;
-	}
 	if (peel_priority(line, n, dataview, &tl->priority))
 		matched = 1;
 	for (i = 0; i < sizeof(date_fields) / sizeof(date_fields[0]); i++)
@@ -578,11 +547,28 @@ peel_once(struct task_line *tl, const char *line, size_t *n, int dataview)
 	if (peel_field(line, n, dataview, on_completion_symbol,
 	    "onCompletion::", VK_WORD, &tl->on_completion))
 		matched = 1;
+	return matched;
+}
+
+/* One pass of deserialize()'s loop: did any field come off the end? */
+static int
+peel_once(struct task_line *tl, const char *line, size_t *n, int dataview)
+{
+	/*
+	 * Every signifier emoji has a byte past ASCII: an ASCII line in the
+	 * emoji format can end in a tag only, and the fields' patterns need
+	 * not each scan its words back.
+	 */
+	int fields = dataview || ascii_span(line, *n) < *n;
+	int matched = fields && peel_before_tags(tl, line, n, dataview);
+
 	if (tl->ntags < TASK_LINE_RUNS && peel_tag(line, n,
 	    &tl->tags[tl->ntags])) {
 		tl->ntags++;
 		matched = 1;
 	}
+	if (!fields)
+		return matched;
 	if (peel_field(line, n, dataview, id_symbol, "id::", VK_ID, &tl->id))
 		matched = 1;
 	if (peel_field(line, n, dataview, depends_symbol, "dependsOn::",

@@ -491,26 +491,33 @@ utf8_seq_len(const unsigned char *s, size_t avail)
 }
 
 size_t
+ascii_span(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t word;
+
+	/* Notes are mostly ASCII: eight bytes at a time. */
+	for (; n - i >= 8; i += 8) {
+		memcpy(&word, s + i, 8);
+		if ((word & 0x8080808080808080ULL) != 0)
+			break;
+	}
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
+}
+
+size_t
 utf8_first_invalid(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
 		size_t len;
-		uint64_t word;
 
-		/* Notes are mostly ASCII: eight bytes at a time. */
-		if (n - i >= 8) {
-			memcpy(&word, s + i, 8);
-			if ((word & 0x8080808080808080ULL) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
+		i += ascii_span((const char *)s + i, n - i);
+		if (i == n)
+			break;
 		len = utf8_seq_len(s + i, n - i);
 		if (len == 0)
 			return i;

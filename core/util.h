@@ -98,6 +98,8 @@ char *xdg_path(const char *var, const char *fallback, const char *file);
 
 /* ASCII-only case folding: names and tags compare this way. */
 int ascii_casecmp_n(const char *a, size_t alen, const char *b, size_t blen);
+/* How many bytes s[0..n) starts with that are ASCII (n: all of them). */
+size_t ascii_span(const char *s, size_t n);
 /* Case-insensitive (ASCII) substring test; an empty needle matches. */
 int ascii_contains(const char *hay, size_t haylen, const char *needle,
     size_t nlen);
