@@ -21,8 +21,9 @@
  * walks the notes sharing the base name once, and its answer is kept
  * for the next link written so (add no note after the first lookup).
  * The index borrows the paths given to link_index_add(), which must
- * outlive it (it compares them case-insensitively); it keeps lowercased
- * copies of their base names in its own arena.
+ * outlive it: it compares them, and their base names, case-insensitively.
+ * Its own arena holds lowercased copies of the paths of long chains and
+ * of the "folder/name" endings it has looked up.
  */
 #ifndef FOLLOWUP_LINKPATH_H
 #define FOLLOWUP_LINKPATH_H
@@ -46,7 +47,7 @@
 int linkpath_from_href(const char *s, size_t n, struct strbuf *out);
 
 struct link_index {
-	struct arena keys;	/* lowercased paths and base names */
+	struct arena keys;	/* lowercased by_path and endings keys */
 	struct strmap by_base;	/* base name -> slot (its chain: paths too) */
 	struct strmap by_path;	/* path -> note, for long chains only */
 	struct strmap endings;	/* "folder/name" -> its shortest ending */

@@ -285,13 +285,23 @@ notecodec_format(void)
 
 /* ------------------------------------------------------------ writing */
 
+/* v as the blob writes a number: four bytes, least significant first. */
+static void
+u32_to(char *p, uint32_t v)
+{
+	p[0] = (char)(v & 0xff);
+	p[1] = (char)(v >> 8 & 0xff);
+	p[2] = (char)(v >> 16 & 0xff);
+	p[3] = (char)(v >> 24 & 0xff);
+}
+
 static void
 put_u32(struct strbuf *b, uint32_t v)
 {
-	unsigned char x[4] = { v & 0xff, v >> 8 & 0xff, v >> 16 & 0xff,
-		v >> 24 & 0xff };
+	char x[4];
 
-	strbuf_add(b, (const char *)x, 4);
+	u32_to(x, v);
+	strbuf_add(b, x, 4);
 }
 
 #define NULL_STR UINT32_MAX
@@ -423,15 +433,10 @@ static void
 encode_task(struct strbuf *b, const struct vault *v, const struct task *t)
 {
 	size_t at = b->len;
-	uint32_t size;
 
 	put_u32(b, 0);
 	encode_fields(b, v, &task_table, t);
-	size = (uint32_t)(b->len - at - 4);
-	b->buf[at] = (char)(size & 0xff);
-	b->buf[at + 1] = (char)(size >> 8 & 0xff);
-	b->buf[at + 2] = (char)(size >> 16 & 0xff);
-	b->buf[at + 3] = (char)(size >> 24 & 0xff);
+	u32_to(b->buf + at, (uint32_t)(b->len - at - 4));
 }
 
 static void

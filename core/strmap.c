@@ -192,15 +192,19 @@ strmap_has(const struct strmap *m, const char *key, size_t len)
 	    m->fold, key, len, hash_key(m, key, len))->key != NULL;
 }
 
-void
-strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
+/*
+ * The entry for key, made (with no value yet) when it is new: what adding
+ * and get-or-add share.
+ */
+static struct strmap_entry *
+entry_for(struct strmap *m, const char *key, size_t len, size_t value,
+    const char *who)
 {
 	uint64_t h = hash_key(m, key, len);
 	struct strmap_entry *e;
-	uint32_t v;
 
 	if (len > KEY_MAX || value >= VALUE_NONE)
-		BUG("strmap_add: key of %zu bytes, value %zu", len, value);
+		BUG("%s: key of %zu bytes, value %zu", who, len, value);
 	if ((m->used + 1) * 2 > m->cap)
 		rehash(m);
 	e = find_slot(m->slots, m->cap, m->fold, key, len, h);
@@ -211,9 +215,13 @@ strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 		e->head = VALUE_NONE;
 		m->used++;
 	}
-	for (v = e->head; v != VALUE_NONE; v = m->values[v + 1])
-		if (m->values[v] == value)
-			return;
+	return e;
+}
+
+/* Put value first in e's chain. */
+static void
+push_value(struct strmap *m, struct strmap_entry *e, size_t value)
+{
 	GROW(m->values, m->capvalues, m->nvalues + 2);
 	m->values[m->nvalues] = (uint32_t)value;
 	m->values[m->nvalues + 1] = e->head;
@@ -221,31 +229,28 @@ strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
 	m->nvalues += 2;
 }
 
+void
+strmap_add(struct strmap *m, const char *key, size_t len, size_t value)
+{
+	struct strmap_entry *e = entry_for(m, key, len, value, "strmap_add");
+	uint32_t v;
+
+	for (v = e->head; v != VALUE_NONE; v = m->values[v + 1])
+		if (m->values[v] == value)
+			return;
+	push_value(m, e, value);
+}
+
 size_t
 strmap_get_or_add(struct strmap *m, const char *key, size_t len,
     size_t value)
 {
-	uint64_t h = hash_key(m, key, len);
-	struct strmap_entry *e;
+	struct strmap_entry *e = entry_for(m, key, len, value,
+	    "strmap_get_or_add");
 
-	if (len > KEY_MAX || value >= VALUE_NONE)
-		BUG("strmap_get_or_add: key of %zu bytes, value %zu", len,
-		    value);
-	if ((m->used + 1) * 2 > m->cap)
-		rehash(m);
-	e = find_slot(m->slots, m->cap, m->fold, key, len, h);
-	if (e->key != NULL)
+	if (e->head != VALUE_NONE)
 		return m->values[e->head];
-	e->key = key;
-	e->len = (uint32_t)len;
-	e->tag = tag_of(h);
-	e->head = VALUE_NONE;
-	m->used++;
-	GROW(m->values, m->capvalues, m->nvalues + 2);
-	m->values[m->nvalues] = (uint32_t)value;
-	m->values[m->nvalues + 1] = VALUE_NONE;
-	e->head = (uint32_t)m->nvalues;
-	m->nvalues += 2;
+	push_value(m, e, value);
 	return value;
 }
 
