@@ -412,7 +412,7 @@ cmd_run(const struct command *cmd, int argc, char **argv)
 	lg = (struct logger){ &c, o.json, stderr_is_journal() };
 	if ((lock = paths_run_lock()) == NULL) {
 		diag_error(&dl, DIAG_CONFIG, NULL, 0, "set HOME, or "
-		    "XDG_RUNTIME_DIR", "no folder for the lock that keeps two "
+		    "XDG_STATE_HOME", "no folder for the lock that keeps two "
 		    "runs apart");
 	} else if ((fd = file_lock(lock, o.wait_seconds, &holder, &dl)) ==
 	    FILE_LOCK_HELD) {

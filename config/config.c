@@ -10,10 +10,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "../core/contact.h"
 #include "../core/diag.h"
+#include "../core/fileio.h"
 #include "../core/paths.h"
 #include "../core/date.h"
 #include "../core/util.h"
@@ -50,6 +52,10 @@ struct config_key {
 	/* For KT_SECTION, MAY: checks across its keys, once they are read. */
 	void (*check)(struct loader *l, yaml_node_t *node);
 };
+
+#define CONFIG_MAX_FILE ((size_t)1 << 20)
+/* A secret's file: its first line is the secret. */
+#define SECRET_MAX ((size_t)64 << 10)
 
 #define FIELD(f) offsetof(struct config, f), 0
 #define LIST(f, n) offsetof(struct config, f), offsetof(struct config, n)
@@ -1027,36 +1033,25 @@ int
 config_load(struct config *cfg, const char *path, int must_exist,
     struct diag_list *dl)
 {
-	struct strbuf text = STRBUF_INIT;
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "re");
+	const char *why;
+	char *text;
+	size_t len;
 	struct stat st;
-	int rc;
+	int rc = file_read_regular(path, CONFIG_MAX_FILE, &text, &len, &st,
+	    &why);
 
-	if (f == NULL) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
+	if (rc > 0 && !must_exist)
+		return 0;
+	if (rc != 0) {
 		diag_error(dl, DIAG_CONFIG, path, 0,
 		    "pass an existing file with --config, or none for the "
-		    "defaults", "cannot read config: %s", strerror(errno));
+		    "defaults", "cannot read config: %s", rc > 0 ?
+		    strerror(ENOENT) : errno == EFBIG ? "it is over 1 MiB" :
+		    why);
 		return -1;
 	}
-	if (fstat(fileno(f), &st) != 0)
-		memset(&st, 0, sizeof(st));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (text.len + n > ((size_t)1 << 20)) {
-			diag_error(dl, DIAG_CONFIG, path, 0, NULL,
-			    "config file is over 1 MiB");
-			fclose(f);
-			strbuf_release(&text);
-			return -1;
-		}
-		strbuf_add(&text, chunk, n);
-	}
-	fclose(f);
-	rc = config_parse(cfg, path, strbuf_str(&text), text.len, dl);
-	strbuf_release(&text);
+	rc = config_parse(cfg, path, text, len, dl);
+	free(text);
 	if (cfg->secret_line != 0 && (st.st_mode & 077) != 0) {
 		char *hint = xasprintf("chmod 600 %s, or keep the secret out "
 		    "of it: publish_password_file, publish_password_env or "
@@ -1083,39 +1078,74 @@ config_secret_release(struct config_secret *s)
 	free(s->credential);
 }
 
-/* The first line of file path, at most 4 KiB; NULL with a diag. */
+/*
+ * Refuse a secret's file that others could read or replace, as ssh
+ * refuses such a key: its mode must give group and others nothing, and
+ * it must be ours (or root's).
+ */
+static int
+secret_file_guarded(const char *path, const struct stat *st,
+    const char *what, struct diag_list *dl)
+{
+	char *hint;
+
+	if ((st->st_mode & 077) == 0 && (st->st_uid == geteuid() ||
+	    st->st_uid == 0))
+		return 0;
+	if ((st->st_mode & 077) != 0) {
+		hint = xasprintf("chmod 600 %s", path);
+		diag_error(dl, DIAG_CONFIG, path, 0, hint, "%s: group or "
+		    "others can %s this file (mode %03o): refused", what,
+		    (st->st_mode & 022) != 0 ? "write" : "read",
+		    (unsigned)(st->st_mode & 0777));
+	} else {
+		hint = xasprintf("chown it to the user followup runs as, or "
+		    "write the secret in a file of your own");
+		diag_error(dl, DIAG_CONFIG, path, 0, hint, "%s: this file "
+		    "belongs to another user (uid %ld): refused", what,
+		    (long)st->st_uid);
+	}
+	free(hint);
+	return -1;
+}
+
+/*
+ * The first line of file path, at most SECRET_MAX bytes; NULL with a
+ * diag. guarded: check who may read it (not for a systemd credential,
+ * whose folder systemd guards).
+ */
 static char *
 secret_from_file(const char *path, const char *what, const char *key,
-    struct diag_list *dl)
+    int guarded, struct diag_list *dl)
 {
-	char buf[4097];
-	size_t n;
-	FILE *f = fopen(path, "re");
+	const char *why;
+	char *text, *out;
+	size_t len;
+	struct stat st;
+	int rc = file_read_regular(path, SECRET_MAX, &text, &len, &st, &why);
 
-	if (f == NULL) {
+	if (rc != 0) {
 		char *hint = xasprintf("check %s, or the file's permissions",
 		    key);
 
 		diag_error(dl, DIAG_CONFIG, path, 0, hint, "cannot read %s "
-		    "from this file: %s", what, strerror(errno));
+		    "from this file: %s", what, rc > 0 ? strerror(ENOENT) :
+		    why);
 		free(hint);
 		return NULL;
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (buf[0] == '\0') {
+	text[strcspn(text, "\r\n")] = '\0';
+	if (guarded && secret_file_guarded(path, &st, what, dl) != 0)
+		out = NULL;
+	else if (text[0] == '\0') {
 		diag_error(dl, DIAG_CONFIG, path, 0, "write it on the file's "
 		    "first line", "%s: this file's first line is empty", what);
-		return NULL;
-	}
-	{
-		char *out = xstrdup(buf);
-
-		memset(buf, 0, sizeof(buf));
-		return out;
-	}
+		out = NULL;
+	} else
+		out = xstrdup(text);
+	memset(text, 0, len);
+	free(text);
+	return out;
 }
 
 int
@@ -1129,7 +1159,7 @@ config_secret_read(const struct config_secret *s, const char *what,
 	if (s->value != NULL) {
 		*out = xstrdup(s->value);
 	} else if (s->file != NULL) {
-		*out = secret_from_file(s->file, what, s->file_key, dl);
+		*out = secret_from_file(s->file, what, s->file_key, 1, dl);
 	} else if (s->env != NULL) {
 		if ((v = getenv(s->env)) == NULL || v[0] == '\0') {
 			diag_error(dl, DIAG_CONFIG, NULL, 0, "set it in the "
@@ -1152,7 +1182,8 @@ config_secret_read(const struct config_secret *s, const char *what,
 			return -1;
 		}
 		path = xasprintf("%s/%s", v, s->credential);
-		*out = secret_from_file(path, what, s->credential_key, dl);
+		*out = secret_from_file(path, what, s->credential_key, 0,
+		    dl);
 		free(path);
 	} else
 		return 0;

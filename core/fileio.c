@@ -26,55 +26,20 @@ read_hint(int err)
 		return "the path is a folder: name a file in it";
 	if (err == EACCES || err == EPERM)
 		return "check the file's permissions";
-	return NULL;
+	return "is it the right file?";
 }
 
 int
 file_read_all(const char *path, size_t max, char **buf, size_t *len,
     struct diag_list *dl)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char chunk[65536];
-	ssize_t n;
-	int fd;
+	const char *why;
+	int rc = file_read_regular(path, max, buf, len, NULL, &why);
 
-	*buf = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 1;	/* writing it will say what is wrong */
+	if (rc < 0)
 		diag_error(dl, DIAG_CANT_WRITE, path, 0, read_hint(errno),
-		    "cannot read this file: %s", strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			diag_error(dl, DIAG_CANT_WRITE, path, 0,
-			    read_hint(errno), "cannot read this file: %s",
-			    strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		if (sb.len + (size_t)n > max) {
-			diag_error(dl, DIAG_CANT_WRITE, path, 0,
-			    "is it the right file?",
-			    "this file is larger than %zu MiB", max >> 20);
-			goto fail;
-		}
-		strbuf_add(&sb, chunk, (size_t)n);
-	}
-	close(fd);
-	*len = sb.len;
-	*buf = sb.len ? strbuf_detach(&sb) : xstrdup("");
-	return 0;
-fail:
-	close(fd);
-	strbuf_release(&sb);
-	return -1;
+		    "cannot read this file: %s", why);
+	return rc;
 }
 
 /* The folder of path ("." when it has none); the caller's. */
@@ -187,7 +152,14 @@ unchanged(const char *target, const struct expect *x)
 }
 
 /*
- * How much of base names its temporary file, ".BASE.XXXXXX": all of it
+ * Our temporary files are named ".BASE" TEMPORARY_MARK "XXXXXX": the mark
+ * tells them from the ".BASE.XXXXXX" files of other tools (rsync's), so
+ * that only ours are ever removed.
+ */
+#define TEMPORARY_MARK ".followup-"
+
+/*
+ * How much of base names its temporary file: all of it
  * unless that would pass the longest name a folder takes.
  */
 static size_t
@@ -195,35 +167,56 @@ temporary_stem_len(const char *base)
 {
 	size_t n = strlen(base);
 
-	return n > NAME_MAX - 8 ? NAME_MAX - 8 : n;
+	return n > NAME_MAX - 1 - (sizeof(TEMPORARY_MARK) - 1) - 6 ?
+	    NAME_MAX - 1 - (sizeof(TEMPORARY_MARK) - 1) - 6 : n;
+}
+
+int
+file_is_temporary(const char *name, size_t *stem_len)
+{
+	const char *mark;
+	size_t i, mlen = sizeof(TEMPORARY_MARK) - 1;
+
+	if (name[0] != '.' || (mark = strstr(name + 1, TEMPORARY_MARK)) ==
+	    NULL || mark == name + 1)
+		return 0;
+	while (strstr(mark + 1, TEMPORARY_MARK) != NULL)
+		mark = strstr(mark + 1, TEMPORARY_MARK);
+	if (strlen(mark + mlen) != 6)
+		return 0;
+	for (i = 0; mark[mlen + i] != '\0'; i++) {
+		char c = mark[mlen + i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9')))
+			return 0;
+	}
+	if (stem_len != NULL)
+		*stem_len = (size_t)(mark - name - 1);
+	return 1;
 }
 
 /* Whether name is one of our temporary files for base. */
 static int
 is_temporary_of(const char *name, const char *base)
 {
-	size_t n = temporary_stem_len(base), i;
+	size_t stem;
 
-	if (name[0] != '.' || strncmp(name + 1, base, n) != 0 ||
-	    name[1 + n] != '.' || strlen(name + 2 + n) != 6)
-		return 0;
-	for (i = 2 + n; name[i] != '\0'; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' &&
-		    name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9')))
-			return 0;
-	return 1;
+	return file_is_temporary(name, &stem) &&
+	    stem == temporary_stem_len(base) && strncmp(name + 1, base,
+	    stem) == 0;
 }
 
 /*
  * Remove the temporary files of base in dir that a writer stopped dead
- * (SIGKILL, a power cut) left behind. Only ours, regular, and untouched
- * for STALE_TEMPORARY_SECONDS: a live writer holds its file for the time
- * a write takes, never that long. Best effort: a failure changes nothing.
+ * (SIGKILL, a power cut) left behind, saying so on dl. Only ours,
+ * regular, and untouched for FILE_STALE_SECONDS: a live writer holds its
+ * file for the time a write takes, never that long. Best effort: a
+ * failure changes nothing.
  */
-#define STALE_TEMPORARY_SECONDS 600
-
 static void
-remove_stale_temporaries(const char *dir, const char *base)
+remove_stale_temporaries(const char *dir, const char *base,
+    struct diag_list *dl)
 {
 	time_t now = time(NULL);
 	struct dirent *e;
@@ -237,8 +230,15 @@ remove_stale_temporaries(const char *dir, const char *base)
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-		    now - st.st_mtime > STALE_TEMPORARY_SECONDS)
-			(void)unlinkat(dirfd(d), e->d_name, 0);
+		    now - st.st_mtime > FILE_STALE_SECONDS &&
+		    unlinkat(dirfd(d), e->d_name, 0) == 0) {
+			char *gone = xasprintf("%s/%s", dir, e->d_name);
+
+			diag_warn(dl, DIAG_CANT_WRITE, gone, 0, NULL,
+			    "removed this temporary file, which a followup "
+			    "stopped while writing %s left behind", base);
+			free(gone);
+		}
 	}
 	closedir(d);
 }
@@ -272,6 +272,16 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 			step = "replace it";
 			goto fail;
 		}
+		if (!S_ISREG(st.st_mode)) {
+			/* A device, a FIFO: never replaced by a file. */
+			diag_error(dl, DIAG_CANT_WRITE, path, 0, "name a "
+			    "regular file (or - for standard output); nothing "
+			    "was changed", "cannot write this file: it is %s, "
+			    "not a regular file", S_ISFIFO(st.st_mode) ?
+			    "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" :
+			    "a device");
+			goto out;
+		}
 		mode = st.st_mode & 07777;
 		existed = 1;
 	} else {
@@ -282,8 +292,8 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 	dir = folder_of(target);
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	tmp = xasprintf("%s/.%.*s.XXXXXX", dir, (int)temporary_stem_len(base),
-	    base);
+	tmp = xasprintf("%s/.%.*s" TEMPORARY_MARK "XXXXXX", dir,
+	    (int)temporary_stem_len(base), base);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		err = errno;
 		free(tmp);
@@ -341,10 +351,7 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 	}
 	if (dfd >= 0)
 		close(dfd);
-	/* Not in a note's folder: the vault is the user's, and others' tools
-	 * (rsync among them) name their temporary files the same way. */
-	if (x == NULL)
-		remove_stale_temporaries(dir, base);
+	remove_stale_temporaries(dir, base, dl);
 	rc = 0;
 	goto out;
 fail:
@@ -363,12 +370,12 @@ out:
 
 int
 file_read_regular(const char *path, size_t max, char **buf, size_t *len,
-    const char **why)
+    struct stat *stp, const char **why)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct stat st;
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	*buf = NULL;
 	*len = 0;
@@ -385,14 +392,20 @@ file_read_regular(const char *path, size_t max, char **buf, size_t *len,
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		*why = S_ISDIR(st.st_mode) ? "it is a folder" :
-		    "it is not a regular file";
+		    S_ISFIFO(st.st_mode) ? "it is a FIFO, not a regular file" :
+		    S_ISSOCK(st.st_mode) ? "it is a socket, not a regular file" :
+		    "it is a device, not a regular file";
 		goto fail;
 	}
 	if ((unsigned long long)st.st_size > max) {
+		errno = EFBIG;
 		*why = "it is too large";
 		goto fail;
 	}
+	if (stp != NULL)
+		*stp = st;
 	GROW(sb.buf, sb.cap, (size_t)st.st_size + 2);
 	for (;;) {
 		n = read(fd, sb.buf + sb.len, sb.cap - sb.len - 1);
@@ -406,6 +419,7 @@ file_read_regular(const char *path, size_t max, char **buf, size_t *len,
 			break;
 		sb.len += (size_t)n;
 		if (sb.len > max) {
+			errno = EFBIG;
 			*why = "it is too large";
 			goto fail;
 		}
@@ -417,8 +431,10 @@ file_read_regular(const char *path, size_t max, char **buf, size_t *len,
 	*buf = strbuf_detach(&sb);
 	return 0;
 fail:
+	err = errno;
 	close(fd);
 	strbuf_release(&sb);
+	errno = err;
 	return -1;
 }
 

@@ -7,10 +7,11 @@
  * sees the old bytes or the new ones, never a mix, and a write that fails
  * at any step leaves the old file exactly as it was (the temporary file
  * is removed). A target that is a symbolic link is followed, so the link
- * stays a link. An existing file keeps its permissions; a new one gets
- * `mode` less the umask. A temporary file of the same target that a
- * writer killed outright left behind, untouched for ten minutes, is
- * removed after a successful write (never beside a note).
+ * stays a link; a target that is not a regular file (a device, a FIFO) is
+ * refused, never replaced. An existing file keeps its permissions; a new
+ * one gets `mode` less the umask. A temporary file of the same target
+ * that a writer killed outright left behind, untouched for ten minutes,
+ * is removed after a successful write, with a warning saying so.
  *
  * Failures are DIAG_CANT_WRITE (or, for reads, DIAG_CANT_WRITE too: the
  * files read here are the ones followup writes) diags naming the path,
@@ -25,24 +26,25 @@
 struct diag_list;
 
 /*
- * Read path whole into *buf (NUL-terminated, the caller's; *len bytes
- * before the NUL). Returns 0; 1 when the file does not exist (nothing
- * added to dl, *buf NULL); -1 when it cannot be read or is larger than
- * max (a diag on dl).
+ * Read path whole as file_read_regular() does. Returns 0; 1 when the file
+ * does not exist (nothing added to dl, *buf NULL); -1 when it cannot be
+ * read, is not a regular file or is larger than max (a diag on dl).
  */
 int file_read_all(const char *path, size_t max, char **buf, size_t *len,
     struct diag_list *dl);
 
 /*
- * Read path whole as file_read_all() does, but only when it is a regular
- * file: it is opened without blocking, so a FIFO or a device is refused
- * at once instead of hanging the run, and so is a folder or a file over
- * max bytes. Returns 0; 1 when it does not exist (*why NULL); -1 with
- * *why saying what is wrong (static, or strerror()'s: use it at once).
+ * Read path whole into *buf (NUL-terminated, the caller's; *len bytes
+ * before the NUL), but only when it is a regular file: it is opened
+ * without blocking, so a FIFO or a device is refused at once instead of
+ * hanging the run, and so is a folder or a file over max bytes. When st
+ * is given it gets the file's stat (its mode, for a secret's checks).
+ * Returns 0; 1 when it does not exist (*why NULL); -1 with *why saying
+ * what is wrong (static, or strerror()'s: use it at once) and errno set.
  * Nothing is added to any diag list: the caller names the file.
  */
 int file_read_regular(const char *path, size_t max, char **buf,
-    size_t *len, const char **why);
+    size_t *len, struct stat *st, const char **why);
 
 /* Write data (len bytes) to path atomically. Returns 0, or -1 (diag). */
 int file_write_atomic(const char *path, const char *data, size_t len,
@@ -56,6 +58,15 @@ int file_write_atomic(const char *path, const char *data, size_t len,
  * Returns 0, or -1 (a DIAG_CANT_WRITE diag with the chmod to run).
  */
 int file_check_writable(const char *path, struct diag_list *dl);
+
+/*
+ * Is name (a file name, no folder) one of the temporary files that the
+ * writers here create, ".BASE.followup-XXXXXX"? *stem_len (when given):
+ * the length of BASE as it is in the name.
+ */
+int file_is_temporary(const char *name, size_t *stem_len);
+/* Untouched this long, a temporary file is one a killed writer left. */
+#define FILE_STALE_SECONDS 600
 
 #define FILE_CHANGED 1
 /*

@@ -830,7 +830,7 @@ read_settings_file(const char *root, const char *realroot, const char *rel,
 	    !(n == 1 && realroot[0] == '/')))
 		why = "it is a link to a file outside the vault";
 	else if (file_read_regular(real, SETTINGS_MAX_FILE, &buf, len,
-	    &why) > 0)
+	    NULL, &why) > 0)
 		why = NULL;
 	if (why != NULL)
 		diag_warn(dl, DIAG_NOTE, rel, 0, "the defaults hold meanwhile",

@@ -78,11 +78,5 @@ paths_publish_state(const char *shown_url)
 char *
 paths_run_lock(void)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-
-	if (rt != NULL && rt[0] == '/' && stat(rt, &st) == 0 &&
-	    S_ISDIR(st.st_mode) && access(rt, W_OK | X_OK) == 0)
-		return xdg_path("XDG_RUNTIME_DIR", "", "run.lock");
 	return xdg_path(STATE, "run.lock");
 }

@@ -7,8 +7,7 @@
  *   $XDG_STATE_HOME/followup/scan-cache.db      the scan cache
  *   $XDG_STATE_HOME/followup/state.db           the ledger of reminders
  *   $XDG_STATE_HOME/followup/publish-HASH.state what was published where
- *   $XDG_RUNTIME_DIR/followup/run.lock          one `run` at a time (else
- *                                               in the state folder)
+ *   $XDG_STATE_HOME/followup/run.lock           one `run` at a time
  *
  * Each variable that is unset or not an absolute path falls back to its
  * place under $HOME (~/.config, ~/.local/share, ~/.local/state). Every
@@ -35,9 +34,9 @@ char *paths_ledger(void);
 /* For the publish URL as it may be shown (no secret): one file per URL. */
 char *paths_publish_state(const char *shown_url);
 /*
- * In $XDG_RUNTIME_DIR, which goes away with the session; in the state
- * folder when it is unset or not ours to write (a value inherited through
- * sudo).
+ * In the state folder, beside the ledger it guards: one path whatever
+ * the environment, so that a run from cron (no XDG_RUNTIME_DIR) and one
+ * from the timer take the same lock.
  */
 char *paths_run_lock(void);
 

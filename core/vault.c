@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
 #include "diag.h"
+#include "fileio.h"
 #include "note.h"
 #include "notecodec.h"
 #include "store.h"
@@ -134,6 +136,33 @@ cmp_entry(const void *a, const void *b, void *pool)
 static void walk_dir(struct walk *w, int dirfd, int kept);
 static void add_file(struct walk *w, int dirfd, const char *path);
 
+/* What a file that is not a regular one is, for the message. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISDIR(mode))
+		return "a folder";
+	return "not a regular file";
+}
+
+/*
+ * A note that is a FIFO, a socket or a device: never opened for long (a
+ * FIFO's open would wait for a writer, and its read for data), an error.
+ */
+static void
+not_regular(const char *path, mode_t mode, struct diag_list *dl)
+{
+	diag_error(dl, DIAG_NOTE, path, 0, "a note is a regular file: "
+	    "remove this one or rename it so that it does not end in .md",
+	    "is %s, not a note: skipped", file_kind(mode));
+}
+
 /* kept: dirfd stays open after the walk (see OPEN_FOLDERS_MAX). */
 static void
 walk_entry(struct walk *w, int dirfd, int kept, const char *name,
@@ -179,6 +208,34 @@ walk_entry(struct walk *w, int dirfd, int kept, const char *name,
 		}
 	} else if (S_ISREG(st.st_mode) && ends_with_md(name))
 		add_file(w, kept ? dirfd : -1, path);
+	else if (!S_ISDIR(st.st_mode) && ends_with_md(name))
+		not_regular(path, st.st_mode, w->dl);
+	w->path.len = parent;
+	w->path.buf[parent] = '\0';
+}
+
+/*
+ * A temporary file of ours that a followup killed while it wrote a note
+ * left behind: said, not removed (a scan writes nothing in the vault; the
+ * next edit of that note removes it).
+ */
+static void
+left_temporary(struct walk *w, int dirfd, const char *name)
+{
+	struct stat st;
+	size_t parent = w->path.len;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISREG(st.st_mode) || time(NULL) - st.st_mtime <=
+	    FILE_STALE_SECONDS)
+		return;
+	if (parent > 0)
+		strbuf_addch(&w->path, '/');
+	strbuf_adds(&w->path, name);
+	diag_warn(w->dl, DIAG_NOTE, w->path.buf, 0, "delete it; the next "
+	    "followup contacted or snooze of that note removes it too",
+	    "a temporary file that a followup stopped while editing a note "
+	    "left behind");
 	w->path.len = parent;
 	w->path.buf[parent] = '\0';
 }
@@ -205,16 +262,18 @@ walk_dir(struct walk *w, int dirfd, int kept)
 		unsigned char type = de->d_type;
 		struct stat st;
 
+		if (de->d_name[0] == '.' && type != DT_DIR &&
+		    file_is_temporary(de->d_name, NULL))
+			left_temporary(w, dirfd, de->d_name);
 		/* ".", "..", and the dot-folders (.obsidian, .trash, .git). */
 		if (de->d_name[0] == '.' && (type == DT_DIR ||
 		    strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0))
 			continue;
 		if (type == DT_UNKNOWN && fstatat(dirfd, de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) == 0)
-			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode)
-			    ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+			type = IFTODT(st.st_mode);
 		if (type != DT_DIR && type != DT_LNK &&
-		    !(type == DT_REG && ends_with_md(de->d_name)))
+		    !ends_with_md(de->d_name))
 			continue;
 		GROW(entries, cap, n + 1);
 		entries[n].off = pool.len;
@@ -310,6 +369,17 @@ read_fd(int fd, const char *path, long long size, struct strbuf *buf,
 		n = read(fd, buf->buf + buf->len, room);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/*
+		 * Notes are opened without blocking: a FIFO put in a
+		 * note's place after the walk reads as nothing, or as
+		 * EAGAIN. An empty read is rare enough to be checked.
+		 */
+		if ((n == 0 && buf->len == 0) || (n < 0 && errno == EAGAIN)) {
+			if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+				not_regular(path, st.st_mode, dl);
+				goto out;
+			}
+		}
 		if (n < 0) {
 			diag_error(dl, DIAG_NOTE, path, 0, NULL,
 			    "cannot read: %s", strerror(errno));
@@ -446,7 +516,7 @@ explain_open_failure(int dirfd, const char *name, const char *path,
 	if (fstatat(dirfd, name, &st, 0) != 0)
 		cannot_stat(path, errno, dl);
 	else if (!S_ISREG(st.st_mode))
-		;
+		not_regular(path, st.st_mode, dl);
 	else if ((size_t)st.st_size > VAULT_MAX_FILE)
 		too_big(path, (long long)st.st_size, dl);
 	else
@@ -461,7 +531,8 @@ static void
 read_uncached(struct reading *t, const struct file *f, int dirfd,
     const char *name, struct vault *v, struct diag_list *dl)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
 
 	if (fd < 0)
 		explain_open_failure(dirfd, name, f->path, errno, dl);
@@ -507,15 +578,17 @@ read_file(struct reading *t, const struct file *f, struct vault *v,
 		cannot_stat(f->path, errno, dl);
 		return;
 	}
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode)) {
+		not_regular(f->path, st.st_mode, dl);
 		return;
+	}
 	meta_of(&st, &m);
 	if (t->view != NULL && from_cache(t, f->path, &m, v, dl))
 		return;
 	if ((size_t)st.st_size > VAULT_MAX_FILE)
 		too_big(f->path, (long long)st.st_size, dl);
 	else if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC |
-	    O_NOCTTY)) < 0) {
+	    O_NOCTTY | O_NONBLOCK)) < 0) {
 		cannot_open(f->path, errno, dl);
 		return;		/* unreadable now: not remembered */
 	} else if (read_fd(fd, f->path, (long long)st.st_size, &t->buf,

@@ -115,8 +115,8 @@ feed_write(const char *path, struct feed_result *fr, struct diag_list *dl)
 		fr->written = 0;
 		return 0;
 	}
-	/* Private: a new feed is 0600. */
-	if (file_write_atomic(path, fr->cal.text, fr->cal.len, 0600, dl) != 0)
+	/* A new feed's mode is the umask's, as for any file one writes. */
+	if (file_write_atomic(path, fr->cal.text, fr->cal.len, 0666, dl) != 0)
 		return -1;
 	fr->written = 1;
 	return 0;

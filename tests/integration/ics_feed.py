@@ -10,8 +10,8 @@ dates, summaries and states. Then: a second run leaves the file alone
 event, keeping its UID and raising SEQUENCE; escaping and folding
 (RFC 5545 §3.1, §3.3.11); VTODO mode; alarms; birthdays (yearly); the
 horizon; `--output -`; paths that cannot be written (exit 73, the old feed
-intact); a new feed is mode 600 (it holds note text), an existing one keeps
-its mode; valgrind.
+intact); a new feed's mode follows the umask, an existing one keeps its
+mode; valgrind.
 
 Every check prints PASS or FAIL; nothing is skipped.
 """
@@ -709,7 +709,7 @@ def bad_output_paths():
            r.stderr.decode()[-400:])
     r = run(["ics", "--output", os.path.join(TMP, "keep")] + BASE)
     report("a folder as the output: exit 73 with a hint",
-           r.returncode == 73 and "Is a directory" in r.stderr.decode()
+           r.returncode == 73 and "it is a folder" in r.stderr.decode()
            and "hint: the path is a folder" in r.stderr.decode(),
            r.stderr.decode()[-400:])
 
@@ -724,8 +724,8 @@ def feed_file_mode():
     finally:
         os.umask(old_mask)
     mode = os.stat(new).st_mode & 0o7777 if os.path.exists(new) else None
-    report("a new feed is mode 600 (it holds note text), umask 022",
-           r.returncode == 65 and mode == 0o600, "exit %d, mode %s" % (
+    report("a new feed's mode follows the umask: 644 under umask 022",
+           r.returncode == 65 and mode == 0o644, "exit %d, mode %s" % (
                r.returncode, oct(mode) if mode is not None else None))
     os.chmod(new, 0o644)
     before = read_bytes(new)

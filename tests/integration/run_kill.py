@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -296,16 +297,20 @@ def killed_at_random_points():
     # by a later run once it is old; a fresh one may be a live writer's.
     folders = (os.path.dirname(FEED), os.path.dirname(STATE_DB))
     left = [os.path.join(d, f) for d in folders for f in os.listdir(d)
-            if f.startswith(".") and len(f.rsplit(".", 1)[-1]) == 6]
+            if re.search(r"^\..+\.followup-[A-Za-z0-9]{6}$", f)]
     by_kills = len(left)
     left.append(t.write(os.path.join(os.path.dirname(FEED),
-                                     ".followup.ics.0ld123"), "BEGIN:VCAL"))
+                                     ".followup.ics.followup-0ld123"), "BEGIN:VCAL"))
     old = time.time() - 3600
     feed_dir = os.path.dirname(FEED)
-    fresh = t.write(os.path.join(feed_dir, ".followup.ics.Fr3sh1"),
+    fresh = t.write(os.path.join(feed_dir, ".followup.ics.followup-Fr3sh1"),
                     "a live writer's\n")
-    other = t.write(os.path.join(feed_dir, ".other.ics.Abc123"), "not ours")
-    for f in left + [other]:
+    other = t.write(os.path.join(feed_dir, ".other.ics.followup-Abc123"),
+                    "not ours")
+    # rsync's name for a temporary file of the feed: not ours either.
+    rsyncs = t.write(os.path.join(feed_dir, ".followup.ics.Abc123"),
+                     "rsync's")
+    for f in left + [other, rsyncs]:
         os.utime(f, (old, old))
     t.write(os.path.join(VAULT, "People", "Person 00.md"),
             person(0, "2025-08-01"), 0o644)
@@ -316,7 +321,9 @@ def killed_at_random_points():
            "here): removed by the next run that writes beside them; a fresh "
            "one and another file's kept" % by_kills,
            r.returncode == 0 and len(gone) == len(left) and
-           os.path.exists(fresh) and os.path.exists(other),
+           os.path.exists(fresh) and os.path.exists(other) and
+           os.path.exists(rsyncs) and "removed this temporary file" in
+           r.stderr,
            "%s still there; %s" % (
                sorted(set(left) - set(gone)), r.stderr[-300:]))
     dav.stop()

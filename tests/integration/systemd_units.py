@@ -40,6 +40,8 @@ DIRECTIVES = {
                          "ProtectSystem=strict", "ProtectHome=read-only",
                          "NoNewPrivileges=yes", "CapabilityBoundingSet=",
                          "PrivateTmp=yes", "UMask=0077",
+                         # A hung run must not keep the lock for good.
+                         "TimeoutStartSec=15min",
                          "SystemCallArchitectures=native",
                          "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX"],
     "followup.timer": ["Persistent=true", "WantedBy=timers.target"],

@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+"""What trying to break followup found, one section per defect, each with
+the neighbours it had: files that are not regular files (FIFOs, devices,
+folders) wherever a file is named, secrets in files others may read or
+write, the feed's mode, temporary files a killed edit left in the vault.
+Each check fails on a followup that has the defect (a hang is a timeout,
+reported as a failure, never waited out)."""
+import os
+import stat
+import subprocess
+import threading
+import time
+
+import testlib as t
+from testlib import report, section
+
+TODAY = "2026-01-10"
+GOOD = "---\ntype: people\nlast_contact: 2026-01-01\n---\n- [ ] call\n"
+QUICK = 20      # seconds: a command that takes longer here hangs
+
+
+def quick(args, environ=None, **kw):
+    """t.run() with a short timeout; a hang is an exit of None."""
+    try:
+        return t.run(args, environ, timeout=QUICK, **kw)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(args, None, "", "(hung)")
+
+
+def vault_of(name, notes):
+    where = os.path.join(t.TMP, name)
+    for path, text in notes.items():
+        t.write(os.path.join(where, path), text, 0o644)
+    return where
+
+
+@section
+def fifo_in_the_vault():
+    v = vault_of("fifo-vault", {"Ana.md": GOOD})
+    os.mkfifo(os.path.join(v, "Pipe.md"))
+    os.mkfifo(os.path.join(v, ".hidden-pipe"))
+    os.symlink(".hidden-pipe", os.path.join(v, "Link.md"))
+    for extra in ([], ["--no-cache"]):
+        r = quick(["status", "--vault", v, "--today", TODAY] + extra)
+        report("a FIFO as a note %s: an error naming it, the rest read, "
+               "exit 65" % (extra or "(cache)"),
+               r.returncode == 65 and "Pipe.md: error: is a FIFO, not a "
+               "note" in r.stderr and "Link.md: error: is a FIFO" in
+               r.stderr and "1 contact" in r.stdout,
+               "exit %s %s" % (r.returncode, r.stderr[-400:]))
+
+
+@section
+def fifo_put_in_place_during_scans():
+    """A note swapped for a FIFO and back, over and over, while scans run:
+    none may hang (a reader that opens a FIFO blocking waits for good)."""
+    v = vault_of("fifo-race", {"Ana.md": GOOD, "Late.md": GOOD})
+    late = os.path.join(v, "Late.md")
+    stop = threading.Event()
+
+    def swap():
+        i = 0
+        while not stop.is_set():
+            i += 1
+            tmp = os.path.join(v, ".swap%d" % i)
+            if i % 2:
+                os.mkfifo(tmp)
+            else:
+                with open(tmp, "w") as f:
+                    f.write(GOOD)
+            os.rename(tmp, late)
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    hung, codes = 0, set()
+    try:
+        for i in range(40):
+            extra = ["--no-cache"] if i % 2 else []
+            r = quick(["status", "--vault", v, "--today", TODAY] + extra)
+            hung += r.returncode is None
+            codes.add(r.returncode)
+    finally:
+        stop.set()
+        swapper.join()
+    report("40 scans while a note turns into a FIFO and back: none hangs, "
+           "each exits 0 or 65", hung == 0 and codes <= {0, 65},
+           "%d hung, exits %s" % (hung, sorted(map(str, codes))))
+
+
+def config_file(name, text):
+    return t.write(os.path.join(t.TMP, name, "config.yml"), text)
+
+
+@section
+def fifos_and_folders_where_a_file_is_named():
+    v = vault_of("fifo-files", {"Ana.md": GOOD})
+    fifo = os.path.join(t.TMP, "a-fifo")
+    os.mkfifo(fifo)
+    r = quick(["check", "--config", fifo, "--vault", v])
+    report("--config FIFO: a config error at once, exit 78",
+           r.returncode == 78 and "cannot read config: it is a FIFO" in
+           r.stderr, "exit %s %s" % (r.returncode, r.stderr[-300:]))
+    r = quick(["check", "--config", t.TMP, "--vault", v])
+    report("--config FOLDER: a config error, not an empty config",
+           r.returncode == 78 and "cannot read config: it is a folder" in
+           r.stderr, "exit %s %s" % (r.returncode, r.stderr[-300:]))
+    cfg = config_file("url-fifo", "notifiers:\n  - name: hook\n"
+                      "    url_file: %s\n" % fifo)
+    r = quick(["notify", "--dry-run", "--config", cfg, "--vault", v,
+               "--today", TODAY])
+    report("url_file FIFO: refused at once, exit 78",
+           r.returncode == 78 and "it is a FIFO" in r.stderr,
+           "exit %s %s" % (r.returncode, r.stderr[-300:]))
+    cfg = config_file("pw-fifo", "ics:\n  publish: http://127.0.0.1:9/x.ics"
+                      "\n  publish_user: ana\n  publish_password_file: %s\n"
+                      % fifo)
+    r = quick(["ics", "--config", cfg, "--vault", v, "--today", TODAY,
+               "--output", os.path.join(t.TMP, "pw-fifo", "f.ics")])
+    report("publish_password_file FIFO: refused at once",
+           r.returncode == 78 and "it is a FIFO" in r.stderr,
+           "exit %s %s" % (r.returncode, r.stderr[-300:]))
+    cfg = config_file("ics-fifo", "ics:\n  path: %s\n" % fifo)
+    for args, what in ((["--config", cfg], "ics.path"),
+                       (["--output", fifo], "--output")):
+        r = quick(["ics", "--vault", v, "--today", TODAY] + args)
+        report("%s FIFO: refused at once, exit 73, still a FIFO" % what,
+               r.returncode == 73 and "it is a FIFO, not a regular file" in
+               r.stderr and stat.S_ISFIFO(os.stat(fifo).st_mode),
+               "exit %s %s" % (r.returncode, r.stderr[-300:]))
+    if os.geteuid() == 0:
+        dev = os.path.join(t.TMP, "null")
+        os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        r = quick(["ics", "--vault", v, "--today", TODAY, "--output", dev])
+        report("--output a device (as root): refused, the device kept",
+               r.returncode == 73 and "it is a device" in r.stderr and
+               stat.S_ISCHR(os.stat(dev).st_mode),
+               "exit %s %s" % (r.returncode, r.stderr[-300:]))
+    else:
+        print("# not root: a device node cannot be made; the FIFO cases "
+              "above cover the same check")
+
+
+@section
+def secrets_others_can_read_or_write():
+    v = vault_of("secret-modes", {"Ana.md": GOOD})
+    where = os.path.join(t.TMP, "secret-modes")
+    url = t.write(os.path.join(where, "url"),
+                  "json://127.0.0.1:9/hook/TOKEN\n")
+    pw = t.write(os.path.join(where, "pw"), "hunter2\n")
+    cfg_url = config_file("secret-url", "notifiers:\n  - name: hook\n"
+                          "    url_file: %s\n" % url)
+    cfg_pw = config_file("secret-pw", "ics:\n  publish: "
+                         "http://127.0.0.1:9/x.ics\n  publish_user: ana\n"
+                         "  publish_password_file: %s\n" % pw)
+    for mode, word in ((0o666, "write"), (0o644, "read"), (0o620, "write"),
+                       (0o640, "read")):
+        for path, cfg in ((url, cfg_url), (pw, cfg_pw)):
+            os.chmod(path, mode)
+            r = quick(["check", "--config", cfg, "--vault", v])
+            report("%s mode %03o: refused, the chmod said" % (
+                os.path.basename(path), mode), r.returncode == 78 and
+                "others can %s this file (mode %03o): refused" % (
+                    word, mode) in r.stderr and "chmod 600 " + path in
+                r.stderr, "exit %s %s" % (r.returncode, r.stderr[-300:]))
+    for path, cfg in ((url, cfg_url), (pw, cfg_pw)):
+        os.chmod(path, 0o600)
+        r = quick(["check", "--config", cfg, "--vault", v])
+        report("%s mode 600: taken" % os.path.basename(path),
+               "refused" not in r.stderr and "TOKEN" not in r.stdout +
+               r.stderr and "hunter2" not in r.stdout + r.stderr,
+               r.stderr[-300:])
+    if os.geteuid() == 0:
+        os.chown(url, 65534, 65534)
+        r = quick(["check", "--config", cfg_url, "--vault", v])
+        report("url_file of another user (as root): refused",
+               r.returncode == 78 and "belongs to another user" in r.stderr,
+               r.stderr[-300:])
+
+
+@section
+def feed_mode_follows_the_umask():
+    v = vault_of("feed-mode", {"Ana.md": GOOD})
+    for mask, want in ((0o022, 0o644), (0o077, 0o600)):
+        out = os.path.join(t.TMP, "feed-mode", "f%03o.ics" % mask)
+        r = t.run(["ics", "--vault", v, "--today", TODAY, "--output", out],
+                  preexec_fn=lambda m=mask: os.umask(m))
+        have = os.stat(out).st_mode & 0o777 if os.path.exists(out) else None
+        report("a new feed under umask %03o is %03o" % (mask, want),
+               r.returncode == 0 and have == want,
+               "exit %d mode %s" % (r.returncode,
+                                    oct(have) if have else None))
+
+
+@section
+def temporary_files_a_killed_edit_left():
+    v = vault_of("stale-temp", {"Ana.md": GOOD})
+    stale = t.write(os.path.join(v, ".Ana.md.followup-Ab12Cd"), GOOD)
+    fresh = t.write(os.path.join(v, ".Ana.md.followup-Fr3sh1"), GOOD)
+    rsyncs = t.write(os.path.join(v, ".Ana.md.Xy12Zw"), GOOD)
+    old = time.time() - 3600
+    for f in (stale, rsyncs):
+        os.utime(f, (old, old))
+    r = t.run(["check", "--vault", v])
+    report("check names a stale temporary file of ours, not a fresh one "
+           "nor another tool's", ".Ana.md.followup-Ab12Cd: warning: a "
+           "temporary file" in r.stderr and "Fr3sh1" not in r.stderr and
+           "Xy12Zw" not in r.stderr, r.stderr[-400:])
+    r = t.run(["contacted", "Ana", "--vault", v, "--today", TODAY])
+    report("the next contacted removes it and says so; keeps the others",
+           r.returncode == 0 and not os.path.exists(stale) and
+           os.path.exists(fresh) and os.path.exists(rsyncs) and
+           "removed this temporary file" in r.stderr,
+           "exit %d %s" % (r.returncode, r.stderr[-400:]))
+
+
+if __name__ == "__main__":
+    t.finish()
