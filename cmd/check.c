@@ -63,7 +63,8 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 		size_t errors = diag_count(&dl, DIAG_ERROR);
 		size_t warnings = diag_count(&dl, DIAG_WARNING);
 
-		printf("%s: ", c.cfg.file ? c.cfg.file : "config: defaults");
+		printf("%s: ", c.cfg.file ? c.cfg.file : c.config_arg ?
+		    c.config_arg : "config: defaults");
 		printf("%s\n", rc == EXIT_CONFIG ? "errors (see above)" : "ok");
 		if (scanned) {
 			struct strbuf sb = STRBUF_INIT;
@@ -71,12 +72,13 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 			obsidian_settings_describe(&r.settings, &sb);
 			printf("%s: %s\n", c.vault, strbuf_str(&sb));
 			strbuf_release(&sb);
-			printf("%s: %zu notes, %zu contacts, %zu tasks\n",
-			    c.vault, r.vault.nnotes, r.contacts.n,
-			    r.vault.ntasks);
+			printf("%s: %zu note%s, %zu contact%s, %zu task%s\n",
+			    c.vault, r.vault.nnotes, plural(r.vault.nnotes),
+			    r.contacts.n, plural(r.contacts.n), r.vault.ntasks,
+			    plural(r.vault.ntasks));
 		}
-		printf("%zu error%s, %zu warning%s\n", errors,
-		    errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+		printf("%zu error%s, %zu warning%s\n", errors, plural(errors),
+		    warnings, plural(warnings));
 	}
 	if (diag_exit_status(&dl) != 0)
 		rc = diag_exit_status(&dl);

@@ -173,6 +173,15 @@ common_setup(struct common *c, struct diag_list *dl)
 			    "written YYYY-MM-DD", c->today_arg);
 	} else
 		c->today = local_today(c->now);
+	if (c->today > date_feed_last_day()) {
+		char last[DATE_BUFSZ];
+
+		return usage_error(c, "%s is after %s, the last day the feed "
+		    "can hold (iCalendar readers such as libical read no "
+		    "later date)", c->today_arg != NULL ? "--today" :
+		    "today (FOLLOWUP_NOW)", date_format(date_feed_last_day(),
+		    last));
+	}
 
 	if (c->config_arg != NULL)
 		rc = config_load(&c->cfg, c->config_arg, 1, dl);

@@ -181,12 +181,30 @@ cadence_ok(struct builder *b, const struct note *note)
 	return 0;
 }
 
+/*
+ * A birthday that is not a date leaves the contact in, and out of the
+ * feed: a warning from every command, so that check says it too.
+ */
+static void
+birthday_ok(struct builder *b, const struct note *note)
+{
+	const struct note_person *p = note_person(note);
+	const struct fm_date *bd = &p->birthday;
+
+	if (bd->present && (bd->bad || p->birthday_month == 0))
+		diag_warn(b->dl, DIAG_NOTE, note->path, bd->line,
+		    "write YYYY-MM-DD, or --MM-DD without the year; the "
+		    "birthday is left out of the feed",
+		    "birthday \"%s\" is not a date", bd->raw ? bd->raw : "");
+}
+
 static int
 valid_contact(struct builder *b, const struct note *note)
 {
 	const struct note_person *p = note_person(note);
 	int ok = 1;
 
+	birthday_ok(b, note);
 	ok &= date_ok(b, note, "last_contact", &p->last_contact);
 	ok &= date_ok(b, note, "created", &p->created);
 	ok &= date_ok(b, note, "snooze_until", &p->snooze_until);

@@ -1,6 +1,8 @@
 /* date.c - civil dates as day numbers (see date.h). */
 #include "date.h"
 
+#include <stdio.h>
+
 #include "util.h"
 
 /* Howard Hinnant's days_from_civil, valid far beyond any note's dates. */
@@ -15,6 +17,12 @@ date_from_ymd(int y, int m, int d)
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
+}
+
+int
+date_feed_last_day(void)
+{
+	return date_from_ymd(3000, 12, 30);
 }
 
 void
@@ -38,8 +46,11 @@ date_format(int day, char *buf)
 	int y, m, d;
 
 	date_to_ymd(day, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		y = y < 0 ? 0 : 9999;	/* never from a parsed date */
+	if (y < 0 || y > 9999) {
+		/* Never a parsed date: one a cadence carried past 9999. */
+		snprintf(buf, DATE_BUFSZ, "%d-%02d-%02d", y, m, d);
+		return buf;
+	}
 	buf[0] = (char)('0' + y / 1000);
 	buf[1] = (char)('0' + y / 100 % 10);
 	buf[2] = (char)('0' + y / 10 % 10);
@@ -100,11 +111,80 @@ date_parse_exact(const char *s, size_t n, int *day)
 	return parse_ten(s, n, day);
 }
 
+/* Two digits at s[*i], at most max; they are stepped over. */
+static int
+two_digits(const char *s, size_t n, size_t *i, int max)
+{
+	int v;
+
+	if (*i + 2 > n || !is_digit(s[*i]) || !is_digit(s[*i + 1]))
+		return 0;
+	v = (s[*i] - '0') * 10 + (s[*i + 1] - '0');
+	*i += 2;
+	return v <= max;
+}
+
+/*
+ * What may follow a date in a date-time, as YAML's timestamps and
+ * Obsidian's date-time properties write it: a time HH:MM, then :SS and a
+ * fraction, then a zone (Z, +HH, +HHMM, +HH:MM), all but HH:MM optional;
+ * YAML allows spaces before the zone. An hour of one digit is YAML's too.
+ */
+static int
+is_time_tail(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n > 1 && is_digit(s[0]) && s[1] == ':')
+		i = 1;			/* "9:30" */
+	else if (!two_digits(s, n, &i, 24))
+		return 0;
+	if (i >= n || s[i++] != ':' || !two_digits(s, n, &i, 59))
+		return 0;
+	if (i < n && s[i] == ':') {
+		i++;
+		if (!two_digits(s, n, &i, 60))
+			return 0;
+		if (i < n && s[i] == '.') {
+			if (++i >= n || !is_digit(s[i]))
+				return 0;
+			while (i < n && is_digit(s[i]))
+				i++;
+		}
+	}
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i == n)
+		return 1;
+	if (s[i] == 'Z' || s[i] == 'z')
+		return i + 1 == n;
+	if (s[i] != '+' && s[i] != '-')
+		return 0;
+	i++;
+	if (n - i == 1 && is_digit(s[i]))
+		return 1;		/* YAML's "-5" */
+	if (!two_digits(s, n, &i, 23))
+		return 0;
+	if (i < n && s[i] == ':')
+		i++;
+	return i == n || (two_digits(s, n, &i, 59) && i == n);
+}
+
 enum date_parse
 date_parse_datetime(const char *s, size_t n, int *day)
 {
-	if (n > 10 && s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-		return DATE_NOT_A_DATE;
+	size_t i = 11;
+
+	if (n > 10) {
+		if (s[10] != 'T' && s[10] != 't' && s[10] != ' ' &&
+		    s[10] != '\t')
+			return DATE_NOT_A_DATE;
+		while (s[10] != 'T' && s[10] != 't' && i < n &&
+		    (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (!is_time_tail(s + i, n - i))
+			return DATE_NOT_A_DATE;
+	}
 	return parse_ten(s, n, day);
 }
 

@@ -14,7 +14,8 @@
 #define DATE_NONE (-2147483647 - 1)
 /* A date written where one goes but not on the calendar (2026-02-30). */
 #define DATE_INVALID (-2147483647)
-#define DATE_BUFSZ 11
+/* "YYYY-MM-DD"; a computed day past 9999 has more digits ("10000-01-30"). */
+#define DATE_BUFSZ 16
 
 /* Is d a day on the calendar, not DATE_NONE or DATE_INVALID? */
 static inline int
@@ -24,6 +25,13 @@ date_is_day(int d)
 }
 
 int date_from_ymd(int y, int m, int d);
+/*
+ * The last day followup takes as today, and the last an item of its feed
+ * may start on (3000-12-30): libical, whose parse is the check every feed
+ * passes, reads no date after 3000-12-31, and an event ends the day after
+ * it starts.
+ */
+int date_feed_last_day(void);
 void date_to_ymd(int day, int *y, int *m, int *d);
 /* Writes "YYYY-MM-DD" into buf (DATE_BUFSZ bytes) and returns buf. */
 char *date_format(int day, char *buf);
@@ -40,7 +48,10 @@ enum date_parse {
 enum date_parse date_parse_exact(const char *s, size_t n, int *day);
 /*
  * Parse a date or a date-time: "YYYY-MM-DD" alone or followed by 'T', 't'
- * or a space and anything (the time part is not read).
+ * or spaces and a time, "HH:MM[:SS[.fraction]]" and an optional zone (Z,
+ * +HH, +HHMM, +HH:MM) as YAML and Obsidian write them. The time is
+ * checked, not read: the date is the calendar date as written. Anything
+ * else after the date ("2025-11-01 garbage") is not a date.
  */
 enum date_parse date_parse_datetime(const char *s, size_t n, int *day);
 /* A date at the start of s: 10 bytes "YYYY-MM-DD" not followed by a digit. */

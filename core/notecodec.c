@@ -25,7 +25,7 @@
  * Raise when what the parser extracts changes while the tables stay the
  * same (a cached note would otherwise keep the old reading).
  */
-#define NOTECODEC_RULES 8
+#define NOTECODEC_RULES 9
 
 enum field_kind {
 	FK_INT,			/* int (or an enum) */

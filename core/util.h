@@ -28,6 +28,13 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* The "s" of "N things": "" for one (and for "-1 day"). */
+static inline const char *
+plural(long long n)
+{
+	return n == 1 || n == -1 ? "" : "s";
+}
+
 /* Grow *p (an array of elem-sized items with capacity *cap) to hold need. */
 void grow_array(void **p, size_t *cap, size_t need, size_t elem);
 #define GROW(arr, cap, need) \

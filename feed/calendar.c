@@ -63,6 +63,22 @@ release_libical(void)
 	icaltimezone_free_builtin_timezones();
 }
 
+/* Can an item start on day? Else a warning: it is left out. */
+static int
+fits_the_feed(struct builder *b, const char *path, unsigned line,
+    const char *what, int day)
+{
+	char buf[DATE_BUFSZ], last[DATE_BUFSZ];
+
+	if (day <= date_feed_last_day())
+		return 1;
+	diag_warn(b->dl, DIAG_NOTE, path, line, "iCalendar readers such as "
+	    "libical read no later date; is the year right?", "%s falls on "
+	    "%s, after %s: left out of the feed", what, date_format(day, buf),
+	    date_format(date_feed_last_day(), last));
+	return 0;
+}
+
 static struct icaltimetype
 ical_date(int day)
 {
@@ -97,12 +113,6 @@ item_uid(const char *kind, const char *path)
 {
 	return xasprintf("followup-%s%016llx@followup", kind,
 	    hash_fnv1a64(path, strlen(path)));
-}
-
-static const char *
-plural(int n)
-{
-	return n == 1 || n == -1 ? "" : "s";
 }
 
 /* State, days since the last contact, cadence, open items: plain text. */
@@ -365,12 +375,17 @@ add_followup(struct builder *b, const struct contact *c)
 	const struct calendar_params *p = b->p;
 	const struct vault *v = &b->r->vault;
 	int day = c->due > b->r->today ? c->due : b->r->today;
-	icalcomponent *comp = icalcomponent_new(p->todo ?
-	    ICAL_VTODO_COMPONENT : ICAL_VEVENT_COMPONENT);
-	char *uid = item_uid("", c->path);
-	char *summary = xasprintf("Follow up with %s", c->name);
-	char *text = followup_description(v, c, b->r->today);
-	char *url = note_open_url(p->vault_name, c->path);
+	icalcomponent *comp;
+	char *uid, *summary, *text, *url;
+
+	if (!fits_the_feed(b, c->path, 0, "the follow-up", day))
+		return;
+	comp = icalcomponent_new(p->todo ? ICAL_VTODO_COMPONENT :
+	    ICAL_VEVENT_COMPONENT);
+	uid = item_uid("", c->path);
+	summary = xasprintf("Follow up with %s", c->name);
+	text = followup_description(v, c, b->r->today);
+	url = note_open_url(p->vault_name, c->path);
 
 	icalcomponent_add_property(comp, icalproperty_new_uid(uid));
 	icalcomponent_add_property(comp, icalproperty_new_summary(summary));
@@ -414,16 +429,13 @@ add_birthday(struct builder *b, const struct contact *c)
 
 	if (!bd->present)
 		return;
-	if (bd->bad || person->birthday_month == 0) {
-		diag_warn(b->dl, DIAG_NOTE, note->path, bd->line,
-		    "write YYYY-MM-DD, or --MM-DD without the year; the "
-		    "birthday is left out of the feed",
-		    "birthday \"%s\" is not a date", bd->raw ? bd->raw : "");
-		return;
-	}
+	if (bd->bad || person->birthday_month == 0)
+		return;		/* the scan said so (contact.c) */
 	/* Without a year: from 2000, a leap year, so that 02-29 exists. */
 	day = bd->day != DATE_NONE ? bd->day :
 	    date_from_ymd(2000, person->birthday_month, person->birthday_day);
+	if (!fits_the_feed(b, note->path, bd->line, "the birthday", day))
+		return;
 	comp = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	uid = item_uid("birthday-", c->path);
 	summary = xasprintf("%s's birthday", c->name);

@@ -17,12 +17,6 @@ static const char test_sentence[] =
 
 /* ------------------------------------------------------------ words */
 
-static const char *
-plural(long n)
-{
-	return n == 1 || n == -1 ? "" : "s";
-}
-
 char *
 reminder_title(const struct reminder_batch *b)
 {
