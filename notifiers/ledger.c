@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,14 +69,14 @@ exec(struct ledger *l, const char *sql)
 	return sqlite3_exec(l->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* The one integer that a query returns; -1 when it fails. */
 static int
-user_version(sqlite3 *db)
+query_int(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st;
 	int v = -1;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
@@ -83,12 +84,50 @@ user_version(sqlite3 *db)
 	return v;
 }
 
+static int
+user_version(sqlite3 *db)
+{
+	return query_int(db, "PRAGMA user_version");
+}
+
+/*
+ * Is this database ours? A ledger carries LEDGER_APPLICATION_ID; one that
+ * an older followup made has none, but has version 1 and our tables. A
+ * new database (no table at all) is ours to set up. Anything else is
+ * another program's file, or a damaged one: taking it as a new ledger
+ * would send every reminder again.
+ */
+static int
+is_ours(sqlite3 *db, int *fresh)
+{
+	int app = query_int(db, "PRAGMA application_id");
+	int tables = query_int(db, "SELECT count(*) FROM sqlite_schema");
+	int known = query_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'table' AND name IN ('reminders', 'meta')");
+
+	*fresh = app == 0 && tables == 0;
+	if (*fresh)
+		return 1;
+	if (app == LEDGER_APPLICATION_ID)
+		return 1;
+	return app == 0 && user_version(db) == 1 && known == 2;
+}
+
 /* Create the tables of a new ledger, or check the version of an old one. */
 static int
 ensure_schema(struct ledger *l, struct diag_list *dl)
 {
-	int v = user_version(l->db);
+	int fresh, v;
 
+	if (!is_ours(l->db, &fresh)) {
+		diag_error(dl, DIAG_CONFIG, l->path, 0, "this file is not "
+		    "the ledger of sent reminders that followup keeps: move "
+		    "it away to start a new ledger (reminders already sent "
+		    "may then be sent again)", "this is not a followup "
+		    "ledger");
+		return -1;
+	}
+	v = user_version(l->db);
 	if (v > LEDGER_SCHEMA_VERSION) {
 		diag_error(dl, DIAG_CONFIG, l->path, 0, "run the newer "
 		    "followup that wrote it, or move the file away (reminders "
@@ -97,11 +136,17 @@ ensure_schema(struct ledger *l, struct diag_list *dl)
 		    LEDGER_SCHEMA_VERSION);
 		return -1;
 	}
-	if (v == LEDGER_SCHEMA_VERSION || l->readonly)
+	if ((v == LEDGER_SCHEMA_VERSION && !fresh && query_int(l->db,
+	    "PRAGMA application_id") == LEDGER_APPLICATION_ID) || l->readonly)
 		return v < 0 ? -1 : 0;
-	/* Version 0: new. Later versions migrate here, step by step. */
+	/*
+	 * New, or an older followup's (no application id yet). Later
+	 * versions migrate here, step by step.
+	 */
 	if (exec(l, "BEGIN IMMEDIATE") != 0 || exec(l, schema) != 0 ||
-	    exec(l, "PRAGMA user_version = 1") != 0 || exec(l, "COMMIT") != 0) {
+	    exec(l, "PRAGMA user_version = 1") != 0 ||
+	    exec(l, "PRAGMA application_id = " LEDGER_APPLICATION_ID_SQL) !=
+	    0 || exec(l, "COMMIT") != 0) {
 		diag_error(dl, DIAG_CANT_WRITE, l->path, 0, "check the folder "
 		    "and the disk", "cannot set up the ledger: %s",
 		    sqlite3_errmsg(l->db));
@@ -130,6 +175,7 @@ ledger_open(struct ledger **out, const char *path, int readonly,
     int wait_seconds, struct diag_list *dl)
 {
 	struct ledger *l = xcalloc(1, sizeof(*l));
+	struct stat st;
 	int flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
@@ -138,12 +184,32 @@ ledger_open(struct ledger **out, const char *path, int readonly,
 	l->lock_fd = -1;
 	l->readonly = readonly;
 	*out = l;
-	if (readonly && access(path, F_OK) != 0 && errno == ENOENT)
+	/*
+	 * A writer holds the lock while SQLite creates the file, which is
+	 * empty for a moment: a file is looked at under the lock only (a
+	 * reader takes it too when the file looks empty).
+	 */
+	if (readonly && stat(path, &st) != 0 && errno == ENOENT)
 		return 0;
-	if (!readonly && (rc = hold(l, wait_seconds, dl)) != 0) {
+	if ((!readonly || st.st_size == 0) &&
+	    (rc = hold(l, wait_seconds, dl)) != 0) {
 		ledger_close(l);
 		*out = NULL;
 		return rc;
+	}
+	if (stat(path, &st) != 0) {
+		if (readonly)
+			return 0;
+	} else if (st.st_size == 0 || !S_ISREG(st.st_mode)) {
+		/* SQLite would take an empty file for a new database. */
+		diag_error(dl, DIAG_CONFIG, path, 0, "move it away to start "
+		    "a new ledger (reminders already sent may then be sent "
+		    "again)", "this is not a followup ledger: %s",
+		    S_ISREG(st.st_mode) ? "the file is empty (0 bytes)" :
+		    "it is not a regular file");
+		ledger_close(l);
+		*out = NULL;
+		return -1;
 	}
 	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
@@ -156,7 +222,7 @@ ledger_open(struct ledger **out, const char *path, int readonly,
 	/* The version first: a newer ledger is not touched at all. */
 	if (ensure_schema(l, dl) != 0) {
 		if (diag_count(dl, DIAG_ERROR) == 0)
-			diag_error(dl, DIAG_CANT_WRITE, path, 0, "move the file "
+			diag_error(dl, DIAG_CONFIG, path, 0, "move the file "
 			    "away: a new ledger is made (reminders may then "
 			    "be sent again)", "this is not a followup ledger: "
 			    "%s", sqlite3_errmsg(l->db));

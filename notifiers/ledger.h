@@ -33,6 +33,9 @@ struct diag_list;
 struct ledger;
 
 #define LEDGER_SCHEMA_VERSION 1
+/* PRAGMA application_id of a ledger: "FUPL". */
+#define LEDGER_APPLICATION_ID 0x4655504c
+#define LEDGER_APPLICATION_ID_SQL "1179996236"
 
 enum ledger_status {
 	LEDGER_NONE,		/* no row */

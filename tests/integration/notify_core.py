@@ -563,6 +563,52 @@ def newer_ledger_refused():
 
 
 @section
+def ledger_not_ours_refused():
+    rec = t.Recorder().start()
+    c = Case(hook(rec))
+    os.makedirs(os.path.dirname(c.state), exist_ok=True)
+    open(c.state, "wb").close()
+    for args in ((), ("--dry-run",)):
+        r = c.run(*args)
+        report("an empty state.db %s: refused (78), not taken as a new "
+               "ledger, nothing sent" % (" ".join(args) or "(send)"),
+               r.returncode == 78 and "not a followup ledger: the file is "
+               "empty" in r.stderr and os.path.getsize(c.state) == 0 and
+               rec.requests == [], "%d %s" % (r.returncode, r.stderr))
+    os.unlink(c.state)
+    db = sqlite3.connect(c.state)
+    db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    db.commit()
+    db.close()
+    before = open(c.state, "rb").read()
+    r = c.run()
+    report("another program's SQLite file as state.db: refused, untouched",
+           r.returncode == 78 and "this is not a followup ledger" in
+           r.stderr and open(c.state, "rb").read() == before and
+           rec.requests == [], "%d %s" % (r.returncode, r.stderr))
+    os.unlink(c.state)
+    r = c.run()
+    db = sqlite3.connect(c.state)
+    app = db.execute("PRAGMA application_id").fetchone()[0]
+    # What an older followup wrote: the same tables, no application id.
+    db.execute("PRAGMA application_id = 0")
+    db.commit()
+    db.close()
+    sent = len(rec.requests)
+    r2 = c.run()
+    db = sqlite3.connect(c.state)
+    app2 = db.execute("PRAGMA application_id").fetchone()[0]
+    db.close()
+    report("a new ledger is marked as followup's; an older followup's "
+           "ledger is taken, marked, and nothing is sent again",
+           r.returncode == 0 and app == 0x4655504c and sent == 1 and
+           r2.returncode == 0 and app2 == app and len(rec.requests) == 1,
+           "%d %d %x %x %d %s" % (r.returncode, r2.returncode, app, app2,
+                                  len(rec.requests), r2.stderr))
+    rec.stop()
+
+
+@section
 def valgrind_clean():
     if os.environ.get("FOLLOWUP_SANITIZED"):
         return  # valgrind cannot run an AddressSanitizer build
