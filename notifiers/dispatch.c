@@ -475,29 +475,52 @@ open_notifier(const struct config *cfg, size_t i, struct notifier *n,
 }
 
 /*
- * Whether notifier i is the one called name: its `name`, or else the
- * "SCHEME-N" it goes by (its URL read only for the scheme).
+ * The name notifier i goes by (the caller's): its `name`, or else
+ * "SCHEME-N" (its URL read only for the scheme).
  */
-static int
-named(const struct config_notifier *nf, size_t i, const char *name)
+static char *
+name_of(const struct config_notifier *nf, size_t i)
 {
 	struct diag_list quiet = DIAG_LIST_INIT;
 	char *url = NULL, *dflt;
 	size_t n;
-	int same;
 
 	if (nf->name != NULL)
-		return strcmp(nf->name, name) == 0;
+		return xstrdup(nf->name);
 	config_secret_read(&nf->url, "a URL", &url, &quiet);
 	diag_list_release(&quiet);
 	n = url && strstr(url, "://") ? (size_t)(strstr(url, "://") - url) : 0;
 	dflt = xasprintf("%.*s-%zu", (int)n, n ? url : "notifier", i + 1);
 	for (n = 0; dflt[n] != '-'; n++)
 		dflt[n] = (char)tolower((unsigned char)dflt[n]);
-	same = strcmp(dflt, name) == 0;
-	free(dflt);
 	free_secret(url);
-	return same;
+	return dflt;
+}
+
+/*
+ * Names are unique: the ledger keeps what was sent by name, so a second
+ * notifier of the same name would take the first's reminders for its
+ * own and never send. Every notifier whose name an earlier one has is an
+ * error at its line (and is not opened). names[i]: notifier i's name.
+ */
+static int
+name_taken(const struct config *cfg, char **names, size_t i,
+    struct diag_list *dl)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (strcmp(names[k], names[i]) == 0) {
+			diag_error(dl, DIAG_CONFIG, cfg->file,
+			    cfg->notifiers[i].line, "give one of them another "
+			    "name (the ledger keeps what was sent by name)",
+			    "notifier %zu goes by the name \"%s\", as "
+			    "notifier %zu does%s", i + 1, names[i], k + 1,
+			    cfg->notifiers[i].name == NULL ? " (the name "
+			    "followup gives a notifier without one)" : "");
+			return 1;
+		}
+	return 0;
 }
 
 /* Settle row as of unknown outcome, and say so. */
@@ -588,25 +611,33 @@ dispatch_open(struct dispatch **out, const struct step_env *env,
 {
 	const struct config *cfg = env->cfg;
 	struct dispatch *d = xcalloc(1, sizeof(*d));
+	char **names;
 	size_t i, matched = 0;
 
 	d->env = env;
 	d->plan = plan;
 	d->ns = xcalloc(cfg->nnotifiers + 1, sizeof(*d->ns));
+	names = xcalloc(cfg->nnotifiers + 1, sizeof(*names));
+	for (i = 0; i < cfg->nnotifiers; i++)
+		names[i] = name_of(&cfg->notifiers[i], i);
 	for (i = 0; i < cfg->nnotifiers; i++) {
 		struct notifier *n = &d->ns[d->nn];
 
-		if (plan->only != NULL && !named(&cfg->notifiers[i], i,
-		    plan->only))
+		if (plan->only != NULL && strcmp(names[i], plan->only) != 0)
 			continue;
 		matched++;
-		if (open_notifier(cfg, i, n, dl) == 0) {
+		if (name_taken(cfg, names, i, dl))
+			nc->broken++;
+		else if (open_notifier(cfg, i, n, dl) == 0) {
 			d->nn++;
 		} else {
 			notifier_release(n);
 			nc->broken++;
 		}
 	}
+	for (i = 0; i < cfg->nnotifiers; i++)
+		free(names[i]);
+	free(names);
 	nc->notifiers = d->nn;
 	*out = d;
 	return matched;
