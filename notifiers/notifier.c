@@ -146,6 +146,12 @@ notifier_open(struct notifier *n, const char *url, char **why_out)
 	if ((n->ops = notifier_ops_for(&u)) == NULL) {
 		char *known = known_schemes();
 
+		/*
+		 * Nothing of a URL that no notifier reads is shown: for many
+		 * services the host is the token (pbul://o.TOKEN).
+		 */
+		free(n->hostport);
+		n->hostport = NULL;
 		if (strcmp(u.scheme, "https") == 0 ||
 		    strcmp(u.scheme, "http") == 0)
 			*why_out = xasprintf("no notifier knows this %s:// URL "
@@ -165,6 +171,9 @@ notifier_open(struct notifier *n, const char *url, char **why_out)
 	if (n->ops->parse(n, &u, &why, &why_owned) != 0) {
 		*why_out = why_owned ? why_owned :
 		    xstrdup(why ? why : "the URL cannot be used");
+		/* Its host may be a token (slack://TokenA/...): not shown. */
+		free(n->hostport);
+		n->hostport = NULL;
 		url_release(&u);
 		return -1;
 	}
@@ -189,8 +198,9 @@ notifier_shown_url(const struct notifier *n)
 {
 	if (n->ops != NULL && n->ops->redact != NULL && n->priv != NULL)
 		return n->ops->redact(n);
-	return xasprintf("%s://%s/****", n->scheme ? n->scheme : "?",
-	    n->hostport ? n->hostport : "");
+	if (n->scheme == NULL || n->hostport == NULL)
+		return xasprintf("%s://****", n->scheme ? n->scheme : "?");
+	return xasprintf("%s://%s/****", n->scheme, n->hostport);
 }
 
 /* Whether s holds a byte a message cannot carry: not UTF-8, or a control. */

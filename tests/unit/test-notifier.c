@@ -74,6 +74,18 @@ test_open_and_show(void)
 	    strstr(why, "nosuch://") != NULL && strstr(why, "TOKEN") == NULL,
 	    "%s", why ? why : "");
 	free(why);
+	shown = notifier_shown_url(&n);
+	CHECK("show/unknown scheme: the scheme only (the host may be a token)",
+	    strcmp(shown, "nosuch://****") == 0, "%s", shown);
+	free(shown);
+	notifier_release(&n);
+	CHECK("open/a misspelt scheme whose host is the token",
+	    notifier_open(&n, "pbul://o.SECRET", &why) == -1, "opened");
+	free(why);
+	shown = notifier_shown_url(&n);
+	CHECK("show/a misspelt scheme: nothing of the host",
+	    strstr(shown, "SECRET") == NULL, "%s", shown);
+	free(shown);
 	notifier_release(&n);
 	CHECK("open/json: a +Header= name that is no header name is refused",
 	    notifier_open(&n, "json://127.0.0.1/h?+X-A%0D%0AEvil=1", &why)
