@@ -232,7 +232,8 @@ deliver(struct run *run, const struct notifier *n,
 			    ledger_error(run->ledger));
 	}
 	if (res.outcome != SEND_ACCEPTED)
-		diag_error(run->dl, DIAG_TEMPFAIL, NULL, 0,
+		diag_error(run->dl, res.denied ? DIAG_CONFIG : DIAG_TEMPFAIL,
+		    NULL, 0,
 		    res.outcome == SEND_UNKNOWN && !n->resend_safe ?
 		    "not sent again before notify.repeat_days, so that it "
 		    "never arrives twice; check the service" :

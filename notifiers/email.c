@@ -33,7 +33,8 @@
  *
  * The message: one per batch, to every To and Cc (Bcc only in the
  * envelope). Headers From, To, Cc, Reply-To, Subject, Date, Message-ID
- * (<HASH@followup>, from batch->message_id, so a resend has the same id),
+ * (<HASH.UNIQUE@followup>: HASH from batch->message_id, UNIQUE 16 random
+ * hex digits, so that every message, a repeat or a test, has its own),
  * MIME-Version, Auto-Submitted: auto-generated. Non-ASCII in the subject
  * and display names as RFC 2047 B-encoded words of at most 75 characters,
  * cut on UTF-8 boundaries. The body is multipart/alternative: text/plain
@@ -59,7 +60,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../net/http.h"
 #include "notifier.h"
@@ -875,10 +878,32 @@ header_cc(const struct email *m, const struct mail_address **out)
 	return n;
 }
 
+/* 16 hex digits that no other message has (RFC 5322 §3.6.4). */
+static void
+unique_part(char out[17])
+{
+	unsigned char r[8];
+	size_t i;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+
+		/* No entropy to be had: the clock and the pid then. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(out, 17, "%08lx%08lx", (unsigned long)ts.tv_nsec ^
+		    (unsigned long)getpid(), (unsigned long)ts.tv_sec);
+		return;
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
 static void
 add_headers(struct strbuf *sb, const struct email *m, const char *title,
     const char *hash, time_t now)
 {
+	char unique[17];
+
 	const struct mail_address **v;
 	const struct mail_address *from = &m->from;
 	size_t i, n = m->to.n + m->cc.n + m->reply.n + 1;
@@ -895,7 +920,8 @@ add_headers(struct strbuf *sb, const struct email *m, const char *title,
 	free(v);
 	add_text_header(sb, "Subject", title);
 	add_date_header(sb, now);
-	strbuf_addf(sb, "Message-ID: <%s@followup>\r\n", hash);
+	unique_part(unique);
+	strbuf_addf(sb, "Message-ID: <%s.%s@followup>\r\n", hash, unique);
 	strbuf_adds(sb, "MIME-Version: 1.0\r\n");
 	strbuf_adds(sb, "Auto-Submitted: auto-generated\r\n");
 	strbuf_adds(sb, "X-Auto-Response-Suppress: All\r\n");
@@ -971,7 +997,46 @@ struct upload {
 	const char *data;
 	size_t len, off;
 	int started;		/* libcurl asked for the message: DATA went */
+	int must_log_in;	/* a password is set */
+	int logged_in;		/* an AUTH command went out */
+	int no_auth;		/* stopped: the server offered no AUTH */
 };
+
+/*
+ * libcurl logs in only when the server offers AUTH, and else sends the
+ * mail without a word: with a password set that is a server other than
+ * the one meant (or one that lost its AUTH), so the mail is stopped once
+ * the greeting, STARTTLS and the login are over and before MAIL FROM.
+ * The commands that go out say whether AUTH did.
+ */
+static int
+on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct upload *up = arg;
+
+	(void)curl;
+	if (type == CURLINFO_HEADER_OUT && size >= 5 &&
+	    strncasecmp(data, "AUTH ", 5) == 0)
+		up->logged_in = 1;
+	return 0;
+}
+
+static int
+before_mail(void *arg, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
+{
+	struct upload *up = arg;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (up->must_log_in && !up->logged_in) {
+		up->no_auth = 1;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
 
 static size_t
 on_read(char *buf, size_t size, size_t count, void *arg)
@@ -1049,7 +1114,7 @@ email_send(const struct notifier *n, const struct notifier_request *req,
     struct send_result *res)
 {
 	const struct email *m = n->priv;
-	struct upload up = { req->body, req->body_len, 0, 0 };
+	struct upload up = { req->body, req->body_len, 0, 0, 0, 0, 0 };
 	struct curl_slist *rcpt = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", *from;
 	long reply = 0, timeout;
@@ -1085,9 +1150,18 @@ email_send(const struct notifier *n, const struct notifier_request *req,
 	    timeout < EMAIL_CONNECT_TIMEOUT_MS ? timeout :
 	    EMAIL_CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout);
+	/* Each reply too: libcurl waits 120 s for one unless told. */
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+	    (timeout + 999) / 1000);
 	if (m->login != NULL) {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, m->login);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, m->password);
+		up.must_log_in = m->password != NULL && m->password[0] != '\0';
+		curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &up);
+		curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+		curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, before_mail);
+		curl_easy_setopt(curl, CURLOPT_PREREQDATA, &up);
 	}
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
@@ -1102,7 +1176,14 @@ email_send(const struct notifier *n, const struct notifier_request *req,
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply);
 	res->status = reply;
 	res->outcome = outcome_of(code, reply, up.started);
-	if (code != CURLE_OK) {
+	res->denied = reply == 535 || code == CURLE_LOGIN_DENIED;
+	if (up.no_auth) {
+		res->outcome = SEND_REJECTED;
+		res->denied = 1;
+		res->error = xasprintf("SMTP %s: the server offers no AUTH, and "
+		    "a password is set: not sent without logging in (is it "
+		    "the right server and port?)", m->smtp_hostport);
+	} else if (code != CURLE_OK) {
 		char answered[48] = "";
 
 		if (reply >= 400)

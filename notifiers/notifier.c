@@ -486,6 +486,8 @@ notifier_http_exchange(const struct notifier *n,
 		res->status = resp.status;
 		res->outcome = http_status_is_temporary(resp.status) ? SEND_RETRY :
 		    SEND_REJECTED;
+		res->denied = resp.status == 401 || resp.status == 403 ||
+		    resp.status == 404;
 		res->retry_after_ms = retry_after_ms(&resp);
 		res->error = xasprintf("%s %s: the service answered HTTP %ld%s",
 		    req->method, shown, resp.status,

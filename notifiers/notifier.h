@@ -108,6 +108,12 @@ struct send_result {
 	long status;		/* HTTP status or SMTP reply code; 0: none */
 	long retry_after_ms;	/* from Retry-After; -1 when none */
 	char *error;		/* what went wrong, redacted; NULL */
+	/*
+	 * SEND_REJECTED because the service refused the credentials or
+	 * knows no such address (SMTP 535, HTTP 401, 403, 404): the config
+	 * is wrong, a config error (exit 78), not a failure for now.
+	 */
+	int denied;
 };
 
 void send_result_release(struct send_result *res);

@@ -673,6 +673,37 @@ def _fill(value, subst):
     return value
 
 
+UNIQUE = "{unique}"
+
+
+def _unique_match(want, got):
+    """The match of got against want, each {unique} in want standing for
+    16 hex digits that differ from run to run (a Message-ID's own part),
+    every other byte compared; None when it does not match."""
+    pattern = "([0-9a-f]{16})".join(re.escape(p)
+                                    for p in want.split(UNIQUE))
+    return re.fullmatch(pattern, got, re.S)
+
+
+def _same_but_unique(want, got):
+    if UNIQUE not in want:
+        return got == want
+    return _unique_match(want, got) is not None
+
+
+def _without_unique(want, got):
+    """got with what matched want's {unique}s put back as {unique}, so that
+    two runs compare equal but for them."""
+    m = _unique_match(want, got) if UNIQUE in want else None
+    if m is None:
+        return got
+    out, at = [], 0
+    for g in range(1, m.lastindex + 1):
+        out += [got[at:m.start(g)], UNIQUE]
+        at = m.end(g)
+    return "".join(out) + got[at:]
+
+
 def _option(args, name):
     """The value of --name in args (as --name V or --name=V), or None."""
     for i, a in enumerate(args):
@@ -950,7 +981,7 @@ def _check_run(case, run):
                                     % (len(mism) - MAX_MISMATCHES))
     if "stdout" in case.has:
         want = _fill(case._text("stdout"), run.subst)
-        if stdout != want:
+        if not _same_but_unique(want, stdout):
             problems.append("stdout differs (- expected, + actual):")
             problems += ["  " + l.rstrip("\n") for l in difflib.unified_diff(
                 want.splitlines(True), stdout.splitlines(True),
@@ -1092,8 +1123,12 @@ def _warm_problems(case, binary, cold, tmp, recorder):
         problems.append("exit status: cold %s, warm %s" % (
             cold.note or cold.status, warm.note or warm.status))
     for what in ("stdout", "stderr"):
-        c = _unclocked(_masked(getattr(cold, what), cold.tmp))
-        w = _unclocked(_masked(getattr(warm, what), tmp))
+        c, w = getattr(cold, what), getattr(warm, what)
+        if what == "stdout" and "stdout" in case.has:
+            c = _without_unique(_fill(case._text("stdout"), cold.subst), c)
+            w = _without_unique(_fill(case._text("stdout"), warm.subst), w)
+        c = _unclocked(_masked(c, cold.tmp))
+        w = _unclocked(_masked(w, tmp))
         if c != w:
             problems.append("%s differs from the cold run's (- cold, "
                             "+ warm; the folder as $TMP):" % what)
@@ -1262,6 +1297,15 @@ def selftest():
          _mask_dtstamp(b"A\r\nDTSTAMP:20990101T000000Z\r\nB") and [], 0),
         (_mask_dtstamp(b"LAST-MODIFIED:1\r\n") ==
          _mask_dtstamp(b"LAST-MODIFIED:2\r\n") or [1], 1),
+        (_same_but_unique("<a.{unique}@b>\n", "<a.0123456789abcdef@b>\n")
+         and [], 0),
+        (_same_but_unique("<a.{unique}@b>\n", "<a.0123456789abcde@b>\n")
+         or [1], 1),
+        (_same_but_unique("<a.{unique}@b>", "<x.0123456789abcdef@b>")
+         or [1], 1),
+        (_without_unique("<{unique}> {unique}", "<0123456789abcdef> "
+                         "fedcba9876543210") == "<{unique}> {unique}" and
+         [], 0),
     ]
     # n: 0 when it matches (no mismatch), 1 when it does not
     bad = [(i, r) for i, (r, n) in enumerate(checks) if bool(r) != bool(n)]

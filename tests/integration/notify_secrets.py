@@ -143,8 +143,9 @@ def failures():
     cfg = config(home, rec, t.free_port())
     r = run_all(home, cfg, rec, ["notify"])
     found = leaks(r.stdout + r.stderr)
-    report("every notifier failing (401, a closed SMTP port): exit 75, "
-           "no secret in the messages", r.returncode == 75 and not found,
+    report("every notifier failing (401, a closed SMTP port): exit 78 (the "
+           "credentials refused), no secret in the messages",
+           r.returncode == 78 and not found,
            "%d %s\n%s" % (r.returncode, found, r.stderr[-800:]))
     report("each failing notifier is named in the errors",
            all("notifier %s" % n in r.stderr for n in

@@ -2,7 +2,7 @@
  * test-email.c - the email notifier: mailto:// and mailtos:// URLs taken
  * in (and refused without quoting the password), and the message for the
  * sample batches: headers, RFC 2047 words that decode back to the name,
- * both parts, line lengths, the stable Message-ID, Bcc only in the
+ * both parts, line lengths, a Message-ID per message, Bcc only in the
  * envelope, the calendar attachment, the cut at 100 reminders, the
  * --dry-run print, and a refused connection reported without the password.
  */
@@ -424,17 +424,18 @@ test_message(void)
 	b.now = 1795700000;
 	notifier_format(&n, &b, &again);
 	id2 = header_value(again.body, "Message-ID");
-	CHECK("email/Message-ID: the same message, the same id",
-	    id && id2 && strcmp(id, id2) == 0 && strlen(id) == 43 &&
-	    strcmp(id + 33, "@followup>") == 0, "%s / %s", id ? id : "",
+	CHECK("email/Message-ID: each message its own, the batch's hash in "
+	    "front", id && id2 && strcmp(id, id2) != 0 && strlen(id) == 60 &&
+	    strncmp(id, id2, 34) == 0 && id[33] == '.' &&
+	    strcmp(id + 50, "@followup>") == 0, "%s / %s", id ? id : "",
 	    id2 ? id2 : "");
 	free(id2);
 	notifier_request_release(&again);
 	b.message_id = "digest-another";
 	notifier_format(&n, &b, &again);
 	id2 = header_value(again.body, "Message-ID");
-	CHECK("email/Message-ID: another message, another id",
-	    id2 && strcmp(id, id2) != 0, "%s", id2 ? id2 : "");
+	CHECK("email/Message-ID: another batch, another hash",
+	    id2 && strncmp(id, id2, 33) != 0, "%s", id2 ? id2 : "");
 	free(id2);
 	notifier_request_release(&again);
 	free(id);
