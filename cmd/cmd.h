@@ -73,6 +73,7 @@ struct common {
 	int no_cache;
 	/* The tasks its scan keeps: closed ones only for a command listing them. */
 	enum engine_tasks tasks;
+	int allow_empty;	/* ics, run: --allow-empty (step.h) */
 
 	/* Filled by common_setup(). */
 	struct config cfg;

@@ -279,6 +279,6 @@ common_step_env(struct common *c)
 		free(real);
 	}
 	c->env = (struct step_env){ &c->cfg, c->now, c->today,
-		c->vault_name };
+		c->vault_name, c->allow_empty };
 	return &c->env;
 }

@@ -10,7 +10,8 @@
 #include "../core/engine.h"
 #include "../feed/feed.h"
 
-enum { OPT_OUTPUT = OPT_FIRST_COMMAND_OPTION, OPT_NO_PUBLISH };
+enum { OPT_OUTPUT = OPT_FIRST_COMMAND_OPTION, OPT_NO_PUBLISH,
+	OPT_ALLOW_EMPTY };
 
 struct ics_options {
 	const char *output;
@@ -26,6 +27,8 @@ ics_option(struct common *c, int opt, const char *arg, void *ctx)
 		o->output = arg;
 	else if (opt == OPT_NO_PUBLISH)
 		o->no_publish = 1;
+	else if (opt == OPT_ALLOW_EMPTY)
+		c->allow_empty = 1;
 	else
 		return usage_error(c, "unknown option");
 	return 0;
@@ -72,6 +75,7 @@ cmd_ics(const struct command *cmd, int argc, char **argv)
 		COMMON_LONG_OPTIONS,
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "no-publish", no_argument, NULL, OPT_NO_PUBLISH },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct feed_api *feed = NULL;
@@ -131,6 +135,9 @@ const struct command cmd_ics_entry = {
 	    "                      ics.path, else\n"
 	    "                      $XDG_DATA_HOME/followup/followup.ics);\n"
 	    "                      - for standard output\n"
-	    "  --no-publish        do not publish, even with ics.publish\n",
+	    "  --no-publish        do not publish, even with ics.publish\n"
+	    "  --allow-empty       let a vault of no contact empty a feed\n"
+	    "                      that has follow-ups (else refused: is\n"
+	    "                      the folder mounted?)\n",
 	.run = cmd_ics,
 };

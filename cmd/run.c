@@ -29,7 +29,7 @@
 #include "../feed/feed.h"
 #include "../notifiers/dispatch.h"
 
-enum { OPT_WAIT = OPT_FIRST_COMMAND_OPTION, OPT_LOG_FORMAT };
+enum { OPT_WAIT = OPT_FIRST_COMMAND_OPTION, OPT_LOG_FORMAT, OPT_ALLOW_EMPTY };
 
 #define MAX_WAIT_SECONDS 86400
 
@@ -226,7 +226,7 @@ scan_step(const struct logger *lg, struct common *c, struct scan_result *r,
 		    monotonic_seconds() - t0), "%zu notes, %zu contacts, %zu "
 		    "tasks; %zu error%s, %zu warning%s (%.2f s)",
 		    r->vault.nnotes, r->contacts.n, r->vault.ntasks, errors,
-		    errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+		    plural(errors), warnings, plural(warnings),
 		    monotonic_seconds() - t0);
 	end_step(lg, "scan", &dl, all);
 	return failed ? -1 : 0;
@@ -326,7 +326,7 @@ notify_run_step(const struct steps *x, const struct scan_result *r,
 		log_step(lg, "notify", status, o, "%zu reminder%s sent through "
 		    "%zu notifier%s; %zu not delivered (next run), %zu of "
 		    "unknown outcome, %zu waiting", nc.sent, nc.sent == 1 ? "" :
-		    "s", nc.notifiers, nc.notifiers == 1 ? "" : "s", nc.failed,
+		    "s", nc.notifiers, plural(nc.notifiers), nc.failed,
 		    nc.unknown, nc.waiting);
 	end_step(lg, "notify", &dl, all);
 }
@@ -346,6 +346,8 @@ run_option(struct common *c, int opt, const char *arg, void *ctx)
 		    o->wait_seconds < 0 || o->wait_seconds > MAX_WAIT_SECONDS)
 			return usage_error(c, "--wait %s: give whole seconds, "
 			    "0 to %d", arg, MAX_WAIT_SECONDS);
+	} else if (opt == OPT_ALLOW_EMPTY) {
+		c->allow_empty = 1;
 	} else if (opt == OPT_LOG_FORMAT) {
 		if (strcmp(arg, "json") == 0)
 			o->json = 1;
@@ -396,6 +398,7 @@ cmd_run(const struct command *cmd, int argc, char **argv)
 		COMMON_LONG_OPTIONS,
 		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_options o = { 0, 0 };
@@ -454,6 +457,9 @@ const struct command cmd_run_entry = {
 	    "  --wait SECONDS      when another run holds the lock, wait up\n"
 	    "                      to this long for it (default 0: exit 75)\n"
 	    "  --log-format FMT    text (default) or json: one JSON object a\n"
-	    "                      line, on standard error\n",
+	    "                      line, on standard error\n"
+	    "  --allow-empty       let a vault of no contact empty a feed\n"
+	    "                      that has follow-ups (else refused: is\n"
+	    "                      the folder mounted?)\n",
 	.run = cmd_run,
 };

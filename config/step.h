@@ -18,6 +18,11 @@ struct step_env {
 	time_t now;		/* the clock, or $FOLLOWUP_NOW (tests) */
 	int today;		/* --today, else the local date of now */
 	const char *vault_name;	/* the vault folder's name */
+	/*
+	 * --allow-empty: a scan of no contact may empty a feed that had
+	 * follow-ups (else refused as a vault not mounted or not synced).
+	 */
+	int allow_empty;
 };
 
 #endif

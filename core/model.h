@@ -394,6 +394,12 @@ struct vault {
 	/* Notes read from their files, and taken from the scan cache. */
 	size_t nread, ncached;
 	/*
+	 * Folders the walk could not open (EACCES, EMFILE, gone): the notes
+	 * in them are unknown this scan, so nothing published of them may
+	 * be taken back (feed/calendar.c).
+	 */
+	size_t nunread_folders;
+	/*
 	 * The vault's Obsidian and Tasks settings (obsidian.h), borrowed for
 	 * the scan; NULL reads it as Tasks does with no settings. Readers
 	 * take it through vault_settings().

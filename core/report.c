@@ -201,7 +201,7 @@ report_text(FILE *out, const struct scan_result *r, unsigned states,
 		shown++;
 		print_contact(out, &r->vault, c, flags);
 	}
-	fprintf(out, "\n%zu contact%s", shown, shown == 1 ? "" : "s");
+	fprintf(out, "\n%zu contact%s", shown, plural(shown));
 	for (i = 0; i < STATE_COUNT; i++) {
 		if (counts[i] == 0)
 			continue;

@@ -163,6 +163,18 @@ not_regular(const char *path, mode_t mode, struct diag_list *dl)
 	    "is %s, not a note: skipped", file_kind(mode));
 }
 
+/* A folder the walk cannot open: its notes are unknown this scan. */
+static void
+unread_folder(struct walk *w, const char *path, int err)
+{
+	diag_error(w->dl, DIAG_NOTE, path, 0, err == EMFILE || err == ENFILE ?
+	    "too many files are open: raise the limit (ulimit -n) or run "
+	    "again; nothing published of this folder is taken back" :
+	    "check the folder's permissions; nothing published of this "
+	    "folder is taken back", "cannot read folder: %s", strerror(err));
+	w->v->nunread_folders++;
+}
+
 /* kept: dirfd stays open after the walk (see OPEN_FOLDERS_MAX). */
 static void
 walk_entry(struct walk *w, int dirfd, int kept, const char *name,
@@ -194,11 +206,9 @@ walk_entry(struct walk *w, int dirfd, int kept, const char *name,
 		if (name[0] != '.' && !is_excluded(w, path)) {
 			fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY |
 			    O_CLOEXEC | O_NOFOLLOW);
-			if (fd < 0)
-				diag_error(w->dl, DIAG_NOTE, path, 0,
-				    "check the folder's permissions",
-				    "cannot read folder: %s", strerror(errno));
-			else if (w->nfolders < w->maxfolders) {
+			if (fd < 0) {
+				unread_folder(w, path, errno);
+			} else if (w->nfolders < w->maxfolders) {
 				w->folders[w->nfolders++] = fd;
 				walk_dir(w, fd, 1);
 			} else {
@@ -251,9 +261,7 @@ walk_dir(struct walk *w, int dirfd, int kept)
 	struct dirent *de;
 
 	if (dir == NULL) {
-		diag_error(w->dl, DIAG_NOTE, w->path.len ? w->path.buf : ".",
-		    0, "check the folder's permissions",
-		    "cannot read folder: %s", strerror(errno));
+		unread_folder(w, w->path.len ? w->path.buf : ".", errno);
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -499,8 +507,10 @@ cannot_stat(const char *path, int err, struct diag_list *dl)
 static void
 cannot_open(const char *path, int err, struct diag_list *dl)
 {
-	diag_error(dl, DIAG_NOTE, path, 0, "check the file's permissions",
-	    "cannot read: %s", strerror(err));
+	diag_error(dl, DIAG_NOTE, path, 0, err == EMFILE || err == ENFILE ?
+	    "too many files are open: raise the limit (ulimit -n) or run "
+	    "again" : "check the file's permissions", "cannot read: %s",
+	    strerror(err));
 }
 
 /*

@@ -22,6 +22,7 @@
 #include "../core/util.h"
 
 #define X_HASH "X-FOLLOWUP-HASH"
+#define BIRTHDAY_UID "followup-birthday-"
 #define CALENDAR_NAME "followup"
 #define REFRESH_SECONDS 3600
 
@@ -32,11 +33,15 @@ struct prev_item {
 	int has_hash;
 	int sequence;
 	struct icaltimetype last_modified;	/* null time when absent */
+	icalcomponent *comp;	/* in the previous feed's tree */
+	int taken;		/* this build has an item of this UID */
 };
 
 struct prev_feed {
+	icalcomponent *root;	/* the previous feed, parsed; NULL */
 	struct prev_item *items;
 	size_t n, cap;
+	size_t nfollowups;	/* of items: follow-ups, not birthdays */
 	struct strmap by_uid;
 };
 
@@ -197,6 +202,8 @@ prev_release(struct prev_feed *pf)
 		free(pf->items[i].uid);
 	free(pf->items);
 	strmap_release(&pf->by_uid);
+	if (pf->root != NULL)
+		icalcomponent_free(pf->root);
 }
 
 /* Read UID, X-FOLLOWUP-HASH, SEQUENCE and LAST-MODIFIED of each item. */
@@ -232,6 +239,9 @@ prev_load(struct prev_feed *pf, const char *text, size_t len)
 		it = &pf->items[pf->n++];
 		memset(it, 0, sizeof(*it));
 		it->uid = xstrdup(uid);
+		it->comp = comp;
+		if (strncmp(uid, BIRTHDAY_UID, strlen(BIRTHDAY_UID)) != 0)
+			pf->nfollowups++;
 		it->sequence = icalcomponent_get_sequence(comp);
 		if (it->sequence < 0)
 			it->sequence = 0;
@@ -255,14 +265,14 @@ prev_load(struct prev_feed *pf, const char *text, size_t len)
 			it->has_hash = end != value && *end == '\0';
 		}
 	}
-	icalcomponent_free(root);
+	pf->root = root;	/* kept: its items may be carried over */
 	/* Keys are the items' own strings: add them once the array is final. */
 	for (i = 0; i < pf->n; i++)
 		strmap_add(&pf->by_uid, pf->items[i].uid,
 		    strlen(pf->items[i].uid), i);
 }
 
-static const struct prev_item *
+static struct prev_item *
 prev_find(const struct prev_feed *pf, const char *uid)
 {
 	size_t it, i;
@@ -298,6 +308,30 @@ new_vcalendar(const struct calendar_params *p, int feed)
 	return vcal;
 }
 
+/* Add comp (now the feed's) to the feed and to the list of its items. */
+static struct calendar_item *
+record_item(struct builder *b, icalcomponent *comp, char *uid,
+    const char *path, enum calendar_item_kind kind)
+{
+	struct calendar *cal = b->cal;
+	struct calendar_item *item;
+	icalcomponent *alone = new_vcalendar(b->p, 0);
+
+	icalcomponent_add_component(alone, icalcomponent_new_clone(comp));
+	GROW(cal->items, b->cap, cal->nitems + 1);
+	item = &cal->items[cal->nitems++];
+	memset(item, 0, sizeof(*item));
+	item->kind = kind;
+	item->uid = uid;
+	item->path = xstrdup(path);
+	item->resource = icalcomponent_as_ical_string_r(alone);
+	if (item->resource == NULL)
+		b->failed = 1;
+	icalcomponent_free(alone);
+	icalcomponent_add_component(b->vcal, comp);
+	return item;
+}
+
 /*
  * Hash comp's content, then add what changes from run to run: the hash,
  * SEQUENCE, LAST-MODIFIED (from the previous feed when the content is
@@ -307,15 +341,16 @@ static void
 finish_item(struct builder *b, icalcomponent *comp, char *uid,
     const char *path, enum calendar_item_kind kind)
 {
-	const struct prev_item *prev = prev_find(&b->prev, uid);
+	struct prev_item *prev = prev_find(&b->prev, uid);
 	struct calendar *cal = b->cal;
 	struct calendar_item *item;
-	icalcomponent *alone;
 	char *content, hex[17];
 	unsigned long long hash;
 	int sequence = 0;
 	struct icaltimetype modified = ical_utc(b->p->now);
 
+	if (prev != NULL)
+		prev->taken = 1;
 	content = icalcomponent_as_ical_string_r(comp);
 	if (content == NULL)
 		b->failed = 1;
@@ -338,20 +373,9 @@ finish_item(struct builder *b, icalcomponent *comp, char *uid,
 	icalcomponent_add_property(comp,
 	    icalproperty_new_dtstamp(ical_utc(b->p->now)));
 
-	alone = new_vcalendar(b->p, 0);
-	icalcomponent_add_component(alone, icalcomponent_new_clone(comp));
-	GROW(cal->items, b->cap, cal->nitems + 1);
-	item = &cal->items[cal->nitems++];
-	item->kind = kind;
-	item->uid = uid;
-	item->path = xstrdup(path);
-	item->resource = icalcomponent_as_ical_string_r(alone);
-	if (item->resource == NULL)
-		b->failed = 1;
+	item = record_item(b, comp, uid, path, kind);
 	item->hash = hash;
 	item->sequence = sequence;
-	icalcomponent_free(alone);
-	icalcomponent_add_component(b->vcal, comp);
 }
 
 static int
@@ -474,6 +498,205 @@ add_birthday(struct builder *b, const struct contact *c)
 	b->cal->nbirthdays++;
 }
 
+/*
+ * The UIDs of the items that notes would have (an item's UID is its
+ * note's path, hashed), each with its note: the notes that had an error
+ * this scan, or every note read when a folder could not be.
+ */
+struct note_uids {
+	char **uids;
+	const char **notes;	/* NULL: the note is a contact all the same */
+	size_t n;
+	struct strmap by_uid;
+};
+
+static void
+note_uids_add(struct note_uids *u, const char *path)
+{
+	static const char *const kinds[] = { "", "birthday-" };
+	size_t k;
+
+	u->uids = xrealloc(u->uids, (u->n + 2) * sizeof(*u->uids));
+	u->notes = xrealloc(u->notes, (u->n + 2) * sizeof(*u->notes));
+	for (k = 0; k < 2; k++) {
+		u->uids[u->n] = item_uid(kinds[k], path);
+		u->notes[u->n++] = path;
+	}
+}
+
+static void
+note_uids_index(struct note_uids *u)
+{
+	size_t i;
+
+	strmap_init(&u->by_uid);
+	for (i = 0; i < u->n; i++)
+		strmap_add(&u->by_uid, u->uids[i], strlen(u->uids[i]), i);
+}
+
+/* Which of u uid is: its index, or STRMAP_NONE. */
+static size_t
+note_uids_find(const struct note_uids *u, const char *uid)
+{
+	size_t at, i;
+
+	for (i = strmap_first(&u->by_uid, uid, strlen(uid), &at);
+	    i != STRMAP_NONE; i = strmap_next(&u->by_uid, &at))
+		if (strcmp(u->uids[i], uid) == 0)
+			return i;
+	return STRMAP_NONE;
+}
+
+static void
+note_uids_release(struct note_uids *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->uids[i]);
+	free(u->uids);
+	free(u->notes);
+	strmap_release(&u->by_uid);
+}
+
+/*
+ * The notes with an error this scan that are no contact: a note whose
+ * error left it a contact (a bad task line, say) was read, and what the
+ * scan says of it stands.
+ */
+static void
+errored_notes(struct note_uids *u, const struct scan_result *r)
+{
+	size_t i, k, j;
+
+	memset(u, 0, sizeof(*u));
+	for (i = 0; i < r->diags.n; i++) {
+		const struct diag *d = &r->diags.items[i];
+
+		if (d->level == DIAG_ERROR && d->kind == DIAG_NOTE &&
+		    d->path != NULL)
+			note_uids_add(u, d->path);
+	}
+	note_uids_index(u);
+	for (i = 0; u->n > 0 && i < r->contacts.n; i++)
+		for (k = 0; k < 2; k++) {
+			char *uid = item_uid(k ? "birthday-" : "",
+			    r->contacts.items[i].path);
+
+			if ((j = note_uids_find(u, uid)) != STRMAP_NONE)
+				u->notes[j] = NULL;
+			free(uid);
+		}
+}
+
+/*
+ * Every note of the scan, when a folder could not be read (else none):
+ * an item that none of them has may be of a note in that folder.
+ */
+static void
+read_notes(struct note_uids *u, const struct vault *v)
+{
+	size_t i;
+
+	memset(u, 0, sizeof(*u));
+	for (i = 0; v->nunread_folders > 0 && i < v->nnotes; i++)
+		note_uids_add(u, v->notes[i].path);
+	note_uids_index(u);
+}
+
+/*
+ * The note of an item of the previous feed that this scan has none of,
+ * when that note could not be read, or had an error that left it no
+ * contact this scan (the item is then kept as it was); "" when a folder
+ * could not be read and no note read has the item's UID (its note may
+ * be in that folder); NULL when the item is gone for good.
+ */
+static const char *
+unread_note_of(const struct note_uids *errored, const struct note_uids *read,
+    int folders_unread, const struct prev_item *it)
+{
+	size_t i = note_uids_find(errored, it->uid);
+
+	if (i != STRMAP_NONE)
+		return errored->notes[i];
+	if (folders_unread && note_uids_find(read, it->uid) == STRMAP_NONE)
+		return "";
+	return NULL;
+}
+
+/*
+ * Never take back what was published because part of the vault could
+ * not be read: the previous feed's items of such notes go on as they
+ * were, byte for byte, with a warning each.
+ */
+static void
+keep_unread(struct builder *b)
+{
+	struct note_uids errored, read;
+	int folders_unread = b->r->vault.nunread_folders > 0;
+	size_t i, in_folders = 0;
+
+	errored_notes(&errored, b->r);
+	read_notes(&read, &b->r->vault);
+	for (i = 0; i < b->prev.n; i++) {
+		struct prev_item *it = &b->prev.items[i];
+		struct calendar_item *item;
+		const char *note, *summary;
+		int birthday;
+
+		if (it->taken || (note = unread_note_of(&errored, &read,
+		    folders_unread, it)) == NULL)
+			continue;
+		birthday = strncmp(it->uid, BIRTHDAY_UID,
+		    strlen(BIRTHDAY_UID)) == 0;
+		item = record_item(b, icalcomponent_new_clone(it->comp),
+		    xstrdup(it->uid), note, birthday ? ITEM_BIRTHDAY :
+		    ITEM_FOLLOWUP);
+		item->hash = it->hash;
+		item->sequence = it->sequence;
+		if (birthday)
+			b->cal->nbirthdays++;
+		else
+			b->cal->nfollowups++;
+		b->cal->nkept++;
+		if (note[0] == '\0') {
+			in_folders++;
+			continue;
+		}
+		summary = icalcomponent_get_summary(it->comp);
+		diag_warn(b->dl, DIAG_NOTE, note, 0, "it goes on once the "
+		    "note can be read again", "\"%s\" is kept in the feed as "
+		    "it was published: its note has an error this run",
+		    summary ? summary : it->uid);
+	}
+	if (in_folders > 0)
+		diag_warn(b->dl, DIAG_NOTE, NULL, 0, "they go on once every "
+		    "folder can be read again", "%zu item%s of the feed kept "
+		    "as published: a folder of the vault could not be read "
+		    "(above), so whether their notes are still there is not "
+		    "known", in_folders, plural(in_folders));
+	note_uids_release(&errored);
+	note_uids_release(&read);
+}
+
+/*
+ * A vault that holds no contact where the feed had follow-ups is most
+ * likely a folder not mounted or not synced yet: refused, unless asked.
+ */
+static int
+emptied_by_mistake(struct builder *b)
+{
+	if (b->r->contacts.n > 0 || b->prev.nfollowups == 0 ||
+	    b->p->allow_empty)
+		return 0;
+	diag_error(b->dl, DIAG_NO_VAULT, b->r->vault.root, 0, "is the "
+	    "vault's folder mounted and synced? If the vault is meant to "
+	    "hold no one now, pass --allow-empty once", "the vault holds no "
+	    "contact, where the feed has %zu follow-up%s: the feed is left "
+	    "as it was", b->prev.nfollowups, plural(b->prev.nfollowups));
+	return 1;
+}
+
 int
 calendar_build(struct calendar *cal, const struct scan_result *r,
     const struct calendar_params *p, struct diag_list *dl)
@@ -484,12 +707,18 @@ calendar_build(struct calendar *cal, const struct scan_result *r,
 	memset(cal, 0, sizeof(*cal));
 	icalerror_set_errors_are_fatal(0);
 	prev_load(&b.prev, p->previous, p->previous_len);
+	if (emptied_by_mistake(&b)) {
+		prev_release(&b.prev);
+		release_libical();
+		return -1;
+	}
 	b.vcal = new_vcalendar(p, 1);
 	for (i = 0; i < r->contacts.n; i++)
 		if (in_feed(&r->contacts.items[i], p->horizon_days))
 			add_followup(&b, &r->contacts.items[i]);
 	for (i = 0; i < r->contacts.n; i++)
 		add_birthday(&b, &r->contacts.items[i]);
+	keep_unread(&b);
 	cal->text = icalcomponent_as_ical_string_r(b.vcal);
 	icalcomponent_free(b.vcal);
 	prev_release(&b.prev);
@@ -561,7 +790,7 @@ calendar_check(const char *text, size_t len, size_t items,
 		    "followup: please report it; the previous feed was left "
 		    "as it was", "the feed does not parse back: %zu of %zu "
 		    "items, %zu error%s%s%s", found, items, errors,
-		    errors == 1 ? "" : "s", first ? ": " : "",
+		    plural(errors), first ? ": " : "",
 		    first ? first : "");
 		rc = -1;
 	}

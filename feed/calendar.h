@@ -44,6 +44,7 @@ struct calendar_params {
 	const char *prodid;	/* "-//followup//followup 0.1.0//EN" */
 	const char *previous;	/* the feed as last written, or NULL */
 	size_t previous_len;
+	int allow_empty;	/* a vault of no contact may empty the feed */
 };
 
 enum calendar_item_kind {
@@ -67,13 +68,17 @@ struct calendar {
 	size_t nitems;
 	size_t nfollowups, nbirthdays;
 	size_t nchanged;	/* items new or changed since the previous */
+	size_t nkept;		/* items of notes that could not be read */
 };
 
 /*
  * Build the feed of r into cal. A previous feed that libical cannot read
- * is ignored (every item then starts at SEQUENCE 0). A birthday that is
- * not a date is a warning on dl and is left out. Returns 0, or -1 when
- * libical refused to build it (an error on dl; a bug).
+ * is ignored (every item then starts at SEQUENCE 0). An item of the
+ * previous feed whose note could not be read or had an error in this
+ * scan (or any, when a folder could not be read) is kept as it was, with
+ * a warning. A scan of no contact where the previous feed had follow-ups
+ * is refused unless p->allow_empty (an error: the feed is left as it
+ * was). Returns 0, or -1 (an error on dl).
  */
 int calendar_build(struct calendar *cal, const struct scan_result *r,
     const struct calendar_params *p, struct diag_list *dl);

@@ -76,6 +76,7 @@ calendar_params_of(const struct step_env *env, const char *prodid,
 		.alarm = ics->alarm,
 		.vault_name = env->vault_name,
 		.prodid = prodid,
+		.allow_empty = env->allow_empty,
 	};
 }
 
@@ -173,11 +174,11 @@ feed_print_count(FILE *out, const struct feed_result *fr)
 
 	if (fr->todo)
 		fprintf(out, "(%zu to-do%s, %zu event%s)", cal->nfollowups,
-		    cal->nfollowups == 1 ? "" : "s", cal->nbirthdays,
-		    cal->nbirthdays == 1 ? "" : "s");
+		    plural(cal->nfollowups), cal->nbirthdays,
+		    plural(cal->nbirthdays));
 	else
 		fprintf(out, "(%zu event%s)", cal->nitems,
-		    cal->nitems == 1 ? "" : "s");
+		    plural(cal->nitems));
 }
 
 /* ------------------------------------------------------------ check */

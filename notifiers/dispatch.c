@@ -417,7 +417,7 @@ notify_one(struct run *run, const struct notifier *n)
 		else
 			fprintf(run->say, "%s: %zu of %zu reminder%s sent%s%s\n",
 			    n->name,
-			    sent, count, count == 1 ? "" : "s",
+			    sent, count, plural(count),
 			    digest ? " in one message" : "",
 			    late ? " (some late)" : "");
 		if (waiting)
@@ -782,7 +782,7 @@ dispatch_check(const struct step_env *env, FILE *say, struct diag_list *dl)
 	}
 	if (say != NULL && nc.broken > 0)
 		fprintf(say, "%zu notifier%s with problems (see above)\n",
-		    nc.broken, nc.broken == 1 ? "" : "s");
+		    nc.broken, plural(nc.broken));
 	dispatch_close(d);
 	return nc.broken > 0 ? -1 : 0;
 }

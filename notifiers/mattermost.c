@@ -223,7 +223,7 @@ reminder_attachment(const struct reminder *r)
 	char *fallback = xasprintf("%s — %s", r->name, summary);
 	char *last = r->last_contact ? xasprintf("%s (%d day%s ago)",
 	    r->last_contact, r->days_since_contact,
-	    r->days_since_contact == 1 ? "" : "s") : xstrdup("never");
+	    plural(r->days_since_contact)) : xstrdup("never");
 	char *items = xasprintf("%zu", r->nitems_total);
 	json_t *fields = json_array(), *a;
 

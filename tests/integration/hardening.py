@@ -6,6 +6,7 @@ write, the feed's mode, temporary files a killed edit left in the vault.
 Each check fails on a followup that has the defect (a hang is a timeout,
 reported as a failure, never waited out)."""
 import os
+import resource
 import stat
 import subprocess
 import threading
@@ -211,6 +212,69 @@ def temporary_files_a_killed_edit_left():
            os.path.exists(fresh) and os.path.exists(rsyncs) and
            "removed this temporary file" in r.stderr,
            "exit %d %s" % (r.returncode, r.stderr[-400:]))
+
+
+def uids(path):
+    with open(path, encoding="utf-8") as f:
+        return sorted(l[4:].strip() for l in f if l.startswith("UID:"))
+
+
+@section
+def unreadable_part_never_shrinks_the_feed():
+    people = {"Ana.md": GOOD.replace("2026-01-01", "2025-01-01"),
+              "Bo.md": GOOD.replace("2026-01-01", "2025-01-02")}
+    v = vault_of("shrink", dict(people, **{
+        "d%d/N%d.md" % (i, i): GOOD.replace("2026-01-01", "2025-02-01")
+        for i in range(30)}))
+    deep = os.path.join(v, "deep")
+    for i in range(30):
+        deep = os.path.join(deep, "d%d" % i)
+        t.write(os.path.join(deep, "D%d.md" % i), GOOD.replace(
+            "2026-01-01", "2025-03-01"), 0o644)
+    feed = os.path.join(t.TMP, "shrink.ics")
+    args = ["ics", "--vault", v, "--today", TODAY, "--output", feed]
+    r = t.run(args)
+    before = uids(feed)
+    report("the first feed: 62 events", r.returncode == 0 and
+           len(before) == 62, "exit %d, %d: %s" % (
+               r.returncode, len(before), r.stderr[-300:]))
+
+    def few_files():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+    r = t.run(args + ["--no-cache"], preexec_fn=few_files)
+    report("EMFILE while walking (ulimit -n 16): an error naming the folder, "
+           "every event kept, exit 65",
+           "cannot read folder: Too many open files" in r.stderr and
+           r.returncode == 65 and uids(feed) == before and
+           "kept as published: a folder of the vault could not be read" in
+           r.stderr, "exit %d, %d events: %s" % (
+               r.returncode, len(uids(feed)), r.stderr[-400:]))
+    t.write(os.path.join(v, "Bo.md"), "---\ntype: people\nlast_contact: "
+            "2025-13-45\n---\n", 0o644)
+    r = t.run(args)
+    report("a contact's note with an error: its event kept, with a warning",
+           r.returncode == 65 and uids(feed) == before and
+           "Bo.md: warning: \"Follow up with Bo\" is kept" in r.stderr,
+           "exit %d: %s" % (r.returncode, r.stderr[-400:]))
+    t.write(os.path.join(v, "Bo.md"), "---\ntype: project\n---\n", 0o644)
+    r = t.run(args)
+    report("a note that is read and is no contact any more: its event goes",
+           r.returncode == 0 and len(uids(feed)) == 61 and
+           "kept" not in r.stderr, "exit %d: %s" % (r.returncode,
+                                                    r.stderr[-300:]))
+    feed_bytes = open(feed, "rb").read()
+    empty = vault_of("shrink-empty", {"Readme.md": "# nothing here\n"})
+    args[2] = empty
+    r = t.run(args)
+    report("a vault of no contact where the feed had 61: refused (66), the "
+           "feed as it was", r.returncode == 66 and
+           open(feed, "rb").read() == feed_bytes and "the vault holds no "
+           "contact, where the feed has 61 follow-ups" in r.stderr,
+           "exit %d: %s" % (r.returncode, r.stderr[-300:]))
+    r = t.run(args + ["--allow-empty"])
+    report("--allow-empty: the feed emptied, exit 0",
+           r.returncode == 0 and uids(feed) == [],
+           "exit %d: %s" % (r.returncode, r.stderr[-300:]))
 
 
 if __name__ == "__main__":

@@ -322,6 +322,51 @@ def changed_event_is_put_again():
 
 
 @section
+def unreadable_part_never_deletes():
+    """What part of the vault could not be read never shrinks what was
+    published: a note broken mid-edit keeps its event; a vault that
+    suddenly holds no contact (a sync folder not mounted) is refused."""
+    names = listing()
+    hannah = os.path.join(VAULT_COPY, "People", "Hannah Brooks.md")
+    good = open(hannah, "rb").read()
+    with open(hannah, "wb") as f:
+        f.write(good.replace(b"\n---\n", b"\n", 1))   # never closed
+    mark = log_size(LOG)
+    r = run(BASE, now=NOW + 3000)
+    out, err = r.stdout.decode(), r.stderr.decode()
+    report("a contact's note broken mid-edit: its event kept, nothing "
+           "deleted, a warning naming it", "0 deleted" in out and
+           log_count(LOG, "DELETE", mark) == 0 and listing() == names and
+           "People/Hannah Brooks.md: warning: \"Follow up with Hannah "
+           "Brooks\" is kept in the feed" in err,
+           "%s; DELETE %d; %s" % (out, log_count(LOG, "DELETE", mark),
+                                  err[-600:]))
+    with open(hannah, "wb") as f:
+        f.write(good)
+    r = run(BASE, now=NOW + 3300)
+    feed = open(FEED, "rb").read()
+    away = os.path.join(TMP, "vault-away")
+    os.rename(VAULT_COPY, away)
+    os.mkdir(VAULT_COPY)
+    mark = log_size(LOG)
+    r = run(BASE, now=NOW + 3600)
+    err = r.stderr.decode()
+    report("an empty vault (not mounted): refused, exit 66, the feed and "
+           "the calendar as they were", r.returncode == 66 and
+           "the vault holds no contact, where the feed has" in err and
+           open(FEED, "rb").read() == feed and listing() == names and
+           log_count(LOG, "DELETE", mark) == 0 and
+           log_count(LOG, "PUT", mark) == 0,
+           "exit %d; %s" % (r.returncode, err[-400:]))
+    os.rmdir(VAULT_COPY)
+    os.rename(away, VAULT_COPY)
+    r = run(BASE, now=NOW + 4200)
+    report("the vault back: the feed as before, nothing sent",
+           "published: 0 sent, 0 deleted" in r.stdout.decode() and
+           listing() == names, r.stdout.decode() + r.stderr.decode()[-300:])
+
+
+@section
 def wrong_password():
     write(PWFILE, WRONG + "\n")
     r = run(BASE, now=NOW + 3000)
