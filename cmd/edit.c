@@ -19,6 +19,9 @@
 
 #include "edit.h"
 
+/* How long an edit waits for another one (they take milliseconds). */
+#define EDIT_LOCK_WAIT_SECONDS 30
+
 /* The value of the command's one option that gives the day. */
 enum { EDIT_OPT_DATE = OPT_FIRST_COMMAND_OPTION };
 
@@ -32,6 +35,7 @@ struct edit_options {
 #include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/fmedit.h"
+#include "../core/paths.h"
 #include "../core/store.h"
 #include "../core/util.h"
 #include "../core/vault.h"
@@ -79,6 +83,17 @@ parse(struct common *c, int argc, char **argv, const struct option *options,
 		}
 		if (optind >= argc)
 			break;
+		/* After "--" every word is NAME's, even one like an option. */
+		if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+			while (optind < argc) {
+				if (o->name != NULL)
+					return usage_error(c, "unexpected "
+					    "argument \"%s\" (quote a name "
+					    "with spaces)", argv[optind]);
+				o->name = argv[optind++];
+			}
+			break;
+		}
 		if (o->name != NULL)
 			return usage_error(c, "unexpected argument \"%s\" "
 			    "(quote a name with spaces)", argv[optind]);
@@ -330,6 +345,53 @@ say_done(const struct common *c, const char *path, const char *key,
 	printf("\n");
 }
 
+/* A last_contact moved back (a typo mended, or a new one): said. */
+static void
+moved_back(const char *relpath, const char *key, const struct fm_edit *e,
+    const char *date, struct diag_list *dl)
+{
+	char *hint;
+	int was, now;
+
+	if (strcmp(key, "last_contact") != 0 || e->old == NULL ||
+	    date_parse_datetime(e->old, strlen(e->old), &was) != DATE_OK ||
+	    date_parse_exact(date, strlen(date), &now) != DATE_OK ||
+	    now >= was)
+		return;
+	hint = xasprintf("if that was not meant, run followup contacted "
+	    "again with --date %s", e->old);
+	diag_warn(dl, DIAG_NOTE, relpath, e->line, hint, "last_contact moved "
+	    "back, from %s to %s", e->old, date);
+	free(hint);
+}
+
+/*
+ * The lock that keeps two edits apart (contacted and snooze on the same
+ * note at once): the second waits, then reads the first one's note, so
+ * that neither change is lost. Beside the ledger, never in the vault.
+ * -1 when there is no state folder: the edit goes on, guarded by the
+ * compare before the rename only.
+ */
+static int
+lock_edits(struct diag_list *dl)
+{
+	char *dir = paths_state_dir(), *path;
+	long holder = 0;
+	int fd;
+
+	if (dir == NULL)
+		return -1;
+	path = xasprintf("%s/edit.lock", dir);
+	fd = file_lock(path, EDIT_LOCK_WAIT_SECONDS, &holder, dl);
+	if (fd == FILE_LOCK_HELD)
+		diag_error(dl, DIAG_TEMPFAIL, path, 0, "run the command again",
+		    "another followup (pid %ld) has been editing a note for "
+		    "%d seconds", holder, EDIT_LOCK_WAIT_SECONDS);
+	free(path);
+	free(dir);
+	return fd;
+}
+
 /* Set the key in the note at relpath (vault-relative). */
 static int
 edit_note(const struct common *c, const char *relpath, const char *key,
@@ -341,34 +403,40 @@ edit_note(const struct common *c, const char *relpath, const char *key,
 	struct fm_edit e = { 0 };
 	struct stat was;
 	size_t ndiags = dl->n;
-	int rc = EXIT_CANTCREAT;
+	int rc = EXIT_CANTCREAT, lock;
 
 	/* A read-only note is refused before anything is made. */
 	if (file_check_writable(full, dl) != 0)
 		goto out;
+	if ((lock = lock_edits(dl)) == FILE_LOCK_HELD ||
+	    lock == FILE_LOCK_FAILED) {
+		rc = lock == FILE_LOCK_HELD ? EXIT_TEMPFAIL : EXIT_CANTCREAT;
+		goto out;
+	}
 	if (stat(full, &was) != 0 ||
 	    file_read_all(full, VAULT_MAX_FILE, &buf, &len, dl) != 0) {
 		if (dl->n == ndiags)
 			diag_error(dl, DIAG_CANT_WRITE, relpath, 0, "run "
 			    "again", "the note went away while followup "
 			    "worked; nothing was changed");
-		goto out;
+		goto unlock;
 	}
 	if (fm_set_value(relpath, buf, len, key, date, &out, &outlen, &e,
 	    dl) != 0) {
 		rc = EXIT_DATAERR;
-		goto out;
+		goto unlock;
 	}
 	if (outlen == len && memcmp(out, buf, len) == 0) {
 		say_done(c, relpath, key, NULL, date, name);
 		rc = EXIT_OK;
-		goto out;
+		goto unlock;
 	}
 	test_pause();
 	switch (file_replace_if_unchanged(full, buf, len, &was, out, outlen,
 	    dl)) {
 	case 0:
 		say_done(c, relpath, key, &e, date, name);
+		moved_back(relpath, key, &e, date, dl);
 		rc = EXIT_OK;
 		break;
 	case FILE_CHANGED:
@@ -381,6 +449,8 @@ edit_note(const struct common *c, const char *relpath, const char *key,
 	default:
 		rc = EXIT_CANTCREAT;
 	}
+unlock:
+	file_unlock(lock);
 out:
 	fm_edit_release(&e);
 	free(out);

@@ -45,7 +45,7 @@ struct diag_list {
 
 #define DIAG_LIST_INIT { NULL, 0, 0 }
 
-/* Append a diag; path and hint may be NULL, hint is a printf format too. */
+/* Append a diag; path and hint may be NULL; hint is taken as it is. */
 void diag_add(struct diag_list *dl, enum diag_level level,
     enum diag_kind kind, const char *path, int line, const char *hint,
     const char *fmt, ...) __attribute__((format(printf, 7, 8)));

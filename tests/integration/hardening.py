@@ -277,5 +277,32 @@ def unreadable_part_never_shrinks_the_feed():
            "exit %d: %s" % (r.returncode, r.stderr[-300:]))
 
 
+@section
+def contacted_and_snooze_at_once():
+    """The second edit of a note waits for the first, then reads what the
+    first wrote: both changes land (before, one was lost 7 times in 150)."""
+    v = vault_of("edit-race", {"Ana.md": GOOD})
+    note = os.path.join(v, "Ana.md")
+    lost = []
+    for i in range(5):
+        t.write(note, GOOD, 0o644)
+        first = subprocess.Popen(
+            [t.FOLLOWUP, "contacted", "Ana", "--vault", v, "--today",
+             TODAY], env=t.env(FOLLOWUP_TEST_EDIT_PAUSE_MS="700"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first.stderr.readline()          # "pausing": it has read the note
+        second = quick(["snooze", "Ana", "--until", "2026-03-01", "--vault",
+                        v, "--today", TODAY])
+        out, err = first.communicate(timeout=QUICK)
+        text = open(note, encoding="utf-8").read()
+        if not (first.returncode == 0 and second.returncode == 0 and
+                "last_contact: 2026-01-10" in text and
+                "snooze_until: 2026-03-01" in text):
+            lost.append((first.returncode, second.returncode, text,
+                         err + second.stderr))
+    report("contacted, and snooze while it works: both succeed and both "
+           "changes are in the note (5 of 5)", not lost, lost[:1])
+
+
 if __name__ == "__main__":
     t.finish()
