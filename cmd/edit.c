@@ -392,6 +392,30 @@ lock_edits(struct diag_list *dl)
 	return fd;
 }
 
+/*
+ * Is the file at full (a link followed) inside the vault? A note that is
+ * a link to a file elsewhere is the user's to read, not followup's to
+ * write: an edit writes inside the vault only.
+ */
+static int
+inside_vault(const struct common *c, const char *relpath, const char *full,
+    struct diag_list *dl)
+{
+	char *root = realpath(c->vault, NULL), *real = realpath(full, NULL);
+	size_t n = root ? strlen(root) : 0;
+	int inside = root != NULL && real != NULL && strncmp(real, root, n) ==
+	    0 && real[n] == '/';
+
+	if (!inside && real != NULL)
+		diag_error(dl, DIAG_CANT_WRITE, relpath, 0, "edit the file it "
+		    "links to yourself, or make the note a file of the vault",
+		    "is a link to a file outside the vault (%s): followup "
+		    "writes inside the vault only; nothing was changed", real);
+	free(root);
+	free(real);
+	return inside || real == NULL;	/* gone: the read says so */
+}
+
 /* Set the key in the note at relpath (vault-relative). */
 static int
 edit_note(const struct common *c, const char *relpath, const char *key,
@@ -406,7 +430,8 @@ edit_note(const struct common *c, const char *relpath, const char *key,
 	int rc = EXIT_CANTCREAT, lock;
 
 	/* A read-only note is refused before anything is made. */
-	if (file_check_writable(full, dl) != 0)
+	if (!inside_vault(c, relpath, full, dl) ||
+	    file_check_writable(full, dl) != 0)
 		goto out;
 	if ((lock = lock_edits(dl)) == FILE_LOCK_HELD ||
 	    lock == FILE_LOCK_FAILED) {

@@ -82,6 +82,7 @@ struct walk {
 	int folders[OPEN_FOLDERS_MAX];	/* kept open for the readers */
 	size_t nfolders, maxfolders;
 	struct diag_list *dl;
+	char *realroot;		/* the root, links resolved; made when needed */
 };
 
 /*
@@ -163,6 +164,42 @@ not_regular(const char *path, mode_t mode, struct diag_list *dl)
 	    "is %s, not a note: skipped", file_kind(mode));
 }
 
+/*
+ * Does the link at the walk's path lead to a note that the walk reads
+ * where it is (inside the vault, in no dot-folder or excluded one)? Then
+ * the link is not a second note: the same person counted twice.
+ */
+static int
+links_to_a_walked_note(struct walk *w)
+{
+	char *full = xasprintf("%s/%s", w->v->root, w->path.buf), *real, *rel;
+	char *slash;
+	size_t n;
+	int walked = 0;
+
+	if (w->realroot == NULL && (w->realroot = realpath(w->v->root,
+	    NULL)) == NULL)
+		w->realroot = xstrdup("");
+	real = realpath(full, NULL);
+	free(full);
+	n = strlen(w->realroot);
+	if (real == NULL || n == 0 || strncmp(real, w->realroot, n) != 0 ||
+	    real[n] != '/') {
+		free(real);
+		return 0;
+	}
+	rel = real + n + 1;
+	walked = ends_with_md(rel) && rel[0] != '.';
+	for (slash = strchr(rel, '/'); walked && slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		walked = !is_excluded(w, rel) && slash[1] != '.';
+		*slash = '/';
+	}
+	free(real);
+	return walked;
+}
+
 /* A folder the walk cannot open: its notes are unknown this scan. */
 static void
 unread_folder(struct walk *w, const char *path, int err)
@@ -216,8 +253,10 @@ walk_entry(struct walk *w, int dirfd, int kept, const char *name,
 				close(fd);
 			}
 		}
-	} else if (S_ISREG(st.st_mode) && ends_with_md(name))
-		add_file(w, kept ? dirfd : -1, path);
+	} else if (S_ISREG(st.st_mode) && ends_with_md(name)) {
+		if (type != DT_LNK || !links_to_a_walked_note(w))
+			add_file(w, kept ? dirfd : -1, path);
+	}
 	else if (!S_ISDIR(st.st_mode) && ends_with_md(name))
 		not_regular(path, st.st_mode, w->dl);
 	w->path.len = parent;
@@ -804,6 +843,7 @@ vault_scan(struct vault *v, const char *root, char *const *exclude,
 	w.maxfolders = folders_to_keep();
 	scan_files(&w, rootfd, cache);
 	strbuf_release(&w.path);
+	free(w.realroot);
 	while (w.nfolders > 0)
 		close(w.folders[--w.nfolders]);
 	close(rootfd);

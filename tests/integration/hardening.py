@@ -5,6 +5,7 @@ folders) wherever a file is named, secrets in files others may read or
 write, the feed's mode, temporary files a killed edit left in the vault.
 Each check fails on a followup that has the defect (a hang is a timeout,
 reported as a failure, never waited out)."""
+import json
 import os
 import resource
 import stat
@@ -302,6 +303,34 @@ def contacted_and_snooze_at_once():
                          err + second.stderr))
     report("contacted, and snooze while it works: both succeed and both "
            "changes are in the note (5 of 5)", not lost, lost[:1])
+
+
+@section
+def links_to_notes():
+    v = vault_of("links", {"People/Ana.md": GOOD, ".hidden/Hid.md": GOOD})
+    outside = t.write(os.path.join(t.TMP, "elsewhere", "Out.md"), GOOD)
+    os.symlink("People/Ana.md", os.path.join(v, "Ana again.md"))
+    os.symlink(".hidden/Hid.md", os.path.join(v, "Hid.md"))
+    os.symlink(outside, os.path.join(v, "Out.md"))
+    for extra in ([], ["--no-cache"]):
+        r = t.run(["status", "--format", "json", "--vault", v, "--today",
+                   TODAY] + extra)
+        names = sorted(c["name"] for c in json.loads(r.stdout)["contacts"])
+        report("a link to a note of the vault is not a second contact; "
+               "links to notes the walk skips or outside count %s" %
+               (extra or "(cache)"), names == ["Ana", "Hid", "Out"],
+               "%s %s" % (names, r.stderr[-300:]))
+    before = open(outside, "rb").read()
+    r = t.run(["contacted", "Out", "--vault", v, "--today", TODAY])
+    report("contacted on a link to a file outside the vault: refused (73), "
+           "the file unchanged", r.returncode == 73 and
+           open(outside, "rb").read() == before and "outside the vault" in
+           r.stderr, "exit %d: %s" % (r.returncode, r.stderr[-300:]))
+    r = t.run(["contacted", "Hid", "--vault", v, "--today", TODAY])
+    report("contacted on a link inside the vault: written through the link",
+           r.returncode == 0 and os.path.islink(os.path.join(v, "Hid.md"))
+           and "last_contact: 2026-01-10" in open(os.path.join(
+               v, ".hidden", "Hid.md")).read(), r.stderr[-300:])
 
 
 if __name__ == "__main__":
