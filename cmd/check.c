@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "module.h"
 #include "../core/engine.h"
+#include "../core/report.h"
 #include "../core/util.h"
 #include "../feed/feed.h"
 #include "../notifiers/dispatch.h"
@@ -63,17 +64,19 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 		size_t errors = diag_count(&dl, DIAG_ERROR);
 		size_t warnings = diag_count(&dl, DIAG_WARNING);
 
-		printf("%s: ", c.cfg.file ? c.cfg.file : c.config_arg ?
-		    c.config_arg : "config: defaults");
+		report_printf_shown(stdout, "%s: ", c.cfg.file ? c.cfg.file :
+		    c.config_arg ? c.config_arg : "config: defaults");
 		printf("%s\n", rc == EXIT_CONFIG ? "errors (see above)" : "ok");
 		if (scanned) {
 			struct strbuf sb = STRBUF_INIT;
 
 			obsidian_settings_describe(&r.settings, &sb);
-			printf("%s: %s\n", c.vault, strbuf_str(&sb));
+			report_printf_shown(stdout, "%s: %s", c.vault,
+			    strbuf_str(&sb));
+			putchar('\n');
 			strbuf_release(&sb);
-			printf("%s: %zu note%s, %zu contact%s, %zu task%s\n",
-			    c.vault, r.vault.nnotes, plural(r.vault.nnotes),
+			report_printf_shown(stdout, "%s: ", c.vault);
+			printf("%zu note%s, %zu contact%s, %zu task%s\n", r.vault.nnotes, plural(r.vault.nnotes),
 			    r.contacts.n, plural(r.contacts.n), r.vault.ntasks,
 			    plural(r.vault.ntasks));
 		}

@@ -36,6 +36,7 @@ struct edit_options {
 #include "../core/fileio.h"
 #include "../core/fmedit.h"
 #include "../core/paths.h"
+#include "../core/report.h"
 #include "../core/store.h"
 #include "../core/util.h"
 #include "../core/vault.h"
@@ -336,13 +337,14 @@ say_done(const struct common *c, const char *path, const char *key,
 	if (c->quiet)
 		return;
 	if (e == NULL)
-		printf("%s: %s is %s already", path, key, date);
+		report_printf_shown(stdout, "%s: %s is %s already", path, key,
+		    date);
 	else
-		printf("%s: %s %s -> %s", path, key, e->old ? e->old :
-		    "(none)", date);
+		report_printf_shown(stdout, "%s: %s %s -> %s", path, key,
+		    e->old ? e->old : "(none)", date);
 	if (name != NULL)
-		printf(" (%s)", name);
-	printf("\n");
+		report_printf_shown(stdout, " (%s)", name);
+	putchar('\n');
 }
 
 /* A last_contact moved back (a typo mended, or a new one): said. */

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "../core/engine.h"
+#include "../core/report.h"
 #include "../core/select.h"
 #include "../core/store.h"
 #include "../core/util.h"
@@ -80,14 +81,16 @@ print_text(const struct scan_result *r, const size_t *order, size_t n,
 		const struct query *q = &v->queries[order[i]];
 		const struct picked *pk = &p->by_query[order[i]];
 
-		printf("%s:%d: %zu selected%s%s\n", v->notes[q->note].path,
-		    q->line, pk->n, q->error ? "; error: " : "",
-		    q->error ? q->error : "");
+		report_printf_shown(stdout, "%s:%d: %zu selected%s%s",
+		    v->notes[q->note].path, q->line, pk->n, q->error ?
+		    "; error: " : "", q->error ? q->error : "");
+		putchar('\n');
 		for (k = 0; k < pk->n; k++) {
 			const struct task *t = &v->tasks[pk->tasks[k]];
 
-			printf("  %s:%u: %s\n", v->notes[t->note].path,
-			    (unsigned)t->line, t->text);
+			report_printf_shown(stdout, "  %s:%u: %s",
+			    v->notes[t->note].path, (unsigned)t->line, t->text);
+			putchar('\n');
 		}
 	}
 }

@@ -128,6 +128,7 @@ log_step(const struct logger *lg, const char *step, int status, json_t *o,
 {
 	const char *level = status != 0 ? "error" : "info";
 	va_list ap;
+	char *text;
 
 	if (lg->c->quiet && status == 0) {
 		json_decref(o);
@@ -148,8 +149,10 @@ log_step(const struct logger *lg, const char *step, int status, json_t *o,
 	fprintf(stderr, "%sfollowup run: %s: ", lg->journal ? (status ?
 	    "<3>" : "<6>") : "", step);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
+	report_fputs_shown(text, stderr);	/* it may quote a path */
+	free(text);
 	fputc('\n', stderr);
 }
 

@@ -1,6 +1,9 @@
 /* report.c - JSON and text output of the contacts (see report.h). */
 #include "report.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +157,34 @@ state_color(enum contact_state st)
 	BUG("contact state %d", (int)st);
 }
 
+void
+report_fputs_shown(const char *s, FILE *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(s);
+
+	if (utf8_is_plain(s, n)) {
+		fputs(s, out);
+		return;
+	}
+	strbuf_add_utf8_mended(&sb, s, n, UTF8_CONTROLS_SHOWN);
+	fputs(strbuf_str(&sb), out);
+	strbuf_release(&sb);
+}
+
+void
+report_printf_shown(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	report_fputs_shown(s, out);
+	free(s);
+}
+
 static void
 print_contact(FILE *out, const struct vault *v, const struct contact *c,
     unsigned flags)
@@ -170,16 +201,19 @@ print_contact(FILE *out, const struct vault *v, const struct contact *c,
 		date_format(c->last_contact, last);
 	snprintf(days, sizeof(days), "%+d", c->days_overdue);
 	snprintf(cadence, sizeof(cadence), "%dd", c->cadence_days);
-	fprintf(out, "%s%-8s%s  %-10s  %7s  %-12s  %7s  %4zu  %s\n", on,
+	fprintf(out, "%s%-8s%s  %-10s  %7s  %-12s  %7s  %4zu  ", on,
 	    contact_state_name(c->state), off, due, days, last, cadence,
-	    c->nitems, c->name);
+	    c->nitems);
+	report_fputs_shown(c->name, out);
+	fputc('\n', out);
 	if (!(flags & REPORT_ITEMS))
 		return;
 	for (i = 0; i < c->nitems; i++) {
 		const struct task *t = &v->tasks[c->items[i]];
 
-		fprintf(out, "%10s- [%.4s] %s  (%s:%d)\n", "", t->symbol,
-		    t->text, v->notes[t->note].path, (int)t->line);
+		report_printf_shown(out, "%10s- [%.4s] %s  (%s:%d)", "",
+		    t->symbol, t->text, v->notes[t->note].path, (int)t->line);
+		fputc('\n', out);
 	}
 }
 
@@ -232,14 +266,19 @@ report_diags(FILE *out, const struct diag_list *dl, int quiet,
 			fputs(err ? "<3>" : "<4>", out);
 		fputs(bold, out);
 		if (d->path && d->line)
-			fprintf(out, "%s:%d: ", d->path, d->line);
+			report_printf_shown(out, "%s:%d: ", d->path, d->line);
 		else if (d->path)
-			fprintf(out, "%s: ", d->path);
-		fprintf(out, "%s%s%s:%s %s\n", off, err ? red : yellow,
-		    err ? "error" : "warning", off, d->message);
-		if (d->hint)
-			fprintf(out, "%s  hint: %s\n", flags & REPORT_JOURNAL ?
-			    (err ? "<3>" : "<4>") : "", d->hint);
+			report_printf_shown(out, "%s: ", d->path);
+		fprintf(out, "%s%s%s:%s ", off, err ? red : yellow,
+		    err ? "error" : "warning", off);
+		report_fputs_shown(d->message, out);
+		fputc('\n', out);
+		if (d->hint) {
+			fprintf(out, "%s  hint: ", flags & REPORT_JOURNAL ?
+			    (err ? "<3>" : "<4>") : "");
+			report_fputs_shown(d->hint, out);
+			fputc('\n', out);
+		}
 	}
 }
 

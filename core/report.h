@@ -60,6 +60,20 @@ extern const struct report_format report_formats[];
 /* The format called name, or NULL. */
 const struct report_format *report_format_find(const char *name);
 
+/*
+ * fputs() of s (a name, a path, a task's text, a message quoting them)
+ * for a terminal or a log: its control characters shown as escapes and
+ * what is not UTF-8 as U+FFFD (util.h, UTF8_CONTROLS_SHOWN). Every text
+ * from a vault that a command prints goes through this or through JSON.
+ */
+void report_fputs_shown(const char *s, FILE *out);
+/*
+ * fprintf() whose whole output is shown so: the format itself holds no
+ * control character (print a newline apart).
+ */
+void report_printf_shown(FILE *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Print diags; warnings are left out when quiet. */
 void report_diags(FILE *out, const struct diag_list *dl, int quiet,
     unsigned flags);

@@ -562,6 +562,28 @@ maximal_subpart(const unsigned char *p, size_t n)
 	return i;
 }
 
+/* One control character as `ls -b` shows it. */
+static void
+add_control_shown(struct strbuf *sb, unsigned char c)
+{
+	switch (c) {
+	case '\n':
+		strbuf_adds(sb, "\\n");
+		break;
+	case '\r':
+		strbuf_adds(sb, "\\r");
+		break;
+	case '\t':
+		strbuf_adds(sb, "\\t");
+		break;
+	case 0x1b:
+		strbuf_adds(sb, "\\e");
+		break;
+	default:
+		strbuf_addf(sb, "\\x%02x", c);
+	}
+}
+
 void
 strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
     unsigned flags)
@@ -574,12 +596,38 @@ strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
 		    *p == 0x7f)) {
 			strbuf_addch(sb, ' ');
 			len = 1;
+		} else if ((flags & UTF8_CONTROLS_SHOWN) && (*p < ' ' ||
+		    *p == 0x7f)) {
+			add_control_shown(sb, *p);
+			len = 1;
+		} else if ((flags & UTF8_CONTROLS_SHOWN) && n >= 2 &&
+		    p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			strbuf_addf(sb, "\\u%04x", p[1]);
+			len = 2;
 		} else if ((len = utf8_seq_len(p, n)) == 0) {
 			strbuf_adds(sb, "\xEF\xBF\xBD");
 			len = maximal_subpart(p, n);
 		} else
 			strbuf_add(sb, (const char *)p, len);
 	}
+}
+
+int
+utf8_is_plain(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+
+	for (; n > 0; p += len, n -= len) {
+		if (*p < 0x80) {
+			if (*p < ' ' || *p == 0x7f)
+				return 0;
+			len = 1;
+		} else if ((len = utf8_seq_len(p, n)) == 0 || (p[0] == 0xc2 &&
+		    p[1] <= 0x9f))
+			return 0;
+	}
+	return 1;
 }
 
 int

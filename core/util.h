@@ -126,8 +126,18 @@ size_t utf8_first_invalid(const unsigned char *s, size_t n);
  * text from file names that must become JSON, or a one-line message.
  */
 #define UTF8_CONTROLS_AS_SPACE 1u
+/*
+ * Or, with UTF8_CONTROLS_SHOWN, every control character (C0, DEL and the
+ * C1 ones, U+0080 to U+009F) as a visible escape: \n, \r, \t, \e, else
+ * \xHH (\u0085 for C1), as `ls -b` shows a name. For a terminal or a log
+ * line: nothing from a note can move the cursor, retitle the window, ring
+ * or forge a line.
+ */
+#define UTF8_CONTROLS_SHOWN 2u
 void strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
     unsigned flags);
+/* Whether s[0..n) is valid UTF-8 with no control character (C0, DEL, C1). */
+int utf8_is_plain(const char *s, size_t n);
 
 /* Seconds on a clock that only goes forward: for budgets and timings. */
 double monotonic_seconds(void);

@@ -120,6 +120,29 @@ item_uid(const char *kind, const char *path)
 	    hash_fnv1a64(path, strlen(path)));
 }
 
+/*
+ * s as the feed may carry it: RFC 5545 forbids control characters in a
+ * TEXT value (libical escapes newlines, not ESC or BEL), and a name from
+ * a file name need not be UTF-8. Each control character is a space.
+ */
+static void
+add_feed_text(struct strbuf *sb, const char *s)
+{
+	strbuf_add_utf8_mended(sb, s, strlen(s), UTF8_CONTROLS_AS_SPACE);
+}
+
+/* "PREFIX" then s as the feed carries it, then "SUFFIX": the caller's. */
+static char *
+feed_text(const char *prefix, const char *s, const char *suffix)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, prefix);
+	add_feed_text(&sb, s);
+	strbuf_adds(&sb, suffix);
+	return strbuf_detach(&sb);
+}
+
 /* State, days since the last contact, cadence, open items: plain text. */
 static char *
 followup_description(const struct vault *v, const struct contact *c,
@@ -154,14 +177,16 @@ followup_description(const struct vault *v, const struct contact *c,
 	for (i = 0; i < c->nitems && i < CALENDAR_MAX_ITEMS_LISTED; i++) {
 		const struct task *t = &v->tasks[c->items[i]];
 
-		strbuf_addf(&sb, "\n- %s", t->text);
+		strbuf_adds(&sb, "\n- ");
+		add_feed_text(&sb, t->text);
 		if (date_is_day(t->due))
 			strbuf_addf(&sb, " (due %s)", date_format(t->due, buf));
 	}
 	if (c->nitems > CALENDAR_MAX_ITEMS_LISTED)
 		strbuf_addf(&sb, "\n- and %zu more",
 		    c->nitems - CALENDAR_MAX_ITEMS_LISTED);
-	strbuf_addf(&sb, "\nNote: %s", c->path);
+	strbuf_adds(&sb, "\nNote: ");
+	add_feed_text(&sb, c->path);
 	return strbuf_detach(&sb);
 }
 
@@ -407,7 +432,7 @@ add_followup(struct builder *b, const struct contact *c)
 	comp = icalcomponent_new(p->todo ? ICAL_VTODO_COMPONENT :
 	    ICAL_VEVENT_COMPONENT);
 	uid = item_uid("", c->path);
-	summary = xasprintf("Follow up with %s", c->name);
+	summary = feed_text("Follow up with ", c->name, "");
 	text = followup_description(v, c, b->r->today);
 	url = note_open_url(p->vault_name, c->path);
 
@@ -448,7 +473,7 @@ add_birthday(struct builder *b, const struct contact *c)
 	const struct calendar_params *p = b->p;
 	struct icalrecurrencetype rule;
 	icalcomponent *comp;
-	char *uid, *summary, *url, *text, buf[DATE_BUFSZ];
+	char *uid, *summary, *url, *text, *born, buf[DATE_BUFSZ];
 	int day;
 
 	if (!bd->present)
@@ -462,13 +487,12 @@ add_birthday(struct builder *b, const struct contact *c)
 		return;
 	comp = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	uid = item_uid("birthday-", c->path);
-	summary = xasprintf("%s's birthday", c->name);
+	summary = feed_text("", c->name, "'s birthday");
 	url = note_open_url(p->vault_name, c->path);
-	if (bd->day != DATE_NONE)
-		text = xasprintf("Born %s\nNote: %s", date_format(bd->day, buf),
-		    c->path);
-	else
-		text = xasprintf("Note: %s", c->path);
+	born = bd->day != DATE_NONE ? xasprintf("Born %s\nNote: ",
+	    date_format(bd->day, buf)) : xstrdup("Note: ");
+	text = feed_text(born, c->path, "");
+	free(born);
 	icalcomponent_add_property(comp, icalproperty_new_uid(uid));
 	icalcomponent_add_property(comp, icalproperty_new_summary(summary));
 	icalcomponent_add_property(comp,

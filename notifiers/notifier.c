@@ -228,23 +228,80 @@ notifier_text_ok(const char *s)
 }
 
 /*
+ * The mentions that notify everyone in a room (Mattermost's @channel,
+ * @all, @here; Matrix's @room; Discord's @everyone; Google Chat's
+ * <users/all>; Slack's <!channel>): a task's text that says "@here" is
+ * a note to oneself, never a call to the whole team. The length of the
+ * one at s, or 0.
+ */
+static int
+name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+static size_t
+broadcast_at(const char *s, const char *start)
+{
+	static const char *const words[] = { "@channel", "@all", "@here",
+		"@everyone", "@room", "<users/all>", "<!channel>", "<!here>",
+		"<!everyone>", NULL };
+	size_t i, n;
+
+	/* "me@here.org" is an address; "(@here" is a mention. */
+	if (s > start && (name_char(s[-1]) || s[-1] == '.'))
+		return 0;
+	for (i = 0; words[i] != NULL; i++) {
+		n = strlen(words[i]);
+		if (strncasecmp(s, words[i], n) != 0)
+			continue;
+		/* "@allison" and "@here.org" are other names. */
+		if (words[i][n - 1] == '>' || !(name_char(s[n]) ||
+		    (s[n] == '.' && name_char(s[n + 1]))))
+			return n;
+	}
+	return 0;
+}
+
+static int
+has_broadcast(const char *s)
+{
+	const char *p;
+
+	for (p = s ? strpbrk(s, "@<") : NULL; p != NULL; p = strpbrk(p + 1,
+	    "@<"))
+		if (broadcast_at(p, s) > 0)
+			return 1;
+	return 0;
+}
+
+/*
  * s as a message can carry it: every byte that is not UTF-8 as U+FFFD,
  * every control character (the texts are one line each: a newline would
- * make a heading or a header of a name) as a space. s itself when it is
- * fit already.
+ * make a heading or a header of a name) as a space; with mentions, a
+ * word joiner (U+2060, unseen) after the '@' or '<' of every mention of
+ * everyone, which no service then reads as one. s itself when it is fit
+ * already.
  */
 static const char *
-fit_text(struct arena *a, const char *s)
+fit_text(struct arena *a, const char *s, int mentions)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *out;
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	const char *p, *fitted;
 
-	if (!unfit_text(s))
+	if (!unfit_text(s) && !(mentions && has_broadcast(s)))
 		return s;
 	strbuf_add_utf8_mended(&sb, s, strlen(s), UTF8_CONTROLS_AS_SPACE);
-	out = arena_strdup(a, strbuf_str(&sb));
+	for (p = strbuf_str(&sb); *p != '\0'; p++) {
+		strbuf_addch(&out, *p);
+		if (mentions && (*p == '@' || *p == '<') &&
+		    broadcast_at(p, strbuf_str(&sb)) > 0)
+			strbuf_adds(&out, "\xE2\x81\xA0");
+	}
+	fitted = arena_strdup(a, strbuf_str(&out));
 	strbuf_release(&sb);
-	return out;
+	strbuf_release(&out);
+	return fitted;
 }
 
 /*
@@ -266,45 +323,48 @@ fit_batch(const struct reminder_batch *b, struct reminder_batch *fit,
 	for (i = 0; i < b->n && !unfit; i++) {
 		const struct reminder *r = &b->items[i];
 
-		unfit = unfit_text(r->name) || unfit_text(r->path) ||
+		unfit = has_broadcast(r->name) || has_broadcast(r->path) ||
+		    unfit_text(r->name) || unfit_text(r->path) ||
 		    unfit_text(r->link) || unfit_text(r->state) ||
 		    unfit_text(r->due) || unfit_text(r->last_contact) ||
 		    unfit_text(r->late_since) || unfit_text(r->episode);
 		for (k = 0; k < r->nitems && !unfit; k++)
-			unfit = unfit_text(r->items[k].text) ||
+			unfit = has_broadcast(r->items[k].text) ||
+			    has_broadcast(r->items[k].path) ||
+			    unfit_text(r->items[k].text) ||
 			    unfit_text(r->items[k].due) ||
 			    unfit_text(r->items[k].path);
 	}
 	if (!unfit)
 		return 0;
-	fit->today = b->today ? fit_text(a, b->today) : NULL;
-	fit->vault_name = b->vault_name ? fit_text(a, b->vault_name) : NULL;
+	fit->today = b->today ? fit_text(a, b->today, 0) : NULL;
+	fit->vault_name = b->vault_name ? fit_text(a, b->vault_name, 0) : NULL;
 	rs = arena_alloc(a, (b->n ? b->n : 1) * sizeof(*rs));
 	for (i = 0; i < b->n; i++) {
 		const struct reminder *r = &b->items[i];
 		struct reminder_item *items;
 
 		rs[i] = *r;
-		rs[i].name = r->name ? fit_text(a, r->name) : NULL;
-		rs[i].path = r->path ? fit_text(a, r->path) : NULL;
-		rs[i].link = r->link ? fit_text(a, r->link) : NULL;
-		rs[i].state = r->state ? fit_text(a, r->state) : NULL;
-		rs[i].due = r->due ? fit_text(a, r->due) : NULL;
+		rs[i].name = r->name ? fit_text(a, r->name, 1) : NULL;
+		rs[i].path = r->path ? fit_text(a, r->path, 1) : NULL;
+		rs[i].link = r->link ? fit_text(a, r->link, 0) : NULL;
+		rs[i].state = r->state ? fit_text(a, r->state, 0) : NULL;
+		rs[i].due = r->due ? fit_text(a, r->due, 0) : NULL;
 		rs[i].last_contact = r->last_contact ?
-		    fit_text(a, r->last_contact) : NULL;
-		rs[i].late_since = r->late_since ? fit_text(a, r->late_since) :
+		    fit_text(a, r->last_contact, 0) : NULL;
+		rs[i].late_since = r->late_since ? fit_text(a, r->late_since, 0) :
 		    NULL;
-		rs[i].episode = r->episode ? fit_text(a, r->episode) : NULL;
+		rs[i].episode = r->episode ? fit_text(a, r->episode, 0) : NULL;
 		items = arena_alloc(a, (r->nitems ? r->nitems : 1) *
 		    sizeof(*items));
 		for (k = 0; k < r->nitems; k++) {
 			items[k] = r->items[k];
 			items[k].text = r->items[k].text ?
-			    fit_text(a, r->items[k].text) : NULL;
+			    fit_text(a, r->items[k].text, 1) : NULL;
 			items[k].due = r->items[k].due ?
-			    fit_text(a, r->items[k].due) : NULL;
+			    fit_text(a, r->items[k].due, 0) : NULL;
 			items[k].path = r->items[k].path ?
-			    fit_text(a, r->items[k].path) : NULL;
+			    fit_text(a, r->items[k].path, 1) : NULL;
 		}
 		rs[i].items = items;
 	}

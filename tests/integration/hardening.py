@@ -7,6 +7,7 @@ Each check fails on a followup that has the defect (a hang is a timeout,
 reported as a failure, never waited out)."""
 import json
 import os
+import re
 import resource
 import stat
 import subprocess
@@ -331,6 +332,101 @@ def links_to_notes():
            r.returncode == 0 and os.path.islink(os.path.join(v, "Hid.md"))
            and "last_contact: 2026-01-10" in open(os.path.join(
                v, ".hidden", "Hid.md")).read(), r.stderr[-300:])
+
+
+HOSTILE_TITLE = "Mal\x1b]0;pwned\x07\rX\x1b[2J"
+HOSTILE_TASK = ("- [ ] tell @channel, @here and @ALL (@room) @everyone "
+                "<users/all> <!channel> about it \x1b[31mred\x07 📅 2026-01-05"
+                "\n- [ ] mail me@here.org, ask @allison\r over \x1b]8;;x\x07\n")
+BROADCAST = re.compile(r"(?<![\w.-])@(channel|all|here|everyone|room)(?![\w-])|"
+                       r"<users/all>|<!(channel|here|everyone)>", re.I)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def hostile_vault():
+    return vault_of("hostile", {
+        "Ev\x1b[31mil.md": "---\ntype: people\ntitle: \"%s\"\nlast_contact:"
+        " 2025-01-01\n---\n%s" % (HOSTILE_TITLE.replace("\x1b", "\\e")
+                                  .replace("\x07", "\\a")
+                                  .replace("\r", "\\r"), HOSTILE_TASK),
+        "New\nline.md": "---\ntype: people\nlast_contact: 2025-01-01\n"
+        "birthday: 13-99\n---\n",
+    })
+
+
+def strings_of(body):
+    """Every text a request carries: the JSON's strings, or the body."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return [body.decode("utf-8", "replace")]
+    out, todo = [], [doc]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, str):
+            out.append(x)
+        elif isinstance(x, dict):
+            todo += list(x.keys()) + list(x.values())
+        elif isinstance(x, list):
+            todo += x
+    return out
+
+
+@section
+def hostile_names_and_texts_in_every_output():
+    v = hostile_vault()
+    home = os.path.join(t.TMP, "hostile-home")
+    rec = t.Recorder(route=lambda m, p: (
+        {"status": 200, "body": json.dumps({
+            "access_token": "tok", "user_id": "@bot:localhost",
+            "device_id": "D"})} if p.endswith("/login") else
+        {"status": 200, "body": json.dumps({"room_id": "!r:localhost"})}
+        if "/join/" in p else None),
+        script=[{"status": 200, "body": '{"ok": true, "event_id": "$e"}'}])
+    rec.start()
+    hp = rec.hostport()
+    urls = ["json://%s/hook" % hp, "mmost://%s/tok" % hp,
+            "ntfy://%s/topic" % hp, "matrix://bot:pw@%s/#room:localhost" % hp,
+            "slack://T000/B000/C000", "discord://4242/tok",
+            "gchat://SPACE/key/tok"]
+    cfg = t.write(os.path.join(home, "config.yml"), "notifiers:\n" + "".join(
+        "  - url: %s\n    timeout: 5\n    states: [cold]\n" % u
+        for u in urls) + "ics:\n  path: %s\n" % os.path.join(home, "f.ics"))
+    e = t.env(home=home, FOLLOWUP_TEST_ENDPOINT="http://" + hp)
+    outs = {}
+    for args in (["status"], ["status", "-v"], ["check"], ["tasks"],
+                 ["query"], ["ics"], ["run"], ["run", "--log-format", "json"],
+                 ["notify", "--dry-run", "-v"]):
+        r = t.run(args + ["--config", cfg, "--vault", v, "--today", TODAY],
+                  e)
+        outs[" ".join(args)] = r.stdout + r.stderr
+    r = t.run(["contacted", "Ev\x1b[31mil", "--vault", v, "--today", TODAY],
+              e)
+    outs["contacted"] = r.stdout + r.stderr
+    raw = {k: CONTROL.findall(o) for k, o in outs.items()}
+    report("no control character from the vault reaches the terminal or the "
+           "log (%s)" % ", ".join(sorted(outs)),
+           not any(raw.values()) and all("New\nline" not in o
+                                         for o in outs.values()),
+           {k: x for k, x in raw.items() if x})
+    report("and the names are there, escaped",
+           "Mal\\e]0;pwned\\x07\\rX" in outs["status"] and
+           "New\\nline.md:4: warning" in outs["check"], outs["status"][:400])
+    feed = open(os.path.join(home, "f.ics"), encoding="utf-8").read()
+    report("the feed holds no control character (RFC 5545 §3.3.11)",
+           not CONTROL.findall(feed.replace("\r\n", "")) and
+           "Follow up with Mal" in feed, CONTROL.findall(feed)[:5])
+    texts = [(r["path"], s) for r in rec.requests
+             for s in strings_of(r["body"] or b"")]
+    loud = [(p, s) for p, s in texts if BROADCAST.search(s)]
+    bodies = " ".join(s for _, s in texts)
+    report("no mention of everyone reaches a service (%d requests)" %
+           len(rec.requests), rec.requests and not loud and "channel" in
+           bodies and "me@here.org" in bodies and "@allison" in bodies,
+           loud[:3] or bodies[:300])
+    report("nor a control character", not [s for _, s in texts
+                                           if CONTROL.search(s)], "")
+    rec.stop()
 
 
 if __name__ == "__main__":
