@@ -61,10 +61,15 @@ write_and_publish(struct common *c, const struct feed_api *feed,
 		fflush(stdout);
 		published = feed->publish(env, fr, dl) == 0;
 		if (!c->quiet && (published || fr->published.sent ||
-		    fr->published.deleted))
+		    fr->published.deleted || fr->published.refused)) {
 			fprintf(say, "published: %zu sent, %zu deleted, %zu "
-			    "unchanged\n", fr->published.sent,
+			    "unchanged", fr->published.sent,
 			    fr->published.deleted, fr->published.unchanged);
+			if (fr->published.refused)
+				fprintf(say, ", %zu refused",
+				    fr->published.refused);
+			fputc('\n', say);
+		}
 	}
 }
 

@@ -291,12 +291,13 @@ publish_step(const struct steps *x, struct feed_result *fr,
 		x->feed->publish(x->env, fr, &dl);
 	}
 	status = diag_exit_status(&dl);
-	log_step(lg, "publish", status, json_pack("{s:s,s:I,s:I,s:I}",
+	log_step(lg, "publish", status, json_pack("{s:s,s:I,s:I,s:I,s:I}",
 	    "result", status ? "failed" : "published", "sent",
 	    (json_int_t)p->sent, "deleted", (json_int_t)p->deleted,
-	    "unchanged", (json_int_t)p->unchanged), "%s%zu sent, %zu "
-	    "deleted, %zu unchanged", status ? "failed after " : "", p->sent,
-	    p->deleted, p->unchanged);
+	    "unchanged", (json_int_t)p->unchanged, "refused",
+	    (json_int_t)p->refused), "%s%zu sent, %zu deleted, %zu unchanged, "
+	    "%zu refused", status ? "failed after " : "", p->sent, p->deleted,
+	    p->unchanged, p->refused);
 	end_step(lg, "publish", &dl, all);
 }
 

@@ -341,6 +341,37 @@ out:
 	return stop;
 }
 
+/*
+ * Report a PUT or DELETE of one event that the server answered with a
+ * refusal of that event alone (the collection is there and the
+ * credentials are good: its PROPFIND answered): a UID another resource
+ * has (409, RFC 4791's no-uid-conflict), a resource it will not let be
+ * written (403), a body it does not take (400, 413, 415). The others go
+ * on. Anything else is report()'s. Returns 1 when the run must stop.
+ */
+static int
+report_item(struct pub *x, const char *method, const char *url,
+    const char *note, enum http_failure f, const struct http_response *resp)
+{
+	long st = resp->status;
+	char *shown;
+
+	if (f != HTTP_OK || !(st == 400 || st == 403 || st == 409 ||
+	    st == 413 || st == 415))
+		return report(x, method, url, f, resp);
+	shown = http_redact_url(url);
+	diag_error(x->dl, DIAG_TEMPFAIL, note, 0, st == 409 ? "another event "
+	    "in that calendar may have the same UID (a copy imported by "
+	    "hand?): remove the copy; followup tries again on the next run" :
+	    "check what the server says of this event; followup tries again "
+	    "on the next run", "publish: %s %s: the server refused this "
+	    "event (HTTP %ld%s); the others went on", method, shown, st,
+	    st == 409 ? ": a conflict" : st == 403 ? ": forbidden" : "");
+	free(shown);
+	x->res->refused++;
+	return 0;
+}
+
 static int
 is_2xx(long status)
 {
@@ -473,7 +504,7 @@ publish_calendar(struct pub *x, const struct calendar *cal,
 		f = request(x, "PUT", url, headers, item->resource,
 		    strlen(item->resource), &resp);
 		if (f != HTTP_OK || !is_2xx(resp.status)) {
-			if (report(x, "PUT", url, f, &resp))
+			if (report_item(x, "PUT", url, item->path, f, &resp))
 				rc = -1;
 		} else {
 			etag = http_response_header(&resp, "ETag");
@@ -516,7 +547,8 @@ publish_calendar(struct pub *x, const struct calendar *cal,
 			    resp.status == 404)) {
 				state_remove(st, uid);
 				x->res->deleted++;
-			} else if (report(x, "DELETE", url, f, &resp))
+			} else if (report_item(x, "DELETE", url, NULL, f,
+			    &resp))
 				rc = -1;
 			http_response_release(&resp);
 			free(url);

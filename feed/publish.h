@@ -47,6 +47,7 @@ struct publish_params {
 struct publish_result {
 	int calendar;		/* 1: CalDAV, one resource per item */
 	size_t sent, deleted, unchanged;
+	size_t refused;		/* events the server refused, one by one */
 };
 
 /*

@@ -367,6 +367,41 @@ def unreadable_part_never_deletes():
 
 
 @section
+def one_refused_event_stops_nothing():
+    """A resource another client put with the UID of a new follow-up: the
+    server refuses that PUT (409, no-uid-conflict); the other changes are
+    published, the refused event is named, and it goes once it can."""
+    zed = os.path.join(VAULT_COPY, "People", "Zed Conflict.md")
+    write(zed, "---\ntype: people\nlast_contact: 2025-06-01\n---\n", 0o644)
+    uid = t.feed_uid("People/Zed Conflict.md")
+    st, _, _ = dav(PORT, "PUT", CAL + "zed-copy.ics", OTHER % (uid, "A copy"),
+                   {"Content-Type": "text/calendar"})
+    edit("People/Hannah Brooks.md", "revised quote", "revised quote v2")
+    mark = log_size(LOG)
+    r = run(BASE, now=NOW + 4800)
+    out, err = r.stdout.decode(), r.stderr.decode()
+    hannah = dav(PORT, "GET", CAL + resource_of("People/Hannah Brooks.md")
+                 )[1].replace(b"\r\n ", b"")
+    report("one event refused (409, a copy holds its UID): named, the others "
+           "published, exit 75", st == 201 and r.returncode == 75 and
+           "People/Zed Conflict.md: error: publish: PUT" in err and
+           "refused this event (HTTP 409" in err and
+           "1 sent, 0 deleted" in out and "1 refused" in out and
+           b"revised quote v2" in hannah,
+           "put %d, exit %d: %s %s" % (st, r.returncode, out, err[-500:]))
+    dav(PORT, "DELETE", CAL + "zed-copy.ics")
+    r = run(BASE, now=NOW + 5400)
+    report("the copy gone: the event goes on the next run",
+           r.returncode in (0, 65) and "1 sent" in r.stdout.decode() and
+           resource_of("People/Zed Conflict.md") in listing(),
+           r.stdout.decode() + r.stderr.decode()[-300:])
+    os.unlink(zed)
+    r = run(BASE, now=NOW + 6000)
+    report("and leaves with its note", "1 deleted" in r.stdout.decode(),
+           r.stdout.decode() + r.stderr.decode()[-300:])
+
+
+@section
 def wrong_password():
     write(PWFILE, WRONG + "\n")
     r = run(BASE, now=NOW + 3000)
