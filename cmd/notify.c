@@ -11,7 +11,8 @@
 #include "../feed/feed.h"
 #include "../notifiers/dispatch.h"
 
-enum { OPT_DRY_RUN = OPT_FIRST_COMMAND_OPTION, OPT_ONLY, OPT_TEST };
+enum { OPT_DRY_RUN = OPT_FIRST_COMMAND_OPTION, OPT_ONLY, OPT_TEST,
+	OPT_RELEASE };
 
 static int
 notify_option(struct common *c, int opt, const char *arg, void *ctx)
@@ -24,6 +25,8 @@ notify_option(struct common *c, int opt, const char *arg, void *ctx)
 		o->test = 1;
 	else if (opt == OPT_ONLY)
 		o->only = arg;
+	else if (opt == OPT_RELEASE)
+		o->release = 1;
 	else
 		return usage_error(c, "unknown option");
 	return 0;
@@ -74,6 +77,7 @@ cmd_notify(const struct command *cmd, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "only", required_argument, NULL, OPT_ONLY },
 		{ "test", no_argument, NULL, OPT_TEST },
+		{ "release", no_argument, NULL, OPT_RELEASE },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct dispatch_api *dispatch = NULL;
@@ -131,6 +135,9 @@ const struct command cmd_notify_entry = {
 	    "                      (secrets as ****); send and change nothing\n"
 	    "  --only NAME         only the notifier with this name\n"
 	    "  --test              one short test message to each notifier;\n"
-	    "                      the ledger is not touched\n",
+	    "                      the ledger is not touched\n"
+	    "  --release           send now the reminders held back because\n"
+	    "                      their outcome was unknown (with --only:\n"
+	    "                      that notifier's)\n",
 	.run = cmd_notify,
 };

@@ -254,21 +254,62 @@ out:
 
 /* ------------------------------------------------------------ choosing */
 
+/* Reminders held back because their outcome was unknown. */
+struct held {
+	size_t n;
+	int since;		/* the day of the earliest; 0: none */
+};
+
 /*
  * Whether the ledger lets episode i go out to n today. repeat_days 0 is
  * never again: "again after 0 days" would be on every run, many a day.
  */
 static int
-due_for(struct run *run, const struct notifier *n, size_t i)
+due_for(struct run *run, const struct notifier *n, size_t i,
+    struct held *held)
 {
-	int day, repeat = run->env->cfg->notify.repeat_days;
+	int day, repeat = run->env->cfg->notify.repeat_days, due;
 	enum ledger_status st = ledger_lookup(run->ledger, n->name,
 	    &run->p->episodes[i], &day);
 
 	if (st == LEDGER_NONE)
 		return 1;
-	return repeat > 0 && run->env->today - day >= repeat &&
+	due = repeat > 0 && run->env->today - day >= repeat &&
 	    st != LEDGER_SENDING;
+	if (!due && st == LEDGER_UNKNOWN) {
+		held->n++;
+		if (held->since == 0 || day < held->since)
+			held->since = day;
+	}
+	return due;
+}
+
+/*
+ * Reminders of unknown outcome are held back for repeat_days, so that
+ * none arrives twice; said every run, with the way to send them now,
+ * so that a cause mended (a server back, a token renewed) is no silence.
+ */
+static void
+say_held(struct run *run, const struct notifier *n, const struct held *h)
+{
+	int repeat = run->env->cfg->notify.repeat_days;
+	char since[DATE_BUFSZ], again[DATE_BUFSZ], *hint;
+
+	if (h->n == 0)
+		return;
+	date_format(h->since, since);
+	if (repeat > 0)
+		date_format(h->since + repeat, again);
+	hint = xasprintf("if %s did not arrive, send %s now: followup notify "
+	    "--release --only %s", h->n == 1 ? "it" : "they", h->n == 1 ?
+	    "it" : "them", n->name);
+	diag_warn(run->dl, DIAG_TEMPFAIL, NULL, 0, hint, "notifier %s: %zu "
+	    "reminder%s held back since %s: whether %s arrived is unknown "
+	    "(no answer came, or followup stopped while sending); %s%s",
+	    n->name, h->n, plural((long long)h->n), since, h->n == 1 ? "it" :
+	    "they", repeat > 0 ? "sent again on " : "never sent again "
+	    "(notify.repeat_days is 0)", repeat > 0 ? again : "");
+	free(hint);
 }
 
 /* The index of the contact whose episode row is, or -1. */
@@ -353,7 +394,8 @@ late_since(struct run *run, size_t i)
 /* Returns how many reminders n should get now, into sel and eps. */
 static size_t
 choose(struct run *run, const struct notifier *n,
-    const struct reminder **sel, struct ledger_episode *eps, size_t *waiting)
+    const struct reminder **sel, struct ledger_episode *eps, size_t *waiting,
+    struct held *held)
 {
 	size_t i, count = 0;
 	int max = run->env->cfg->notify.max_per_run;
@@ -363,7 +405,7 @@ choose(struct run *run, const struct notifier *n,
 		struct reminder *r = &run->p->reminders[i];
 
 		if (!(n->states & (1u << run->p->state[i])) ||
-		    !due_for(run, n, i))
+		    !due_for(run, n, i, held))
 			continue;
 		if ((int)count >= max) {
 			(*waiting)++;
@@ -386,6 +428,7 @@ notify_one(struct run *run, const struct notifier *n)
 	    run->env->cfg->notify.retry_seconds;
 	size_t count, waiting, i, sent = 0, late = 0, carried;
 	int digest = run->env->cfg->notify.digest;
+	struct held held = { 0, 0 };
 
 	if (run->plan->test) {
 		if (deliver(run, n, NULL, NULL, 0, 0, 1, deadline, &carried,
@@ -394,7 +437,8 @@ notify_one(struct run *run, const struct notifier *n)
 		goto out;
 	}
 	send_again(run, n, deadline);
-	count = choose(run, n, sel, eps, &waiting);
+	count = choose(run, n, sel, eps, &waiting, &held);
+	say_held(run, n, &held);
 	if (count > 0 && digest) {
 		if (deliver(run, n, sel, eps, count, 1, 0, deadline,
 		    &carried, NULL) == SEND_ACCEPTED)
@@ -429,6 +473,22 @@ notify_one(struct run *run, const struct notifier *n)
 out:
 	free(sel);
 	free(eps);
+}
+
+/* `notify --release`: what was held back goes out in this run. */
+static void
+release_unknown(struct run *run, const char *only)
+{
+	long n = ledger_release_unknown(run->ledger, only);
+
+	if (n < 0)
+		diag_error(run->dl, DIAG_CANT_WRITE, NULL, 0, "check the disk "
+		    "and $XDG_STATE_HOME", "the ledger cannot release the "
+		    "reminders held back: %s", ledger_error(run->ledger));
+	else if (run->say != NULL)
+		fprintf(run->say, "released %ld reminder%s of unknown outcome%s"
+		    "%s: %s\n", n, plural(n), only ? " for " : "", only ? only :
+		    "", n > 0 ? "they go out now" : "none was held back");
 }
 
 /* ------------------------------------------------------------ setup */
@@ -708,6 +768,8 @@ send_through(struct run *run, struct dispatch *d)
 		settle_interrupted(run, d->ns, d->nn);
 		run->last_run = ledger_last_run(run->ledger);
 	}
+	if (o->release && !o->test && !o->dry_run)
+		release_unknown(run, o->only);
 	http_global_init();
 	for (i = 0; i < d->nn; i++)
 		notify_one(run, &d->ns[i]);
@@ -761,7 +823,13 @@ dispatch_check(const struct step_env *env, FILE *say, struct diag_list *dl)
 	size_t i;
 	char *shown;
 
+	struct run run = { .env = env, .plan = &plan, .dl = dl };
+	long held;
+	int since;
+
 	dispatch_open(&d, env, &plan, &nc, dl);
+	if (d->nn > 0 && open_ledger(&run, 1) != 0)
+		run.ledger = NULL;
 	for (i = 0; i < d->nn; i++) {
 		const struct notifier *n = &d->ns[i];
 
@@ -779,7 +847,14 @@ dispatch_check(const struct step_env *env, FILE *say, struct diag_list *dl)
 			    n->name, shown);
 			free(shown);
 		}
+		if (run.ledger != NULL && (held = ledger_count_unknown(
+		    run.ledger, n->name, &since)) > 0) {
+			struct held h = { (size_t)held, since };
+
+			say_held(&run, n, &h);
+		}
 	}
+	ledger_close(run.ledger);
 	if (say != NULL && nc.broken > 0)
 		fprintf(say, "%zu notifier%s with problems (see above)\n",
 		    nc.broken, plural(nc.broken));

@@ -38,6 +38,11 @@ struct notify_plan {
 	const char *only;	/* the one notifier so named; NULL: all */
 	int dry_run;		/* print every request; send, keep nothing */
 	int test;		/* a test message each; the ledger untouched */
+	/*
+	 * Forget the reminders of unknown outcome first (of `only`, or of
+	 * every notifier), so that they go out in this run.
+	 */
+	int release;
 };
 
 struct notify_counts {

@@ -341,6 +341,47 @@ ledger_settle(struct ledger *l, const struct ledger_row *row, int forget)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+long
+ledger_release_unknown(struct ledger *l, const char *notifier)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (l->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(l->db, "DELETE FROM reminders WHERE status = "
+	    "'unknown' AND (?1 IS NULL OR notifier = ?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (notifier != NULL)
+		sqlite3_bind_text(st, 1, notifier, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? (long)sqlite3_changes(l->db) : -1;
+}
+
+long
+ledger_count_unknown(struct ledger *l, const char *notifier, int *since)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	*since = 0;
+	if (l->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT count(*), coalesce(min(day), 0) "
+	    "FROM reminders WHERE status = 'unknown' AND notifier = ?1", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, notifier, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		n = sqlite3_column_int(st, 0);
+		*since = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 void
 ledger_rows_release(struct ledger_row *rows, size_t n)
 {

@@ -110,6 +110,19 @@ int ledger_end(struct ledger *l, const char *notifier,
     const struct ledger_episode *e, size_t n, enum ledger_status st,
     int today);
 
+/*
+ * Forget notifier's reminders of unknown outcome (every notifier's when
+ * NULL), so that they go out again: what `notify --release` does once
+ * the user knows they did not arrive. Returns how many, or -1.
+ */
+long ledger_release_unknown(struct ledger *l, const char *notifier);
+/*
+ * How many of notifier's reminders are of unknown outcome, and the day
+ * of the earliest (*since; 0 when none). -1 when it cannot be read.
+ */
+long ledger_count_unknown(struct ledger *l, const char *notifier,
+    int *since);
+
 /* The day of the last notify run, 0 when none; and setting it. */
 int ledger_last_run(struct ledger *l);
 int ledger_set_last_run(struct ledger *l, int today);

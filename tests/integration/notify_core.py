@@ -321,6 +321,45 @@ def faults():
 
 
 @section
+def held_back_is_said_and_released():
+    """A reminder of unknown outcome waits repeat_days (never doubled), and
+    every run, the dry run and check say so, with the way to send it now."""
+    rec = t.Recorder(script=[{"action": "close"}]).start()
+    c = Case(hook(rec))
+    c.run()
+    rec.set_script([{"status": 200}])
+    seen = len(rec.requests)
+    said = {}
+    for what, args in (("notify", []), ("notify --dry-run", ["--dry-run"])):
+        r = c.run(*args)
+        said[what] = r
+    e = t.env(home=c.home, now=NOW)
+    said["check"] = t.run(["check", "--config", c.config, "--vault", VAULT],
+                          e)
+    held = "notifier hook: 4 reminders held back since 2026-01-10"
+    report("held back: notify, notify --dry-run and check say so, with "
+           "notify --release; nothing sent, exit 0",
+           all(held in r.stderr and "followup notify --release --only hook"
+               in r.stderr for r in said.values()) and
+           said["notify"].returncode == 0 and len(rec.requests) == seen,
+           {k: (r.returncode, r.stderr[-300:]) for k, r in said.items()})
+    r = c.run("--release", "--only", "hook")
+    report("notify --release --only hook: they go out now, once",
+           r.returncode == 0 and "released 4 reminders of unknown outcome "
+           "for hook: they go out now" in r.stdout and
+           len(rec.requests) == seen + 1 and
+           all(x[3] == "sent" for x in c.rows()),
+           "exit %d, %d requests: %s %s" % (r.returncode,
+                                            len(rec.requests) - seen,
+                                            r.stdout, r.stderr[-300:]))
+    r = c.run()
+    report("and then nothing is held, nothing sent again",
+           r.returncode == 0 and "held back" not in r.stderr and
+           len(rec.requests) == seen + 1, r.stdout + r.stderr[-300:])
+    rec.stop()
+
+
+@section
 def retry_inside_the_run():
     rec = t.Recorder(script=[{"status": 429, "headers": {"Retry-After":
                                                          "1"}},
