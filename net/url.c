@@ -146,6 +146,7 @@ split_query(struct url *u, const char *s, size_t n)
 			    key[0] ? xstrdup(key) : lowercase(key, strlen(key));
 			u->params[u->nparams].value = eq ?
 			    percent_decode(eq + 1, j - k - 1) : xstrdup("");
+			u->params[u->nparams].used = 0;
 			u->nparams++;
 			free(key);
 		}
@@ -204,8 +205,10 @@ url_param(const struct url *u, const char *key)
 	size_t i;
 
 	for (i = 0; i < u->nparams; i++)
-		if (strcasecmp(u->params[i].key, key) == 0)
+		if (strcasecmp(u->params[i].key, key) == 0) {
+			u->params[i].used = 1;
 			return u->params[i].value;
+		}
 	return NULL;
 }
 

@@ -24,6 +24,12 @@
 struct url_param {
 	char *key;		/* lowercased, but "+Name" as written */
 	char *value;		/* "" when the key has no '=' */
+	/*
+	 * Read by the notifier: url_param() marks it, and so does a
+	 * notifier that walks params itself. An option nobody read is one
+	 * the user means and followup would ignore (notifier.c says so).
+	 */
+	int used;
 };
 
 struct url {
@@ -46,7 +52,7 @@ struct url {
  */
 int url_parse(const char *s, struct url *u, const char **why);
 
-/* The value of query key (case-insensitive), or NULL. */
+/* The value of query key (case-insensitive), or NULL; marked used. */
 const char *url_param(const struct url *u, const char *key);
 
 /*

@@ -411,6 +411,7 @@ parse_recipients(struct email *m, const struct url *u,
 	for (k = 0; k < 4; k++)
 		for (i = 0; i < u->nparams; i++)
 			if (strcmp(u->params[i].key, keys[k]) == 0 &&
+			    (u->params[i].used = 1) &&
 			    parse_address_list(lists[k],
 			    u->params[i].value) != 0) {
 				*why = whys[k];
@@ -449,6 +450,7 @@ parse_extra_headers(struct email *m, const struct url *u,
 
 		if (key[0] != '+')
 			continue;
+		u->params[i].used = 1;
 		key++;
 		for (p = key; *p; p++)
 			if (!((*p >= 'a' && *p <= 'z') ||

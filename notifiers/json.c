@@ -136,7 +136,10 @@ json_parse(struct notifier *n, const struct url *u,
 	for (i = 0; i < u->nparams; i++) {
 		const char *key = u->params[i].key;
 
-		if (key[0] != '+' || key[1] == '\0')
+		if (key[0] != '+')
+			continue;
+		u->params[i].used = 1;
+		if (key[1] == '\0')
 			continue;
 		h->headers = xrealloc(h->headers, (h->nheaders + 2) *
 		    sizeof(*h->headers));

@@ -127,6 +127,58 @@ known_schemes(void)
 	return strbuf_detach(&sb);
 }
 
+/*
+ * Apprise's own options that followup has no need of: its message
+ * formats and limits are each service's (format, overflow, emojis), its
+ * timeout is the notifier's `timeout:` (rto, cto), its dates the config's
+ * (tz); they are taken, and change nothing.
+ */
+static int
+apprise_option(const char *key)
+{
+	static const char *const keys[] = { "format", "overflow", "emojis",
+		"rto", "cto", "tz", "store", NULL };
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Every option of u must be one its notifier read, or an Apprise one it
+ * has no need of: an option followup would ignore without a word is one
+ * the user thinks is in force. verify=no above all: TLS is verified,
+ * always. The option is named by position, never by name (it may be a
+ * token written without '=').
+ */
+static int
+options_read(const struct url *u, char **why)
+{
+	size_t i;
+
+	for (i = 0; i < u->nparams; i++) {
+		const struct url_param *p = &u->params[i];
+
+		if (p->used || apprise_option(p->key))
+			continue;
+		if (strcmp(p->key, "verify") == 0) {
+			if (url_param_bool(u, "verify", 1) == 1)
+				continue;
+			*why = xstrdup("verify=no: followup always verifies the "
+			    "server's certificate; name your own CA with the "
+			    "notifier's ca_file instead");
+			return -1;
+		}
+		*why = xasprintf("option %zu of the URL (after '?') is not one "
+		    "this notifier reads: remove it (see followup.yml(5))",
+		    i + 1);
+		return -1;
+	}
+	return 0;
+}
+
 int
 notifier_open(struct notifier *n, const char *url, char **why_out)
 {
@@ -174,6 +226,10 @@ notifier_open(struct notifier *n, const char *url, char **why_out)
 		/* Its host may be a token (slack://TokenA/...): not shown. */
 		free(n->hostport);
 		n->hostport = NULL;
+		url_release(&u);
+		return -1;
+	}
+	if (options_read(&u, why_out) != 0) {
 		url_release(&u);
 		return -1;
 	}
@@ -430,6 +486,20 @@ print_masked(FILE *out, const struct notifier_request *req, const char *s,
 	}
 }
 
+/* Whether url ("scheme://user:pw@host/...") has a user part. */
+static int
+has_userinfo(const char *url)
+{
+	const char *host = url ? strstr(url, "://") : NULL;
+	size_t n;
+
+	if (host == NULL)
+		return 0;
+	host += 3;
+	n = strcspn(host, "/?#");
+	return memchr(host, '@', n) != NULL;
+}
+
 void
 notifier_request_print(FILE *out, const struct notifier *n,
     const struct notifier_request *req)
@@ -444,6 +514,9 @@ notifier_request_print(FILE *out, const struct notifier *n,
 		fprintf(out, "MAIL FROM: <%s>\n", req->mail_from);
 	for (i = 0; i < req->nrcpt; i++)
 		fprintf(out, "RCPT TO: <%s>\n", req->rcpt[i]);
+	/* libcurl makes this one from the URL's user and password. */
+	if (has_userinfo(req->url) && strcmp(req->method, "SMTP") != 0)
+		fputs("Authorization: Basic ****\n", out);
 	for (i = 0; i < req->nheaders; i++) {
 		fprintf(out, "%s: ", req->headers[i].name);
 		if (req->headers[i].secret)
