@@ -312,9 +312,10 @@ notify_run_step(const struct steps *x, const struct scan_result *r,
 	json_t *o;
 	int status;
 
+	/* Each notifier's line, with -v: text only (JSON lines stay JSON). */
 	x->dispatch->step(x->env, r, fr->built ? fr->cal.text : NULL,
-	    fr->built ? fr->cal.len : 0, c->verbose && !c->quiet ? stderr :
-	    NULL, &nc, &dl);
+	    fr->built ? fr->cal.len : 0, c->verbose && !c->quiet && !lg->json ?
+	    stderr : NULL, &nc, &dl);
 	status = diag_exit_status(&dl);
 	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:b}", "notifiers",
 	    (json_int_t)nc.notifiers, "sent", (json_int_t)nc.sent, "failed",
@@ -329,8 +330,8 @@ notify_run_step(const struct steps *x, const struct scan_result *r,
 	else
 		log_step(lg, "notify", status, o, "%zu reminder%s sent through "
 		    "%zu notifier%s; %zu not delivered (next run), %zu of "
-		    "unknown outcome, %zu waiting", nc.sent, nc.sent == 1 ? "" :
-		    "s", nc.notifiers, plural(nc.notifiers), nc.failed,
+		    "unknown outcome, %zu waiting", nc.sent, plural(nc.sent),
+		    nc.notifiers, plural(nc.notifiers), nc.failed,
 		    nc.unknown, nc.waiting);
 	end_step(lg, "notify", &dl, all);
 }

@@ -429,5 +429,28 @@ def hostile_names_and_texts_in_every_output():
     rec.stop()
 
 
+@section
+def json_log_is_json_only():
+    rec = t.Recorder(script=[{"status": 500}]).start()
+    v = vault_of("json-log", {"Ana.md": GOOD.replace("2026-01-01",
+                                                     "2025-01-01"),
+                              "Bad.md": "---\ntype: people\n"})
+    home = os.path.join(t.TMP, "json-log-home")
+    cfg = t.write(os.path.join(home, "config.yml"), "notify:\n  "
+                  "retry_seconds: 1\nnotifiers:\n  - url: json://%s/h\n"
+                  "    timeout: 2\n" % rec.hostport())
+    r = t.run(["run", "--log-format", "json", "-v", "--config", cfg,
+               "--vault", v, "--today", TODAY], t.env(home=home))
+    bad = []
+    for line in r.stderr.splitlines():
+        try:
+            json.loads(line)
+        except ValueError:
+            bad.append(line)
+    report("run --log-format json -v: every line of the log is JSON",
+           r.stderr and not bad and r.stdout == "", bad[:3])
+    rec.stop()
+
+
 if __name__ == "__main__":
     t.finish()
