@@ -452,5 +452,34 @@ def json_log_is_json_only():
     rec.stop()
 
 
+def peak_rss_kib(args, environ=None):
+    """Run followup under /usr/bin/time; its exit status and peak RSS in
+    KiB (a child forked from this script would count the script's)."""
+    out = os.path.join(t.TMP, "rss")
+    r = subprocess.run(["/usr/bin/time", "-o", out, "-f", "%M", t.FOLLOWUP]
+                       + args, env=environ or t.env(), timeout=120,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(out) as f:
+        return r.returncode, int(f.read().split()[-1])
+
+
+@section
+def memory_a_small_multiple_of_the_note():
+    size = 15 << 20
+    head = "---\ntype: people\nlast_contact: 2025-01-01\n---\n"
+    for name, unit in (("brackets", "["), ("double-brackets", "[["),
+                       ("emphasis", "*_"), ("code spans", "`")):
+        v = vault_of("mem-" + name, {"A.md": head + unit * (size //
+                                                           len(unit))})
+        for args in (["status", "--no-cache"], ["status"], ["ics",
+                     "--output", os.path.join(v, "..", name + ".ics")],
+                     ["tasks"], ["check"]):
+            code, kib = peak_rss_kib(args + ["--vault", v, "--today", TODAY])
+            report("a 15 MiB note of %s: %s stays under 4x its size "
+                   "(%.0f MiB)" % (name, args[0], kib / 1024.0),
+                   code in (0, 65) and kib < 4 * (size >> 10),
+                   "exit %d, %d KiB" % (code, kib))
+
+
 if __name__ == "__main__":
     t.finish()
