@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "../core/util.h"
 #include "../core/version.h"
 
@@ -91,6 +92,14 @@ module_handle(const char *command)
 	if (!tried) {
 		tried = 1;
 		handle = module_open(&why);
+	}
+	/* No memory to map it in is no broken install: exit 71, as for all. */
+	if (handle == NULL && why != NULL && (strstr(why, "failed to map "
+	    "segment") != NULL || strstr(why, "Cannot allocate memory") !=
+	    NULL)) {
+		fprintf(stderr, "followup: out of memory: cannot load %s for "
+		    "the command \"%s\" (%s)\n", MODULE_NAME, command, why);
+		exit(EXIT_OSERR);
 	}
 	if (handle == NULL) {
 		fprintf(stderr, "followup: cannot load the command \"%s\": %s\n"

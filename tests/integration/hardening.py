@@ -481,5 +481,44 @@ def memory_a_small_multiple_of_the_note():
                    "exit %d, %d KiB" % (code, kib))
 
 
+@section
+def out_of_memory_is_exit_71():
+    """Every allocation that fails, a library's too (libical crashed on
+    its own NULLs), ends in exit 71 with a message; no crash, and the
+    feed is the old one or a whole new one."""
+    if os.environ.get("FOLLOWUP_SANITIZED"):
+        print("# AddressSanitizer needs more address space than any limit "
+              "here leaves: this section runs in the plain build")
+        return
+    v = vault_of("oom", {"P%04d.md" % i: "---\ntype: people\nlast_contact: "
+                         "2025-%02d-01\nbirthday: 1990-01-%02d\n---\n- [ ] "
+                         "call about the plan %d\n" % (i % 12 + 1, i % 28 + 1,
+                                                      i)
+                         for i in range(2000)})
+    home = os.path.join(t.TMP, "oom-home")
+    feed = os.path.join(home, "f.ics")
+    cfg = t.write(os.path.join(home, "config.yml"), "ics:\n  path: %s\n" %
+                  feed)
+    e = t.env(home=home)
+    r = t.run(["run", "--config", cfg, "--vault", v, "--today", TODAY], e)
+    whole = open(feed, "rb").read()
+    outcomes, bad = set(), []
+    for mib in (24, 40, 56, 64, 72, 80, 96, 112, 160):
+        def limit(n=mib << 20):
+            resource.setrlimit(resource.RLIMIT_AS, (n, n))
+        r = t.run(["run", "--config", cfg, "--vault", v, "--today",
+                   "2026-01-%02d" % (11 + mib % 17)], e, preexec_fn=limit)
+        outcomes.add(r.returncode)
+        data = open(feed, "rb").read()
+        if r.returncode not in (0, 71) or (r.returncode == 71 and
+                                           "out of memory" not in r.stderr) \
+                or not data.endswith(b"END:VCALENDAR\r\n"):
+            bad.append((mib, r.returncode, r.stderr[-200:]))
+    report("run under address-space limits of 24 to 160 MiB: exit 0 or 71 "
+           "with a message, never a crash; the feed whole every time",
+           r is not None and whole and not bad and 71 in outcomes and
+           0 in outcomes, bad or sorted(outcomes))
+
+
 if __name__ == "__main__":
     t.finish()
