@@ -153,6 +153,22 @@ in_use(sqlite3 *db)
 	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
 }
 
+/*
+ * Whether the last error says the file is damaged (or holds what it
+ * should not), which a rebuild mends; a full disk, an I/O error or a
+ * read-only folder is no damage, and removing the cache then would
+ * leave nothing where a good cache was.
+ */
+static int
+damaged(sqlite3 *db)
+{
+	int code = sqlite3_errcode(db) & 0xff;
+
+	return code == SQLITE_OK || code == SQLITE_CORRUPT ||
+	    code == SQLITE_NOTADB || code == SQLITE_SCHEMA ||
+	    code == SQLITE_MISMATCH;
+}
+
 /* The writer, on a cache of this version (rebuilt when it is not). */
 static sqlite3 *
 open_writer(const char *path, const char *want, struct diag_list *dl)
@@ -177,6 +193,14 @@ open_writer(const char *path, const char *want, struct diag_list *dl)
 		if (in_use(db)) {
 			/* Another followup is setting it up: not damage. This
 			 * run goes without the cache. */
+			sqlite3_close(db);
+			return NULL;
+		}
+		if (!damaged(db)) {
+			diag_warn(dl, DIAG_NOTE, path, 0, "free some space or "
+			    "check the disk; the cache is kept as it is, and "
+			    "every note is read meanwhile", "cannot use the "
+			    "scan cache now: %s", sqlite3_errmsg(db));
 			sqlite3_close(db);
 			return NULL;
 		}
@@ -276,6 +300,7 @@ cache_open(const char *db_path, const char *root, const char *format,
     unsigned long long read_key, long long now_ns, struct diag_list *dl)
 {
 	struct scan_cache *c = xcalloc(1, sizeof(*c));
+	size_t said = dl->n;
 
 	pthread_mutex_init(&c->lock, NULL);
 	c->root = xstrdup(root);
@@ -286,10 +311,11 @@ cache_open(const char *db_path, const char *root, const char *format,
 	if (c->wr == NULL || prepare_writer(c) != 0 ||
 	    check_read_key(c, read_key) != SQLITE_OK ||
 	    exec(c->wr, "BEGIN IMMEDIATE") != SQLITE_OK) {
-		diag_warn(dl, DIAG_NOTE, db_path, 0,
-		    "check that the folder is writable; every note is read "
-		    "meanwhile", "cannot use the scan cache: %s",
-		    c->wr ? sqlite3_errmsg(c->wr) : strerror(errno));
+		if (dl->n == said)	/* open_writer() said nothing yet */
+			diag_warn(dl, DIAG_NOTE, db_path, 0,
+			    "check that the folder is writable; every note is "
+			    "read meanwhile", "cannot use the scan cache: %s",
+			    c->wr ? sqlite3_errmsg(c->wr) : strerror(errno));
 		finish(c);
 		return NULL;
 	}

@@ -520,5 +520,52 @@ def out_of_memory_is_exit_71():
            0 in outcomes, bad or sorted(outcomes))
 
 
+@section
+def full_disk_keeps_a_good_cache():
+    """A scan cache on a disk that fills up is kept as it is, never called
+    damaged and emptied. Needs a small file system of its own: a tmpfs,
+    which only root may mount."""
+    mnt = os.path.join(t.TMP, "small-disk")
+    os.makedirs(mnt)
+    m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
+                        mnt], capture_output=True, text=True)
+    if m.returncode != 0:
+        print("# cannot mount a tmpfs here (%s): the full-disk section "
+              "runs where one can be mounted" % m.stderr.strip()[:80])
+        return
+    try:
+        v = vault_of("full-disk", {"P%04d.md" % i: GOOD for i in range(1500)})
+        e = t.env(XDG_STATE_HOME=mnt)
+        args = ["status", "--vault", v, "--today", TODAY]
+        t.run(args, e)
+        db = os.path.join(mnt, "followup", "scan-cache.db")
+        before = os.path.getsize(db)
+        with open(os.path.join(mnt, "filler"), "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        for i in range(300):
+            t.write(os.path.join(v, "New%03d.md" % i), GOOD, 0o644)
+        time.sleep(1.1)
+        r = t.run(args, e)
+        report("the disk full: the scan goes on (exit 0), the cache kept "
+               "(%d bytes), not called damaged" % before,
+               r.returncode == 0 and os.path.getsize(db) >= before and
+               "damaged" not in r.stderr and "1800 contacts" in r.stdout,
+               "exit %d, %d bytes: %s" % (r.returncode, os.path.getsize(db),
+                                          r.stderr[-300:]))
+        os.unlink(os.path.join(mnt, "filler"))
+        r = t.run(args, e)
+        r2 = t.run(args + ["-v"], e)
+        report("room again: the cache takes the new notes",
+               r.returncode == 0 and r2.returncode == 0 and
+               "warning" not in r2.stderr, r2.stderr[-300:])
+    finally:
+        subprocess.run(["umount", mnt], capture_output=True)
+
+
 if __name__ == "__main__":
     t.finish()
