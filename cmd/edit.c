@@ -440,6 +440,10 @@ edit_note(const struct common *c, const char *relpath, const char *key,
 		rc = lock == FILE_LOCK_HELD ? EXIT_TEMPFAIL : EXIT_CANTCREAT;
 		goto out;
 	}
+	/* Under the lock no other edit is at work: what is left is a dead
+	 * one's, whatever its age. */
+	if (lock >= 0)
+		file_remove_temporaries(full, dl);
 	if (stat(full, &was) != 0 ||
 	    file_read_all(full, VAULT_MAX_FILE, &buf, &len, dl) != 0) {
 		if (dl->n == ndiags)

@@ -210,12 +210,13 @@ is_temporary_of(const char *name, const char *base)
 /*
  * Remove the temporary files of base in dir that a writer stopped dead
  * (SIGKILL, a power cut) left behind, saying so on dl. Only ours,
- * regular, and untouched for FILE_STALE_SECONDS: a live writer holds its
- * file for the time a write takes, never that long. Best effort: a
- * failure changes nothing.
+ * regular, and untouched for min_age seconds: a live writer holds its
+ * file for the time a write takes, never FILE_STALE_SECONDS (0 for a
+ * caller that holds the writers' lock). Best effort: a failure changes
+ * nothing.
  */
 static void
-remove_stale_temporaries(const char *dir, const char *base,
+remove_temporaries(const char *dir, const char *base, long min_age,
     struct diag_list *dl)
 {
 	time_t now = time(NULL);
@@ -230,7 +231,7 @@ remove_stale_temporaries(const char *dir, const char *base,
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-		    now - st.st_mtime > FILE_STALE_SECONDS &&
+		    now - st.st_mtime >= min_age &&
 		    unlinkat(dirfd(d), e->d_name, 0) == 0) {
 			char *gone = xasprintf("%s/%s", dir, e->d_name);
 
@@ -351,7 +352,7 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 	}
 	if (dfd >= 0)
 		close(dfd);
-	remove_stale_temporaries(dir, base, dl);
+	remove_temporaries(dir, base, FILE_STALE_SECONDS + 1, dl);
 	rc = 0;
 	goto out;
 fail:
@@ -436,6 +437,21 @@ fail:
 	strbuf_release(&sb);
 	errno = err;
 	return -1;
+}
+
+void
+file_remove_temporaries(const char *path, struct diag_list *dl)
+{
+	char *target = realpath(path, NULL), *dir;
+	const char *base;
+
+	if (target == NULL)
+		return;
+	dir = folder_of(target);
+	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	remove_temporaries(dir, base, 0, dl);
+	free(dir);
+	free(target);
 }
 
 int

@@ -67,6 +67,12 @@ int file_check_writable(const char *path, struct diag_list *dl);
 int file_is_temporary(const char *name, size_t *stem_len);
 /* Untouched this long, a temporary file is one a killed writer left. */
 #define FILE_STALE_SECONDS 600
+/*
+ * Remove every temporary file of ours for path (a link followed), of any
+ * age, saying so on dl: for a caller that holds the lock all writers of
+ * path take, so that none of them is a live writer's.
+ */
+void file_remove_temporaries(const char *path, struct diag_list *dl);
 
 #define FILE_CHANGED 1
 /*
