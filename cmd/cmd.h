@@ -27,7 +27,7 @@
 #define EXIT_DATAERR 65
 #define EXIT_NOINPUT 66
 #define EXIT_UNAVAILABLE 69	/* followup-net.so missing (module.h) */
-#define EXIT_OSERR 71		/* out of memory (alloc.c, util.h) */
+#define EXIT_OSERR 71		/* out of memory (core/alloc.c, util.h) */
 #define EXIT_CANTCREAT 73
 #define EXIT_TEMPFAIL 75
 #define EXIT_CONFIG 78

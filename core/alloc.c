@@ -6,7 +6,7 @@
  * followup's own allocators (xmalloc() and the others, util.h) already
  * do so. Libraries do not all check: libical, short of memory, goes on
  * with a NULL and crashes. So malloc(), calloc() and realloc() are
- * defined here, in the program, as glibc allows ("Replacing malloc" in
+ * defined here, linked into the program, as glibc allows ("Replacing malloc" in
  * its manual): the dynamic linker resolves every library's calls to
  * them, and they hand each request to glibc's own allocator, which
  * free() and the rest keep using, stopping the program when it says no.
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#define EXIT_OSERR 71		/* as util.h's allocators */
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
