@@ -156,6 +156,21 @@ ensure_schema(struct ledger *l, struct diag_list *dl)
 	return 0;
 }
 
+/* The ledger's file and SQLite's beside it; the lock file stays. */
+static void
+remove_ledger_files(const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+	size_t i;
+
+	for (i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		char *p = xasprintf("%s%s", path, sides[i]);
+
+		unlink(p);
+		free(p);
+	}
+}
+
 /* Hold PATH.lock, waiting up to wait_seconds: 0, 1 (still held), -1. */
 static int
 hold(struct ledger *l, int wait_seconds, struct diag_list *dl)
@@ -178,7 +193,7 @@ ledger_open(struct ledger **out, const char *path, int readonly,
 	struct stat st;
 	int flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	int rc;
+	int rc, made = 0;
 
 	l->path = xstrdup(path);
 	l->lock_fd = -1;
@@ -200,6 +215,7 @@ ledger_open(struct ledger **out, const char *path, int readonly,
 	if (stat(path, &st) != 0) {
 		if (readonly)
 			return 0;
+		made = 1;
 	} else if (st.st_size == 0 || !S_ISREG(st.st_mode)) {
 		/* SQLite would take an empty file for a new database. */
 		diag_error(dl, DIAG_CONFIG, path, 0, "move it away to start "
@@ -238,6 +254,12 @@ ledger_open(struct ledger **out, const char *path, int readonly,
 	return 0;
 fail:
 	ledger_close(l);
+	/*
+	 * A ledger this open made and could not set up (a full disk) is
+	 * removed: left empty, the next run would refuse it as not ours.
+	 */
+	if (made)
+		remove_ledger_files(path);
 	*out = NULL;
 	return -1;
 }

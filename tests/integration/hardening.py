@@ -549,6 +549,18 @@ def full_disk_keeps_a_good_cache():
                     f.flush()
             except OSError:
                 pass
+        cfg = t.write(os.path.join(t.TMP, "full-disk-cfg", "config.yml"),
+                      "notifiers:\n  - url: json://127.0.0.1:9/h\n"
+                      "    timeout: 1\n")
+        said = [t.run(["notify", "--config", cfg, "--vault", v, "--today",
+                       TODAY], e).stderr for _ in range(2)]
+        report("the disk full: a new ledger cannot be set up, and is not "
+               "left behind empty (the next run says the same, not 'not a "
+               "followup ledger')", all("cannot set up the ledger" in s and
+                                        "not a followup ledger" not in s
+                                        for s in said) and not
+               os.path.exists(os.path.join(mnt, "followup", "state.db")),
+               [s[-200:] for s in said])
         for i in range(300):
             t.write(os.path.join(v, "New%03d.md" % i), GOOD, 0o644)
         time.sleep(1.1)
