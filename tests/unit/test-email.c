@@ -288,7 +288,7 @@ test_parse_recipients(void)
 	CHECK("email/parse to, cc, bcc, from, smtp, mode, reply, +header",
 	    open_url(&n, "mailtos://me:" PASSWORD "@example.com/a@x.org"
 	    "?to=Zo%C3%AB%20%C3%85ngstr%C3%B6m%20%3Cz@x.org%3E,b@x.org"
-	    "&cc=c@x.org;a@x.org&bcc=d@x.org&from=Team%20%3Cteam@x.org%3E"
+	    "&cc=c@x.org%3Ba@x.org&bcc=d@x.org&from=Team%20%3Cteam@x.org%3E"
 	    "&smtp=smtp.x.org&mode=starttls&reply=r@x.org"
 	    "&+X-Project=Analytical", &why) == 0, "%s", why ? why : "");
 	notifier_format(&n, &b, &req);
