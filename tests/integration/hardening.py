@@ -595,6 +595,13 @@ def kills_during_edits():
     note = os.path.join(v, "Ana.md")
     rng = random.Random(4242)
     seen, bad = set(), []
+    # Kills spread over the time a whole edit takes on this machine (a
+    # sanitized build is many times slower), so that some land before
+    # the rename and some after.
+    t0 = time.monotonic()
+    t.run(["snooze", "Ana", "--until", "2026-03-01", "--vault", v, "--today",
+           TODAY])
+    whole = time.monotonic() - t0
     for i in range(200):
         before = open(note, "rb").read()
         cmd = (["contacted", "Ana", "--date", "2026-01-%02d" % (2 + i % 8)]
@@ -604,7 +611,7 @@ def kills_during_edits():
                                                    TODAY], env=t.env(),
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0, 0.03))
+        time.sleep(rng.uniform(0, 1.5 * whole))
         p.kill()
         p.wait()
         after = open(note, "rb").read()
