@@ -558,27 +558,38 @@ name_of(const struct config_notifier *nf, size_t i)
 	return dflt;
 }
 
+static int
+named(const struct config_notifier *nf, size_t i, const char *name)
+{
+	char *mine = name_of(nf, i);
+	int same = strcmp(mine, name) == 0;
+
+	free(mine);
+	return same;
+}
+
 /*
  * Names are unique: the ledger keeps what was sent by name, so a second
  * notifier of the same name would take the first's reminders for its
- * own and never send. Every notifier whose name an earlier one has is an
- * error at its line (and is not opened). names[i]: notifier i's name.
+ * own and never send. n (notifier i of the config, just opened) whose
+ * name one opened before it has is an error at its line.
  */
 static int
-name_taken(const struct config *cfg, char **names, size_t i,
-    struct diag_list *dl)
+name_taken(const struct config *cfg, const struct dispatch *d,
+    const struct notifier *n, size_t i, struct diag_list *dl)
 {
 	size_t k;
 
-	for (k = 0; k < i; k++)
-		if (strcmp(names[k], names[i]) == 0) {
+	for (k = 0; k < d->nn; k++)
+		if (strcmp(d->ns[k].name, n->name) == 0) {
 			diag_error(dl, DIAG_CONFIG, cfg->file,
 			    cfg->notifiers[i].line, "give one of them another "
 			    "name (the ledger keeps what was sent by name)",
 			    "notifier %zu goes by the name \"%s\", as "
-			    "notifier %zu does%s", i + 1, names[i], k + 1,
-			    cfg->notifiers[i].name == NULL ? " (the name "
-			    "followup gives a notifier without one)" : "");
+			    "notifier %d does%s", i + 1, n->name,
+			    d->ns[k].position, cfg->notifiers[i].name == NULL ?
+			    " (the name followup gives a notifier without "
+			    "one)" : "");
 			return 1;
 		}
 	return 0;
@@ -672,33 +683,27 @@ dispatch_open(struct dispatch **out, const struct step_env *env,
 {
 	const struct config *cfg = env->cfg;
 	struct dispatch *d = xcalloc(1, sizeof(*d));
-	char **names;
 	size_t i, matched = 0;
 
 	d->env = env;
 	d->plan = plan;
 	d->ns = xcalloc(cfg->nnotifiers + 1, sizeof(*d->ns));
-	names = xcalloc(cfg->nnotifiers + 1, sizeof(*names));
-	for (i = 0; i < cfg->nnotifiers; i++)
-		names[i] = name_of(&cfg->notifiers[i], i);
 	for (i = 0; i < cfg->nnotifiers; i++) {
 		struct notifier *n = &d->ns[d->nn];
 
-		if (plan->only != NULL && strcmp(names[i], plan->only) != 0)
+		/* Only --only reads a URL for its name before opening it. */
+		if (plan->only != NULL && !named(&cfg->notifiers[i], i,
+		    plan->only))
 			continue;
 		matched++;
-		if (name_taken(cfg, names, i, dl))
-			nc->broken++;
-		else if (open_notifier(cfg, i, n, dl) == 0) {
+		if (open_notifier(cfg, i, n, dl) == 0 &&
+		    !name_taken(cfg, d, n, i, dl)) {
 			d->nn++;
 		} else {
 			notifier_release(n);
 			nc->broken++;
 		}
 	}
-	for (i = 0; i < cfg->nnotifiers; i++)
-		free(names[i]);
-	free(names);
 	nc->notifiers = d->nn;
 	*out = d;
 	return matched;
