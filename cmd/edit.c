@@ -404,9 +404,8 @@ inside_vault(const struct common *c, const char *relpath, const char *full,
     struct diag_list *dl)
 {
 	char *root = realpath(c->vault, NULL), *real = realpath(full, NULL);
-	size_t n = root ? strlen(root) : 0;
-	int inside = root != NULL && real != NULL && strncmp(real, root, n) ==
-	    0 && real[n] == '/';
+	int inside = root != NULL && real != NULL && path_is_inside(real,
+	    root);
 
 	if (!inside && real != NULL)
 		diag_error(dl, DIAG_CANT_WRITE, relpath, 0, "edit the file it "

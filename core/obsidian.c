@@ -820,14 +820,12 @@ read_settings_file(const char *root, const char *realroot, const char *rel,
 {
 	char *path = xasprintf("%s/%s", root, rel), *real, *buf = NULL;
 	const char *why = NULL;
-	size_t n = strlen(realroot);
 
 	real = realpath(path, NULL);
 	if (real == NULL) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			why = strerror(errno);
-	} else if (strncmp(real, realroot, n) != 0 || (real[n] != '/' &&
-	    !(n == 1 && realroot[0] == '/')))
+	} else if (!path_is_inside(real, realroot))
 		why = "it is a link to a file outside the vault";
 	else if (file_read_regular(real, SETTINGS_MAX_FILE, &buf, len,
 	    NULL, &why) > 0)

@@ -613,6 +613,16 @@ strbuf_add_utf8_mended(struct strbuf *sb, const char *s, size_t n,
 }
 
 int
+path_is_inside(const char *real, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (n == 0 || strncmp(real, root, n) != 0)
+		return 0;
+	return real[n] == '/' || (n == 1 && root[0] == '/' && real[1] != '\0');
+}
+
+int
 utf8_is_plain(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -112,6 +112,12 @@ int ascii_contains(const char *hay, size_t haylen, const char *needle,
     size_t nlen);
 char *arena_lowercase(struct arena *a, const char *s, size_t n);
 
+/*
+ * Whether real, an absolute path with its links resolved, lies inside
+ * the folder root (resolved too); root itself does not count.
+ */
+int path_is_inside(const char *real, const char *root);
+
 /* Trim ASCII spaces and tabs (and a trailing CR) from both ends. */
 void trim_span(const char **s, size_t *n);
 

@@ -182,13 +182,12 @@ links_to_a_walked_note(struct walk *w)
 		w->realroot = xstrdup("");
 	real = realpath(full, NULL);
 	free(full);
-	n = strlen(w->realroot);
-	if (real == NULL || n == 0 || strncmp(real, w->realroot, n) != 0 ||
-	    real[n] != '/') {
+	if (real == NULL || !path_is_inside(real, w->realroot)) {
 		free(real);
 		return 0;
 	}
-	rel = real + n + 1;
+	n = strlen(w->realroot);
+	rel = real + n + (w->realroot[n - 1] != '/');
 	walked = ends_with_md(rel) && rel[0] != '.';
 	for (slash = strchr(rel, '/'); walked && slash != NULL;
 	    slash = strchr(slash + 1, '/')) {

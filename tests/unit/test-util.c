@@ -107,5 +107,13 @@ main(void)
 	}
 	CHECK("folded map folds ASCII letters only, at any place",
 	    missing == 0, "%d wrong", missing);
+	CHECK("path inside: a file in the folder", path_is_inside(
+	    "/v/People/Ana.md", "/v"), "no");
+	CHECK("path inside: not a sibling that starts alike",
+	    !path_is_inside("/vault2/Ana.md", "/vault"), "yes");
+	CHECK("path inside: not the folder itself",
+	    !path_is_inside("/v", "/v"), "yes");
+	CHECK("path inside: anything under the root folder /",
+	    path_is_inside("/etc/x", "/") && !path_is_inside("/", "/"), "no");
 	return unit_exit();
 }
