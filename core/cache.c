@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "fileio.h"
 #include "util.h"
 
 /*
@@ -116,20 +117,6 @@ create_schema(sqlite3 *db, const char *schema)
 	return rc;
 }
 
-static void
-remove_db(const char *path)
-{
-	char *side;
-
-	unlink(path);
-	side = xasprintf("%s-wal", path);
-	unlink(side);
-	free(side);
-	side = xasprintf("%s-shm", path);
-	unlink(side);
-	free(side);
-}
-
 static sqlite3 *
 open_db(const char *path)
 {
@@ -209,7 +196,7 @@ open_writer(const char *path, const char *want, struct diag_list *dl)
 		    "scan cache is damaged (%s): rebuilding it",
 		    sqlite3_errmsg(db));
 		sqlite3_close(db);
-		remove_db(path);
+		file_remove_sqlite(path);
 		db = open_db(path);
 	}
 	sqlite3_close(db);

@@ -19,6 +19,36 @@
 
 #define LOCK_POLL_MS 100	/* how often a waiting lock tries again */
 
+const char *
+file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "a link";
+}
+
+void
+file_remove_sqlite(const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+	size_t i;
+
+	for (i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		char *p = xasprintf("%s%s", path, sides[i]);
+
+		unlink(p);
+		free(p);
+	}
+}
+
 static const char *
 read_hint(int err)
 {
@@ -278,9 +308,7 @@ replace(const char *path, const char *data, size_t len, unsigned mode,
 			diag_error(dl, DIAG_CANT_WRITE, path, 0, "name a "
 			    "regular file (or - for standard output); nothing "
 			    "was changed", "cannot write this file: it is %s, "
-			    "not a regular file", S_ISFIFO(st.st_mode) ?
-			    "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" :
-			    "a device");
+			    "not a regular file", file_kind(st.st_mode));
 			goto out;
 		}
 		mode = st.st_mode & 07777;

@@ -59,6 +59,16 @@ int file_write_atomic(const char *path, const char *data, size_t len,
  */
 int file_check_writable(const char *path, struct diag_list *dl);
 
+/* What a file of this mode is, for a message: "a FIFO", "a folder"... */
+const char *file_kind(mode_t mode);
+
+/*
+ * Remove the SQLite database at path and the files SQLite keeps beside
+ * it (-wal, -shm, -journal): a cache to be rebuilt, a ledger that could
+ * not be set up. Best effort.
+ */
+void file_remove_sqlite(const char *path);
+
 /*
  * Is name (a file name, no folder) one of the temporary files that the
  * writers here create, ".BASE.followup-XXXXXX"? *stem_len (when given):

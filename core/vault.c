@@ -137,21 +137,6 @@ cmp_entry(const void *a, const void *b, void *pool)
 static void walk_dir(struct walk *w, int dirfd, int kept);
 static void add_file(struct walk *w, int dirfd, const char *path);
 
-/* What a file that is not a regular one is, for the message. */
-static const char *
-file_kind(mode_t mode)
-{
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return "a device";
-	if (S_ISDIR(mode))
-		return "a folder";
-	return "not a regular file";
-}
-
 /*
  * A note that is a FIFO, a socket or a device: never opened for long (a
  * FIFO's open would wait for a writer, and its read for data), an error.

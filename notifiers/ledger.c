@@ -156,21 +156,6 @@ ensure_schema(struct ledger *l, struct diag_list *dl)
 	return 0;
 }
 
-/* The ledger's file and SQLite's beside it; the lock file stays. */
-static void
-remove_ledger_files(const char *path)
-{
-	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
-	size_t i;
-
-	for (i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
-		char *p = xasprintf("%s%s", path, sides[i]);
-
-		unlink(p);
-		free(p);
-	}
-}
-
 /* Hold PATH.lock, waiting up to wait_seconds: 0, 1 (still held), -1. */
 static int
 hold(struct ledger *l, int wait_seconds, struct diag_list *dl)
@@ -259,7 +244,7 @@ fail:
 	 * removed: left empty, the next run would refuse it as not ours.
 	 */
 	if (made)
-		remove_ledger_files(path);
+		file_remove_sqlite(path);	/* not the lock */
 	*out = NULL;
 	return -1;
 }
