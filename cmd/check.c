@@ -76,7 +76,8 @@ cmd_check(const struct command *cmd, int argc, char **argv)
 			putchar('\n');
 			strbuf_release(&sb);
 			report_printf_shown(stdout, "%s: ", c.vault);
-			printf("%zu note%s, %zu contact%s, %zu task%s\n", r.vault.nnotes, plural(r.vault.nnotes),
+			printf("%zu note%s, %zu contact%s, %zu task%s\n",
+			    r.vault.nnotes, plural(r.vault.nnotes),
 			    r.contacts.n, plural(r.contacts.n), r.vault.ntasks,
 			    plural(r.vault.ntasks));
 		}

@@ -1,10 +1,8 @@
 /* report.c - JSON and text output of the contacts (see report.h). */
 #include "report.h"
 
-#include <stdarg.h>
-#include <stdlib.h>
-
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -22,7 +22,10 @@
 #include "../core/util.h"
 
 #define X_HASH "X-FOLLOWUP-HASH"
-#define BIRTHDAY_UID "followup-birthday-"
+/* The kinds of item, as item_uid() writes them into a UID. */
+#define KIND_BIRTHDAY "birthday-"
+static const char *const item_kinds[] = { "", KIND_BIRTHDAY };
+#define NKINDS (sizeof(item_kinds) / sizeof(item_kinds[0]))
 #define CALENDAR_NAME "followup"
 #define REFRESH_SECONDS 3600
 
@@ -118,6 +121,13 @@ item_uid(const char *kind, const char *path)
 {
 	return xasprintf("followup-%s%016llx@followup", kind,
 	    hash_fnv1a64(path, strlen(path)));
+}
+
+static int
+is_birthday_uid(const char *uid)
+{
+	return strncmp(uid, "followup-" KIND_BIRTHDAY,
+	    strlen("followup-" KIND_BIRTHDAY)) == 0;
 }
 
 /*
@@ -265,7 +275,7 @@ prev_load(struct prev_feed *pf, const char *text, size_t len)
 		memset(it, 0, sizeof(*it));
 		it->uid = xstrdup(uid);
 		it->comp = comp;
-		if (strncmp(uid, BIRTHDAY_UID, strlen(BIRTHDAY_UID)) != 0)
+		if (!is_birthday_uid(uid))
 			pf->nfollowups++;
 		it->sequence = icalcomponent_get_sequence(comp);
 		if (it->sequence < 0)
@@ -486,7 +496,7 @@ add_birthday(struct builder *b, const struct contact *c)
 	if (!fits_the_feed(b, note->path, bd->line, "the birthday", day))
 		return;
 	comp = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	uid = item_uid("birthday-", c->path);
+	uid = item_uid(KIND_BIRTHDAY, c->path);
 	summary = feed_text("", c->name, "'s birthday");
 	url = note_open_url(p->vault_name, c->path);
 	born = bd->day != DATE_NONE ? xasprintf("Born %s\nNote: ",
@@ -537,13 +547,12 @@ struct note_uids {
 static void
 note_uids_add(struct note_uids *u, const char *path)
 {
-	static const char *const kinds[] = { "", "birthday-" };
 	size_t k;
 
-	u->uids = xrealloc(u->uids, (u->n + 2) * sizeof(*u->uids));
-	u->notes = xrealloc(u->notes, (u->n + 2) * sizeof(*u->notes));
-	for (k = 0; k < 2; k++) {
-		u->uids[u->n] = item_uid(kinds[k], path);
+	u->uids = xrealloc(u->uids, (u->n + NKINDS) * sizeof(*u->uids));
+	u->notes = xrealloc(u->notes, (u->n + NKINDS) * sizeof(*u->notes));
+	for (k = 0; k < NKINDS; k++) {
+		u->uids[u->n] = item_uid(item_kinds[k], path);
 		u->notes[u->n++] = path;
 	}
 }
@@ -603,8 +612,8 @@ errored_notes(struct note_uids *u, const struct scan_result *r)
 	}
 	note_uids_index(u);
 	for (i = 0; u->n > 0 && i < r->contacts.n; i++)
-		for (k = 0; k < 2; k++) {
-			char *uid = item_uid(k ? "birthday-" : "",
+		for (k = 0; k < NKINDS; k++) {
+			char *uid = item_uid(item_kinds[k],
 			    r->contacts.items[i].path);
 
 			if ((j = note_uids_find(u, uid)) != STRMAP_NONE)
@@ -671,8 +680,7 @@ keep_unread(struct builder *b)
 		if (it->taken || (note = unread_note_of(&errored, &read,
 		    folders_unread, it)) == NULL)
 			continue;
-		birthday = strncmp(it->uid, BIRTHDAY_UID,
-		    strlen(BIRTHDAY_UID)) == 0;
+		birthday = is_birthday_uid(it->uid);
 		item = record_item(b, icalcomponent_new_clone(it->comp),
 		    xstrdup(it->uid), note, birthday ? ITEM_BIRTHDAY :
 		    ITEM_FOLLOWUP);

@@ -409,14 +409,16 @@ parse_recipients(struct email *m, const struct url *u,
 			return -1;
 		}
 	for (k = 0; k < 4; k++)
-		for (i = 0; i < u->nparams; i++)
-			if (strcmp(u->params[i].key, keys[k]) == 0 &&
-			    (u->params[i].used = 1) &&
-			    parse_address_list(lists[k],
-			    u->params[i].value) != 0) {
+		for (i = 0; i < u->nparams; i++) {
+			if (strcmp(u->params[i].key, keys[k]) != 0)
+				continue;
+			u->params[i].used = 1;
+			if (parse_address_list(lists[k], u->params[i].value) !=
+			    0) {
 				*why = whys[k];
 				return -1;
 			}
+		}
 	if (m->to.n == 0)
 		address_list_add(&m->to, NULL, xstrdup(m->from.addr));
 	return 0;
